@@ -1,0 +1,94 @@
+# isms — build, test and run. `make run` builds and opens the demo workspace; `make test` runs every test.
+CC      ?= gcc
+PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libcurl libxml-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+DEFS    := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+ALLCFLAGS = $(WARN) $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lm
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/report/*.c src/collect/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+DATA    := data/annex-a-2022.tsv data/clauses-2022.tsv data/guidance.txt data/threats.tsv \
+           data/vulnerabilities.tsv data/mapping-2013-2022.tsv data/mapping-soc2-iso27001-2022.tsv
+GEN     := build/gen/data.c
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+REL_OBJ := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN))
+SAN_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC) $(GEN))
+REL_CLI := $(patsubst %.c,build/rel/%.o,$(CLI_SRC))
+SAN_CLI := $(patsubst %.c,build/san/%.o,$(CLI_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+
+.PHONY: all deps run test unit clitest bench clean demo
+all: build/isms
+
+deps:
+	@sh scripts/deps.sh
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -o $@ $<
+
+$(GEN): build/tools/embed $(DATA)
+	@mkdir -p $(@D)
+	build/tools/embed $@ data_annex_a=data/annex-a-2022.tsv data_clauses=data/clauses-2022.tsv \
+	  data_guidance=data/guidance.txt data_threats=data/threats.tsv \
+	  data_vulnerabilities=data/vulnerabilities.tsv data_map2013=data/mapping-2013-2022.tsv \
+	  data_mapsoc2=data/mapping-soc2-iso27001-2022.tsv
+
+build/rel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -MMD -MP -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(SAN) -MMD -MP -c -o $@ $<
+
+build/libisms.a: $(REL_OBJ)
+	ar rcs $@ $^
+build/san/libisms.a: $(SAN_OBJ)
+	ar rcs $@ $^
+
+build/isms: $(REL_CLI) build/libisms.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+build/san/isms: $(SAN_CLI) build/san/libisms.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+build/san/tests/%: tests/unit/%.c build/san/libisms.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(SAN) -o $@ $< build/san/libisms.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# Build, create the demo workspace when there is none, show its gap analysis.
+# (Recursive so that pkg-config runs after `deps` has installed the libraries.)
+run: deps
+	@$(MAKE) --no-print-directory build/isms
+	@sh scripts/run.sh
+
+unit: $(UNIT_BIN)
+	@sh scripts/run-unit.sh $(UNIT_BIN)
+
+clitest: build/san/isms
+	@sh scripts/run-cli-tests.sh build/san/isms
+
+# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: deps
+	@$(MAKE) --no-print-directory unit clitest
+	@echo "all tests passed"
+
+build/bench/gen_workspace: bench/gen_workspace.c build/libisms.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -o $@ $< build/libisms.a $(LDLIBS)
+
+# Benchmarks on a 100,000-asset / 100,000-risk workspace, beside a baseline in the same run.
+bench: deps
+	@$(MAKE) --no-print-directory build/isms build/bench/gen_workspace
+	@sh bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs every tests/cli/*.sh against the binary given; prints "N passed, N failed".
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+pass=0; failn=0
+for t in tests/cli/*.sh; do
+    [ "$(basename "$t")" = lib.sh ] && continue
+    if ISMS="$bin" FIXTURES="$(pwd)/tests/fixtures" ASAN_OPTIONS=detect_leaks=1 bash "$t"; then
+        pass=$((pass + 1))
+    else
+        failn=$((failn + 1)); echo "cli test failed: $t"
+    fi
+done
+echo "cli: $pass passed, $failn failed"
+[ "$failn" -eq 0 ]

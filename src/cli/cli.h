@@ -1,0 +1,70 @@
+/* The CLI front end: command tables, option parsing and output helpers. Only src/cli prints or exits. */
+#ifndef ISMS_CLI_H
+#define ISMS_CLI_H
+
+#include <stdio.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+
+enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_ctx {
+    const char *db_path;  /* --db, else $ISMS_DB, else ./isms.db */
+    const char *actor;    /* who is making changes: $ISMS_USER, else $USER, else "cli" */
+    arena *a;             /* freed when the command ends */
+    int argc;             /* the command's own arguments, argv[0] is the command name */
+    char **argv;
+} cli_ctx;
+
+typedef struct cli_cmd {
+    const char *name;     /* "add", or NULL-terminated table end */
+    int (*run)(cli_ctx *c);
+    const char *usage;    /* one line of synopsis after "isms FAMILY " */
+    const char *help;     /* what it does, options, exit codes */
+} cli_cmd;
+
+typedef struct cli_family {
+    const char *name;         /* "asset" */
+    const char *summary;      /* one line for `isms help` */
+    const cli_cmd *cmds;      /* subcommands; a family with a single NULL-named entry runs it directly */
+} cli_family;
+
+/* Option spec for cli_parse: name without dashes; has_arg 0 for flags. */
+typedef struct cli_opt {
+    const char *name;
+    int has_arg;
+    const char **value;   /* set to the argument, or to "1" for a flag given */
+} cli_opt;
+
+/* Parse --name value / --name=value / --flag options in c->argv[1..]; positional arguments are
+ * collected into pos (at most maxpos). Returns 0, or prints a usage error and returns EXIT_USAGE. */
+int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int *npos);
+/* Print an error for err to stderr ("isms: message") and return the exit code it maps to. */
+int cli_fail(const isms_err *err);
+/* Print a usage error naming the command and return EXIT_USAGE. */
+int cli_usage_error(cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when stderr is a terminal, so long operations may draw a progress bar. */
+int cli_progress_wanted(void);
+/* Draw or update a progress bar on stderr ("label [####   ] 42%"); done==total ends the line. */
+void cli_progress(const char *label, size_t done, size_t total);
+
+#endif
+
+#ifndef ISMS_CLI_WS
+#define ISMS_CLI_WS
+#include "store/store.h"
+/* Open the workspace for this command (create: for init) with the actor set; prints errors.
+ * Returns 0 or an exit code. */
+int cli_open(cli_ctx *c, int create, ws **w);
+/* Roll back, close, print err and return its exit code. */
+int cli_abort(ws *w, const isms_err *err);
+/* Commit and close; prints and returns an exit code when the commit fails. */
+int cli_finish(ws *w, isms_err *err);
+/* Parse a whole decimal integer in [lo, hi] for option `what`; prints a usage error on failure. */
+int cli_int(cli_ctx *c, const char *what, const char *s, long lo, long hi, long *out);
+/* Parse a risk id "12" or "R12"; prints a usage error on failure. */
+int cli_risk_id(cli_ctx *c, const char *s, int64_t *out);
+/* s cut to at most width display columns (UTF-8 aware), with "…" when cut; NULL gives "". */
+const char *cli_cut(cli_ctx *c, const char *s, int width);
+#endif

@@ -1,0 +1,425 @@
+/* isms asset: the asset inventory (A.5.9, A.5.12). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "util/csv.h"
+#include "util/json.h"
+
+#define IMPORT_MAX_BYTES (256L * 1024 * 1024)
+#define IMPORT_MAX_ERRORS 50
+
+static int parse_cia(cli_ctx *c, const char *what, const char *s, int *out)
+{
+    long v = 0;
+    if (s && cli_int(c, what, s, 1, 3, &v))
+        return EXIT_USAGE;
+    *out = (int)v;
+    return 0;
+}
+
+static void asset_json(jw *j, const asset *x)
+{
+    jw_obj(j);
+    jw_kint(j, "id", x->id);
+    jw_kstr(j, "name", x->name);
+    jw_kstr(j, "type", x->type);
+    jw_kstr(j, "owner", x->owner);
+    jw_kstr(j, "classification", x->classification);
+    jw_kint(j, "confidentiality", x->confidentiality);
+    jw_kint(j, "integrity", x->integrity);
+    jw_kint(j, "availability", x->availability);
+    jw_kstr(j, "description", x->description);
+    jw_kint(j, "risks", x->nrisks);
+    jw_kstr(j, "created_at", x->created_at);
+    jw_kstr(j, "updated_at", x->updated_at);
+    jw_obj_end(j);
+}
+
+static int asset_add(cli_ctx *c)
+{
+    const char *name = NULL, *type = NULL, *owner = NULL, *cls = NULL, *co = NULL, *in = NULL, *av = NULL,
+               *desc = NULL;
+    cli_opt opts[] = {{"name", 1, &name}, {"type", 1, &type}, {"owner", 1, &owner},
+                      {"classification", 1, &cls}, {"confidentiality", 1, &co}, {"integrity", 1, &in},
+                      {"availability", 1, &av}, {"description", 1, &desc}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, NULL, 0, NULL))
+        return EXIT_USAGE;
+    asset x = {0};
+    x.name = name;
+    x.type = type;
+    x.owner = owner;
+    x.classification = cls;
+    x.description = desc;
+    if (parse_cia(c, "--confidentiality", co, &x.confidentiality) ||
+        parse_cia(c, "--integrity", in, &x.integrity) || parse_cia(c, "--availability", av, &x.availability))
+        return EXIT_USAGE;
+    isms_err err = {0};
+    if (asset_validate(&x, &err))
+        return cli_fail(&err);
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    int64_t id;
+    if (ws_begin(w, &err) || store_asset_insert(w, &x, &id, &err))
+        return cli_abort(w, &err);
+    if ((rc = cli_finish(w, &err)))
+        return rc;
+    printf("%lld\n", (long long)id);
+    return EXIT_OK;
+}
+
+typedef struct list_ctx {
+    jw j;
+    int json;
+    cli_ctx *c;
+    long n;
+} list_ctx;
+
+static int list_one(const asset *x, void *p)
+{
+    list_ctx *l = p;
+    l->n++;
+    if (l->json) {
+        asset_json(&l->j, x);
+        return 0;
+    }
+    printf("%6lld  %-32s %-11s %-22s %-12s %d/%d/%d  %ld\n", (long long)x->id, cli_cut(l->c, x->name, 32),
+           x->type, cli_cut(l->c, x->owner, 22), x->classification, x->confidentiality, x->integrity,
+           x->availability, x->nrisks);
+    if (l->n % 4096 == 0)
+        arena_free(l->c->a); /* cli_cut allocations; nothing else lives in the arena here */
+    return 0;
+}
+
+static int asset_list(cli_ctx *c)
+{
+    const char *json = NULL;
+    cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, NULL, 0, NULL))
+        return EXIT_USAGE;
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    list_ctx l = {.json = json != NULL, .c = c};
+    isms_err err = {0};
+    if (json) {
+        jw_init_file(&l.j, stdout, 0);
+        jw_arr(&l.j);
+    } else {
+        printf("%6s  %-32s %-11s %-22s %-12s %-6s %s\n", "ID", "NAME", "TYPE", "OWNER", "CLASS", "C/I/A", "RISKS");
+    }
+    rc = store_asset_each(w, list_one, &l, &err);
+    ws_close(w);
+    if (rc)
+        return cli_fail(&err);
+    if (json) {
+        jw_arr_end(&l.j);
+        jw_end(&l.j);
+    } else if (!l.n) {
+        printf("(no assets: isms asset add ... or isms asset import FILE.csv)\n");
+    }
+    return EXIT_OK;
+}
+
+static int asset_show(cli_ctx *c)
+{
+    const char *json = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1)
+        return cli_usage_error(c, "give the asset's id or name");
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    asset x;
+    if (store_asset_get(w, pos[0], c->a, &x, &err))
+        return cli_abort(w, &err);
+    ws_close(w);
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        asset_json(&j, &x);
+        jw_end(&j);
+        return EXIT_OK;
+    }
+    printf("Asset %lld: %s\n  type:            %s\n  owner:           %s\n  classification:  %s\n"
+           "  confidentiality: %d\n  integrity:       %d\n  availability:    %d\n  description:     %s\n"
+           "  risks:           %ld\n  created:         %s\n  updated:         %s\n",
+           (long long)x.id, x.name, x.type, x.owner, x.classification, x.confidentiality, x.integrity,
+           x.availability, x.description ? x.description : "", x.nrisks, x.created_at, x.updated_at);
+    return EXIT_OK;
+}
+
+static int asset_edit(cli_ctx *c)
+{
+    const char *name = NULL, *type = NULL, *owner = NULL, *cls = NULL, *co = NULL, *in = NULL, *av = NULL,
+               *desc = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"name", 1, &name}, {"type", 1, &type}, {"owner", 1, &owner},
+                      {"classification", 1, &cls}, {"confidentiality", 1, &co}, {"integrity", 1, &in},
+                      {"availability", 1, &av}, {"description", 1, &desc}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1)
+        return cli_usage_error(c, "give the asset's id or name");
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    asset x;
+    if (ws_begin(w, &err) || store_asset_get(w, pos[0], c->a, &x, &err))
+        return cli_abort(w, &err);
+    if (name) x.name = name;
+    if (type) x.type = type;
+    if (owner) x.owner = owner;
+    if (cls) x.classification = cls;
+    if (desc) x.description = desc;
+    if (parse_cia(c, "--confidentiality", co, &x.confidentiality) || parse_cia(c, "--integrity", in, &x.integrity) ||
+        parse_cia(c, "--availability", av, &x.availability)) {
+        ws_rollback(w);
+        ws_close(w);
+        return EXIT_USAGE;
+    }
+    if (store_asset_update(w, &x, &err))
+        return cli_abort(w, &err);
+    return cli_finish(w, &err);
+}
+
+static int asset_rm(cli_ctx *c)
+{
+    const char *pos[1];
+    int np = 0;
+    if (cli_parse(c, NULL, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1)
+        return cli_usage_error(c, "give the asset's id or name");
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    asset x;
+    if (ws_begin(w, &err) || store_asset_get(w, pos[0], c->a, &x, &err) || store_asset_delete(w, x.id, &err))
+        return cli_abort(w, &err);
+    return cli_finish(w, &err);
+}
+
+/* Columns of the import file, matched by header name (case-insensitive). */
+enum { COL_NAME, COL_TYPE, COL_OWNER, COL_CLASS, COL_C, COL_I, COL_A, COL_DESC, NCOLS };
+static const char *const col_names[NCOLS] = {"name", "type", "owner", "classification",
+                                             "confidentiality", "integrity", "availability", "description"};
+
+static int cia_field(const char *s, int *out)
+{
+    if (!s || !*s) {
+        *out = 0;
+        return 0;
+    }
+    if ((s[0] >= '1' && s[0] <= '3') && s[1] == '\0') {
+        *out = s[0] - '0';
+        return 0;
+    }
+    static const char *const words[] = {"low", "medium", "high"};
+    for (int i = 0; i < 3; i++)
+        if (!strcasecmp(s, words[i])) {
+            *out = i + 1;
+            return 0;
+        }
+    return -1;
+}
+
+static int asset_import(cli_ctx *c)
+{
+    const char *pos[1];
+    int np = 0;
+    if (cli_parse(c, NULL, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1)
+        return cli_usage_error(c, "give the CSV file to import");
+    const char *path = pos[0];
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        fprintf(stderr, "isms: cannot read %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        fprintf(stderr, "isms: %s is not a regular file\n", path);
+        return EXIT_USAGE;
+    }
+    if (sb.st_size > IMPORT_MAX_BYTES) {
+        fprintf(stderr, "isms: %s is %lld bytes; imports are limited to %ld MiB\n", path, (long long)sb.st_size,
+                IMPORT_MAX_BYTES >> 20);
+        return EXIT_USAGE;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "isms: cannot open %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    csv_reader r;
+    csv_init(&r, f);
+    isms_err err = {0};
+    int col[NCOLS];
+    for (int i = 0; i < NCOLS; i++)
+        col[i] = -1;
+    int got = csv_next(&r, &err);
+    if (got <= 0) {
+        if (got == 0)
+            fprintf(stderr, "isms: %s is empty: expected a header line with name,type,owner,classification\n", path);
+        else
+            fprintf(stderr, "isms: %s: %s\n", path, err.msg);
+        csv_free(&r);
+        fclose(f);
+        return EXIT_USAGE;
+    }
+    int bad_header = 0;
+    for (int i = 0; i < r.nfields; i++) {
+        int k = -1;
+        for (int j = 0; j < NCOLS; j++)
+            if (!strcasecmp(r.fields[i], col_names[j]))
+                k = j;
+        if (k < 0) {
+            fprintf(stderr, "isms: %s: line 1, column %d: unknown column '%s' (known: name, type, owner, "
+                            "classification, confidentiality, integrity, availability, description)\n",
+                    path, i + 1, cli_cut(c, r.fields[i], 40));
+            bad_header = 1;
+        } else if (col[k] >= 0) {
+            fprintf(stderr, "isms: %s: line 1, column %d: column '%s' appears twice\n", path, i + 1, col_names[k]);
+            bad_header = 1;
+        } else {
+            col[k] = i;
+        }
+    }
+    for (int k = 0; k < 4; k++)
+        if (col[k] < 0) {
+            fprintf(stderr, "isms: %s: line 1: required column '%s' is missing\n", path, col_names[k]);
+            bad_header = 1;
+        }
+    if (bad_header) {
+        csv_free(&r);
+        fclose(f);
+        return EXIT_USAGE;
+    }
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc) {
+        csv_free(&r);
+        fclose(f);
+        return rc;
+    }
+    if (ws_begin(w, &err)) {
+        csv_free(&r);
+        fclose(f);
+        return cli_abort(w, &err);
+    }
+    long errors = 0, rows = 0;
+    int progress = cli_progress_wanted();
+    while ((got = csv_next(&r, &err)) == 1) {
+        asset x = {0};
+        const char *v[NCOLS] = {0};
+        if (r.nfields == 1 && !r.fields[0][0])
+            continue;
+        for (int k = 0; k < NCOLS; k++)
+            v[k] = col[k] >= 0 && col[k] < r.nfields ? r.fields[col[k]] : NULL;
+        x.name = v[COL_NAME];
+        x.type = v[COL_TYPE];
+        x.owner = v[COL_OWNER];
+        x.classification = v[COL_CLASS];
+        x.description = v[COL_DESC] && *v[COL_DESC] ? v[COL_DESC] : NULL;
+        if (x.type) {
+            /* Accept "Software" as well as "software". */
+            char *t = (char *)x.type;
+            for (; *t; t++)
+                *t = (char)(*t >= 'A' && *t <= 'Z' ? *t + 32 : *t);
+        }
+        if (x.classification)
+            for (char *t = (char *)x.classification; *t; t++)
+                *t = (char)(*t >= 'A' && *t <= 'Z' ? *t + 32 : *t);
+        int line_bad = 0;
+        const int cia_cols[3] = {COL_C, COL_I, COL_A};
+        int *cia_out[3] = {&x.confidentiality, &x.integrity, &x.availability};
+        for (int k = 0; k < 3; k++)
+            if (cia_field(v[cia_cols[k]], cia_out[k])) {
+                if (errors < IMPORT_MAX_ERRORS)
+                    fprintf(stderr, "isms: %s: line %ld, column %d (%s): '%s' is not 1-3 or low/medium/high\n", path,
+                            r.line, col[cia_cols[k]] + 1, col_names[cia_cols[k]], cli_cut(c, v[cia_cols[k]], 40));
+                errors++;
+                line_bad = 1;
+            }
+        if (!line_bad && asset_validate(&x, &err)) {
+            /* The message starts with the field name; find its column. */
+            int k = 0;
+            while (k < NCOLS && strncmp(err.msg, col_names[k], strlen(col_names[k])))
+                k++;
+            if (errors < IMPORT_MAX_ERRORS)
+                fprintf(stderr, "isms: %s: line %ld, column %d: %s\n", path, r.line, k < NCOLS ? col[k] + 1 : 0,
+                        err.msg);
+            errors++;
+            line_bad = 1;
+        }
+        if (!line_bad && store_asset_insert(w, &x, NULL, &err)) {
+            if (err.code != ISMS_ECONFLICT) {
+                csv_free(&r);
+                fclose(f);
+                return cli_abort(w, &err);
+            }
+            fprintf(stderr, "isms: %s: line %ld, column %d: %s\n", path, r.line, col[COL_NAME] + 1, err.msg);
+            errors++;
+        }
+        rows++;
+        if (progress && rows % 1000 == 0)
+            cli_progress("importing", (size_t)ftell(f), (size_t)sb.st_size);
+        if (rows % 4096 == 0)
+            arena_free(c->a);
+    }
+    if (progress && rows >= 1000)
+        cli_progress("importing", (size_t)sb.st_size, (size_t)sb.st_size);
+    csv_free(&r);
+    fclose(f);
+    if (got < 0) {
+        fprintf(stderr, "isms: %s: %s\n", path, err.msg);
+        errors++;
+    }
+    if (errors) {
+        ws_rollback(w);
+        ws_close(w);
+        if (errors > IMPORT_MAX_ERRORS)
+            fprintf(stderr, "isms: ... and %ld more errors\n", errors - IMPORT_MAX_ERRORS);
+        fprintf(stderr, "isms: import of %s refused: %ld error(s); nothing was imported\n", path, errors);
+        return EXIT_USAGE;
+    }
+    if ((rc = cli_finish(w, &err)))
+        return rc;
+    printf("imported %ld asset(s) from %s\n", rows, path);
+    return EXIT_OK;
+}
+
+const cli_cmd cmds_asset[] = {
+    {"add", asset_add,
+     "--name N --type T --owner O --classification C [--confidentiality 1-3] [--integrity 1-3] "
+     "[--availability 1-3] [--description TEXT]",
+     "Add an asset. Types: information, software, hardware, service, cloud, network, people, facility.\n"
+     "Classifications: public, internal, confidential, restricted. CIA values: 1 low, 2 medium, 3 high.\n"
+     "Prints the new asset's id."},
+    {"list", asset_list, "[--json]", "List every asset with its owner, classification, C/I/A and number of risks."},
+    {"show", asset_show, "ID|NAME [--json]", "Show one asset."},
+    {"edit", asset_edit, "ID|NAME [--name N] [--type T] [--owner O] [--classification C] [--confidentiality 1-3] ...",
+     "Change the given fields of an asset."},
+    {"rm", asset_rm, "ID|NAME", "Delete an asset; refused while risks reference it."},
+    {"import", asset_import, "FILE.csv",
+     "Import assets from CSV with a header line. Required columns: name, type, owner, classification;\n"
+     "optional: confidentiality, integrity, availability (1-3 or low/medium/high), description.\n"
+     "All or nothing: every bad value is reported with its line and column and nothing is imported."},
+    {NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,145 @@
+/* isms gap: what each control and clause still lacks, readiness per theme and overall. */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/json.h"
+
+static int gap_run(cli_ctx *c)
+{
+    const char *json = NULL, *all = NULL;
+    cli_opt opts[] = {{"json", 0, &json}, {"all", 0, &all}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, NULL, 0, NULL))
+        return EXIT_USAGE;
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    soa_entry e[CATALOG_NCONTROLS];
+    gap_facts f;
+    org o;
+    if (store_org_get(w, c->a, &o, &err) || store_soa_load(w, c->a, e, &err) || store_gap_facts(w, c->a, &f, &err))
+        return cli_abort(w, &err);
+    ws_close(w);
+    gap_report r;
+    gap_analyze(e, CATALOG_NCONTROLS, &f, c->a, &r);
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        jw_obj(&j);
+        jw_kstr(&j, "organization", o.name);
+        jw_key(&j, "readiness");
+        jw_double(&j, r.readiness);
+        jw_kint(&j, "controls_ready", r.ready);
+        jw_kint(&j, "controls_total", r.total);
+        jw_key(&j, "clause_readiness");
+        jw_double(&j, r.clause_readiness);
+        jw_key(&j, "themes");
+        jw_arr(&j);
+        for (int t = 0; t < 4; t++) {
+            const gap_theme *th = &r.themes[t];
+            jw_obj(&j);
+            jw_kstr(&j, "theme", th->theme);
+            jw_key(&j, "readiness");
+            jw_double(&j, th->readiness);
+            jw_kint(&j, "total", th->total);
+            jw_kint(&j, "ready", th->ready);
+            jw_kint(&j, "applicable", th->applicable);
+            jw_kint(&j, "excluded", th->excluded);
+            jw_kint(&j, "undecided", th->undecided);
+            jw_kint(&j, "implemented", th->implemented);
+            jw_kint(&j, "evidenced", th->evidenced);
+            jw_obj_end(&j);
+        }
+        jw_arr_end(&j);
+        jw_key(&j, "controls");
+        jw_arr(&j);
+        for (size_t i = 0; i < r.ncontrols; i++) {
+            const gap_control *g = &r.controls[i];
+            jw_obj(&j);
+            jw_kstr(&j, "id", g->entry->ctl->id);
+            jw_kstr(&j, "theme", g->entry->ctl->theme);
+            jw_kstr(&j, "title", g->entry->ctl->title);
+            jw_kstr(&j, "state", g->state);
+            jw_kbool(&j, "ready", g->ready);
+            jw_kstr(&j, "evidence", evidence_status_name(g->evidence));
+            jw_key(&j, "missing");
+            jw_arr(&j);
+            for (int k = 0; k < g->nmissing; k++)
+                jw_str(&j, g->missing[k]);
+            jw_arr_end(&j);
+            jw_obj_end(&j);
+        }
+        jw_arr_end(&j);
+        jw_key(&j, "clauses");
+        jw_arr(&j);
+        for (size_t i = 0; i < r.nclauses; i++) {
+            const gap_clause *g = &r.clauses[i];
+            jw_obj(&j);
+            jw_kstr(&j, "id", g->clause->id);
+            jw_kstr(&j, "title", g->clause->title);
+            jw_kstr(&j, "state", g->state);
+            jw_key(&j, "missing");
+            jw_arr(&j);
+            for (int k = 0; k < g->nmissing; k++)
+                jw_str(&j, g->missing[k]);
+            jw_arr_end(&j);
+            jw_obj_end(&j);
+        }
+        jw_arr_end(&j);
+        jw_obj_end(&j);
+        jw_end(&j);
+        return r.ready == r.total && r.clauses_met == r.clauses_tracked ? EXIT_OK : EXIT_PROBLEMS;
+    }
+    printf("Gap analysis for %s\n\nReadiness: %.1f%% of Annex A controls ready (%d of %d); clauses tracked here: %.1f%% "
+           "met (%d of %d)\n\n",
+           o.name, r.readiness, r.ready, r.total, r.clause_readiness, r.clauses_met, r.clauses_tracked);
+    printf("  %-15s %7s %6s %6s %9s %9s %12s %10s\n", "THEME", "READY", "OF", "%", "EXCLUDED", "UNDECIDED",
+           "IMPLEMENTED", "EVIDENCED");
+    for (int t = 0; t < 4; t++) {
+        const gap_theme *th = &r.themes[t];
+        char bar[21];
+        int fill = (int)(th->readiness / 5 + 0.5);
+        for (int k = 0; k < 20; k++)
+            bar[k] = k < fill ? '#' : '.';
+        bar[20] = '\0';
+        printf("  %-15s %7d %6d %5.1f%% %9d %9d %12d %10d  %s\n", th->theme, th->ready, th->total, th->readiness,
+               th->excluded, th->undecided, th->implemented, th->evidenced, bar);
+    }
+    printf("\nClauses 4-10:\n");
+    for (size_t i = 0; i < r.nclauses; i++) {
+        const gap_clause *g = &r.clauses[i];
+        if (!strcmp(g->state, "not_tracked") && !all)
+            continue;
+        printf("  %-6s %-11s %s\n", g->clause->id,
+               !strcmp(g->state, "met") ? "met" : !strcmp(g->state, "gap") ? "GAP" : "not tracked",
+               g->clause->title);
+        for (int k = 0; k < g->nmissing; k++)
+            printf("  %-6s %-11s - %s\n", "", "", g->missing[k]);
+    }
+    if (!all)
+        printf("  (clauses isms does not track yet are hidden; --all lists them)\n");
+    printf("\nControls with gaps:\n");
+    int shown = 0;
+    for (size_t i = 0; i < r.ncontrols; i++) {
+        const gap_control *g = &r.controls[i];
+        if (g->ready)
+            continue;
+        shown++;
+        printf("  %-7s %-10s %-60s %s\n", g->entry->ctl->id, g->state, cli_cut(c, g->entry->ctl->title, 60),
+               evidence_status_name(g->evidence));
+        for (int k = 0; k < g->nmissing; k++)
+            printf("  %-7s %-10s - %s\n", "", "", g->missing[k]);
+    }
+    if (!shown)
+        printf("  none: every control is implemented or justifiably excluded\n");
+    return shown || r.clauses_met < r.clauses_tracked ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+const cli_cmd cmds_gap[] = {
+    {NULL, gap_run, "[--json] [--all]",
+     "Per control and per clause, what is missing (no decision, applicable but not implemented, no owner,\n"
+     "no linked risk or reason, unjustified exclusion), and readiness per theme and overall.\n"
+     "Exit 1 while gaps remain."},
+    {NULL, NULL, NULL, NULL},
+};

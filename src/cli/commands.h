@@ -1,0 +1,20 @@
+/* Command tables of each family, one file per family (cmd_<family>.c). */
+#ifndef ISMS_COMMANDS_H
+#define ISMS_COMMANDS_H
+
+#include "cli/cli.h"
+
+#define ISMS_VERSION "0.1.0"
+
+extern const cli_cmd cmds_init[];
+extern const cli_cmd cmds_org[];
+extern const cli_cmd cmds_control[];
+extern const cli_cmd cmds_asset[];
+extern const cli_cmd cmds_risk[];
+extern const cli_cmd cmds_soa[];
+extern const cli_cmd cmds_gap[];
+extern const cli_cmd cmds_evidence[];
+extern const cli_cmd cmds_log[];
+extern const cli_cmd cmds_demo[];
+
+#endif

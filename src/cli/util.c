@@ -1,0 +1,174 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/catalog.h"
+
+int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int *npos)
+{
+    int np = 0;
+    int only_pos = 0;
+    for (int i = 1; i < c->argc; i++) {
+        const char *arg = c->argv[i];
+        if (only_pos || arg[0] != '-' || arg[1] == '\0') {
+            if (np >= maxpos)
+                return cli_usage_error(c, "unexpected argument '%s'", arg);
+            pos[np++] = arg;
+            continue;
+        }
+        if (!strcmp(arg, "--")) {
+            only_pos = 1;
+            continue;
+        }
+        /* Single-letter options (-o FILE) share the table with long ones. */
+        const char *name = arg[1] == '-' ? arg + 2 : arg + 1;
+        if (arg[1] != '-' && arg[2] != '\0')
+            return cli_usage_error(c, "unknown option '%s'", arg);
+        const char *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        const cli_opt *o = NULL;
+        for (const cli_opt *p = opts; p && p->name; p++)
+            if (strlen(p->name) == nlen && !strncmp(p->name, name, nlen))
+                o = p;
+        if (!o)
+            return cli_usage_error(c, "unknown option '--%.*s'", (int)nlen, name);
+        if (o->has_arg) {
+            if (eq) {
+                *o->value = eq + 1;
+            } else if (i + 1 < c->argc) {
+                *o->value = c->argv[++i];
+            } else {
+                return cli_usage_error(c, "option '--%s' needs a value", o->name);
+            }
+        } else {
+            if (eq)
+                return cli_usage_error(c, "option '--%s' takes no value", o->name);
+            *o->value = "1";
+        }
+    }
+    if (npos)
+        *npos = np;
+    return 0;
+}
+
+int cli_fail(const isms_err *err)
+{
+    fprintf(stderr, "isms: %s\n", err->msg[0] ? err->msg : err_name(err->code));
+    return EXIT_USAGE;
+}
+
+int cli_usage_error(cli_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "isms %s: ", c->argv[0]);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see `isms %s --help`)\n", c->argv[0]);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_progress_wanted(void)
+{
+    return isatty(STDERR_FILENO);
+}
+
+void cli_progress(const char *label, size_t done, size_t total)
+{
+    if (!total)
+        return;
+    int pct = (int)(done * 100 / total);
+    int fill = pct * 30 / 100;
+    fprintf(stderr, "\r%s [%.*s%*s] %3d%%", label, fill, "##############################",
+            30 - fill, "", pct);
+    if (done >= total)
+        fputc('\n', stderr);
+}
+
+int cli_open(cli_ctx *c, int create, ws **w)
+{
+    isms_err err = {0};
+    if (catalog_init(&err) != ISMS_OK)
+        return cli_fail(&err);
+    if (ws_open(c->db_path, create ? WS_CREATE : 0, w, &err) != ISMS_OK)
+        return cli_fail(&err);
+    ws_set_actor(*w, c->actor);
+    return 0;
+}
+
+int cli_abort(ws *w, const isms_err *err)
+{
+    if (w) {
+        ws_rollback(w);
+        ws_close(w);
+    }
+    return cli_fail(err);
+}
+
+int cli_finish(ws *w, isms_err *err)
+{
+    if (ws_commit(w, err) != ISMS_OK)
+        return cli_abort(w, err);
+    ws_close(w);
+    return EXIT_OK;
+}
+
+int cli_int(cli_ctx *c, const char *what, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = s ? strtol(s, &end, 10) : 0;
+    if (!s || !*s || *end || errno || v < lo || v > hi) {
+        cli_usage_error(c, "%s: '%s' is not a whole number from %ld to %ld", what, s ? s : "", lo, hi);
+        return EXIT_USAGE;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_risk_id(cli_ctx *c, const char *s, int64_t *out)
+{
+    const char *p = s && (s[0] == 'R' || s[0] == 'r') ? s + 1 : s;
+    char *end;
+    errno = 0;
+    long long v = p ? strtoll(p, &end, 10) : 0;
+    if (!p || !*p || *end || errno || v <= 0) {
+        cli_usage_error(c, "'%s' is not a risk id (like 12 or R12)", s ? s : "");
+        return EXIT_USAGE;
+    }
+    *out = v;
+    return 0;
+}
+
+const char *cli_cut(cli_ctx *c, const char *s, int width)
+{
+    if (!s)
+        return "";
+    int cols = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+        if (cols == width - 1) {
+            /* Does the rest fit in the last column? */
+            const unsigned char *q = p;
+            int rest = 0;
+            while (*q && rest < 2) {
+                q += *q < 0x80 ? 1 : *q >= 0xF0 ? 4 : *q >= 0xE0 ? 3 : *q >= 0xC0 ? 2 : 1;
+                rest++;
+            }
+            if (rest <= 1)
+                return s;
+            char *d = arena_alloc(c->a, (size_t)(p - (const unsigned char *)s) + 4);
+            memcpy(d, s, (size_t)(p - (const unsigned char *)s));
+            memcpy(d + (p - (const unsigned char *)s), "\xE2\x80\xA6", 4);
+            return d;
+        }
+        for (int i = 0; i < len && *p; i++)
+            p++;
+        cols++;
+    }
+    return s;
+}

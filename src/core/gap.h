@@ -1,0 +1,67 @@
+/* Gap analysis: what each control and clause still lacks, and readiness per theme and overall. */
+#ifndef ISMS_GAP_H
+#define ISMS_GAP_H
+
+#include <stddef.h>
+
+#include "core/evidence.h"
+#include "core/soa.h"
+#include "util/arena.h"
+
+#define GAP_MAX_MISSING 8
+
+/* Facts about the workspace that the clauses depend on, counted by the store. */
+typedef struct gap_facts {
+    int has_context;            /* internal/external issues recorded (4.1) */
+    int has_scope_statement;    /* 4.3 */
+    long scope_in, scope_out;
+    long parties, parties_without_requirements;
+    int method_confirmed;       /* the methodology was reviewed and saved (6.1.2) */
+    long assets, assets_without_owner;
+    long risks, risks_without_owner, risks_untreated, risks_awaiting_acceptance, risks_overdue,
+        risks_without_due_date;
+    int soa_versions;           /* approved versions */
+    int soa_changed_since_approval;
+    int ev_fresh[CATALOG_NCONTROLS];   /* per control, catalog order: evidence within its window */
+    int ev_stale[CATALOG_NCONTROLS];   /* and evidence past it */
+    int check_failing[CATALOG_NCONTROLS]; /* the latest run of a check supporting it failed */
+} gap_facts;
+
+typedef struct gap_control {
+    const soa_entry *entry;
+    int ready;                 /* justifiably excluded, or implemented, documented and evidenced */
+    evidence_status evidence;  /* passing | stale | no_evidence | not_applicable (failing comes from checks) */
+    const char *state;         /* "ready" | "gap" | "undecided" | "excluded" */
+    const char *missing[GAP_MAX_MISSING];
+    int nmissing;
+} gap_control;
+
+typedef struct gap_clause {
+    const catalog_clause *clause;
+    const char *state;         /* "met" | "gap" | "not_tracked" */
+    const char *missing[GAP_MAX_MISSING];
+    int nmissing;
+} gap_clause;
+
+typedef struct gap_theme {
+    const char *theme;
+    int total, ready, applicable, excluded, undecided, implemented, evidenced;
+    double readiness;          /* percent of controls ready */
+} gap_theme;
+
+typedef struct gap_report {
+    gap_control *controls;
+    size_t ncontrols;
+    gap_clause *clauses;
+    size_t nclauses;
+    gap_theme themes[4];
+    int ready, total;
+    double readiness;          /* percent of the 93 controls ready */
+    int clauses_met, clauses_tracked;
+    double clause_readiness;   /* percent of tracked clauses met */
+} gap_report;
+
+/* Compute the gap analysis over the SoA entries (catalog order) and the workspace facts. */
+void gap_analyze(const soa_entry *entries, size_t n, const gap_facts *f, arena *a, gap_report *out);
+
+#endif

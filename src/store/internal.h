@@ -1,0 +1,26 @@
+/* Shared pieces of the store's files; not part of the public interface. */
+#ifndef ISMS_STORE_INTERNAL_H
+#define ISMS_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct ws {
+    sqlite3 *db;
+    char *path;
+    char actor[128];
+};
+
+/* Prepare sql; on failure fill err with the SQLite message. */
+int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err);
+/* Map a SQLite result code to an isms error with a human message about `what`. */
+int st_error(ws *w, int rc, const char *what, isms_err *err);
+/* Bind a string or NULL. */
+void st_text(sqlite3_stmt *st, int i, const char *s);
+/* Copy a column into the arena (NULL stays NULL). */
+const char *st_col(sqlite3_stmt *st, int i, arena *a);
+/* Run one statement with no result rows. */
+int st_exec(ws *w, const char *sql, isms_err *err);
+
+#endif

@@ -1,0 +1,345 @@
+/* Organization, scope, interested parties and the risk methodology (clause 4, 6.1.2). */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "util/json.h"
+
+int store_org_get(ws *w, arena *a, org *o, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    memset(o, 0, sizeof *o);
+    if ((rc = st_prepare(w, "SELECT name, scope, context, created_at FROM org WHERE id = 1", &st, err)))
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        o->name = st_col(st, 0, a);
+        o->scope = st_col(st, 1, a);
+        o->context = st_col(st, 2, a);
+        o->created_at = st_col(st, 3, a);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return err_set(err, ISMS_ENOTFOUND, "the workspace %s has no organization: run `isms init --org NAME`",
+                       w->path);
+    return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading the organization", err);
+}
+
+static int audit_org(ws *w, const char *action, const char *name, const char *scope, const char *context,
+                     isms_err *err)
+{
+    buf b;
+    buf_init(&b, 1 << 20);
+    jw j;
+    jw_init_buf(&j, &b);
+    jw_obj(&j);
+    if (name) jw_kstr(&j, "name", name);
+    if (scope) jw_kstr(&j, "scope", scope);
+    if (context) jw_kstr(&j, "context", context);
+    jw_obj_end(&j);
+    int rc = store_audit(w, action, "org", "1", NULL, b.data, err);
+    buf_free(&b);
+    return rc;
+}
+
+int store_org_create(ws *w, const char *name, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    char now[32];
+    store_now(now);
+    if ((rc = st_prepare(w, "INSERT INTO org(id, name, created_at, updated_at) VALUES (1, ?, ?, ?)", &st, err)))
+        return rc;
+    st_text(st, 1, name);
+    st_text(st, 2, now);
+    st_text(st, 3, now);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return err_set(err, ISMS_ECONFLICT, "the workspace %s is already initialised", w->path);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, "creating the organization", err);
+    return audit_org(w, "create", name, NULL, NULL, err);
+}
+
+int store_org_update(ws *w, const char *name, const char *scope, const char *context, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    char now[32];
+    store_now(now);
+    if ((rc = st_prepare(w,
+                         "UPDATE org SET name = coalesce(?1, name), scope = coalesce(?2, scope), "
+                         "context = coalesce(?3, context), updated_at = ?4 WHERE id = 1",
+                         &st, err)))
+        return rc;
+    st_text(st, 1, name);
+    st_text(st, 2, scope);
+    st_text(st, 3, context);
+    st_text(st, 4, now);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, "updating the organization", err);
+    if (sqlite3_changes(w->db) == 0)
+        return err_set(err, ISMS_ENOTFOUND, "the workspace has no organization: run `isms init --org NAME`");
+    return audit_org(w, "update", name, scope, context, err);
+}
+
+int store_scope_add(ws *w, const scope_item *s, int64_t *id, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (strcmp(s->kind, "unit") && strcmp(s->kind, "location") && strcmp(s->kind, "system"))
+        return err_set(err, ISMS_EINVAL, "scope kind '%s' is not unit, location or system", s->kind);
+    if (!s->name || !*s->name)
+        return err_set(err, ISMS_EINVAL, "a scope item needs a name");
+    if ((rc = st_prepare(w, "INSERT INTO scope_item(kind, name, in_scope, note) VALUES (?,?,?,?)", &st, err)))
+        return rc;
+    st_text(st, 1, s->kind);
+    st_text(st, 2, s->name);
+    sqlite3_bind_int(st, 3, s->in_scope ? 1 : 0);
+    st_text(st, 4, s->note);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return err_set(err, ISMS_ECONFLICT, "the %s '%s' is already in the scope register", s->kind, s->name);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, "adding a scope item", err);
+    *id = sqlite3_last_insert_rowid(w->db);
+    buf b;
+    buf_init(&b, 1 << 20);
+    jw j;
+    jw_init_buf(&j, &b);
+    jw_obj(&j);
+    jw_kstr(&j, "kind", s->kind);
+    jw_kstr(&j, "name", s->name);
+    jw_kbool(&j, "in_scope", s->in_scope);
+    jw_kstr(&j, "note", s->note);
+    jw_obj_end(&j);
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", (long long)*id);
+    rc = store_audit(w, "create", "scope_item", ids, NULL, b.data, err);
+    buf_free(&b);
+    return rc;
+}
+
+static int delete_by_id(ws *w, const char *table, const char *what, int64_t id, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    char sql[96];
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", table); /* table is a constant of ours */
+    if ((rc = st_prepare(w, sql, &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, what, err);
+    if (sqlite3_changes(w->db) == 0)
+        return err_set(err, ISMS_ENOTFOUND, "%s: no %s with id %lld", what, table, (long long)id);
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", (long long)id);
+    return store_audit(w, "delete", table, ids, NULL, NULL, err);
+}
+
+int store_scope_remove(ws *w, int64_t id, isms_err *err)
+{
+    return delete_by_id(w, "scope_item", "removing a scope item", id, err);
+}
+
+int store_scope_list(ws *w, arena *a, scope_item **out, size_t *n, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    size_t cap = 16, cnt = 0;
+    scope_item *arr = arena_alloc(a, cap * sizeof *arr);
+    if ((rc = st_prepare(w, "SELECT id, kind, name, in_scope, note FROM scope_item ORDER BY in_scope DESC, kind, name",
+                         &st, err)))
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            scope_item *na = arena_alloc(a, cap * 2 * sizeof *na);
+            memcpy(na, arr, cnt * sizeof *na);
+            arr = na;
+            cap *= 2;
+        }
+        arr[cnt++] = (scope_item){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a),
+                                  sqlite3_column_int(st, 3), st_col(st, 4, a)};
+    }
+    sqlite3_finalize(st);
+    *out = arr;
+    *n = cnt;
+    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the scope", err);
+}
+
+int store_party_add(ws *w, const party *p, int64_t *id, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (!p->name || !*p->name)
+        return err_set(err, ISMS_EINVAL, "an interested party needs a name");
+    if ((rc = st_prepare(w, "INSERT INTO party(name, requirements) VALUES (?,?)", &st, err)))
+        return rc;
+    st_text(st, 1, p->name);
+    st_text(st, 2, p->requirements);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return err_set(err, ISMS_ECONFLICT, "the interested party '%s' is already recorded", p->name);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, "adding an interested party", err);
+    *id = sqlite3_last_insert_rowid(w->db);
+    buf b;
+    buf_init(&b, 1 << 20);
+    jw j;
+    jw_init_buf(&j, &b);
+    jw_obj(&j);
+    jw_kstr(&j, "name", p->name);
+    jw_kstr(&j, "requirements", p->requirements);
+    jw_obj_end(&j);
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", (long long)*id);
+    rc = store_audit(w, "create", "party", ids, NULL, b.data, err);
+    buf_free(&b);
+    return rc;
+}
+
+int store_party_remove(ws *w, int64_t id, isms_err *err)
+{
+    return delete_by_id(w, "party", "removing an interested party", id, err);
+}
+
+int store_party_list(ws *w, arena *a, party **out, size_t *n, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    size_t cap = 16, cnt = 0;
+    party *arr = arena_alloc(a, cap * sizeof *arr);
+    if ((rc = st_prepare(w, "SELECT id, name, requirements FROM party ORDER BY name", &st, err)))
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            party *na = arena_alloc(a, cap * 2 * sizeof *na);
+            memcpy(na, arr, cnt * sizeof *na);
+            arr = na;
+            cap *= 2;
+        }
+        arr[cnt++] = (party){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a)};
+    }
+    sqlite3_finalize(st);
+    *out = arr;
+    *n = cnt;
+    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading interested parties", err);
+}
+
+/* Labels are stored '|'-separated. */
+static void labels_join(char labels[][32], int n, char *out, size_t outsz)
+{
+    size_t off = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n; i++)
+        off += (size_t)snprintf(out + off, off < outsz ? outsz - off : 0, "%s%s", i ? "|" : "", labels[i]);
+}
+
+static void labels_split(const char *s, char labels[][32], int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *bar = s ? strchr(s, '|') : NULL;
+        size_t len = s ? (bar ? (size_t)(bar - s) : strlen(s)) : 0;
+        snprintf(labels[i], 32, "%.*s", (int)(len > 31 ? 31 : len), s ? s : "");
+        s = bar ? bar + 1 : NULL;
+    }
+}
+
+int store_method_get(ws *w, risk_method *m, int *confirmed, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    risk_method_default(m);
+    if (confirmed)
+        *confirmed = 0;
+    if ((rc = st_prepare(w,
+                         "SELECT likelihood_levels, impact_levels, low_max, medium_max, high_max, appetite, "
+                         "likelihood_labels, impact_labels FROM method WHERE id = 1",
+                         &st, err)))
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        m->likelihood_levels = sqlite3_column_int(st, 0);
+        m->impact_levels = sqlite3_column_int(st, 1);
+        m->low_max = sqlite3_column_int(st, 2);
+        m->medium_max = sqlite3_column_int(st, 3);
+        m->high_max = sqlite3_column_int(st, 4);
+        m->appetite = sqlite3_column_int(st, 5);
+        labels_split((const char *)sqlite3_column_text(st, 6), m->likelihood_labels, m->likelihood_levels);
+        labels_split((const char *)sqlite3_column_text(st, 7), m->impact_labels, m->impact_levels);
+        if (confirmed)
+            *confirmed = 1;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the methodology", err);
+}
+
+int store_method_set(ws *w, const risk_method *m, isms_err *err)
+{
+    int rc = risk_method_validate(m, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    if ((rc = st_prepare(w,
+                         "SELECT count(*) FROM risk WHERE likelihood > ?1 OR impact > ?2 "
+                         "OR residual_likelihood > ?1 OR residual_impact > ?2",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, m->likelihood_levels);
+    sqlite3_bind_int(st, 2, m->impact_levels);
+    long outside = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (outside)
+        return err_set(err, ISMS_ECONFLICT,
+                       "%ld risk(s) are rated above the new %dx%d scales: re-rate them before shrinking the scales",
+                       outside, m->likelihood_levels, m->impact_levels);
+    char ll[200], il[200], now[32];
+    labels_join((char(*)[32])m->likelihood_labels, m->likelihood_levels, ll, sizeof ll);
+    labels_join((char(*)[32])m->impact_labels, m->impact_levels, il, sizeof il);
+    store_now(now);
+    if ((rc = st_prepare(w,
+                         "INSERT OR REPLACE INTO method(id, likelihood_levels, impact_levels, low_max, medium_max, "
+                         "high_max, appetite, likelihood_labels, impact_labels, updated_at) "
+                         "VALUES (1,?,?,?,?,?,?,?,?,?)",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, m->likelihood_levels);
+    sqlite3_bind_int(st, 2, m->impact_levels);
+    sqlite3_bind_int(st, 3, m->low_max);
+    sqlite3_bind_int(st, 4, m->medium_max);
+    sqlite3_bind_int(st, 5, m->high_max);
+    sqlite3_bind_int(st, 6, m->appetite);
+    st_text(st, 7, ll);
+    st_text(st, 8, il);
+    st_text(st, 9, now);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, "saving the methodology", err);
+    buf b;
+    buf_init(&b, 1 << 16);
+    jw j;
+    jw_init_buf(&j, &b);
+    jw_obj(&j);
+    jw_kint(&j, "likelihood_levels", m->likelihood_levels);
+    jw_kint(&j, "impact_levels", m->impact_levels);
+    jw_kint(&j, "low_max", m->low_max);
+    jw_kint(&j, "medium_max", m->medium_max);
+    jw_kint(&j, "high_max", m->high_max);
+    jw_kint(&j, "appetite", m->appetite);
+    jw_kstr(&j, "likelihood_labels", ll);
+    jw_kstr(&j, "impact_labels", il);
+    jw_obj_end(&j);
+    rc = store_audit(w, "update", "method", "1", NULL, b.data, err);
+    buf_free(&b);
+    return rc;
+}

@@ -1,0 +1,425 @@
+/* Statement of Applicability storage, versions, and the facts the gap analysis reads. */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "util/json.h"
+
+static void entry_defaults(soa_entry *out)
+{
+    size_t n;
+    const catalog_control *c = catalog_controls(&n);
+    for (size_t i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].ctl = &c[i];
+        out[i].applicable = SOA_UNDECIDED;
+        out[i].risks = "";
+    }
+}
+
+int store_soa_load(ws *w, arena *a, soa_entry *out, isms_err *err)
+{
+    entry_defaults(out);
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = st_prepare(w,
+                         "SELECT control_id, applicable, reasons, justification, status, implementation, owner, "
+                         "updated_at FROM soa",
+                         &st, err)))
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int i = catalog_control_index((const char *)sqlite3_column_text(st, 0));
+        if (i < 0)
+            continue;
+        soa_entry *e = &out[i];
+        e->applicable = sqlite3_column_type(st, 1) == SQLITE_NULL ? SOA_UNDECIDED : sqlite3_column_int(st, 1);
+        e->reasons = sqlite3_column_int(st, 2);
+        e->justification = st_col(st, 3, a);
+        int s = soa_status_parse((const char *)sqlite3_column_text(st, 4));
+        e->status = s < 0 ? SOA_STATUS_NONE : (soa_status)s;
+        e->implementation = st_col(st, 5, a);
+        e->owner = st_col(st, 6, a);
+        e->updated_at = st_col(st, 7, a);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, "reading the SoA", err);
+    /* The risks each control treats, lowest ids first; capped so a control linked to 100,000
+     * risks still lists readably. */
+    if ((rc = st_prepare(w, "SELECT control_id, risk_id FROM risk_control ORDER BY control_id, risk_id", &st, err)))
+        return rc;
+    buf b;
+    buf_init(&b, 1 << 16);
+    int cur = -1;
+    while (1) {
+        int s = sqlite3_step(st);
+        int i = s == SQLITE_ROW ? catalog_control_index((const char *)sqlite3_column_text(st, 0)) : -2;
+        if (i != cur && cur >= 0) {
+            out[cur].risks = arena_strdup(a, b.data ? b.data : "");
+            buf_reset(&b);
+        }
+        if (s != SQLITE_ROW) {
+            rc = s == SQLITE_DONE ? ISMS_OK : st_error(w, s, "reading risk links", err);
+            break;
+        }
+        cur = i;
+        if (i < 0)
+            continue;
+        if (out[i].nrisks < 20)
+            buf_printf(&b, "%sR%lld", out[i].nrisks ? "," : "", (long long)sqlite3_column_int64(st, 1));
+        else if (out[i].nrisks == 20)
+            buf_puts(&b, ",...");
+        out[i].nrisks++;
+    }
+    buf_free(&b);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void entry_json(jw *j, const soa_entry *e)
+{
+    jw_obj(j);
+    jw_kstr(j, "control", e->ctl->id);
+    if (e->applicable == SOA_UNDECIDED)
+        jw_kstr(j, "applicable", NULL);
+    else
+        jw_kbool(j, "applicable", e->applicable);
+    jw_kint(j, "reasons", e->reasons);
+    jw_kstr(j, "justification", e->justification);
+    jw_kstr(j, "status", e->status ? soa_status_name(e->status) : NULL);
+    jw_kstr(j, "implementation", e->implementation);
+    jw_kstr(j, "owner", e->owner);
+    jw_obj_end(j);
+}
+
+static char *entry_text(const soa_entry *e)
+{
+    buf b;
+    buf_init(&b, 1 << 20);
+    jw j;
+    jw_init_buf(&j, &b);
+    entry_json(&j, e);
+    return b.data;
+}
+
+int store_soa_save(ws *w, const soa_entry *e, isms_err *err)
+{
+    int rc = soa_entry_check(e, err);
+    if (rc)
+        return rc;
+    arena a;
+    arena_init(&a);
+    soa_entry *all = arena_alloc(&a, CATALOG_NCONTROLS * sizeof *all);
+    if ((rc = store_soa_load(w, &a, all, err))) {
+        arena_free(&a);
+        return rc;
+    }
+    int i = catalog_control_index(e->ctl->id);
+    soa_entry before = all[i];
+    /* Re-check against the links as stored now, not as the caller saw them. */
+    soa_entry now_e = *e;
+    now_e.nrisks = before.nrisks;
+    now_e.risks = before.risks;
+    if ((rc = soa_entry_check(&now_e, err))) {
+        arena_free(&a);
+        return rc;
+    }
+    sqlite3_stmt *st;
+    char now[32];
+    store_now(now);
+    if ((rc = st_prepare(w,
+                         "INSERT OR REPLACE INTO soa(control_id, applicable, reasons, justification, status, "
+                         "implementation, owner, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                         &st, err))) {
+        arena_free(&a);
+        return rc;
+    }
+    st_text(st, 1, e->ctl->id);
+    if (e->applicable == SOA_UNDECIDED)
+        sqlite3_bind_null(st, 2);
+    else
+        sqlite3_bind_int(st, 2, e->applicable);
+    sqlite3_bind_int(st, 3, e->reasons);
+    st_text(st, 4, e->justification);
+    st_text(st, 5, e->status ? soa_status_name(e->status) : NULL);
+    st_text(st, 6, e->implementation);
+    st_text(st, 7, e->owner);
+    st_text(st, 8, now);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        rc = st_error(w, s, "saving the SoA entry", err);
+    else {
+        char *b = entry_text(&before), *af = entry_text(e);
+        rc = store_audit(w, "update", "soa", e->ctl->id, b, af, err);
+        free(b);
+        free(af);
+    }
+    arena_free(&a);
+    return rc;
+}
+
+/* SHA-256 over a canonical text of the entries: equal digests mean an unchanged SoA. */
+static void soa_digest(const soa_entry *e, size_t n, char out[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    buf b;
+    buf_init(&b, 1 << 20);
+    jw j;
+    for (size_t i = 0; i < n; i++) {
+        buf_reset(&b);
+        jw_init_buf(&j, &b);
+        entry_json(&j, &e[i]);
+        buf_puts(&b, e[i].risks ? e[i].risks : "");
+        buf_putc(&b, '\n');
+        EVP_DigestUpdate(ctx, b.data, b.len);
+    }
+    buf_free(&b);
+    unsigned char md[32];
+    EVP_DigestFinal_ex(ctx, md, NULL);
+    EVP_MD_CTX_free(ctx);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static int latest_version(ws *w, int *version, char digest[65], isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    *version = 0;
+    digest[0] = '\0';
+    if ((rc = st_prepare(w, "SELECT version, digest FROM soa_version ORDER BY version DESC LIMIT 1", &st, err)))
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int(st, 0);
+        snprintf(digest, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading SoA versions", err);
+}
+
+int store_soa_changed(ws *w, arena *a, int *versions, int *changed, isms_err *err)
+{
+    soa_entry *all = arena_alloc(a, CATALOG_NCONTROLS * sizeof *all);
+    char last[65], cur[65];
+    int rc = store_soa_load(w, a, all, err);
+    if (rc == ISMS_OK)
+        rc = latest_version(w, versions, last, err);
+    if (rc)
+        return rc;
+    soa_digest(all, CATALOG_NCONTROLS, cur);
+    *changed = *versions == 0 || strcmp(cur, last) != 0;
+    return ISMS_OK;
+}
+
+int store_soa_approve(ws *w, const char *by, const char *note, int *version, isms_err *err)
+{
+    if (!by || !*by)
+        return err_set(err, ISMS_EINVAL, "--by: name who approves the SoA");
+    arena a;
+    arena_init(&a);
+    soa_entry *all = arena_alloc(&a, CATALOG_NCONTROLS * sizeof *all);
+    char last[65], cur[65];
+    int v, rc = store_soa_load(w, &a, all, err);
+    if (rc == ISMS_OK)
+        rc = latest_version(w, &v, last, err);
+    if (rc == ISMS_OK) {
+        soa_digest(all, CATALOG_NCONTROLS, cur);
+        if (v && !strcmp(cur, last))
+            rc = err_set(err, ISMS_ECONFLICT, "the SoA has not changed since version %d was approved", v);
+    }
+    /* An auditor cannot accept an approved SoA with undecided controls or unjustified exclusions. */
+    soa_issue *issues;
+    size_t nissues = rc ? 0 : soa_validate(all, CATALOG_NCONTROLS, &a, &issues);
+    int blocking = 0;
+    const char *first = NULL;
+    for (size_t i = 0; i < nissues; i++)
+        if (!strcmp(issues[i].code, "undecided") || !strcmp(issues[i].code, "weak_justification") ||
+            !strcmp(issues[i].code, "excluded_but_treats_risk")) {
+            if (!blocking++)
+                first = arena_sprintf(&a, "%s: %s", issues[i].control, issues[i].message);
+        }
+    if (rc == ISMS_OK && blocking)
+        rc = err_set(err, ISMS_EINVAL,
+                     "the SoA cannot be approved while %d control(s) lack a decision or a justified exclusion "
+                     "(first: %s); see `isms soa validate`",
+                     blocking, first);
+    char now[32];
+    store_now(now);
+    sqlite3_stmt *st;
+    if (rc == ISMS_OK &&
+        (rc = st_prepare(w, "INSERT INTO soa_version(version, approved_by, approved_at, note, digest) VALUES (?,?,?,?,?)",
+                         &st, err)) == ISMS_OK) {
+        sqlite3_bind_int(st, 1, v + 1);
+        st_text(st, 2, by);
+        st_text(st, 3, now);
+        st_text(st, 4, note);
+        st_text(st, 5, cur);
+        int s = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (s != SQLITE_DONE)
+            rc = st_error(w, s, "approving the SoA", err);
+    }
+    if (rc == ISMS_OK &&
+        (rc = st_prepare(w,
+                         "INSERT INTO soa_version_entry(version, control_id, applicable, reasons, risks, "
+                         "justification, status, implementation, owner) VALUES (?,?,?,?,?,?,?,?,?)",
+                         &st, err)) == ISMS_OK) {
+        for (size_t i = 0; i < CATALOG_NCONTROLS && rc == ISMS_OK; i++) {
+            const soa_entry *e = &all[i];
+            sqlite3_reset(st);
+            sqlite3_bind_int(st, 1, v + 1);
+            st_text(st, 2, e->ctl->id);
+            int app = soa_effective_applicable(e);
+            if (app == SOA_UNDECIDED)
+                sqlite3_bind_null(st, 3);
+            else
+                sqlite3_bind_int(st, 3, app);
+            sqlite3_bind_int(st, 4, e->reasons);
+            st_text(st, 5, e->risks);
+            st_text(st, 6, e->justification);
+            st_text(st, 7, e->status ? soa_status_name(e->status) : NULL);
+            st_text(st, 8, e->implementation);
+            st_text(st, 9, e->owner);
+            int s = sqlite3_step(st);
+            if (s != SQLITE_DONE)
+                rc = st_error(w, s, "freezing the SoA version", err);
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == ISMS_OK) {
+        char vs[16], after[256];
+        snprintf(vs, sizeof vs, "%d", v + 1);
+        snprintf(after, sizeof after, "{\"version\":%d,\"digest\":\"%s\"}", v + 1, cur);
+        rc = store_audit(w, "approve", "soa_version", vs, NULL, after, err);
+        *version = v + 1;
+    }
+    arena_free(&a);
+    return rc;
+}
+
+int store_soa_versions(ws *w, arena *a, soa_version **out, size_t *n, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    size_t cap = 8, cnt = 0;
+    soa_version *arr = arena_alloc(a, cap * sizeof *arr);
+    if ((rc = st_prepare(w, "SELECT version, approved_by, approved_at, note, digest FROM soa_version ORDER BY version",
+                         &st, err)))
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            soa_version *na = arena_alloc(a, cap * 2 * sizeof *na);
+            memcpy(na, arr, cnt * sizeof *na);
+            arr = na;
+            cap *= 2;
+        }
+        arr[cnt++] = (soa_version){sqlite3_column_int(st, 0), st_col(st, 1, a), st_col(st, 2, a),
+                                   st_col(st, 3, a), st_col(st, 4, a)};
+    }
+    sqlite3_finalize(st);
+    *out = arr;
+    *n = cnt;
+    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading SoA versions", err);
+}
+
+int store_soa_load_version(ws *w, int version, arena *a, soa_entry *out, isms_err *err)
+{
+    entry_defaults(out);
+    sqlite3_stmt *st;
+    int rc, rows = 0;
+    if ((rc = st_prepare(w,
+                         "SELECT control_id, applicable, reasons, risks, justification, status, implementation, "
+                         "owner FROM soa_version_entry WHERE version = ?",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, version);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int i = catalog_control_index((const char *)sqlite3_column_text(st, 0));
+        if (i < 0)
+            continue;
+        rows++;
+        soa_entry *e = &out[i];
+        e->applicable = sqlite3_column_type(st, 1) == SQLITE_NULL ? SOA_UNDECIDED : sqlite3_column_int(st, 1);
+        e->reasons = sqlite3_column_int(st, 2);
+        e->risks = st_col(st, 3, a);
+        e->nrisks = e->risks && *e->risks ? 1 : 0;
+        for (const char *p = e->risks; p && *p; p++)
+            e->nrisks += *p == ',';
+        e->justification = st_col(st, 4, a);
+        int s = soa_status_parse((const char *)sqlite3_column_text(st, 5));
+        e->status = s < 0 ? SOA_STATUS_NONE : (soa_status)s;
+        e->implementation = st_col(st, 6, a);
+        e->owner = st_col(st, 7, a);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, "reading an SoA version", err);
+    if (!rows)
+        return err_set(err, ISMS_ENOTFOUND, "no approved SoA version %d (see `isms soa versions`)", version);
+    return ISMS_OK;
+}
+
+static long count(ws *w, const char *sql, const char *today, isms_err *err, int *rc)
+{
+    sqlite3_stmt *st;
+    if (*rc || (*rc = st_prepare(w, sql, &st, err)))
+        return 0;
+    if (sqlite3_bind_parameter_count(st) > 0)
+        st_text(st, 1, today);
+    long v = 0;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    else
+        *rc = st_error(w, s, "counting", err);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
+{
+    memset(f, 0, sizeof *f);
+    char today[11];
+    store_today(today);
+    risk_method m;
+    int rc = store_method_get(w, &m, &f->method_confirmed, err);
+    if (rc)
+        return rc;
+    char appetite[128];
+    snprintf(appetite, sizeof appetite,
+             "(coalesce(residual_likelihood, likelihood) * coalesce(residual_impact, impact)) > %d", m.appetite);
+    f->has_context = count(w, "SELECT count(*) FROM org WHERE length(trim(coalesce(context,''))) > 0", NULL, err, &rc) > 0;
+    f->has_scope_statement = count(w, "SELECT count(*) FROM org WHERE length(trim(coalesce(scope,''))) > 0", NULL, err, &rc) > 0;
+    f->scope_in = count(w, "SELECT count(*) FROM scope_item WHERE in_scope = 1", NULL, err, &rc);
+    f->scope_out = count(w, "SELECT count(*) FROM scope_item WHERE in_scope = 0", NULL, err, &rc);
+    f->parties = count(w, "SELECT count(*) FROM party", NULL, err, &rc);
+    f->parties_without_requirements =
+        count(w, "SELECT count(*) FROM party WHERE length(trim(coalesce(requirements,''))) = 0", NULL, err, &rc);
+    f->assets = count(w, "SELECT count(*) FROM asset", NULL, err, &rc);
+    f->assets_without_owner = count(w, "SELECT count(*) FROM asset WHERE length(trim(owner)) = 0", NULL, err, &rc);
+    f->risks = count(w, "SELECT count(*) FROM risk", NULL, err, &rc);
+    f->risks_without_owner = count(w, "SELECT count(*) FROM risk WHERE length(trim(owner)) = 0", NULL, err, &rc);
+    f->risks_untreated = count(w, "SELECT count(*) FROM risk WHERE option IS NULL", NULL, err, &rc);
+    char *sql = arena_sprintf(a,
+                              "SELECT count(*) FROM risk WHERE option IS NOT NULL AND option <> 'avoid' "
+                              "AND accepted_by IS NULL AND %s",
+                              appetite);
+    f->risks_awaiting_acceptance = count(w, sql, NULL, err, &rc);
+    f->risks_overdue = count(w,
+                             "SELECT count(*) FROM risk WHERE option IN ('mitigate','transfer','avoid') AND done = 0 "
+                             "AND due_date IS NOT NULL AND due_date < ?",
+                             today, err, &rc);
+    f->risks_without_due_date = count(w,
+                                      "SELECT count(*) FROM risk WHERE option IN ('mitigate','transfer','avoid') "
+                                      "AND done = 0 AND due_date IS NULL",
+                                      NULL, err, &rc);
+    if (rc || (rc = store_evidence_counts(w, today, f->ev_fresh, f->ev_stale, err)) ||
+        (rc = store_check_failing(w, f->check_failing, err)))
+        return rc;
+    return store_soa_changed(w, a, &f->soa_versions, &f->soa_changed_since_approval, err);
+}

@@ -1,0 +1,175 @@
+/* The only module that speaks SQL: the workspace file, schema migrations, transactions, queries.
+ * Every write function expects to run inside ws_begin/ws_commit and records an audit entry. */
+#ifndef ISMS_STORE_H
+#define ISMS_STORE_H
+
+#include <stdint.h>
+
+#include "core/gap.h"
+#include "core/risk.h"
+#include "core/soa.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+typedef struct ws ws;
+
+enum { WS_CREATE = 1 };       /* ws_open flags: create the file when missing */
+#define STORE_SCHEMA_VERSION 4
+
+/* Open (and migrate) the workspace at path. Without WS_CREATE a missing file is an error that
+ * tells the user to run `isms init`. A file that is not an isms workspace, or one written by a
+ * newer isms, is refused and left untouched. */
+int ws_open(const char *path, int flags, ws **out, isms_err *err);
+void ws_close(ws *w);
+/* The actor recorded in the audit log for changes made through this handle. */
+void ws_set_actor(ws *w, const char *actor);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; a write command is one transaction. */
+int ws_begin(ws *w, isms_err *err);
+int ws_commit(ws *w, isms_err *err);
+void ws_rollback(ws *w);
+/* Current UTC time "YYYY-MM-DDTHH:MM:SSZ" and date "YYYY-MM-DD" ($ISMS_TODAY overrides the date, for tests). */
+void store_now(char out[32]);
+void store_today(char out[11]);
+
+/* --- audit log (append-only, hash-chained) --- */
+typedef struct audit_entry {
+    int64_t seq;
+    const char *at, *actor, *action, *entity, *entity_id, *before, *after, *prev_hash, *hash;
+} audit_entry;
+/* Append an entry; before/after are JSON text or NULL. */
+int store_audit(ws *w, const char *action, const char *entity, const char *entity_id,
+                const char *before, const char *after, isms_err *err);
+/* Call cb for each entry in order; stops when cb returns non-zero. */
+int store_audit_each(ws *w, int (*cb)(const audit_entry *, void *), void *ctx, isms_err *err);
+/* Recompute the chain; returns ISMS_OK with *bad_seq 0 when intact, else the first bad seq and a message. */
+int store_audit_verify(ws *w, int64_t *bad_seq, int64_t *count, isms_err *err);
+
+/* --- organization and scope (clause 4) --- */
+typedef struct org {
+    const char *name, *scope, *context, *created_at;
+} org;
+typedef struct scope_item {
+    int64_t id;
+    const char *kind;   /* unit | location | system */
+    const char *name;
+    int in_scope;
+    const char *note;
+} scope_item;
+typedef struct party {
+    int64_t id;
+    const char *name, *requirements;
+} party;
+
+int store_org_get(ws *w, arena *a, org *o, isms_err *err);
+int store_org_create(ws *w, const char *name, isms_err *err);
+/* Update the non-NULL fields. */
+int store_org_update(ws *w, const char *name, const char *scope, const char *context, isms_err *err);
+int store_scope_add(ws *w, const scope_item *s, int64_t *id, isms_err *err);
+int store_scope_remove(ws *w, int64_t id, isms_err *err);
+int store_scope_list(ws *w, arena *a, scope_item **out, size_t *n, isms_err *err);
+int store_party_add(ws *w, const party *p, int64_t *id, isms_err *err);
+int store_party_remove(ws *w, int64_t id, isms_err *err);
+int store_party_list(ws *w, arena *a, party **out, size_t *n, isms_err *err);
+
+/* --- risk methodology --- */
+int store_method_get(ws *w, risk_method *m, int *confirmed, isms_err *err);
+/* Save a validated methodology; refused when existing risks fall outside the new scales. */
+int store_method_set(ws *w, const risk_method *m, isms_err *err);
+
+/* --- assets --- */
+typedef struct asset {
+    int64_t id;
+    const char *name, *type, *owner, *classification, *description;
+    int confidentiality, integrity, availability;  /* 1..3, 0 when not rated */
+    const char *created_at, *updated_at;
+    long nrisks;
+} asset;
+
+/* Validate type, classification and CIA values; fills err naming the bad field. */
+int asset_validate(const asset *x, isms_err *err);
+extern const char *const asset_types[];
+extern const char *const asset_classifications[];
+int store_asset_insert(ws *w, const asset *x, int64_t *id, isms_err *err);
+int store_asset_update(ws *w, const asset *x, isms_err *err);
+/* Refused while risks reference the asset. */
+int store_asset_delete(ws *w, int64_t id, isms_err *err);
+/* Find by numeric id or exact name. */
+int store_asset_get(ws *w, const char *id_or_name, arena *a, asset *x, isms_err *err);
+/* Stream every asset ordered by id; cb returns non-zero to stop. */
+int store_asset_each(ws *w, int (*cb)(const asset *, void *), void *ctx, isms_err *err);
+
+/* --- risks --- */
+int store_risk_insert(ws *w, const risk_method *m, const risk *r, int64_t *id, isms_err *err);
+/* Replace the assessment fields (title, asset, threat, vulnerability, likelihood, impact, owner). */
+int store_risk_update(ws *w, const risk_method *m, const risk *r, isms_err *err);
+/* Record a treatment: option, controls (links them and marks them applicable in the SoA),
+ * residual values, owner, due date, plan. Refused when a control is excluded in the SoA. */
+int store_risk_treat(ws *w, const risk_method *m, const risk *r, isms_err *err);
+/* The risk owner accepts the residual risk; `by` must be the risk's owner. */
+int store_risk_accept(ws *w, const risk_method *m, int64_t id, const char *by, isms_err *err);
+int store_risk_delete(ws *w, int64_t id, isms_err *err);
+int store_risk_get(ws *w, int64_t id, arena *a, risk *r, isms_err *err);
+int store_risk_each(ws *w, int (*cb)(const risk *, void *), void *ctx, isms_err *err);
+
+/* --- Statement of Applicability --- */
+/* The 93 entries in catalog order with derived risk links; out must hold CATALOG_NCONTROLS. */
+int store_soa_load(ws *w, arena *a, soa_entry *out, isms_err *err);
+/* Store one entry after soa_entry_check. */
+int store_soa_save(ws *w, const soa_entry *e, isms_err *err);
+typedef struct soa_version {
+    int version;
+    const char *approved_by, *approved_at, *note, *digest;
+} soa_version;
+/* Freeze the current SoA as the next numbered version. */
+int store_soa_approve(ws *w, const char *by, const char *note, int *version, isms_err *err);
+int store_soa_versions(ws *w, arena *a, soa_version **out, size_t *n, isms_err *err);
+/* The entries of an approved version, in catalog order. */
+int store_soa_load_version(ws *w, int version, arena *a, soa_entry *out, isms_err *err);
+/* Digest of the current SoA, and whether it differs from the latest approved version. */
+int store_soa_changed(ws *w, arena *a, int *versions, int *changed, isms_err *err);
+
+/* --- evidence --- */
+typedef struct evidence {
+    int64_t id;
+    const char *sha256, *filename, *kind, *description, *source, *collected_at, *collected_by, *valid_until,
+        *created_at, *controls;    /* controls: "A.5.15,A.8.5" */
+    int64_t size;
+    const char *name;   /* store_evidence_add: the file name to record instead of the path's (optional) */
+} evidence;
+/* Directory holding the workspace's evidence files: "<db path>.evidence". */
+const char *store_evidence_dir(ws *w, arena *a);
+/* Copy the file at path into the content-addressed store and record it with its controls. The
+ * copy is hashed while written; a file over max_bytes is refused. Fills ev->id and ev->sha256. */
+int store_evidence_add(ws *w, const char *path, evidence *ev, int64_t max_bytes, arena *a, isms_err *err);
+int store_evidence_get(ws *w, int64_t id, arena *a, evidence *ev, isms_err *err);
+/* Stream evidence ordered by id; control filters to one control when non-NULL. */
+int store_evidence_each(ws *w, const char *control, int (*cb)(const evidence *, void *), void *ctx, isms_err *err);
+/* Per control (catalog order) the number of fresh and stale evidence items on `today`. */
+int store_evidence_counts(ws *w, const char *today, int *fresh, int *stale, isms_err *err);
+/* Path of an evidence file's content in the store (arena string). */
+const char *store_evidence_path(ws *w, const char *sha256, arena *a);
+
+enum { EVIDENCE_OK = 0, EVIDENCE_MISSING, EVIDENCE_TAMPERED };
+/* Recompute the stored file's SHA-256: *state EVIDENCE_OK, _MISSING or _TAMPERED (err says how). */
+int store_evidence_verify_file(ws *w, const evidence *ev, int *state, isms_err *err);
+
+/* --- automated check runs --- */
+typedef struct check_run {
+    int64_t id;
+    const char *check_id, *status, *summary, *details, *controls, *ran_at;
+    int64_t evidence_id;  /* 0 when nothing was kept */
+} check_run;
+/* Record a run: the raw responses become an evidence file linked to the check's controls, then
+ * the run row. Fills run->id and run->evidence_id. */
+int store_check_record(ws *w, check_run *run, const char *raw, size_t raw_len, arena *a, isms_err *err);
+/* The latest run of each check, ordered by check id. */
+int store_check_latest(ws *w, arena *a, check_run **out, size_t *n, isms_err *err);
+/* Runs of one check, newest first, at most limit. */
+int store_check_history(ws *w, const char *check_id, int limit, arena *a, check_run **out, size_t *n, isms_err *err);
+/* Per control (catalog order): 1 when the latest run of some check supporting it failed or erred. */
+int store_check_failing(ws *w, int *failing, isms_err *err);
+
+/* --- gap analysis facts --- */
+int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err);
+
+#endif

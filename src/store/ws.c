@@ -1,0 +1,425 @@
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/catalog.h"
+#include "store/internal.h"
+
+/* 'ISMS' in the SQLite header: tells our files apart from any other SQLite database. */
+#define ISMS_APPLICATION_ID 0x49534D53
+
+static const char *const migrations[] = {
+    /* 1: the ISMS core registers */
+    "CREATE TABLE org("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, scope TEXT, context TEXT,"
+    "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE scope_item("
+    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('unit','location','system')),"
+    "  name TEXT NOT NULL, in_scope INTEGER NOT NULL CHECK (in_scope IN (0,1)), note TEXT,"
+    "  UNIQUE (kind, name));"
+    "CREATE TABLE party(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, requirements TEXT);"
+    "CREATE TABLE method("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), likelihood_levels INTEGER NOT NULL,"
+    "  impact_levels INTEGER NOT NULL, low_max INTEGER NOT NULL, medium_max INTEGER NOT NULL,"
+    "  high_max INTEGER NOT NULL, appetite INTEGER NOT NULL, likelihood_labels TEXT NOT NULL,"
+    "  impact_labels TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE asset("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL, owner TEXT NOT NULL,"
+    "  classification TEXT NOT NULL, confidentiality INTEGER, integrity INTEGER, availability INTEGER,"
+    "  description TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE risk("
+    "  id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
+    "  asset_id INTEGER REFERENCES asset(id) ON DELETE RESTRICT,"
+    "  threat TEXT NOT NULL, vulnerability TEXT NOT NULL,"
+    "  likelihood INTEGER NOT NULL, impact INTEGER NOT NULL, owner TEXT NOT NULL,"
+    "  option TEXT CHECK (option IN ('mitigate','accept','transfer','avoid')),"
+    "  residual_likelihood INTEGER, residual_impact INTEGER, treatment_owner TEXT, due_date TEXT,"
+    "  plan TEXT, done INTEGER NOT NULL DEFAULT 0, accepted_by TEXT, accepted_at TEXT,"
+    "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX risk_asset ON risk(asset_id);"
+    "CREATE TABLE risk_control("
+    "  risk_id INTEGER NOT NULL REFERENCES risk(id) ON DELETE CASCADE, control_id TEXT NOT NULL,"
+    "  PRIMARY KEY (risk_id, control_id)) WITHOUT ROWID;"
+    "CREATE INDEX risk_control_control ON risk_control(control_id, risk_id);"
+    "CREATE TABLE soa("
+    "  control_id TEXT PRIMARY KEY, applicable INTEGER CHECK (applicable IN (0,1)),"
+    "  reasons INTEGER NOT NULL DEFAULT 0, justification TEXT, status TEXT, implementation TEXT,"
+    "  owner TEXT, updated_at TEXT);"
+    "CREATE TABLE soa_version("
+    "  version INTEGER PRIMARY KEY, approved_by TEXT NOT NULL, approved_at TEXT NOT NULL,"
+    "  note TEXT, digest TEXT NOT NULL);"
+    "CREATE TABLE soa_version_entry("
+    "  version INTEGER NOT NULL REFERENCES soa_version(version), control_id TEXT NOT NULL,"
+    "  applicable INTEGER, reasons INTEGER NOT NULL, risks TEXT NOT NULL, justification TEXT,"
+    "  status TEXT, implementation TEXT, owner TEXT, PRIMARY KEY (version, control_id));",
+
+    /* 2: the audit log, append-only: rows can be added, never changed or removed */
+    "CREATE TABLE audit_log("
+    "  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+    "  entity TEXT NOT NULL, entity_id TEXT, before TEXT, after TEXT,"
+    "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+
+    /* 3: evidence, content-addressed files beside the workspace */
+    "CREATE TABLE evidence("
+    "  id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL CHECK (length(sha256) = 64), filename TEXT NOT NULL,"
+    "  size INTEGER NOT NULL, kind TEXT NOT NULL, description TEXT NOT NULL, source TEXT NOT NULL,"
+    "  collected_at TEXT NOT NULL, collected_by TEXT NOT NULL, valid_until TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX evidence_sha ON evidence(sha256);"
+    "CREATE TABLE evidence_control("
+    "  evidence_id INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE, control_id TEXT NOT NULL,"
+    "  PRIMARY KEY (evidence_id, control_id)) WITHOUT ROWID;"
+    "CREATE INDEX evidence_control_control ON evidence_control(control_id);",
+
+    /* 4: automated check runs; their raw responses are evidence */
+    "CREATE TABLE check_run("
+    "  id INTEGER PRIMARY KEY, check_id TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('pass','fail','error')),"
+    "  summary TEXT NOT NULL, details TEXT, controls TEXT NOT NULL, ran_at TEXT NOT NULL,"
+    "  evidence_id INTEGER REFERENCES evidence(id));"
+    "CREATE INDEX check_run_check ON check_run(check_id, id);",
+};
+
+_Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+int st_error(ws *w, int rc, const char *what, isms_err *err)
+{
+    int prim = rc & 0xff;
+    const char *path = w && w->path ? w->path : "workspace";
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+        return err_set(err, ISMS_EDB, "%s: the workspace %s is locked by another isms process; try again",
+                       what, path);
+    if (prim == SQLITE_READONLY)
+        return err_set(err, ISMS_EDB, "%s: the workspace %s is read-only", what, path);
+    if (prim == SQLITE_FULL)
+        return err_set(err, ISMS_EIO, "%s: the disk is full", what);
+    if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT)
+        return err_set(err, ISMS_EINVAL, "%s: %s is not an isms workspace (not a valid SQLite database)",
+                       what, path);
+    if (prim == SQLITE_CONSTRAINT)
+        return err_set(err, ISMS_ECONFLICT, "%s: %s", what, w && w->db ? sqlite3_errmsg(w->db) : "constraint");
+    return err_set(err, ISMS_EDB, "%s: %s", what, w && w->db ? sqlite3_errmsg(w->db) : sqlite3_errstr(rc));
+}
+
+int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err)
+{
+    int rc = sqlite3_prepare_v2(w->db, sql, -1, st, NULL);
+    if (rc != SQLITE_OK)
+        return st_error(w, rc, "database query", err);
+    return ISMS_OK;
+}
+
+void st_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+const char *st_col(sqlite3_stmt *st, int i, arena *a)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+int st_exec(ws *w, const char *sql, isms_err *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(w->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        int r = st_error(w, rc, "database", err);
+        int prim = rc & 0xff;
+        if (msg && prim != SQLITE_BUSY && prim != SQLITE_LOCKED && prim != SQLITE_READONLY && prim != SQLITE_NOTADB &&
+            prim != SQLITE_CORRUPT && prim != SQLITE_FULL)
+            err_set(err, r, "database: %s", msg);
+        sqlite3_free(msg);
+        return r;
+    }
+    return ISMS_OK;
+}
+
+static int pragma_int(ws *w, const char *sql, int *out, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(w->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return st_error(w, rc, "opening the workspace", err);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return st_error(w, rc, "opening the workspace", err);
+    return ISMS_OK;
+}
+
+/* Read-only checks that the file is ours and not from a newer isms, before anything writes to it. */
+static int check_file(ws *w, int *version, isms_err *err)
+{
+    int appid = 0, tables = 0, rc;
+    if ((rc = pragma_int(w, "PRAGMA application_id", &appid, err)) ||
+        (rc = pragma_int(w, "PRAGMA user_version", version, err)) ||
+        (rc = pragma_int(w, "SELECT count(*) FROM sqlite_master", &tables, err)))
+        return rc;
+    if (appid != ISMS_APPLICATION_ID && (appid != 0 || *version != 0 || tables != 0))
+        return err_set(err, ISMS_EINVAL,
+                       "%s is a SQLite database of another program, not an isms workspace", w->path);
+    if (*version > STORE_SCHEMA_VERSION)
+        return err_set(err, ISMS_EVERSION,
+                       "%s was written by a newer isms (workspace schema %d; this isms knows up to %d): "
+                       "upgrade isms to open it",
+                       w->path, *version, STORE_SCHEMA_VERSION);
+    return ISMS_OK;
+}
+
+static int migrate(ws *w, int version, isms_err *err)
+{
+    int rc;
+    if (version == STORE_SCHEMA_VERSION)
+        return ISMS_OK;
+    if ((rc = ws_begin(w, err)))
+        return rc;
+    /* Re-read under the write lock: another process may have migrated meanwhile. */
+    if ((rc = pragma_int(w, "PRAGMA user_version", &version, err)))
+        goto fail;
+    for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
+        if ((rc = st_exec(w, migrations[v], err)))
+            goto fail;
+    }
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d", ISMS_APPLICATION_ID,
+             STORE_SCHEMA_VERSION);
+    if ((rc = st_exec(w, sql, err)) || (rc = ws_commit(w, err)))
+        goto fail;
+    return ISMS_OK;
+fail:
+    ws_rollback(w);
+    return rc;
+}
+
+int ws_open(const char *path, int flags, ws **out, isms_err *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return err_set(err, ISMS_EINVAL, "no workspace path given");
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (!exists && !(flags & WS_CREATE))
+        return err_set(err, ISMS_ENOTFOUND,
+                       "no workspace at %s: create one with `isms init --org NAME` (or pass --db PATH)", path);
+    if (exists && S_ISDIR(sb.st_mode))
+        return err_set(err, ISMS_EINVAL, "%s is a directory, not an isms workspace", path);
+    ws *w = calloc(1, sizeof *w);
+    if (!w)
+        return err_set(err, ISMS_ENOMEM, "out of memory");
+    w->path = strdup(path);
+    snprintf(w->actor, sizeof w->actor, "cli");
+    int oflags = SQLITE_OPEN_READWRITE | ((flags & WS_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &w->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        rc = err_set(err, ISMS_EDB, "cannot open workspace %s: %s", path,
+                     w->db ? sqlite3_errmsg(w->db) : sqlite3_errstr(rc));
+        ws_close(w);
+        return rc;
+    }
+    sqlite3_busy_timeout(w->db, 3000);
+    sqlite3_extended_result_codes(w->db, 1);
+    int version = 0;
+    if ((rc = check_file(w, &version, err)) || (rc = st_exec(w, "PRAGMA foreign_keys = ON", err)) ||
+        (rc = st_exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) ||
+        (rc = migrate(w, version, err))) {
+        ws_close(w);
+        return rc;
+    }
+    *out = w;
+    return ISMS_OK;
+}
+
+void ws_close(ws *w)
+{
+    if (!w)
+        return;
+    sqlite3_close_v2(w->db);
+    free(w->path);
+    free(w);
+}
+
+void ws_set_actor(ws *w, const char *actor)
+{
+    snprintf(w->actor, sizeof w->actor, "%s", actor && *actor ? actor : "cli");
+}
+
+int ws_begin(ws *w, isms_err *err) { return st_exec(w, "BEGIN IMMEDIATE", err); }
+int ws_commit(ws *w, isms_err *err) { return st_exec(w, "COMMIT", err); }
+void ws_rollback(ws *w)
+{
+    if (!sqlite3_get_autocommit(w->db))
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void store_now(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void store_today(char out[11])
+{
+    const char *fixed = getenv("ISMS_TODAY");
+    if (fixed && risk_date_valid(fixed)) {
+        memcpy(out, fixed, 11);
+        return;
+    }
+    char now[32];
+    store_now(now);
+    memcpy(out, now, 10);
+    out[10] = '\0';
+}
+
+/* --- audit log --- */
+
+static void audit_hash(const char *prev, int64_t seq, const char *at, const char *actor, const char *action,
+                       const char *entity, const char *entity_id, const char *before, const char *after,
+                       char out[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    char seqs[32];
+    snprintf(seqs, sizeof seqs, "%lld", (long long)seq);
+    const char *parts[] = {prev, seqs, at, actor, action, entity, entity_id, before, after};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        /* Length-prefix each field so that moving bytes between fields changes the hash. */
+        const char *p = parts[i] ? parts[i] : "";
+        char len[24];
+        int n = snprintf(len, sizeof len, "%zu%c:", strlen(p), parts[i] ? 's' : 'n');
+        EVP_DigestUpdate(ctx, len, (size_t)n);
+        EVP_DigestUpdate(ctx, p, strlen(p));
+    }
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+int store_audit(ws *w, const char *action, const char *entity, const char *entity_id, const char *before,
+                const char *after, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    char prev[65] = {0};
+    int64_t seq = 1;
+    if ((rc = st_prepare(w, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &st, err)))
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        seq = sqlite3_column_int64(st, 0) + 1;
+        snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 1));
+    } else {
+        memcpy(prev, genesis, 65);
+    }
+    sqlite3_finalize(st);
+    char at[32], hash[65];
+    store_now(at);
+    audit_hash(prev, seq, at, w->actor, action, entity, entity_id, before, after, hash);
+    if ((rc = st_prepare(w,
+                         "INSERT INTO audit_log(seq, at, actor, action, entity, entity_id, before, after, "
+                         "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    st_text(st, 2, at);
+    st_text(st, 3, w->actor);
+    st_text(st, 4, action);
+    st_text(st, 5, entity);
+    st_text(st, 6, entity_id);
+    st_text(st, 7, before);
+    st_text(st, 8, after);
+    st_text(st, 9, prev);
+    st_text(st, 10, hash);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "writing the audit log", err);
+}
+
+int store_audit_each(ws *w, int (*cb)(const audit_entry *, void *), void *ctx, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = st_prepare(w,
+                         "SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash "
+                         "FROM audit_log ORDER BY seq",
+                         &st, err)))
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        audit_entry e = {
+            sqlite3_column_int64(st, 0),
+            (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+            (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
+            (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6),
+            (const char *)sqlite3_column_text(st, 7), (const char *)sqlite3_column_text(st, 8),
+            (const char *)sqlite3_column_text(st, 9),
+        };
+        if (cb(&e, ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the audit log", err);
+}
+
+typedef struct verify_ctx {
+    char prev[65];
+    int64_t expect, bad, count;
+    isms_err *err;
+} verify_ctx;
+
+static int verify_one(const audit_entry *e, void *p)
+{
+    verify_ctx *v = p;
+    v->count++;
+    if (e->seq != v->expect) {
+        v->bad = v->expect;
+        err_set(v->err, ISMS_OK, "entries %lld to %lld are missing (deleted)", (long long)v->expect,
+                (long long)e->seq - 1);
+        return 1;
+    }
+    if (!e->prev_hash || strcmp(e->prev_hash, v->prev)) {
+        v->bad = e->seq;
+        err_set(v->err, ISMS_OK, "entry %lld does not follow the entry before it (chain broken)",
+                (long long)e->seq);
+        return 1;
+    }
+    char h[65];
+    audit_hash(v->prev, e->seq, e->at, e->actor, e->action, e->entity, e->entity_id, e->before, e->after, h);
+    if (!e->hash || strcmp(h, e->hash)) {
+        v->bad = e->seq;
+        err_set(v->err, ISMS_OK, "entry %lld was edited after it was written (hash mismatch)", (long long)e->seq);
+        return 1;
+    }
+    memcpy(v->prev, e->hash, 65);
+    v->expect++;
+    return 0;
+}
+
+int store_audit_verify(ws *w, int64_t *bad_seq, int64_t *count, isms_err *err)
+{
+    verify_ctx v = {.expect = 1, .err = err};
+    memcpy(v.prev, genesis, 65);
+    err_clear(err);
+    int rc = store_audit_each(w, verify_one, &v, err);
+    *bad_seq = v.bad;
+    *count = v.count;
+    return rc;
+}

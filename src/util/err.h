@@ -1,0 +1,29 @@
+/* Error codes and the error struct every fallible function fills (like sqlite's rc + errmsg). */
+#ifndef ISMS_ERR_H
+#define ISMS_ERR_H
+
+enum isms_rc {
+    ISMS_OK = 0,
+    ISMS_EINVAL,    /* bad input from the user: a value, a file, an id */
+    ISMS_ENOTFOUND, /* the named record does not exist */
+    ISMS_ECONFLICT, /* refused because of other records (duplicate, linked risk, ...) */
+    ISMS_EIO,       /* file system */
+    ISMS_EDB,       /* database error, locked or read-only workspace */
+    ISMS_ENOMEM,    /* out of memory or over a size cap */
+    ISMS_EVERSION,  /* workspace written by a newer isms */
+};
+
+typedef struct isms_err {
+    int code;
+    char msg[1024];
+} isms_err;
+
+/* Fill e (if non-NULL) with code and a printf-style message; returns code. */
+int err_set(isms_err *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Clear e to ISMS_OK with an empty message. */
+void err_clear(isms_err *e);
+/* Short stable name of a code ("invalid", "not_found", ...), used by JSON errors. */
+const char *err_name(int code);
+
+#endif
