@@ -16,5 +16,6 @@ extern const cli_cmd cmds_gap[];
 extern const cli_cmd cmds_evidence[];
 extern const cli_cmd cmds_log[];
 extern const cli_cmd cmds_demo[];
+extern const cli_cmd cmds_logs[];
 
 #endif

@@ -17,6 +17,7 @@ static const cli_family families[] = {
     {"evidence", "evidence files linked to controls, with freshness and integrity", cmds_evidence},
     {"gap", "gap analysis and readiness per control, clause and theme", cmds_gap},
     {"log", "the hash-chained audit log of every change", cmds_log},
+    {"logs", "scan CloudTrail logs for security findings", cmds_logs},
     {"demo", "create a demo workspace of a 150-person SaaS company", cmds_demo},
     {NULL, NULL, NULL},
 };

@@ -1,0 +1,72 @@
+/* CloudTrail log analysis: a streaming, validating JSON scanner that walks the Records array of
+ * CloudTrail log files (.json or gzip) record by record, evaluates detection rules on a handful of
+ * fields and aggregates findings. Memory stays flat however large the input: each record must fit
+ * in a bounded buffer (1 MiB by default). Nothing here prints; errors go to isms_err. */
+#ifndef ISMS_COLLECT_CLOUDTRAIL_H
+#define ISMS_COLLECT_CLOUDTRAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define CLOUDTRAIL_RECORD_CAP ((size_t)1 << 20) /* largest record accepted, in bytes */
+#define CLOUDTRAIL_READ_SIZE ((size_t)1 << 20)  /* bytes asked of the file per read */
+
+typedef struct cloudtrail_opts {
+    size_t record_cap; /* 0: CLOUDTRAIL_RECORD_CAP */
+    size_t read_size;  /* 0: CLOUDTRAIL_READ_SIZE; tests use tiny reads to split every token */
+    /* Called after each read with the bytes of the current file consumed so far (compressed
+     * bytes for gzip), so a caller can draw progress over many files. */
+    void (*progress)(void *ud, uint64_t file_bytes);
+    void *progress_ud;
+} cloudtrail_opts;
+
+/* One aggregated finding: every matching event with the same rule, principal, source address
+ * and region. Strings stay valid until cloudtrail_scan_free. */
+typedef struct cloudtrail_finding {
+    const char *rule;       /* "root_account_usage", ... (see cloudtrail_rules) */
+    const char *principal;  /* userIdentity arn, else userName, else type, else "unknown" */
+    const char *source_ip;  /* sourceIPAddress, NULL when the events carry none */
+    const char *region;     /* awsRegion, NULL when absent */
+    const char *first_seen; /* earliest and latest eventTime, NULL when absent */
+    const char *last_seen;
+    const char *event_name; /* distinct eventNames, comma separated, in order of appearance */
+    uint64_t count;         /* matching events, duplicates (same eventID) counted once */
+} cloudtrail_finding;
+
+typedef struct cloudtrail_scan cloudtrail_scan;
+
+/* List of files to scan, built by cloudtrail_list_files. */
+typedef struct cloudtrail_files {
+    char **paths;
+    size_t n, cap;
+    uint64_t bytes; /* sum of the files' sizes, for progress */
+} cloudtrail_files;
+
+/* The rule ids, NULL-terminated, in the order findings are reported. */
+extern const char *const cloudtrail_rules[];
+
+/* New scanner with empty results; opts may be NULL. Returns NULL when out of memory. */
+cloudtrail_scan *cloudtrail_scan_new(const cloudtrail_opts *opts);
+/* Scan one file, plain or gzip (detected by its magic bytes). On error (unreadable, truncated,
+ * bad JSON, not CloudTrail, record over the cap) fills e with what is wrong and returns its code;
+ * findings from the records read before the error are kept. */
+int cloudtrail_scan_file(cloudtrail_scan *s, const char *path, isms_err *e);
+/* Scan an in-memory log (plain JSON only), exactly as cloudtrail_scan_file would. */
+int cloudtrail_scan_mem(cloudtrail_scan *s, const void *data, size_t len, isms_err *e);
+/* Records read so far, over all files (duplicates included). */
+uint64_t cloudtrail_scan_events(const cloudtrail_scan *s);
+/* Findings so far, sorted by rule order then count (descending); *out valid until the next call
+ * or cloudtrail_scan_free. Returns how many. */
+size_t cloudtrail_scan_findings(cloudtrail_scan *s, const cloudtrail_finding **out);
+/* Free the scanner and every finding string. NULL is fine. */
+void cloudtrail_scan_free(cloudtrail_scan *s);
+
+/* Append path to f: a file as is, a directory walked recursively (sorted, symlinked
+ * directories not followed) for *.json and *.json.gz. ISMS_ENOTFOUND when path does not exist. */
+int cloudtrail_list_files(const char *path, cloudtrail_files *f, isms_err *e);
+/* Free the list (f can be reused empty after). */
+void cloudtrail_files_free(cloudtrail_files *f);
+
+#endif
