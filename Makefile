@@ -1,13 +1,13 @@
 # isms — build, test and run. `make run` builds and opens the demo workspace; `make test` runs every test.
 CC      ?= gcc
-PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libcurl libxml-2.0
+PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-DEFS    := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+DEFS    := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -pthread
 ALLCFLAGS = $(WARN) $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lm
+LDLIBS  := $(PKG_LIBS) -lm -pthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/report/*.c src/collect/*.c))

@@ -15,6 +15,8 @@ extern const cli_cmd cmds_soa[];
 extern const cli_cmd cmds_gap[];
 extern const cli_cmd cmds_evidence[];
 extern const cli_cmd cmds_log[];
+extern const cli_cmd cmds_user[];
+extern const cli_cmd cmds_token[];
 extern const cli_cmd cmds_demo[];
 extern const cli_cmd cmds_logs[];
 

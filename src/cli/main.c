@@ -16,6 +16,8 @@ static const cli_family families[] = {
     {"soa", "Statement of Applicability (6.1.3 d)", cmds_soa},
     {"evidence", "evidence files linked to controls, with freshness and integrity", cmds_evidence},
     {"gap", "gap analysis and readiness per control, clause and theme", cmds_gap},
+    {"user", "users of the web app and API: roles, passwords, two-factor authentication", cmds_user},
+    {"token", "API tokens", cmds_token},
     {"log", "the hash-chained audit log of every change", cmds_log},
     {"logs", "scan CloudTrail logs for security findings", cmds_logs},
     {"demo", "create a demo workspace of a 150-person SaaS company", cmds_demo},

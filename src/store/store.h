@@ -14,7 +14,7 @@
 typedef struct ws ws;
 
 enum { WS_CREATE = 1 };       /* ws_open flags: create the file when missing */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Open (and migrate) the workspace at path. Without WS_CREATE a missing file is an error that
  * tells the user to run `isms init`. A file that is not an isms workspace, or one written by a
@@ -168,6 +168,42 @@ int store_check_latest(ws *w, arena *a, check_run **out, size_t *n, isms_err *er
 int store_check_history(ws *w, const char *check_id, int limit, arena *a, check_run **out, size_t *n, isms_err *err);
 /* Per control (catalog order): 1 when the latest run of some check supporting it failed or erred. */
 int store_check_failing(ws *w, int *failing, isms_err *err);
+
+/* --- users and API tokens --- */
+typedef struct user {
+    int64_t id;
+    const char *name, *role, *created_at;
+    int mfa_enabled, disabled;
+} user;
+typedef struct api_token {
+    int64_t id;
+    const char *user, *prefix, *label, *created_at, *last_used_at, *revoked_at;
+} api_token;
+/* Roles: admin manages users and settings, editor writes registers, viewer reads, auditor reads
+ * everything including the audit log. */
+int user_role_valid(const char *role);
+/* Add a user with an argon2id hash of password (at least 12 characters). */
+int store_user_add(ws *w, const char *name, const char *role, const char *password, int64_t *id, isms_err *err);
+int store_user_list(ws *w, arena *a, user **out, size_t *n, isms_err *err);
+int store_user_get(ws *w, const char *name, arena *a, user *u, isms_err *err);
+int store_user_set_password(ws *w, const char *name, const char *password, isms_err *err);
+int store_user_set_role(ws *w, const char *name, const char *role, isms_err *err);
+int store_user_disable(ws *w, const char *name, int disabled, isms_err *err);
+/* Check a password; *ok is 1 only for an enabled user whose hash matches (time is spent either way). */
+int store_user_check_password(ws *w, const char *name, const char *password, int *ok, isms_err *err);
+/* Start MFA: store a new random TOTP secret (enabled once a code is confirmed); base32 into secret_b32. */
+int store_user_mfa_begin(ws *w, const char *name, char *secret_b32, size_t sz, isms_err *err);
+/* Confirm a code at time t: enables MFA on first success; refuses a code's step used before. */
+int store_user_mfa_check(ws *w, const char *name, const char *code, long long t, int *ok, isms_err *err);
+int store_user_mfa_disable(ws *w, const char *name, isms_err *err);
+/* Create an API token for a user; the token text is returned once in token_out and only its
+ * SHA-256 is stored. */
+int store_token_create(ws *w, const char *user, const char *label, char *token_out, size_t sz, int64_t *id,
+                       isms_err *err);
+int store_token_list(ws *w, arena *a, api_token **out, size_t *n, isms_err *err);
+int store_token_revoke(ws *w, int64_t id, isms_err *err);
+/* Resolve a presented token to its (enabled) user; not found or revoked gives ISMS_ENOTFOUND. */
+int store_token_user(ws *w, const char *token, arena *a, user *u, isms_err *err);
 
 /* --- gap analysis facts --- */
 int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err);

@@ -84,6 +84,16 @@ static const char *const migrations[] = {
     "  summary TEXT NOT NULL, details TEXT, controls TEXT NOT NULL, ran_at TEXT NOT NULL,"
     "  evidence_id INTEGER REFERENCES evidence(id));"
     "CREATE INDEX check_run_check ON check_run(check_id, id);",
+
+    /* 5: users of the web app and the API, and their API tokens (only hashes are stored) */
+    "CREATE TABLE user("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL CHECK (role IN ('admin','editor','viewer','auditor')),"
+    "  pw_hash TEXT NOT NULL, totp_secret TEXT, mfa_enabled INTEGER NOT NULL DEFAULT 0, totp_last_step INTEGER,"
+    "  disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE api_token("
+    "  id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,"
+    "  prefix TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, label TEXT, created_at TEXT NOT NULL,"
+    "  last_used_at TEXT, revoked_at TEXT);",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
