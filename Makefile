@@ -1,6 +1,6 @@
 # isms — build, test and run. `make run` builds and opens the demo workspace; `make test` runs every test.
 CC      ?= gcc
-PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libsodium
+PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libsodium libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
@@ -10,7 +10,7 @@ ALLCFLAGS = $(WARN) $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm -pthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/report/*.c src/collect/*.c))
+LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/report/*.c src/collect/*.c src/web/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 DATA    := data/annex-a-2022.tsv data/clauses-2022.tsv data/guidance.txt data/threats.tsv \
            data/vulnerabilities.tsv data/mapping-2013-2022.tsv data/mapping-soc2-iso27001-2022.tsv

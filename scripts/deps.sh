@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages isms needs to build and test, only those missing.
 set -e
-PKGS="gcc make pkg-config libsqlite3-dev libjansson-dev libxlsxwriter-dev libssl-dev zlib1g-dev libsodium-dev libcmocka-dev python3 openssl"
+PKGS="gcc make pkg-config libsqlite3-dev libjansson-dev libxlsxwriter-dev libssl-dev zlib1g-dev libsodium-dev libmicrohttpd-dev libcmocka-dev python3 openssl curl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -2,7 +2,7 @@
 # Runs every tests/cli/*.sh against the binary given; prints "N passed, N failed".
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 pass=0; failn=0
-for t in tests/cli/*.sh; do
+for t in tests/cli/*.sh tests/web/*.sh; do
     [ "$(basename "$t")" = lib.sh ] && continue
     if ISMS="$bin" FIXTURES="$(pwd)/tests/fixtures" ASAN_OPTIONS=detect_leaks=1 bash "$t"; then
         pass=$((pass + 1))

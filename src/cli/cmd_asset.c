@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "util/csv.h"
+#include "report/json.h"
 #include "util/json.h"
 
 #define IMPORT_MAX_BYTES (256L * 1024 * 1024)
@@ -19,24 +20,6 @@ static int parse_cia(cli_ctx *c, const char *what, const char *s, int *out)
         return EXIT_USAGE;
     *out = (int)v;
     return 0;
-}
-
-static void asset_json(jw *j, const asset *x)
-{
-    jw_obj(j);
-    jw_kint(j, "id", x->id);
-    jw_kstr(j, "name", x->name);
-    jw_kstr(j, "type", x->type);
-    jw_kstr(j, "owner", x->owner);
-    jw_kstr(j, "classification", x->classification);
-    jw_kint(j, "confidentiality", x->confidentiality);
-    jw_kint(j, "integrity", x->integrity);
-    jw_kint(j, "availability", x->availability);
-    jw_kstr(j, "description", x->description);
-    jw_kint(j, "risks", x->nrisks);
-    jw_kstr(j, "created_at", x->created_at);
-    jw_kstr(j, "updated_at", x->updated_at);
-    jw_obj_end(j);
 }
 
 static int asset_add(cli_ctx *c)
@@ -85,7 +68,7 @@ static int list_one(const asset *x, void *p)
     list_ctx *l = p;
     l->n++;
     if (l->json) {
-        asset_json(&l->j, x);
+        json_asset(&l->j, x);
         return 0;
     }
     printf("%6lld  %-32s %-11s %-22s %-12s %d/%d/%d  %ld\n", (long long)x->id, cli_cut(l->c, x->name, 32),
@@ -148,7 +131,7 @@ static int asset_show(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        asset_json(&j, &x);
+        json_asset(&j, &x);
         jw_end(&j);
         return EXIT_OK;
     }

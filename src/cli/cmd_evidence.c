@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/catalog.h"
 #include "core/evidence.h"
+#include "report/json.h"
 #include "util/json.h"
 
 #define EVIDENCE_MAX_BYTES (1LL << 30)
@@ -20,16 +21,7 @@ static void ev_json(jw *j, const evidence *e, const char *today)
     jw_kstr(j, "description", e->description);
     jw_kstr(j, "source", e->source);
     jw_key(j, "controls");
-    jw_arr(j);
-    for (const char *p = e->controls; p && *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char id[16];
-        snprintf(id, sizeof id, "%.*s", (int)(len < 15 ? len : 15), p);
-        jw_str(j, id);
-        p += len + (comma ? 1 : 0);
-    }
-    jw_arr_end(j);
+    json_id_list(j, e->controls);
     jw_kstr(j, "collected_at", e->collected_at);
     jw_kstr(j, "collected_by", e->collected_by);
     jw_kstr(j, "valid_until", e->valid_until);

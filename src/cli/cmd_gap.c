@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "report/json.h"
 #include "util/json.h"
 
 static int gap_run(cli_ctx *c)
@@ -26,68 +27,7 @@ static int gap_run(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "organization", o.name);
-        jw_key(&j, "readiness");
-        jw_double(&j, r.readiness);
-        jw_kint(&j, "controls_ready", r.ready);
-        jw_kint(&j, "controls_total", r.total);
-        jw_key(&j, "clause_readiness");
-        jw_double(&j, r.clause_readiness);
-        jw_key(&j, "themes");
-        jw_arr(&j);
-        for (int t = 0; t < 4; t++) {
-            const gap_theme *th = &r.themes[t];
-            jw_obj(&j);
-            jw_kstr(&j, "theme", th->theme);
-            jw_key(&j, "readiness");
-            jw_double(&j, th->readiness);
-            jw_kint(&j, "total", th->total);
-            jw_kint(&j, "ready", th->ready);
-            jw_kint(&j, "applicable", th->applicable);
-            jw_kint(&j, "excluded", th->excluded);
-            jw_kint(&j, "undecided", th->undecided);
-            jw_kint(&j, "implemented", th->implemented);
-            jw_kint(&j, "evidenced", th->evidenced);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_key(&j, "controls");
-        jw_arr(&j);
-        for (size_t i = 0; i < r.ncontrols; i++) {
-            const gap_control *g = &r.controls[i];
-            jw_obj(&j);
-            jw_kstr(&j, "id", g->entry->ctl->id);
-            jw_kstr(&j, "theme", g->entry->ctl->theme);
-            jw_kstr(&j, "title", g->entry->ctl->title);
-            jw_kstr(&j, "state", g->state);
-            jw_kbool(&j, "ready", g->ready);
-            jw_kstr(&j, "evidence", evidence_status_name(g->evidence));
-            jw_key(&j, "missing");
-            jw_arr(&j);
-            for (int k = 0; k < g->nmissing; k++)
-                jw_str(&j, g->missing[k]);
-            jw_arr_end(&j);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_key(&j, "clauses");
-        jw_arr(&j);
-        for (size_t i = 0; i < r.nclauses; i++) {
-            const gap_clause *g = &r.clauses[i];
-            jw_obj(&j);
-            jw_kstr(&j, "id", g->clause->id);
-            jw_kstr(&j, "title", g->clause->title);
-            jw_kstr(&j, "state", g->state);
-            jw_key(&j, "missing");
-            jw_arr(&j);
-            for (int k = 0; k < g->nmissing; k++)
-                jw_str(&j, g->missing[k]);
-            jw_arr_end(&j);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
+        json_gap(&j, o.name, &r);
         jw_end(&j);
         return r.ready == r.total && r.clauses_met == r.clauses_tracked ? EXIT_OK : EXIT_PROBLEMS;
     }

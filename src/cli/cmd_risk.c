@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/catalog.h"
 #include "report/export.h"
+#include "report/json.h"
 #include "util/json.h"
 
 static int load_method(ws *w, risk_method *m, isms_err *err) { return store_method_get(w, m, NULL, err); }
@@ -72,58 +73,6 @@ static int risk_add(cli_ctx *c)
     return EXIT_OK;
 }
 
-static void risk_json(jw *j, const risk_method *m, const risk *r, const char *today)
-{
-    int s = risk_score(r->likelihood, r->impact), rs = risk_residual_score(r);
-    jw_obj(j);
-    jw_kint(j, "id", r->id);
-    jw_kstr(j, "title", r->title);
-    if (r->asset_id)
-        jw_kint(j, "asset_id", r->asset_id);
-    else
-        jw_kstr(j, "asset_id", NULL);
-    jw_kstr(j, "asset", r->asset);
-    jw_kstr(j, "threat", r->threat);
-    jw_kstr(j, "vulnerability", r->vulnerability);
-    jw_kint(j, "likelihood", r->likelihood);
-    jw_kint(j, "impact", r->impact);
-    jw_kint(j, "score", s);
-    jw_kstr(j, "level", risk_level(m, s));
-    jw_kstr(j, "owner", r->owner);
-    jw_kstr(j, "treatment", r->option ? risk_option_name(r->option) : NULL);
-    jw_key(j, "controls");
-    jw_arr(j);
-    for (const char *p = r->controls; p && *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char id[16];
-        snprintf(id, sizeof id, "%.*s", (int)(len < 15 ? len : 15), p);
-        jw_str(j, id);
-        p += len + (comma ? 1 : 0);
-    }
-    jw_arr_end(j);
-    if (r->residual_likelihood) {
-        jw_kint(j, "residual_likelihood", r->residual_likelihood);
-        jw_kint(j, "residual_impact", r->residual_impact);
-    } else {
-        jw_kstr(j, "residual_likelihood", NULL);
-        jw_kstr(j, "residual_impact", NULL);
-    }
-    jw_kint(j, "residual_score", rs);
-    jw_kstr(j, "residual_level", risk_level(m, rs));
-    jw_kstr(j, "treatment_owner", r->treatment_owner);
-    jw_kstr(j, "due_date", r->due_date);
-    jw_kstr(j, "plan", r->treatment_plan);
-    jw_kbool(j, "done", r->done);
-    jw_kbool(j, "needs_acceptance", risk_needs_acceptance(m, r));
-    jw_kstr(j, "accepted_by", r->accepted_by);
-    jw_kstr(j, "accepted_at", r->accepted_at);
-    jw_kstr(j, "plan_status", risk_plan_status(m, r, today));
-    jw_kstr(j, "created_at", r->created_at);
-    jw_kstr(j, "updated_at", r->updated_at);
-    jw_obj_end(j);
-}
-
 typedef struct list_ctx {
     jw j;
     int json, plan;
@@ -140,7 +89,7 @@ static int list_one(const risk *r, void *p)
         return 0; /* the plan lists treatments; untreated risks show in the register */
     l->n++;
     if (l->json) {
-        risk_json(&l->j, l->m, r, l->today);
+        json_risk(&l->j, l->m, r, l->today);
         return 0;
     }
     int s = risk_score(r->likelihood, r->impact), rs = risk_residual_score(r);
@@ -230,7 +179,7 @@ static int risk_show(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        risk_json(&j, &m, &r, today);
+        json_risk(&j, &m, &r, today);
         jw_end(&j);
         return EXIT_OK;
     }

@@ -5,42 +5,12 @@
 
 #include "cli/cli.h"
 #include "report/export.h"
+#include "report/json.h"
 #include "util/json.h"
 
 static const char *applicable_text(int a)
 {
     return a == SOA_APPLICABLE ? "yes" : a == SOA_EXCLUDED ? "no" : "-";
-}
-
-static void entry_json(cli_ctx *c, jw *j, const soa_entry *e)
-{
-    int app = soa_effective_applicable(e);
-    jw_obj(j);
-    jw_kstr(j, "id", e->ctl->id);
-    jw_kstr(j, "theme", e->ctl->theme);
-    jw_kstr(j, "title", e->ctl->title);
-    if (app == SOA_UNDECIDED)
-        jw_kstr(j, "applicable", NULL);
-    else
-        jw_kbool(j, "applicable", app == SOA_APPLICABLE);
-    jw_kbool(j, "decided", e->applicable != SOA_UNDECIDED);
-    jw_key(j, "reasons");
-    jw_arr(j);
-    const char *reasons = soa_reasons_text(c->a, e);
-    for (const char *p = reasons; *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        jw_str(j, arena_strndup(c->a, p, len));
-        p += len + (comma ? 1 : 0);
-    }
-    jw_arr_end(j);
-    jw_kstr(j, "risks", e->risks);
-    jw_kstr(j, "justification", e->justification);
-    jw_kstr(j, "status", e->status ? soa_status_name(e->status) : NULL);
-    jw_kstr(j, "implementation", e->implementation);
-    jw_kstr(j, "owner", e->owner);
-    jw_kstr(j, "updated_at", e->updated_at);
-    jw_obj_end(j);
 }
 
 /* Load either the live SoA or an approved version. */
@@ -109,7 +79,7 @@ static int soa_list(cli_ctx *c)
             (want_status != -2 && (int)e[i].status != want_status))
             continue;
         if (json) {
-            entry_json(c, &j, &e[i]);
+            json_soa_entry(&j, c->a, &e[i]);
             continue;
         }
         printf("%-7s %-14s %-44s %-4s %-22s %-12s %s\n", e[i].ctl->id, e[i].ctl->theme, cli_cut(c, e[i].ctl->title, 44),
@@ -162,7 +132,7 @@ static int soa_show(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        entry_json(c, &j, x);
+        json_soa_entry(&j, c->a, x);
         jw_end(&j);
         return EXIT_OK;
     }

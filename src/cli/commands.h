@@ -16,6 +16,7 @@ extern const cli_cmd cmds_gap[];
 extern const cli_cmd cmds_evidence[];
 extern const cli_cmd cmds_log[];
 extern const cli_cmd cmds_user[];
+extern const cli_cmd cmds_serve[];
 extern const cli_cmd cmds_token[];
 extern const cli_cmd cmds_demo[];
 extern const cli_cmd cmds_logs[];

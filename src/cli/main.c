@@ -16,6 +16,7 @@ static const cli_family families[] = {
     {"soa", "Statement of Applicability (6.1.3 d)", cmds_soa},
     {"evidence", "evidence files linked to controls, with freshness and integrity", cmds_evidence},
     {"gap", "gap analysis and readiness per control, clause and theme", cmds_gap},
+    {"serve", "the web app and JSON API", cmds_serve},
     {"user", "users of the web app and API: roles, passwords, two-factor authentication", cmds_user},
     {"token", "API tokens", cmds_token},
     {"log", "the hash-chained audit log of every change", cmds_log},

@@ -273,3 +273,41 @@ int store_asset_each(ws *w, int (*cb)(const asset *, void *), void *ctx, isms_er
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing assets", err);
 }
+
+int store_asset_page(ws *w, const page_query *pq, int (*cb)(const asset *, void *), void *ctx, long *total,
+                     isms_err *err)
+{
+    static const char where[] = " WHERE (?1 IS NULL OR a.type = ?1) AND (?2 IS NULL OR a.owner = ?2) "
+                                "AND (?3 IS NULL OR a.classification = ?3) "
+                                "AND (?4 IS NULL OR instr(lower(a.name), lower(?4)) > 0)";
+    sqlite3_stmt *st;
+    char sql[1024];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM asset a%s", where);
+    int rc = st_prepare(w, sql, &st, err);
+    if (rc)
+        return rc;
+    st_text(st, 1, pq->type);
+    st_text(st, 2, pq->owner);
+    st_text(st, 3, pq->classification);
+    st_text(st, 4, pq->q);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof sql,
+             "SELECT " ASSET_COLS " FROM asset a%s ORDER BY a.id LIMIT ?5 OFFSET ?6", where);
+    if ((rc = st_prepare(w, sql, &st, err)))
+        return rc;
+    st_text(st, 1, pq->type);
+    st_text(st, 2, pq->owner);
+    st_text(st, 3, pq->classification);
+    st_text(st, 4, pq->q);
+    sqlite3_bind_int64(st, 5, pq->limit);
+    sqlite3_bind_int64(st, 6, pq->offset);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        asset x;
+        asset_row(st, &x);
+        if (cb(&x, ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing assets", err);
+}

@@ -431,3 +431,84 @@ int store_risk_delete(ws *w, int64_t id, isms_err *err)
     arena_free(&a);
     return rc;
 }
+
+int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *), void *ctx, long *total,
+                    isms_err *err)
+{
+    static const char where[] =
+        " WHERE (?1 IS NULL OR r.owner = ?1) AND (?2 IS NULL OR coalesce(r.option, 'untreated') = ?2) "
+        "AND (?3 = 0 OR r.asset_id = ?3) AND (?4 IS NULL OR instr(lower(r.title), lower(?4)) > 0)";
+    char sql[1400];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM risk r%s", where);
+    sqlite3_stmt *st;
+    int rc = st_prepare(w, sql, &st, err);
+    if (rc)
+        return rc;
+    st_text(st, 1, pq->owner);
+    st_text(st, 2, pq->treatment);
+    sqlite3_bind_int64(st, 3, pq->asset_id);
+    st_text(st, 4, pq->q);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof sql,
+             "SELECT " RISK_COLS "(SELECT group_concat(control_id) FROM risk_control c WHERE c.risk_id = r.id) "
+             "FROM risk r LEFT JOIN asset a ON a.id = r.asset_id%s ORDER BY r.id LIMIT ?5 OFFSET ?6",
+             where);
+    if ((rc = st_prepare(w, sql, &st, err)))
+        return rc;
+    st_text(st, 1, pq->owner);
+    st_text(st, 2, pq->treatment);
+    sqlite3_bind_int64(st, 3, pq->asset_id);
+    st_text(st, 4, pq->q);
+    sqlite3_bind_int64(st, 5, pq->limit);
+    sqlite3_bind_int64(st, 6, pq->offset);
+    char ctl[1024];
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        risk r;
+        risk_row(st, &r, ctl, sizeof ctl);
+        if (cb(&r, ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing risks", err);
+}
+
+int store_risk_matrix(ws *w, long m[6][6], isms_err *err)
+{
+    memset(m, 0, sizeof(long) * 36);
+    sqlite3_stmt *st;
+    int rc = st_prepare(w, "SELECT likelihood, impact, count(*) FROM risk GROUP BY likelihood, impact", &st, err);
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int l = sqlite3_column_int(st, 0), i = sqlite3_column_int(st, 1);
+        if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
+            m[l][i] = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "counting risks", err);
+}
+
+int store_risk_due(ws *w, const char *until, int limit, int (*cb)(const risk *, void *), void *ctx, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = st_prepare(w,
+                        "SELECT " RISK_COLS "(SELECT group_concat(control_id) FROM risk_control c WHERE c.risk_id = r.id) "
+                        "FROM risk r LEFT JOIN asset a ON a.id = r.asset_id WHERE r.done = 0 AND r.option IS NOT NULL "
+                        "AND r.option <> 'accept' AND r.due_date IS NOT NULL AND r.due_date <= ? "
+                        "ORDER BY r.due_date, r.id LIMIT ?",
+                        &st, err);
+    if (rc)
+        return rc;
+    st_text(st, 1, until);
+    sqlite3_bind_int(st, 2, limit);
+    char ctl[1024];
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        risk r;
+        risk_row(st, &r, ctl, sizeof ctl);
+        if (cb(&r, ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing due treatments", err);
+}

@@ -98,6 +98,16 @@ int store_asset_get(ws *w, const char *id_or_name, arena *a, asset *x, isms_err 
 /* Stream every asset ordered by id; cb returns non-zero to stop. */
 int store_asset_each(ws *w, int (*cb)(const asset *, void *), void *ctx, isms_err *err);
 
+/* Filters and paging for the API: NULL fields do not filter. */
+typedef struct page_query {
+    const char *type, *owner, *classification, *treatment, *q;
+    int64_t asset_id;
+    long limit, offset;
+} page_query;
+/* One page of assets ordered by id, with the total matching count. */
+int store_asset_page(ws *w, const page_query *pq, int (*cb)(const asset *, void *), void *ctx, long *total,
+                     isms_err *err);
+
 /* --- risks --- */
 int store_risk_insert(ws *w, const risk_method *m, const risk *r, int64_t *id, isms_err *err);
 /* Replace the assessment fields (title, asset, threat, vulnerability, likelihood, impact, owner). */
@@ -110,6 +120,13 @@ int store_risk_accept(ws *w, const risk_method *m, int64_t id, const char *by, i
 int store_risk_delete(ws *w, int64_t id, isms_err *err);
 int store_risk_get(ws *w, int64_t id, arena *a, risk *r, isms_err *err);
 int store_risk_each(ws *w, int (*cb)(const risk *, void *), void *ctx, isms_err *err);
+/* Count of risks per inherent likelihood x impact cell; m[l][i] for 1..5. */
+int store_risk_matrix(ws *w, long m[6][6], isms_err *err);
+/* Open treatments due on or before `until` (YYYY-MM-DD), soonest first, at most limit. */
+int store_risk_due(ws *w, const char *until, int limit, int (*cb)(const risk *, void *), void *ctx, isms_err *err);
+/* One page of risks ordered by id (filters: owner, treatment incl. "untreated", asset_id, q). */
+int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *), void *ctx, long *total,
+                    isms_err *err);
 
 /* --- Statement of Applicability --- */
 /* The 93 entries in catalog order with derived risk links; out must hold CATALOG_NCONTROLS. */

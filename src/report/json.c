@@ -1,0 +1,168 @@
+#include "report/json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void json_id_list(jw *j, const char *list)
+{
+    jw_arr(j);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char id[32];
+        snprintf(id, sizeof id, "%.*s", (int)(len < 31 ? len : 31), p);
+        jw_str(j, id);
+        p = comma ? comma + 1 : NULL;
+    }
+    jw_arr_end(j);
+}
+
+void json_asset(jw *j, const asset *x)
+{
+    jw_obj(j);
+    jw_kint(j, "id", x->id);
+    jw_kstr(j, "name", x->name);
+    jw_kstr(j, "type", x->type);
+    jw_kstr(j, "owner", x->owner);
+    jw_kstr(j, "classification", x->classification);
+    jw_kint(j, "confidentiality", x->confidentiality);
+    jw_kint(j, "integrity", x->integrity);
+    jw_kint(j, "availability", x->availability);
+    jw_kstr(j, "description", x->description);
+    jw_kint(j, "risks", x->nrisks);
+    jw_kstr(j, "created_at", x->created_at);
+    jw_kstr(j, "updated_at", x->updated_at);
+    jw_obj_end(j);
+}
+
+void json_risk(jw *j, const risk_method *m, const risk *r, const char *today)
+{
+    int s = risk_score(r->likelihood, r->impact), rs = risk_residual_score(r);
+    jw_obj(j);
+    jw_kint(j, "id", r->id);
+    jw_kstr(j, "title", r->title);
+    if (r->asset_id)
+        jw_kint(j, "asset_id", r->asset_id);
+    else
+        jw_kstr(j, "asset_id", NULL);
+    jw_kstr(j, "asset", r->asset);
+    jw_kstr(j, "threat", r->threat);
+    jw_kstr(j, "vulnerability", r->vulnerability);
+    jw_kint(j, "likelihood", r->likelihood);
+    jw_kint(j, "impact", r->impact);
+    jw_kint(j, "score", s);
+    jw_kstr(j, "level", risk_level(m, s));
+    jw_kstr(j, "owner", r->owner);
+    jw_kstr(j, "treatment", r->option ? risk_option_name(r->option) : NULL);
+    jw_key(j, "controls");
+    json_id_list(j, r->controls);
+    if (r->residual_likelihood) {
+        jw_kint(j, "residual_likelihood", r->residual_likelihood);
+        jw_kint(j, "residual_impact", r->residual_impact);
+    } else {
+        jw_kstr(j, "residual_likelihood", NULL);
+        jw_kstr(j, "residual_impact", NULL);
+    }
+    jw_kint(j, "residual_score", rs);
+    jw_kstr(j, "residual_level", risk_level(m, rs));
+    jw_kstr(j, "treatment_owner", r->treatment_owner);
+    jw_kstr(j, "due_date", r->due_date);
+    jw_kstr(j, "plan", r->treatment_plan);
+    jw_kbool(j, "done", r->done);
+    jw_kbool(j, "needs_acceptance", risk_needs_acceptance(m, r));
+    jw_kstr(j, "accepted_by", r->accepted_by);
+    jw_kstr(j, "accepted_at", r->accepted_at);
+    jw_kstr(j, "plan_status", risk_plan_status(m, r, today));
+    jw_kstr(j, "created_at", r->created_at);
+    jw_kstr(j, "updated_at", r->updated_at);
+    jw_obj_end(j);
+}
+
+void json_soa_entry(jw *j, arena *a, const soa_entry *e)
+{
+    int app = soa_effective_applicable(e);
+    jw_obj(j);
+    jw_kstr(j, "id", e->ctl->id);
+    jw_kstr(j, "theme", e->ctl->theme);
+    jw_kstr(j, "title", e->ctl->title);
+    if (app == SOA_UNDECIDED)
+        jw_kstr(j, "applicable", NULL);
+    else
+        jw_kbool(j, "applicable", app == SOA_APPLICABLE);
+    jw_kbool(j, "decided", e->applicable != SOA_UNDECIDED);
+    jw_key(j, "reasons");
+    json_id_list(j, soa_reasons_text(a, e));
+    jw_kstr(j, "risks", e->risks);
+    jw_kstr(j, "justification", e->justification);
+    jw_kstr(j, "status", e->status ? soa_status_name(e->status) : NULL);
+    jw_kstr(j, "implementation", e->implementation);
+    jw_kstr(j, "owner", e->owner);
+    jw_kstr(j, "updated_at", e->updated_at);
+    jw_obj_end(j);
+}
+
+void json_gap(jw *j, const char *org_name, const gap_report *r)
+{
+    jw_obj(j);
+    jw_kstr(j, "organization", org_name);
+    jw_key(j, "readiness");
+    jw_double(j, r->readiness);
+    jw_kint(j, "controls_ready", r->ready);
+    jw_kint(j, "controls_total", r->total);
+    jw_key(j, "clause_readiness");
+    jw_double(j, r->clause_readiness);
+    jw_key(j, "themes");
+    jw_arr(j);
+    for (int t = 0; t < 4; t++) {
+        const gap_theme *th = &r->themes[t];
+        jw_obj(j);
+        jw_kstr(j, "theme", th->theme);
+        jw_key(j, "readiness");
+        jw_double(j, th->readiness);
+        jw_kint(j, "total", th->total);
+        jw_kint(j, "ready", th->ready);
+        jw_kint(j, "applicable", th->applicable);
+        jw_kint(j, "excluded", th->excluded);
+        jw_kint(j, "undecided", th->undecided);
+        jw_kint(j, "implemented", th->implemented);
+        jw_kint(j, "evidenced", th->evidenced);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_key(j, "controls");
+    jw_arr(j);
+    for (size_t i = 0; i < r->ncontrols; i++) {
+        const gap_control *g = &r->controls[i];
+        jw_obj(j);
+        jw_kstr(j, "id", g->entry->ctl->id);
+        jw_kstr(j, "theme", g->entry->ctl->theme);
+        jw_kstr(j, "title", g->entry->ctl->title);
+        jw_kstr(j, "state", g->state);
+        jw_kbool(j, "ready", g->ready);
+        jw_kstr(j, "evidence", evidence_status_name(g->evidence));
+        jw_key(j, "missing");
+        jw_arr(j);
+        for (int k = 0; k < g->nmissing; k++)
+            jw_str(j, g->missing[k]);
+        jw_arr_end(j);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_key(j, "clauses");
+    jw_arr(j);
+    for (size_t i = 0; i < r->nclauses; i++) {
+        const gap_clause *g = &r->clauses[i];
+        jw_obj(j);
+        jw_kstr(j, "id", g->clause->id);
+        jw_kstr(j, "title", g->clause->title);
+        jw_kstr(j, "state", g->state);
+        jw_key(j, "missing");
+        jw_arr(j);
+        for (int k = 0; k < g->nmissing; k++)
+            jw_str(j, g->missing[k]);
+        jw_arr_end(j);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_obj_end(j);
+}

@@ -1,0 +1,18 @@
+/* The JSON shapes of the registers, shared by the CLI's --json output and the web API. */
+#ifndef ISMS_REPORT_JSON_H
+#define ISMS_REPORT_JSON_H
+
+#include "store/store.h"
+#include "util/json.h"
+
+void json_asset(jw *j, const asset *x);
+/* A risk with its scores and levels under m, and its plan status on `today`. */
+void json_risk(jw *j, const risk_method *m, const risk *r, const char *today);
+/* An SoA entry with its derived applicability and reasons. */
+void json_soa_entry(jw *j, arena *a, const soa_entry *e);
+/* A comma-separated id list as a JSON array. */
+void json_id_list(jw *j, const char *list);
+/* The gap analysis report. */
+void json_gap(jw *j, const char *org_name, const gap_report *r);
+
+#endif

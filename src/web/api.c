@@ -1,0 +1,954 @@
+/* The JSON API under /api/v1/: the same validation and messages as the CLI, errors as
+ * {"error": {"code", "message"}} with the right 4xx status. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/catalog.h"
+#include "report/json.h"
+#include "web/api.h"
+
+/* --- helpers --- */
+
+static int page_params(web_req *rq, web_resp *rs, page_query *pq)
+{
+    const char *l = web_query(rq, "limit"), *o = web_query(rq, "offset");
+    char *end;
+    pq->limit = 50;
+    pq->offset = 0;
+    if (l) {
+        pq->limit = strtol(l, &end, 10);
+        if (!*l || *end || pq->limit < 1 || pq->limit > 500) {
+            web_json_error(rs, 400, "bad_parameter", "limit must be a whole number from 1 to 500");
+            return -1;
+        }
+    }
+    if (o) {
+        pq->offset = strtol(o, &end, 10);
+        if (!*o || *end || pq->offset < 0 || pq->offset > 1000000000L) {
+            web_json_error(rs, 400, "bad_parameter", "offset must be a whole number, 0 or more");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The JSON object body of a request, or NULL with a 400 already written. */
+static json_t *body_object(web_req *rq, web_resp *rs)
+{
+    if (!rq->body->len) {
+        web_json_error(rs, 400, "invalid_json", "the request needs a JSON object body");
+        return NULL;
+    }
+    json_error_t je;
+    json_t *j = json_loadb(rq->body->data, rq->body->len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        web_json_error(rs, 400, "invalid_json", "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        web_json_error(rs, 400, "invalid_json", "the body must be a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+/* A string member: absent leaves *out alone; another type is a 422 naming the field. */
+static int jstr(web_resp *rs, json_t *o, const char *k, const char **out)
+{
+    json_t *v = json_object_get(o, k);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v)) {
+        web_json_error(rs, 422, "invalid", "%s: must be a string", k);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int jint(web_resp *rs, json_t *o, const char *k, int *out)
+{
+    json_t *v = json_object_get(o, k);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < -1000000 || json_integer_value(v) > 1000000) {
+        web_json_error(rs, 422, "invalid", "%s: must be a whole number", k);
+        return -1;
+    }
+    *out = (int)json_integer_value(v);
+    return 0;
+}
+
+static int id_param(web_req *rq, web_resp *rs, int64_t *id)
+{
+    const char *p = rq->params[0];
+    if (p && (p[0] == 'R' || p[0] == 'r'))
+        p++;
+    char *end;
+    long long v = p ? strtoll(p, &end, 10) : 0;
+    if (!p || !*p || *end || v <= 0) {
+        web_json_error(rs, 404, "not_found", "no such id '%s'", rq->params[0] ? rq->params[0] : "");
+        return -1;
+    }
+    *id = v;
+    return 0;
+}
+
+/* Run fn in one transaction; on failure roll back and answer with the error. */
+static int in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx)
+{
+    isms_err err = {0};
+    if (ws_begin(rq->w, &err) || fn(rq, ctx, &err) || ws_commit(rq->w, &err)) {
+        ws_rollback(rq->w);
+        web_json_fail(rs, &err);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- assets --- */
+
+typedef struct list_ctx {
+    jw *j;
+    const risk_method *m;
+    char today[11];
+} list_ctx;
+
+static int asset_cb(const asset *x, void *p)
+{
+    json_asset(((list_ctx *)p)->j, x);
+    return 0;
+}
+
+int api_assets_list(web_req *rq, web_resp *rs)
+{
+    page_query pq = {0};
+    if (page_params(rq, rs, &pq))
+        return 0;
+    pq.type = web_query(rq, "type");
+    pq.owner = web_query(rq, "owner");
+    pq.classification = web_query(rq, "classification");
+    pq.q = web_query(rq, "q");
+    jw *j = web_json_begin(rq, rs, 200);
+    list_ctx l = {.j = j};
+    long total;
+    isms_err err = {0};
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    if (store_asset_page(rq->w, &pq, asset_cb, &l, &total, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw_arr_end(j);
+    jw_kint(j, "total", total);
+    jw_kint(j, "limit", pq.limit);
+    jw_kint(j, "offset", pq.offset);
+    jw_obj_end(j);
+    return 0;
+}
+
+int api_asset_get(web_req *rq, web_resp *rs)
+{
+    asset x;
+    isms_err err = {0};
+    if (store_asset_get(rq->w, rq->params[0], rq->a, &x, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    json_asset(web_json_begin(rq, rs, 200), &x);
+    return 0;
+}
+
+/* Fill an asset from a JSON object over the values it already has. */
+static int asset_from_json(web_resp *rs, json_t *o, asset *x)
+{
+    return jstr(rs, o, "name", &x->name) || jstr(rs, o, "type", &x->type) || jstr(rs, o, "owner", &x->owner) ||
+           jstr(rs, o, "classification", &x->classification) || jstr(rs, o, "description", &x->description) ||
+           jint(rs, o, "confidentiality", &x->confidentiality) || jint(rs, o, "integrity", &x->integrity) ||
+           jint(rs, o, "availability", &x->availability);
+}
+
+static int do_asset_insert(web_req *rq, void *p, isms_err *err)
+{
+    asset *x = p;
+    return store_asset_insert(rq->w, x, &x->id, err);
+}
+
+static int do_asset_update(web_req *rq, void *p, isms_err *err) { return store_asset_update(rq->w, p, err); }
+
+int api_asset_create(web_req *rq, web_resp *rs)
+{
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    asset x = {0};
+    if (!asset_from_json(rs, o, &x) && !in_tx(rq, rs, do_asset_insert, &x)) {
+        isms_err err = {0};
+        char ids[24];
+        snprintf(ids, sizeof ids, "%lld", (long long)x.id);
+        if (store_asset_get(rq->w, ids, rq->a, &x, &err) == ISMS_OK)
+            json_asset(web_json_begin(rq, rs, 201), &x);
+    }
+    json_decref(o);
+    return 0;
+}
+
+int api_asset_update(web_req *rq, web_resp *rs)
+{
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    asset x;
+    isms_err err = {0};
+    if (store_asset_get(rq->w, rq->params[0], rq->a, &x, &err))
+        web_json_fail(rs, &err);
+    else if (!asset_from_json(rs, o, &x) && !in_tx(rq, rs, do_asset_update, &x)) {
+        char ids[24];
+        snprintf(ids, sizeof ids, "%lld", (long long)x.id);
+        if (store_asset_get(rq->w, ids, rq->a, &x, &err) == ISMS_OK)
+            json_asset(web_json_begin(rq, rs, 200), &x);
+    }
+    json_decref(o);
+    return 0;
+}
+
+static int do_asset_delete(web_req *rq, void *p, isms_err *err)
+{
+    return store_asset_delete(rq->w, *(int64_t *)p, err);
+}
+
+int api_asset_delete(web_req *rq, web_resp *rs)
+{
+    asset x;
+    isms_err err = {0};
+    if (store_asset_get(rq->w, rq->params[0], rq->a, &x, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    if (!in_tx(rq, rs, do_asset_delete, &x.id))
+        rs->status = 204;
+    return 0;
+}
+
+/* --- risks --- */
+
+static int risk_cb(const risk *r, void *p)
+{
+    list_ctx *l = p;
+    json_risk(l->j, l->m, r, l->today);
+    return 0;
+}
+
+int api_risks_list(web_req *rq, web_resp *rs)
+{
+    page_query pq = {0};
+    if (page_params(rq, rs, &pq))
+        return 0;
+    pq.owner = web_query(rq, "owner");
+    pq.treatment = web_query(rq, "treatment");
+    pq.q = web_query(rq, "q");
+    const char *aid = web_query(rq, "asset_id");
+    if (aid) {
+        char *end;
+        pq.asset_id = strtoll(aid, &end, 10);
+        if (!*aid || *end || pq.asset_id <= 0) {
+            web_json_error(rs, 400, "bad_parameter", "asset_id must be an asset id");
+            return 0;
+        }
+    }
+    risk_method m;
+    isms_err err = {0};
+    if (store_method_get(rq->w, &m, NULL, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw *j = web_json_begin(rq, rs, 200);
+    list_ctx l = {.j = j, .m = &m};
+    store_today(l.today);
+    long total;
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    if (store_risk_page(rq->w, &pq, risk_cb, &l, &total, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw_arr_end(j);
+    jw_kint(j, "total", total);
+    jw_kint(j, "limit", pq.limit);
+    jw_kint(j, "offset", pq.offset);
+    jw_obj_end(j);
+    return 0;
+}
+
+static void risk_answer(web_req *rq, web_resp *rs, int64_t id, int status)
+{
+    risk r;
+    risk_method m;
+    isms_err err = {0};
+    char today[11];
+    store_today(today);
+    if (store_method_get(rq->w, &m, NULL, &err) || store_risk_get(rq->w, id, rq->a, &r, &err)) {
+        web_json_fail(rs, &err);
+        return;
+    }
+    json_risk(web_json_begin(rq, rs, status), &m, &r, today);
+}
+
+int api_risk_get(web_req *rq, web_resp *rs)
+{
+    int64_t id;
+    if (!id_param(rq, rs, &id))
+        risk_answer(rq, rs, id, 200);
+    return 0;
+}
+
+typedef struct risk_op {
+    risk r;
+    json_t *o;
+    web_resp *rs;
+    const char *asset;
+    const char *by;
+} risk_op;
+
+static int resolve_asset(web_req *rq, const char *s, int64_t *id, isms_err *err)
+{
+    if (!s || !*s)
+        return ISMS_OK;
+    asset x;
+    int rc = store_asset_get(rq->w, s, rq->a, &x, err);
+    if (!rc)
+        *id = x.id;
+    return rc;
+}
+
+static int do_risk_insert(web_req *rq, void *p, isms_err *err)
+{
+    risk_op *op = p;
+    risk_method m;
+    int rc = store_method_get(rq->w, &m, NULL, err);
+    if (!rc)
+        rc = resolve_asset(rq, op->asset, &op->r.asset_id, err);
+    return rc ? rc : store_risk_insert(rq->w, &m, &op->r, &op->r.id, err);
+}
+
+static int risk_fields(web_req *rq, web_resp *rs, json_t *o, risk_op *op)
+{
+    /* The asset may be given by id (a number) or by name. */
+    json_t *av = json_object_get(o, "asset");
+    if (av && json_is_integer(av))
+        op->asset = arena_sprintf(rq->a, "%lld", (long long)json_integer_value(av));
+    else if (jstr(rs, o, "asset", &op->asset))
+        return -1;
+    return jstr(rs, o, "title", &op->r.title) || jstr(rs, o, "threat", &op->r.threat) ||
+           jstr(rs, o, "vulnerability", &op->r.vulnerability) || jstr(rs, o, "owner", &op->r.owner) ||
+           jint(rs, o, "likelihood", &op->r.likelihood) || jint(rs, o, "impact", &op->r.impact);
+}
+
+int api_risk_create(web_req *rq, web_resp *rs)
+{
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    risk_op op = {0};
+    if (!risk_fields(rq, rs, o, &op) && !in_tx(rq, rs, do_risk_insert, &op))
+        risk_answer(rq, rs, op.r.id, 201);
+    json_decref(o);
+    return 0;
+}
+
+static int do_risk_update(web_req *rq, void *p, isms_err *err)
+{
+    risk_op *op = p;
+    risk_method m;
+    int rc = store_method_get(rq->w, &m, NULL, err);
+    if (!rc && op->asset && !strcmp(op->asset, "none"))
+        op->r.asset_id = 0;
+    else if (!rc)
+        rc = resolve_asset(rq, op->asset, &op->r.asset_id, err);
+    return rc ? rc : store_risk_update(rq->w, &m, &op->r, err);
+}
+
+int api_risk_update(web_req *rq, web_resp *rs)
+{
+    int64_t id;
+    if (id_param(rq, rs, &id))
+        return 0;
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    risk_op op = {0};
+    isms_err err = {0};
+    if (store_risk_get(rq->w, id, rq->a, &op.r, &err))
+        web_json_fail(rs, &err);
+    else if (!risk_fields(rq, rs, o, &op) && !in_tx(rq, rs, do_risk_update, &op))
+        risk_answer(rq, rs, id, 200);
+    json_decref(o);
+    return 0;
+}
+
+static int do_risk_delete(web_req *rq, void *p, isms_err *err) { return store_risk_delete(rq->w, *(int64_t *)p, err); }
+
+int api_risk_delete(web_req *rq, web_resp *rs)
+{
+    int64_t id;
+    if (!id_param(rq, rs, &id) && !in_tx(rq, rs, do_risk_delete, &id))
+        rs->status = 204;
+    return 0;
+}
+
+static int do_risk_treat(web_req *rq, void *p, isms_err *err)
+{
+    risk_op *op = p;
+    risk_method m;
+    int rc = store_method_get(rq->w, &m, NULL, err);
+    return rc ? rc : store_risk_treat(rq->w, &m, &op->r, err);
+}
+
+int api_risk_treat(web_req *rq, web_resp *rs)
+{
+    int64_t id;
+    if (id_param(rq, rs, &id))
+        return 0;
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    risk_op op = {0};
+    op.r.id = id;
+    const char *opt = NULL;
+    json_t *ctl = json_object_get(o, "controls");
+    int bad = jstr(rs, o, "option", &opt) || jint(rs, o, "residual_likelihood", &op.r.residual_likelihood) ||
+              jint(rs, o, "residual_impact", &op.r.residual_impact) ||
+              jstr(rs, o, "treatment_owner", &op.r.treatment_owner) || jstr(rs, o, "due_date", &op.r.due_date) ||
+              jstr(rs, o, "plan", &op.r.treatment_plan);
+    if (!bad && ctl && json_is_array(ctl)) {
+        /* Controls as a JSON array of ids, joined for the store's parser. */
+        buf b;
+        buf_init(&b, 8192);
+        size_t i;
+        json_t *v;
+        json_array_foreach(ctl, i, v)
+        {
+            if (!json_is_string(v)) {
+                web_json_error(rs, 422, "invalid", "controls: must be an array of control ids");
+                bad = 1;
+                break;
+            }
+            buf_printf(&b, "%s%s", i ? "," : "", json_string_value(v));
+        }
+        op.r.controls = arena_strdup(rq->a, b.data ? b.data : "");
+        buf_free(&b);
+    } else if (!bad && ctl && !json_is_null(ctl)) {
+        bad = jstr(rs, o, "controls", &op.r.controls);
+    }
+    json_t *done = json_object_get(o, "done");
+    op.r.done = done && json_is_true(done);
+    int option = risk_option_parse(opt);
+    if (!bad && option < 0) {
+        web_json_error(rs, 422, "invalid", "option: must be mitigate, accept, transfer or avoid");
+        bad = 1;
+    }
+    if (!bad) {
+        op.r.option = (risk_option)option;
+        if (!op.r.controls)
+            op.r.controls = "";
+        if (!in_tx(rq, rs, do_risk_treat, &op))
+            risk_answer(rq, rs, id, 200);
+    }
+    json_decref(o);
+    return 0;
+}
+
+static int do_risk_accept(web_req *rq, void *p, isms_err *err)
+{
+    risk_op *op = p;
+    risk_method m;
+    int rc = store_method_get(rq->w, &m, NULL, err);
+    return rc ? rc : store_risk_accept(rq->w, &m, op->r.id, op->by, err);
+}
+
+int api_risk_accept(web_req *rq, web_resp *rs)
+{
+    int64_t id;
+    if (id_param(rq, rs, &id))
+        return 0;
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    risk_op op = {0};
+    op.r.id = id;
+    if (!jstr(rs, o, "by", &op.by)) {
+        if (!op.by)
+            web_json_error(rs, 422, "invalid", "by: the risk owner who accepts the residual risk");
+        else if (!in_tx(rq, rs, do_risk_accept, &op))
+            risk_answer(rq, rs, id, 200);
+    }
+    json_decref(o);
+    return 0;
+}
+
+/* --- SoA --- */
+
+int api_soa_list(web_req *rq, web_resp *rs)
+{
+    const char *theme = web_query(rq, "theme"), *status = web_query(rq, "status"), *app = web_query(rq, "applicable");
+    int want_status = -2, want_app = -2;
+    if (status && (want_status = soa_status_parse(status)) < 0) {
+        web_json_error(rs, 400, "bad_parameter", "status must be not_started, planned, partial or implemented");
+        return 0;
+    }
+    if (app) {
+        want_app = !strcmp(app, "yes") || !strcmp(app, "true") ? SOA_APPLICABLE
+                 : !strcmp(app, "no") || !strcmp(app, "false") ? SOA_EXCLUDED
+                 : !strcmp(app, "undecided") ? SOA_UNDECIDED : -3;
+        if (want_app == -3) {
+            web_json_error(rs, 400, "bad_parameter", "applicable must be yes, no or undecided");
+            return 0;
+        }
+    }
+    soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
+    isms_err err = {0};
+    if (store_soa_load(rq->w, rq->a, e, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    int n = 0;
+    for (int i = 0; i < CATALOG_NCONTROLS; i++) {
+        if ((theme && strcasecmp(theme, e[i].ctl->theme)) || (want_app != -2 && soa_effective_applicable(&e[i]) != want_app) ||
+            (want_status != -2 && (int)e[i].status != want_status))
+            continue;
+        json_soa_entry(j, rq->a, &e[i]);
+        n++;
+    }
+    jw_arr_end(j);
+    jw_kint(j, "total", n);
+    jw_obj_end(j);
+    return 0;
+}
+
+int api_soa_get(web_req *rq, web_resp *rs)
+{
+    int i = catalog_control_index(rq->params[0]);
+    if (i < 0) {
+        web_json_error(rs, 404, "not_found", "unknown control id '%s'", rq->params[0]);
+        return 0;
+    }
+    soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
+    isms_err err = {0};
+    if (store_soa_load(rq->w, rq->a, e, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    json_soa_entry(web_json_begin(rq, rs, 200), rq->a, &e[i]);
+    return 0;
+}
+
+static int do_soa_save(web_req *rq, void *p, isms_err *err) { return store_soa_save(rq->w, p, err); }
+
+/* Apply a JSON change to an SoA entry: the same fields and rules as `isms soa set`. */
+int api_soa_apply(web_req *rq, web_resp *rs, soa_entry *x, json_t *o)
+{
+    json_t *app = json_object_get(o, "applicable");
+    if (app && !json_is_boolean(app) && !json_is_null(app)) {
+        web_json_error(rs, 422, "invalid", "applicable: must be true, false or null");
+        return -1;
+    }
+    if (app)
+        x->applicable = json_is_null(app) ? SOA_UNDECIDED : json_is_true(app) ? SOA_APPLICABLE : SOA_EXCLUDED;
+    const char *status = NULL, *reasons = NULL;
+    if (jstr(rs, o, "justification", &x->justification) || jstr(rs, o, "implementation", &x->implementation) ||
+        jstr(rs, o, "owner", &x->owner) || jstr(rs, o, "status", &status))
+        return -1;
+    json_t *rj = json_object_get(o, "reasons");
+    if (rj && json_is_array(rj)) {
+        buf b;
+        buf_init(&b, 4096);
+        size_t i;
+        json_t *v;
+        json_array_foreach(rj, i, v) buf_printf(&b, "%s%s", i ? "," : "", json_is_string(v) ? json_string_value(v) : "?");
+        reasons = arena_strdup(rq->a, b.data ? b.data : "");
+        buf_free(&b);
+    } else if (rj && !json_is_null(rj)) {
+        web_json_error(rs, 422, "invalid", "reasons: must be an array such as [\"legal\", \"business\"]");
+        return -1;
+    }
+    if (status) {
+        int s = soa_status_parse(status);
+        if (s < 0) {
+            web_json_error(rs, 422, "invalid", "status: must be not_started, planned, partial or implemented");
+            return -1;
+        }
+        x->status = (soa_status)s;
+    }
+    if (reasons) {
+        isms_err err = {0};
+        if (soa_reasons_parse(reasons, &x->reasons, &err)) {
+            web_json_fail(rs, &err);
+            return -1;
+        }
+    }
+    return in_tx(rq, rs, do_soa_save, x);
+}
+
+int api_soa_update(web_req *rq, web_resp *rs)
+{
+    int i = catalog_control_index(rq->params[0]);
+    if (i < 0) {
+        web_json_error(rs, 404, "not_found", "unknown control id '%s'", rq->params[0]);
+        return 0;
+    }
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
+    isms_err err = {0};
+    if (store_soa_load(rq->w, rq->a, e, &err))
+        web_json_fail(rs, &err);
+    else if (!api_soa_apply(rq, rs, &e[i], o))
+        api_soa_get(rq, rs);
+    json_decref(o);
+    return 0;
+}
+
+int api_soa_validation(web_req *rq, web_resp *rs)
+{
+    soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
+    isms_err err = {0};
+    if (store_soa_load(rq->w, rq->a, e, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    soa_issue *is;
+    size_t n = soa_validate(e, CATALOG_NCONTROLS, rq->a, &is);
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_kbool(j, "valid", n == 0);
+    jw_kint(j, "count", (int64_t)n);
+    jw_key(j, "issues");
+    jw_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(j);
+        jw_kstr(j, "control", is[i].control);
+        jw_kstr(j, "code", is[i].code);
+        jw_kstr(j, "message", is[i].message);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_obj_end(j);
+    return 0;
+}
+
+typedef struct approve_op {
+    const char *by, *note;
+    int version;
+} approve_op;
+
+static int do_approve(web_req *rq, void *p, isms_err *err)
+{
+    approve_op *a = p;
+    return store_soa_approve(rq->w, a->by, a->note, &a->version, err);
+}
+
+int api_soa_versions(web_req *rq, web_resp *rs)
+{
+    soa_version *v;
+    size_t n;
+    int nv, changed;
+    isms_err err = {0};
+    if (store_soa_versions(rq->w, rq->a, &v, &n, &err) || store_soa_changed(rq->w, rq->a, &nv, &changed, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_kbool(j, "changed_since_last_approval", changed);
+    jw_key(j, "items");
+    jw_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(j);
+        jw_kint(j, "version", v[i].version);
+        jw_kstr(j, "approved_by", v[i].approved_by);
+        jw_kstr(j, "approved_at", v[i].approved_at);
+        jw_kstr(j, "note", v[i].note);
+        jw_kstr(j, "digest", v[i].digest);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_obj_end(j);
+    return 0;
+}
+
+int api_soa_approve(web_req *rq, web_resp *rs)
+{
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    approve_op a = {0};
+    if (!jstr(rs, o, "by", &a.by) && !jstr(rs, o, "note", &a.note) && !in_tx(rq, rs, do_approve, &a)) {
+        jw *j = web_json_begin(rq, rs, 201);
+        jw_obj(j);
+        jw_kint(j, "version", a.version);
+        jw_kstr(j, "approved_by", a.by);
+        jw_obj_end(j);
+    }
+    json_decref(o);
+    return 0;
+}
+
+/* --- gap, organization, evidence, audit log, users --- */
+
+int api_gap(web_req *rq, web_resp *rs)
+{
+    soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
+    gap_facts *f = arena_alloc(rq->a, sizeof *f);
+    org o;
+    isms_err err = {0};
+    if (store_org_get(rq->w, rq->a, &o, &err) || store_soa_load(rq->w, rq->a, e, &err) ||
+        store_gap_facts(rq->w, rq->a, f, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    gap_report r;
+    gap_analyze(e, CATALOG_NCONTROLS, f, rq->a, &r);
+    json_gap(web_json_begin(rq, rs, 200), o.name, &r);
+    return 0;
+}
+
+int api_org_get(web_req *rq, web_resp *rs)
+{
+    org o;
+    scope_item *items;
+    party *parties;
+    size_t ni, np;
+    isms_err err = {0};
+    if (store_org_get(rq->w, rq->a, &o, &err) || store_scope_list(rq->w, rq->a, &items, &ni, &err) ||
+        store_party_list(rq->w, rq->a, &parties, &np, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_kstr(j, "name", o.name);
+    jw_kstr(j, "scope", o.scope);
+    jw_kstr(j, "context", o.context);
+    jw_key(j, "scope_items");
+    jw_arr(j);
+    for (size_t i = 0; i < ni; i++) {
+        jw_obj(j);
+        jw_kint(j, "id", items[i].id);
+        jw_kstr(j, "kind", items[i].kind);
+        jw_kstr(j, "name", items[i].name);
+        jw_kbool(j, "in_scope", items[i].in_scope);
+        jw_kstr(j, "note", items[i].note);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_key(j, "interested_parties");
+    jw_arr(j);
+    for (size_t i = 0; i < np; i++) {
+        jw_obj(j);
+        jw_kint(j, "id", parties[i].id);
+        jw_kstr(j, "name", parties[i].name);
+        jw_kstr(j, "requirements", parties[i].requirements);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_obj_end(j);
+    return 0;
+}
+
+typedef struct org_op {
+    const char *name, *scope, *context;
+} org_op;
+
+static int do_org(web_req *rq, void *p, isms_err *err)
+{
+    org_op *o = p;
+    return store_org_update(rq->w, o->name, o->scope, o->context, err);
+}
+
+int api_org_update(web_req *rq, web_resp *rs)
+{
+    json_t *o = body_object(rq, rs);
+    if (!o)
+        return 0;
+    org_op op = {0};
+    if (!jstr(rs, o, "name", &op.name) && !jstr(rs, o, "scope", &op.scope) && !jstr(rs, o, "context", &op.context)) {
+        if (op.name && !*op.name)
+            web_json_error(rs, 422, "invalid", "name: cannot be empty");
+        else if (!in_tx(rq, rs, do_org, &op))
+            api_org_get(rq, rs);
+    }
+    json_decref(o);
+    return 0;
+}
+
+typedef struct ev_ctx {
+    jw *j;
+    char today[11];
+} ev_ctx;
+
+static int ev_cb(const evidence *e, void *p)
+{
+    ev_ctx *c = p;
+    jw *j = c->j;
+    jw_obj(j);
+    jw_kint(j, "id", e->id);
+    jw_kstr(j, "filename", e->filename);
+    jw_kint(j, "size", e->size);
+    jw_kstr(j, "sha256", e->sha256);
+    jw_kstr(j, "type", e->kind);
+    jw_kstr(j, "description", e->description);
+    jw_kstr(j, "source", e->source);
+    jw_key(j, "controls");
+    json_id_list(j, e->controls);
+    jw_kstr(j, "collected_at", e->collected_at);
+    jw_kstr(j, "valid_until", e->valid_until);
+    jw_kstr(j, "freshness", evidence_is_fresh(e->valid_until, c->today) ? "fresh" : "stale");
+    jw_obj_end(j);
+    return 0;
+}
+
+int api_evidence_list(web_req *rq, web_resp *rs)
+{
+    const char *control = web_query(rq, "control");
+    const catalog_control *ctl = NULL;
+    if (control && !(ctl = catalog_control_find(control))) {
+        web_json_error(rs, 400, "bad_parameter", "unknown control id '%s'", control);
+        return 0;
+    }
+    jw *j = web_json_begin(rq, rs, 200);
+    ev_ctx c = {.j = j};
+    store_today(c.today);
+    isms_err err = {0};
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    if (store_evidence_each(rq->w, ctl ? ctl->id : NULL, ev_cb, &c, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw_arr_end(j);
+    jw_obj_end(j);
+    return 0;
+}
+
+typedef struct log_ctx {
+    jw *j;
+    long skip, left;
+} log_ctx;
+
+static int log_cb(const audit_entry *e, void *p)
+{
+    log_ctx *l = p;
+    if (l->skip > 0) {
+        l->skip--;
+        return 0;
+    }
+    if (l->left-- <= 0)
+        return 1;
+    jw *j = l->j;
+    jw_obj(j);
+    jw_kint(j, "seq", e->seq);
+    jw_kstr(j, "at", e->at);
+    jw_kstr(j, "actor", e->actor);
+    jw_kstr(j, "action", e->action);
+    jw_kstr(j, "entity", e->entity);
+    jw_kstr(j, "entity_id", e->entity_id);
+    jw_kstr(j, "before", e->before);
+    jw_kstr(j, "after", e->after);
+    jw_kstr(j, "hash", e->hash);
+    jw_obj_end(j);
+    return 0;
+}
+
+int api_audit_log(web_req *rq, web_resp *rs)
+{
+    page_query pq = {0};
+    if (page_params(rq, rs, &pq))
+        return 0;
+    jw *j = web_json_begin(rq, rs, 200);
+    log_ctx l = {.j = j, .skip = pq.offset, .left = pq.limit};
+    isms_err err = {0};
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    if (store_audit_each(rq->w, log_cb, &l, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw_arr_end(j);
+    jw_kint(j, "limit", pq.limit);
+    jw_kint(j, "offset", pq.offset);
+    jw_obj_end(j);
+    return 0;
+}
+
+int api_audit_verify(web_req *rq, web_resp *rs)
+{
+    int64_t bad, count;
+    isms_err err = {0};
+    if (store_audit_verify(rq->w, &bad, &count, &err) && !bad) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_kbool(j, "intact", bad == 0);
+    jw_kint(j, "entries", count);
+    if (bad) {
+        jw_kint(j, "first_bad_entry", bad);
+        jw_kstr(j, "problem", err.msg);
+    }
+    jw_obj_end(j);
+    return 0;
+}
+
+int api_users_list(web_req *rq, web_resp *rs)
+{
+    user *u;
+    size_t n;
+    isms_err err = {0};
+    if (store_user_list(rq->w, rq->a, &u, &n, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(j);
+        jw_kint(j, "id", u[i].id);
+        jw_kstr(j, "name", u[i].name);
+        jw_kstr(j, "role", u[i].role);
+        jw_kbool(j, "mfa", u[i].mfa_enabled);
+        jw_kbool(j, "disabled", u[i].disabled);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_obj_end(j);
+    return 0;
+}
+
+int api_me(web_req *rq, web_resp *rs)
+{
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_kstr(j, "name", rq->u.name);
+    jw_kstr(j, "role", rq->u.role);
+    jw_kbool(j, "mfa", rq->u.mfa_enabled);
+    jw_kstr(j, "auth", rq->via_token ? "token" : "session");
+    if (rq->csrf)
+        jw_kstr(j, "csrf", rq->csrf);
+    jw_obj_end(j);
+    return 0;
+}

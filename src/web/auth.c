@@ -1,0 +1,296 @@
+/* Sessions (in memory, idle and absolute timeouts), CSRF tokens, login with optional TOTP, login
+ * rate limiting per account and per address, and role checks. */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "web/web.h"
+
+#define MAX_SESSIONS 4096
+#define FAIL_WINDOW_S 900
+#define FAIL_MAX_ACCOUNT 5
+#define FAIL_MAX_ADDRESS 20
+
+struct web_session {
+    char token[65];     /* hex; compared in constant time */
+    char csrf[65];
+    char user[80];
+    time_t created, seen;
+    int used;
+};
+
+static web_session sessions[MAX_SESSIONS];
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int idle_s = 1800, max_s = 12 * 3600;
+
+typedef struct fail_entry {
+    char key[96];       /* "a:NAME" or "i:ADDRESS" */
+    int count;
+    time_t first;
+} fail_entry;
+static fail_entry fails[1024];
+
+int web_auth_init(const web_opts *o)
+{
+    if (sodium_init() < 0)
+        return -1;
+    if (o->session_idle_s > 0)
+        idle_s = o->session_idle_s;
+    if (o->session_max_s > 0)
+        max_s = o->session_max_s;
+    return 0;
+}
+
+void web_auth_free(void)
+{
+    pthread_mutex_lock(&mu);
+    sodium_memzero(sessions, sizeof sessions);
+    pthread_mutex_unlock(&mu);
+}
+
+int web_role_allows(const char *role, int perm)
+{
+    if (!role)
+        return 0;
+    switch (perm) {
+    case PERM_PUBLIC: return 1;
+    case PERM_READ: return 1; /* every role reads the registers */
+    case PERM_WRITE: return !strcmp(role, "editor") || !strcmp(role, "admin");
+    case PERM_AUDIT: return !strcmp(role, "auditor") || !strcmp(role, "admin");
+    case PERM_ADMIN: return !strcmp(role, "admin");
+    }
+    return 0;
+}
+
+static void random_hex(char out[65])
+{
+    unsigned char b[32];
+    randombytes_buf(b, sizeof b);
+    sodium_bin2hex(out, 65, b, sizeof b);
+    sodium_memzero(b, sizeof b);
+}
+
+static const char *cookie_token(web_req *rq)
+{
+    const char *v = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, "isms_session");
+    return v && strlen(v) == 64 ? v : NULL;
+}
+
+/* Find a live session by token; expired ones are cleared on the way. Caller holds mu. */
+static web_session *find_session(const char *token, time_t now)
+{
+    for (int i = 0; i < MAX_SESSIONS; i++) {
+        web_session *s = &sessions[i];
+        if (!s->used)
+            continue;
+        if (now - s->seen > idle_s || now - s->created > max_s) {
+            sodium_memzero(s, sizeof *s);
+            continue;
+        }
+        if (sodium_memcmp(s->token, token, 64) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+void web_authenticate(web_req *rq)
+{
+    rq->authed = 0;
+    const char *auth = web_header(rq, "Authorization");
+    if (auth && !strncmp(auth, "Bearer ", 7)) {
+        isms_err err = {0};
+        if (store_token_user(rq->w, auth + 7, rq->a, &rq->u, &err) == ISMS_OK) {
+            rq->authed = 1;
+            rq->via_token = 1;
+        }
+        return; /* a presented token decides alone: no fallback to a cookie */
+    }
+    const char *tok = cookie_token(rq);
+    if (!tok)
+        return;
+    time_t now = time(NULL);
+    char name[80] = "", csrf[65] = "";
+    pthread_mutex_lock(&mu);
+    web_session *s = find_session(tok, now);
+    if (s) {
+        s->seen = now;
+        memcpy(name, s->user, sizeof name);
+        memcpy(csrf, s->csrf, sizeof csrf);
+        rq->sess = s;
+    }
+    pthread_mutex_unlock(&mu);
+    if (!s)
+        return;
+    /* The role is read fresh: a demoted or disabled user loses rights at once. */
+    isms_err err = {0};
+    if (store_user_get(rq->w, name, rq->a, &rq->u, &err) == ISMS_OK && !rq->u.disabled) {
+        rq->authed = 1;
+        rq->csrf = arena_strdup(rq->a, csrf);
+    } else {
+        rq->sess = NULL;
+    }
+}
+
+int web_csrf_ok(web_req *rq)
+{
+    const char *t = web_header(rq, "X-CSRF-Token");
+    if (!t)
+        t = web_form(rq, "csrf");
+    return t && rq->csrf && strlen(t) == 64 && sodium_memcmp(t, rq->csrf, 64) == 0;
+}
+
+/* Failed logins in the window for key; counts one more when add. Caller holds mu. */
+static int fail_count(const char *key, time_t now, int add)
+{
+    fail_entry *slot = NULL, *oldest = &fails[0];
+    for (size_t i = 0; i < sizeof fails / sizeof *fails; i++) {
+        fail_entry *f = &fails[i];
+        if (f->count && now - f->first > FAIL_WINDOW_S)
+            memset(f, 0, sizeof *f);
+        if (f->count && !strcmp(f->key, key))
+            slot = f;
+        if (f->first < oldest->first)
+            oldest = f;
+    }
+    if (!add)
+        return slot ? slot->count : 0;
+    if (!slot) {
+        slot = oldest;
+        memset(slot, 0, sizeof *slot);
+        snprintf(slot->key, sizeof slot->key, "%s", key);
+        slot->first = now;
+    }
+    return ++slot->count;
+}
+
+static void fail_clear(const char *key)
+{
+    for (size_t i = 0; i < sizeof fails / sizeof *fails; i++)
+        if (fails[i].count && !strcmp(fails[i].key, key))
+            memset(&fails[i], 0, sizeof fails[i]);
+}
+
+static void login_page(web_req *rq, web_resp *rs, int status, const char *msg)
+{
+    rs->status = status;
+    rs->ctype = "text/html; charset=utf-8";
+    web_html(rs,
+             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Log in — isms</title>"
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+             "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body class=\"login\"><main>"
+             "<h1>isms</h1><p class=\"sub\">ISO/IEC 27001:2022 management system</p>");
+    if (msg)
+        web_html(rs, "<p class=\"error\" role=\"alert\">%s</p>", msg);
+    web_raw(rs, "<form method=\"post\" action=\"/login\">"
+                "<label>User <input name=\"name\" autocomplete=\"username\" required autofocus></label>"
+                "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
+                "<label>Authenticator code <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+                "pattern=\"[0-9]{6}\" placeholder=\"only if two-factor is on\"></label>"
+                "<button type=\"submit\">Log in</button></form></main></body></html>");
+    (void)rq;
+}
+
+int web_login(web_req *rq, web_resp *rs)
+{
+    if (!strcmp(rq->method, "GET")) {
+        login_page(rq, rs, 200, NULL);
+        return 0;
+    }
+    const char *name = web_form(rq, "name"), *pw = web_form(rq, "password"), *code = web_form(rq, "code");
+    if (!name || !pw || strlen(name) > 64) {
+        login_page(rq, rs, 400, "Give a user name and a password.");
+        return 0;
+    }
+    char akey[96], ikey[96];
+    snprintf(akey, sizeof akey, "a:%s", name);
+    snprintf(ikey, sizeof ikey, "i:%s", rq->ip);
+    time_t now = time(NULL);
+    pthread_mutex_lock(&mu);
+    int limited = fail_count(akey, now, 0) >= FAIL_MAX_ACCOUNT || fail_count(ikey, now, 0) >= FAIL_MAX_ADDRESS;
+    pthread_mutex_unlock(&mu);
+    if (limited) {
+        login_page(rq, rs, 429, "Too many failed logins. Wait 15 minutes and try again.");
+        return 0;
+    }
+    isms_err err = {0};
+    int ok = 0;
+    if (store_user_check_password(rq->w, name, pw, &ok, &err) != ISMS_OK)
+        ok = 0;
+    user u;
+    if (ok && store_user_get(rq->w, name, rq->a, &u, &err) != ISMS_OK)
+        ok = 0;
+    if (ok && u.mfa_enabled) {
+        int code_ok = 0;
+        const char *t = getenv("ISMS_TOTP_TIME"); /* a fixed clock, for tests */
+        if (code && *code && ws_begin(rq->w, &err) == ISMS_OK) {
+            if (store_user_mfa_check(rq->w, name, code, t && *t ? atoll(t) : (long long)now, &code_ok, &err) ||
+                ws_commit(rq->w, &err))
+                ws_rollback(rq->w);
+        }
+        ok = code_ok;
+    }
+    if (!ok) {
+        pthread_mutex_lock(&mu);
+        fail_count(akey, now, 1);
+        fail_count(ikey, now, 1);
+        pthread_mutex_unlock(&mu);
+        ws_set_actor(rq->w, "anonymous");
+        if (ws_begin(rq->w, &err) == ISMS_OK) {
+            char after[200];
+            snprintf(after, sizeof after, "{\"address\":\"%s\"}", rq->ip);
+            if (store_audit(rq->w, "login_failed", "user", name, NULL, after, &err) || ws_commit(rq->w, &err))
+                ws_rollback(rq->w);
+        }
+        login_page(rq, rs, 401, "Wrong user name, password or code.");
+        return 0;
+    }
+    web_session *s = NULL;
+    pthread_mutex_lock(&mu);
+    fail_clear(akey);
+    for (int i = 0; i < MAX_SESSIONS && !s; i++)
+        if (!sessions[i].used || now - sessions[i].seen > idle_s || now - sessions[i].created > max_s)
+            s = &sessions[i];
+    char token[65] = "";
+    if (s) {
+        memset(s, 0, sizeof *s);
+        random_hex(s->token);
+        random_hex(s->csrf);
+        snprintf(s->user, sizeof s->user, "%s", name);
+        s->created = s->seen = now;
+        s->used = 1;
+        memcpy(token, s->token, sizeof token);
+    }
+    pthread_mutex_unlock(&mu);
+    if (!s) {
+        login_page(rq, rs, 503, "Too many open sessions; try again later.");
+        return 0;
+    }
+    ws_set_actor(rq->w, name);
+    if (ws_begin(rq->w, &err) == ISMS_OK) {
+        char after[200];
+        snprintf(after, sizeof after, "{\"address\":\"%s\"}", rq->ip);
+        if (store_audit(rq->w, "login", "user", name, NULL, after, &err) || ws_commit(rq->w, &err))
+            ws_rollback(rq->w);
+    }
+    rs->cookie = arena_sprintf(rq->a, "isms_session=%s; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=%d", token,
+                               rq->tls ? "; Secure" : "", max_s);
+    sodium_memzero(token, sizeof token);
+    web_redirect(rs, "/");
+    return 0;
+}
+
+int web_logout(web_req *rq, web_resp *rs)
+{
+    pthread_mutex_lock(&mu);
+    if (rq->sess)
+        sodium_memzero(rq->sess, sizeof *rq->sess);
+    pthread_mutex_unlock(&mu);
+    rs->cookie = arena_sprintf(rq->a, "isms_session=; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=0",
+                               rq->tls ? "; Secure" : "");
+    web_redirect(rs, "/login");
+    return 0;
+}

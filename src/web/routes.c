@@ -1,0 +1,176 @@
+/* The route table — data, like the CLI's command tables — and the OpenAPI document generated
+ * from it, so the document lists exactly the routes the server has. */
+#include <string.h>
+
+#include "web/api.h"
+
+static int login(web_req *rq, web_resp *rs) { return web_login(rq, rs); }
+static int logout(web_req *rq, web_resp *rs) { return web_logout(rq, rs); }
+
+const web_route web_routes[] = {
+    {"GET", "/static/app.css", PERM_PUBLIC, ROUTE_PAGE, page_css, NULL},
+    {"GET", "/login", PERM_PUBLIC, ROUTE_PAGE, login, NULL},
+    {"POST", "/login", PERM_PUBLIC, ROUTE_PAGE, login, NULL},
+    {"POST", "/logout", PERM_READ, ROUTE_PAGE, logout, NULL},
+    {"GET", "/", PERM_READ, ROUTE_PAGE, page_dashboard, NULL},
+    {"GET", "/soa", PERM_READ, ROUTE_PAGE, page_soa, NULL},
+    {"GET", "/soa/:id", PERM_READ, ROUTE_PAGE, page_control, NULL},
+    {"POST", "/soa/:id", PERM_WRITE, ROUTE_PAGE, page_control_save, NULL},
+    {"GET", "/assets", PERM_READ, ROUTE_PAGE, page_assets, NULL},
+    {"GET", "/risks", PERM_READ, ROUTE_PAGE, page_risks, NULL},
+    {"GET", "/gap", PERM_READ, ROUTE_PAGE, page_gap, NULL},
+    {"GET", "/org", PERM_READ, ROUTE_PAGE, page_org, NULL},
+    {"GET", "/export/:file", PERM_READ, ROUTE_PAGE, page_export, NULL},
+
+    {"GET", "/api/v1/openapi.json", PERM_PUBLIC, ROUTE_API, api_openapi, "This OpenAPI document"},
+    {"GET", "/api/v1/me", PERM_READ, ROUTE_API, api_me, "The authenticated user"},
+    {"GET", "/api/v1/org", PERM_READ, ROUTE_API, api_org_get, "Organization, scope and interested parties"},
+    {"PUT", "/api/v1/org", PERM_WRITE, ROUTE_API, api_org_update, "Update name, scope statement or context"},
+    {"GET", "/api/v1/assets", PERM_READ, ROUTE_API, api_assets_list, "List assets (limit, offset, type, owner, classification, q)"},
+    {"POST", "/api/v1/assets", PERM_WRITE, ROUTE_API, api_asset_create, "Create an asset"},
+    {"GET", "/api/v1/assets/:id", PERM_READ, ROUTE_API, api_asset_get, "Get an asset by id or name"},
+    {"PUT", "/api/v1/assets/:id", PERM_WRITE, ROUTE_API, api_asset_update, "Update an asset"},
+    {"DELETE", "/api/v1/assets/:id", PERM_WRITE, ROUTE_API, api_asset_delete, "Delete an asset (refused while risks use it)"},
+    {"GET", "/api/v1/risks", PERM_READ, ROUTE_API, api_risks_list, "List risks (limit, offset, owner, treatment, asset_id, q)"},
+    {"POST", "/api/v1/risks", PERM_WRITE, ROUTE_API, api_risk_create, "Create a risk"},
+    {"GET", "/api/v1/risks/:id", PERM_READ, ROUTE_API, api_risk_get, "Get a risk"},
+    {"PUT", "/api/v1/risks/:id", PERM_WRITE, ROUTE_API, api_risk_update, "Update a risk's assessment"},
+    {"DELETE", "/api/v1/risks/:id", PERM_WRITE, ROUTE_API, api_risk_delete, "Delete a risk"},
+    {"POST", "/api/v1/risks/:id/treatment", PERM_WRITE, ROUTE_API, api_risk_treat, "Record a treatment"},
+    {"POST", "/api/v1/risks/:id/acceptance", PERM_WRITE, ROUTE_API, api_risk_accept, "The owner accepts the residual risk"},
+    {"GET", "/api/v1/soa", PERM_READ, ROUTE_API, api_soa_list, "The Statement of Applicability (theme, status, applicable)"},
+    {"GET", "/api/v1/soa/:id", PERM_READ, ROUTE_API, api_soa_get, "One SoA entry"},
+    {"PUT", "/api/v1/soa/:id", PERM_WRITE, ROUTE_API, api_soa_update, "Record an SoA decision (validated as the CLI does)"},
+    {"GET", "/api/v1/soa-validation", PERM_READ, ROUTE_API, api_soa_validation, "Every weakness left in the SoA"},
+    {"GET", "/api/v1/soa-versions", PERM_READ, ROUTE_API, api_soa_versions, "Approved SoA versions"},
+    {"POST", "/api/v1/soa-versions", PERM_WRITE, ROUTE_API, api_soa_approve, "Approve the SoA as the next version"},
+    {"GET", "/api/v1/gap", PERM_READ, ROUTE_API, api_gap, "Gap analysis and readiness"},
+    {"GET", "/api/v1/evidence", PERM_READ, ROUTE_API, api_evidence_list, "Evidence (control)"},
+    {"GET", "/api/v1/audit-log", PERM_AUDIT, ROUTE_API, api_audit_log, "The audit log (limit, offset)"},
+    {"GET", "/api/v1/audit-log/verification", PERM_AUDIT, ROUTE_API, api_audit_verify, "Verify the audit log's hash chain"},
+    {"GET", "/api/v1/users", PERM_ADMIN, ROUTE_API, api_users_list, "Users and roles"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+
+static const char *perm_text(int perm)
+{
+    switch (perm) {
+    case PERM_READ: return "any role";
+    case PERM_WRITE: return "editor or admin";
+    case PERM_AUDIT: return "auditor or admin";
+    case PERM_ADMIN: return "admin";
+    }
+    return "public";
+}
+
+int api_openapi(web_req *rq, web_resp *rs)
+{
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_kstr(j, "openapi", "3.0.3");
+    jw_key(j, "info");
+    jw_obj(j);
+    jw_kstr(j, "title", "isms API");
+    jw_kstr(j, "version", "1");
+    jw_kstr(j, "description", "ISO/IEC 27001:2022 management system. Authenticate with `Authorization: Bearer "
+                              "isms_...` (isms token create). Errors are {\"error\": {\"code\", \"message\"}}.");
+    jw_obj_end(j);
+    jw_key(j, "components");
+    jw_obj(j);
+    jw_key(j, "securitySchemes");
+    jw_obj(j);
+    jw_key(j, "token");
+    jw_obj(j);
+    jw_kstr(j, "type", "http");
+    jw_kstr(j, "scheme", "bearer");
+    jw_obj_end(j);
+    jw_obj_end(j);
+    jw_obj_end(j);
+    jw_key(j, "paths");
+    jw_obj(j);
+    /* Group the API routes by path, converting ":id" to "{id}". */
+    for (const web_route *r = web_routes; r->pattern; r++) {
+        if (!(r->flags & ROUTE_API))
+            continue;
+        int first = 1;
+        for (const web_route *q = web_routes; q < r; q++)
+            if ((q->flags & ROUTE_API) && !strcmp(q->pattern, r->pattern))
+                first = 0;
+        if (!first)
+            continue;
+        buf path;
+        buf_init(&path, 512);
+        for (const char *p = r->pattern; *p; p++) {
+            if (*p == ':') {
+                const char *e = strchr(p, '/');
+                size_t len = e ? (size_t)(e - p - 1) : strlen(p + 1);
+                buf_printf(&path, "{%.*s}", (int)len, p + 1);
+                p += len;
+            } else
+                buf_putc(&path, *p);
+        }
+        jw_key(j, path.data);
+        jw_obj(j);
+        for (const web_route *q = r; q->pattern; q++) {
+            if (!(q->flags & ROUTE_API) || strcmp(q->pattern, r->pattern))
+                continue;
+            char m[8];
+            size_t k = 0;
+            for (; q->method[k] && k < sizeof m - 1; k++)
+                m[k] = (char)(q->method[k] | 0x20);
+            m[k] = '\0';
+            jw_key(j, m);
+            jw_obj(j);
+            jw_kstr(j, "summary", q->summary);
+            jw_kstr(j, "description", arena_sprintf(rq->a, "Role: %s.", perm_text(q->perm)));
+            if (strchr(q->pattern, ':')) {
+                jw_key(j, "parameters");
+                jw_arr(j);
+                jw_obj(j);
+                jw_kstr(j, "name", "id");
+                jw_kstr(j, "in", "path");
+                jw_kbool(j, "required", 1);
+                jw_key(j, "schema");
+                jw_obj(j);
+                jw_kstr(j, "type", "string");
+                jw_obj_end(j);
+                jw_obj_end(j);
+                jw_arr_end(j);
+            }
+            if (q->perm != PERM_PUBLIC) {
+                jw_key(j, "security");
+                jw_arr(j);
+                jw_obj(j);
+                jw_key(j, "token");
+                jw_arr(j);
+                jw_arr_end(j);
+                jw_obj_end(j);
+                jw_arr_end(j);
+            }
+            jw_key(j, "responses");
+            jw_obj(j);
+            const char *ok = !strcmp(q->method, "POST") && !strchr(q->pattern + 8, ':') ? "201"
+                           : !strcmp(q->method, "DELETE") ? "204" : "200";
+            jw_key(j, ok);
+            jw_obj(j);
+            jw_kstr(j, "description", "success");
+            jw_obj_end(j);
+            static const char *const errs[][2] = {{"400", "malformed request"}, {"401", "not authenticated"},
+                                                  {"403", "role not allowed"}, {"404", "not found"},
+                                                  {"409", "conflicts with other records"}, {"422", "invalid value"}};
+            for (size_t e = q->perm == PERM_PUBLIC ? 3 : 0; e < 6; e++) {
+                jw_key(j, errs[e][0]);
+                jw_obj(j);
+                jw_kstr(j, "description", errs[e][1]);
+                jw_obj_end(j);
+            }
+            jw_obj_end(j);
+            jw_obj_end(j);
+        }
+        jw_obj_end(j);
+        buf_free(&path);
+    }
+    jw_obj_end(j);
+    jw_obj_end(j);
+    return 0;
+}

@@ -1,0 +1,115 @@
+/* The web front end: an HTTP server on libmicrohttpd serving HTML pages and the JSON API over
+ * the same core and store as the CLI. Only src/web builds HTTP responses. */
+#ifndef ISMS_WEB_H
+#define ISMS_WEB_H
+
+#include <stdio.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/json.h"
+
+typedef struct web_opts {
+    const char *listen;          /* "127.0.0.1:8027" or "[::1]:8027" */
+    const char *db_path;
+    const char *tls_cert, *tls_key; /* PEM files; both or neither */
+    int threads;                 /* worker threads; default 2 x cores */
+    size_t max_body;             /* request body cap; default 1 MiB */
+    int conn_timeout_s;          /* idle connection timeout; default 30 */
+    int session_idle_s;          /* default 30 min */
+    int session_max_s;           /* absolute session lifetime; default 12 h */
+    FILE *access_log;            /* one line per request, or NULL */
+    void (*ready)(const char *url, void *ctx); /* called once listening */
+    void *ready_ctx;
+} web_opts;
+
+/* Serve until SIGINT or SIGTERM, then finish in-flight requests and return. */
+int web_serve(const web_opts *o, isms_err *err);
+
+/* --- the request/response model used by the handlers --- */
+
+enum { PERM_PUBLIC = 0, PERM_READ, PERM_WRITE, PERM_AUDIT, PERM_ADMIN };
+enum { ROUTE_API = 1, ROUTE_PAGE = 2 };
+
+typedef struct web_param {
+    const char *name, *value;
+} web_param;
+
+typedef struct web_session web_session;
+
+typedef struct web_req {
+    void *conn;                  /* struct MHD_Connection * */
+    const char *method, *path, *ip;
+    arena *a;
+    ws *w;                       /* this worker thread's workspace connection */
+    buf *body;
+    int body_too_large;
+    int tls;
+    user u;                      /* the authenticated user, when authed */
+    int authed, via_token;
+    web_session *sess;
+    const char *csrf;            /* the session's CSRF token */
+    const char *params[4];       /* :placeholders of the matched route */
+    web_param *form;             /* parsed urlencoded body */
+    size_t nform;
+} web_req;
+
+typedef struct web_resp {
+    int status;
+    const char *ctype;
+    buf body;
+    const char *location;
+    const char *cookie;          /* a Set-Cookie value */
+    const char *filename;        /* Content-Disposition: attachment */
+} web_resp;
+
+typedef int (*web_handler)(web_req *rq, web_resp *rs);
+
+typedef struct web_route {
+    const char *method;
+    const char *pattern;         /* "/api/v1/assets/:id" */
+    int perm;
+    int flags;
+    web_handler fn;
+    const char *summary;         /* for the OpenAPI document */
+} web_route;
+
+extern const web_route web_routes[];
+
+/* Query string value (NULL when absent). */
+const char *web_query(web_req *rq, const char *name);
+/* Header value (NULL when absent). */
+const char *web_header(web_req *rq, const char *name);
+/* Form field of a urlencoded POST body (NULL when absent). */
+const char *web_form(web_req *rq, const char *name);
+
+/* Responses */
+void web_json_error(web_resp *rs, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Map an isms_err to its HTTP status and a JSON error body. */
+void web_json_fail(web_resp *rs, const isms_err *err);
+/* Start a JSON body; returns a writer on rs->body. */
+jw *web_json_begin(web_req *rq, web_resp *rs, int status);
+void web_redirect(web_resp *rs, const char *location);
+/* HTML-escape s into b. */
+void web_html_escape(buf *b, const char *s);
+/* printf into the body where every %s argument is HTML-escaped (use %s only for text). */
+void web_html(web_resp *rs, const char *fmt, ...);
+/* Raw HTML into the body (trusted markup only). */
+void web_raw(web_resp *rs, const char *s);
+
+/* Authentication (auth.c) */
+int web_auth_init(const web_opts *o);
+void web_auth_free(void);
+/* Resolve the cookie or bearer token of the request; sets rq->authed and rq->u. */
+void web_authenticate(web_req *rq);
+/* Check the CSRF token of a state-changing request made with a session cookie. */
+int web_csrf_ok(web_req *rq);
+int web_login(web_req *rq, web_resp *rs);
+int web_logout(web_req *rq, web_resp *rs);
+/* May the user's role do `perm`? */
+int web_role_allows(const char *role, int perm);
+
+#endif

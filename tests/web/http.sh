@@ -1,0 +1,279 @@
+#!/bin/bash
+# Black-box HTTP tests of `isms serve` on 127.0.0.1: the OpenAPI document against the real routes,
+# every route's role matrix, sessions, CSRF, login rate limiting, TOTP, hostile input, keep-alive.
+. "$(dirname "$0")/../cli/lib.sh"
+command -v curl >/dev/null || { echo "http.sh: curl is required"; exit 1; }
+
+expect_rc 0 isms demo
+for u in admin editor viewer auditor; do
+    printf '%s password 1234\n' "$u" > "$T/pw"
+    expect_rc 0 isms user add --name "$u" --role "$u" < "$T/pw"
+    expect_rc 0 isms token create --user "$u"
+    eval "TOK_$u=\$OUT"
+done
+printf 'mfa user password 1\n' > "$T/pw"
+expect_rc 0 isms user add --name mfa --role viewer < "$T/pw"
+expect_rc 0 isms user mfa enable --name mfa
+SECRET=$(printf %s "$OUT" | sed -n '2p' | tr -d ' ')
+totp() { python3 -c 'import base64,hmac,hashlib,struct,sys
+k=base64.b32decode(sys.argv[1]); c=int(sys.argv[2])//30
+h=hmac.new(k,struct.pack(">Q",c),hashlib.sha1).digest(); o=h[-1]&15
+print("%06d" % ((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$SECRET" "$1"; }
+T0=1700000000
+expect_rc 0 env ISMS_TOTP_TIME=$T0 "$ISMS" user mfa confirm --name mfa --code "$(totp $T0)"
+
+ISMS_TOTP_TIME=$((T0 + 60)) "$ISMS" serve --listen 127.0.0.1:0 --max-body 65536 >"$T/serve.out" 2>"$T/serve.err" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 50); do grep -q http "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/.* at \(http[^ ]*\) .*/\1/p' "$T/serve.out")
+URL=${URL%/}
+[ -n "$URL" ] || { fail "server did not start: $(cat "$T/serve.err")"; finish; }
+
+# req METHOD PATH [TOKEN] [BODY]: sets CODE and BODY
+req() {
+    local args=(-s -o "$T/body" -w '%{http_code}' -X "$1")
+    [ -n "${3:-}" ] && args+=(-H "Authorization: Bearer $3")
+    [ -n "${4:-}" ] && args+=(-H 'Content-Type: application/json' --data-binary "$4")
+    CODE=$(curl "${args[@]}" "$URL$2"); BODY=$(cat "$T/body")
+}
+code_is() { CHECKS=$((CHECKS + 1)); [ "$CODE" = "$1" ] || fail "$2: HTTP $CODE, wanted $1 (body: $(printf %s "$BODY" | head -c 200))"; }
+
+# The OpenAPI document lists exactly the API routes the server answers.
+req GET /api/v1/openapi.json
+code_is 200 "openapi document"
+DOC_ROUTES=$(printf %s "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin)
+print("\n".join(sorted(m.upper()+" "+p for p,ops in d["paths"].items() for m in ops)))')
+WANT_ROUTES=$(sort <<'R'
+GET /api/v1/openapi.json
+GET /api/v1/me
+GET /api/v1/org
+PUT /api/v1/org
+GET /api/v1/assets
+POST /api/v1/assets
+GET /api/v1/assets/{id}
+PUT /api/v1/assets/{id}
+DELETE /api/v1/assets/{id}
+GET /api/v1/risks
+POST /api/v1/risks
+GET /api/v1/risks/{id}
+PUT /api/v1/risks/{id}
+DELETE /api/v1/risks/{id}
+POST /api/v1/risks/{id}/treatment
+POST /api/v1/risks/{id}/acceptance
+GET /api/v1/soa
+GET /api/v1/soa/{id}
+PUT /api/v1/soa/{id}
+GET /api/v1/soa-validation
+GET /api/v1/soa-versions
+POST /api/v1/soa-versions
+GET /api/v1/gap
+GET /api/v1/evidence
+GET /api/v1/audit-log
+GET /api/v1/audit-log/verification
+GET /api/v1/users
+R
+)
+equals "$DOC_ROUTES" "$WANT_ROUTES" "OpenAPI paths are the server's API routes"
+
+# Role matrix: every documented route, without auth, with the wrong role, with the right one.
+# role(METHOD PATH) -> the least role allowed
+least() {
+    case "$1 $2" in
+        "GET /api/v1/openapi.json") echo public ;;
+        "GET /api/v1/audit-log"*) echo auditor ;;
+        "GET /api/v1/users") echo admin ;;
+        GET*) echo viewer ;;
+        *) echo editor ;;
+    esac
+}
+allowed() { # role least
+    case "$2" in
+        public|viewer) return 0 ;;
+        editor) [ "$1" = editor ] || [ "$1" = admin ] ;;
+        auditor) [ "$1" = auditor ] || [ "$1" = admin ] ;;
+        admin) [ "$1" = admin ] ;;
+    esac
+}
+body_for() {
+    case "$1 $2" in
+        "PUT /api/v1/org") echo '{"context":"SaaS on AWS; rapid growth"}' ;;
+        "POST /api/v1/assets") echo '{"name":"matrix-'"$3"'","type":"software","owner":"IT","classification":"internal"}' ;;
+        "PUT /api/v1/assets/{id}") echo '{"owner":"Platform team"}' ;;
+        "POST /api/v1/risks") echo '{"title":"matrix risk","asset":1,"threat":"T01","vulnerability":"V01","likelihood":2,"impact":2,"owner":"CTO"}' ;;
+        "PUT /api/v1/risks/{id}") echo '{"title":"matrix risk renamed"}' ;;
+        "POST /api/v1/risks/{id}/treatment") echo '{"option":"accept"}' ;;
+        "POST /api/v1/risks/{id}/acceptance") echo '{"by":"CTO"}' ;;
+        "PUT /api/v1/soa/{id}") echo '{"owner":"CISO"}' ;;
+        "POST /api/v1/soa-versions") echo '{"by":"CEO"}' ;;
+        *) echo '{}' ;;
+    esac
+}
+while read -r method path; do
+    [ -n "$method" ] || continue
+    l=$(least "$method" "$path")
+    for role in none viewer editor auditor admin; do
+        tokvar="TOK_$role"; tok=${!tokvar:-}
+        # fresh objects for the destructive routes so each role acts on something that exists
+        p=$path
+        if [[ $path == */assets/{id}* ]]; then
+            req POST /api/v1/assets "$TOK_admin" "$(body_for POST /api/v1/assets "$role-$RANDOM")"
+            p=${path//\{id\}/$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')}
+        elif [[ $path == */risks/{id}* ]]; then
+            req POST /api/v1/risks "$TOK_admin" "$(body_for POST /api/v1/risks)"
+            rid=$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+            [[ $path == */acceptance ]] && req POST "/api/v1/risks/$rid/treatment" "$TOK_admin" '{"option":"accept"}'
+            p=${path//\{id\}/$rid}
+        fi
+        p=${p//\{id\}/A.5.9}
+        body=""
+        [ "$method" != GET ] && [ "$method" != DELETE ] && body=$(body_for "$method" "$path" "$role")
+        req "$method" "$p" "$tok" "$body"
+        if [ "$role" = none ]; then
+            [ "$l" = public ] && code_is 200 "$method $path public" || code_is 401 "$method $path without a token"
+        elif allowed "$role" "$l"; then
+            CHECKS=$((CHECKS + 1))
+            # allowed: anything but an authorization refusal or a missing route (approving an
+            # incomplete SoA is a 422 of its own)
+            case "$CODE" in 401|403|404|405|5??) fail "$method $path as $role: HTTP $CODE ($(head -c 200 "$T/body"))" ;; esac
+        else
+            code_is 403 "$method $path as $role"
+        fi
+    done
+done <<< "$WANT_ROUTES"
+
+# API behaviour: paging, validation messages as the CLI's, errors as JSON.
+req GET "/api/v1/assets?limit=5&offset=2" "$TOK_viewer"
+code_is 200 "paging"
+equals "$(jget "$BODY" 'len(d["items"])')" "5" "page size"
+equals "$(jget "$BODY" 'd["offset"]')" "2" "offset echoed"
+req GET "/api/v1/assets?limit=0" "$TOK_viewer"
+code_is 400 "bad limit"
+equals "$(jget "$BODY" 'd["error"]["code"]')" "bad_parameter" "JSON error code"
+req GET "/api/v1/risks?treatment=untreated" "$TOK_viewer"
+equals "$(jget "$BODY" 'all(r["treatment"] is None for r in d["items"])')" "true" "filter by treatment"
+req PUT /api/v1/soa/A.8.5 "$TOK_editor" '{"applicable":false,"justification":"We have a long reason that should not matter here"}'
+code_is 409 "excluding a control that treats a risk"
+contains "$(jget "$BODY" 'd["error"]["message"]')" "treats risk" "same message as the CLI"
+req PUT /api/v1/soa/A.7.4 "$TOK_editor" '{"applicable":false,"justification":"N/A"}'
+code_is 422 "weak justification"
+contains "$(jget "$BODY" 'd["error"]["message"]')" "auditor expects" "guidance in the error"
+req PUT /api/v1/soa/A.99.1 "$TOK_editor" '{"applicable":true}'
+code_is 404 "unknown control"
+req POST /api/v1/assets "$TOK_editor" '{"name":"x","type":"spaceship","owner":"o","classification":"internal"}'
+code_is 422 "bad asset type"
+contains "$BODY" "spaceship" "bad value named"
+req POST /api/v1/risks "$TOK_editor" '{"title":"t","threat":"t","vulnerability":"v","likelihood":9,"impact":1,"owner":"o"}'
+code_is 422 "likelihood out of range"
+req POST /api/v1/risks/1/acceptance "$TOK_editor" '{"by":"someone else"}'
+code_is 422 "only the owner accepts"
+
+# Hostile input.
+req POST /api/v1/assets "$TOK_editor" '{"name": "x", '
+code_is 400 "malformed JSON"
+equals "$(jget "$BODY" 'd["error"]["code"]')" "invalid_json" "malformed JSON code"
+req POST /api/v1/assets "$TOK_editor" '[1,2,3]'
+code_is 400 "JSON that is not an object"
+req POST /api/v1/assets "$TOK_editor" '{"name":"a","name":"b"}'
+code_is 400 "duplicate keys"
+printf '{"name":"\xff\xfe","type":"software","owner":"o","classification":"internal"}' > "$T/bad.json"
+CODE=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOK_editor" -H 'Content-Type: application/json' \
+    --data-binary @"$T/bad.json" "$URL/api/v1/assets"); BODY=$(cat "$T/body")
+code_is 400 "bad UTF-8"
+head -c 200000 /dev/zero | tr '\0' 'a' > "$T/big.json"
+CODE=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOK_editor" -H 'Content-Type: application/json' \
+    --data-binary @"$T/big.json" "$URL/api/v1/assets"); BODY=$(cat "$T/body")
+code_is 413 "oversized body"
+req GET "/static/../../etc/passwd"
+CHECKS=$((CHECKS + 1)); case "$CODE" in 400|404) ;; *) fail "path traversal: HTTP $CODE" ;; esac
+CODE=$(curl -s --path-as-is -o "$T/body" -w '%{http_code}' "$URL/static/../../../etc/passwd")
+CHECKS=$((CHECKS + 1)); case "$CODE" in 400|404) ;; *) fail "raw path traversal: HTTP $CODE" ;; esac
+not_contains "$(cat "$T/body")" "root:" "no file outside the app is served"
+req GET /api/v1/assets "$TOK_viewer"
+before=$(jget "$BODY" 'd["total"]')
+for inj in "'%20OR%201=1--" "1;DROP%20TABLE%20asset" "%22%29%3B--" "A.5.1'--"; do
+    req GET "/api/v1/assets?q=$inj&owner=$inj&type=$inj" "$TOK_viewer"
+    code_is 200 "SQL metacharacters in filters ($inj)"
+    equals "$(jget "$BODY" 'd["total"]')" "0" "metacharacters match nothing ($inj)"
+    req GET "/api/v1/assets/$inj" "$TOK_viewer"
+    code_is 404 "SQL metacharacters in an id ($inj)"
+    req GET "/api/v1/soa/$inj" "$TOK_viewer"
+    code_is 404 "SQL metacharacters in a control id ($inj)"
+done
+req GET /api/v1/assets "$TOK_viewer"
+equals "$(jget "$BODY" 'd["total"]')" "$before" "nothing was dropped or changed"
+req GET /api/v1/assets "isms_0000000000000000000000000000000000000000000000000000000000000000"
+code_is 401 "forged token"
+
+# Sessions: login form, cookie flags, CSRF on every state change, logout.
+J="$T/jar"
+CODE=$(curl -s -c "$J" -o /dev/null -D "$T/h" -w '%{http_code}' --data-urlencode name=editor \
+    --data-urlencode "password=editor password 1234" "$URL/login")
+code_is 303 "login redirects"
+contains "$(cat "$T/h")" "HttpOnly" "session cookie is HttpOnly"
+contains "$(cat "$T/h")" "SameSite=Strict" "session cookie is SameSite=Strict"
+for h in "Content-Security-Policy" "X-Content-Type-Options: nosniff" "X-Frame-Options: DENY" "Referrer-Policy"; do
+    contains "$(cat "$T/h")" "$h" "security header $h"
+done
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/"); code_is 200 "dashboard with a session"
+contains "$(cat "$T/body")" "Brightline Analytics" "dashboard shows the organization"
+contains "$(cat "$T/body")" "<svg class=\"heat\"" "dashboard has the heat map"
+CSRF=$(curl -s -b "$J" "$URL/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode applicable=yes "$URL/soa/A.5.7")
+code_is 403 "a form without the CSRF token is refused"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode applicable=yes --data-urlencode csrf=0000 "$URL/soa/A.5.7")
+code_is 403 "a wrong CSRF token is refused"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' --data '{"owner":"x"}' "$URL/api/v1/soa/A.5.7")
+code_is 403 "API calls with a session cookie need the CSRF header"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' -X PUT -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+    --data '{"owner":"CISO"}' "$URL/api/v1/soa/A.5.7")
+code_is 200 "session + CSRF header works"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' --data-urlencode applicable=no --data-urlencode "justification=N/A" \
+    --data-urlencode csrf="$CSRF" "$URL/soa/A.7.4")
+code_is 422 "a weak justification in the form is refused"
+contains "$(cat "$T/body")" "auditor expects" "the form shows why"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode applicable=no \
+    --data-urlencode "justification=No premises: all staff work remotely and hosting is on AWS under its certificate." \
+    --data-urlencode csrf="$CSRF" "$URL/soa/A.7.4")
+code_is 303 "a real justification is saved"
+req GET /api/v1/soa/A.7.4 "$TOK_viewer"
+equals "$(jget "$BODY" 'd["applicable"]')" "false" "the form's decision is stored"
+CODE=$(curl -s -b "$J" -c "$J" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$CSRF" "$URL/logout")
+code_is 303 "logout"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/api/v1/me"); code_is 401 "the session is gone after logout"
+
+# TOTP: a user with two-factor needs the code (the server's clock is fixed by ISMS_TOTP_TIME).
+CODE=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode name=mfa --data-urlencode "password=mfa user password 1" "$URL/login")
+code_is 401 "password alone is not enough with MFA on"
+CODE=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode name=mfa --data-urlencode "password=mfa user password 1" \
+    --data-urlencode code="$(totp $((T0 + 60)))" "$URL/login")
+code_is 303 "password + TOTP code logs in"
+
+# Rate limiting: after five failures the account is locked for a while, even with the right password.
+for i in 1 2 3 4 5; do
+    CODE=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode name=viewer --data-urlencode password=wrong "$URL/login")
+    code_is 401 "wrong password $i"
+done
+CODE=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode name=viewer --data-urlencode "password=viewer password 1234" "$URL/login")
+code_is 429 "locked after repeated failures"
+
+# Keep-alive: two requests reuse one connection.
+curl -s -v -o /dev/null -o /dev/null -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/me" "$URL/api/v1/me" 2>"$T/v"
+contains "$(cat "$T/v")" "Re-using existing connection" "HTTP keep-alive"
+
+# Every change through the API is in the audit log, with who made it.
+req GET "/api/v1/audit-log?limit=500&offset=0" "$TOK_auditor"
+contains "$(jget "$BODY" 'sorted(set(e["actor"] for e in d["items"]))')" "editor" "API changes logged under the user"
+req GET /api/v1/audit-log/verification "$TOK_auditor"
+equals "$(jget "$BODY" 'd["intact"]')" "true" "audit log intact"
+contains "$(cat "$T/serve.err")" "POST /api/v1/assets" "access log"
+not_contains "$(cat "$T/serve.err")" "password" "no secrets in the access log"
+not_contains "$(cat "$T/serve.err")" "$TOK_admin" "no tokens in the access log"
+
+# Graceful shutdown.
+kill -TERM $SERVER
+for _ in $(seq 50); do kill -0 $SERVER 2>/dev/null || break; sleep 0.1; done
+CHECKS=$((CHECKS + 1))
+if kill -0 $SERVER 2>/dev/null; then fail "server did not stop on SIGTERM"; else wait $SERVER; [ $? = 0 ] || fail "server exit status"; fi
+grep -q -e AddressSanitizer -e "runtime error" "$T/serve.err" && fail "sanitizer report in the server: $(cat "$T/serve.err")"
+finish
