@@ -36,3 +36,7 @@ for c in "asset list --json" "risk list --json" "gap --json" "risk export --form
     tail -n 1 "$DIR/time.txt"
 done
 echo "results: $OUT"
+
+echo
+echo "CloudTrail log analysis (isms logs scan vs jq and cat):"
+ISMS=$ISMS bash bench/logs_scan.sh

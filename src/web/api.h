@@ -46,5 +46,6 @@ int page_gap(web_req *rq, web_resp *rs);
 int page_org(web_req *rq, web_resp *rs);
 int page_export(web_req *rq, web_resp *rs);
 int page_css(web_req *rq, web_resp *rs);
+int page_icon(web_req *rq, web_resp *rs);
 
 #endif

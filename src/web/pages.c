@@ -536,3 +536,13 @@ int page_css(web_req *rq, web_resp *rs)
     web_raw(rs, web_css);
     return 0;
 }
+
+int page_icon(web_req *rq, web_resp *rs)
+{
+    (void)rq;
+    rs->ctype = "image/svg+xml";
+    web_raw(rs, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect width=\"16\" height=\"16\" "
+                "rx=\"3\" fill=\"#1f5fbf\"/><path d=\"M4 8.5l2.5 2.5L12 5.5\" stroke=\"#fff\" stroke-width=\"2\" "
+                "fill=\"none\"/></svg>");
+    return 0;
+}

@@ -9,6 +9,7 @@ static int logout(web_req *rq, web_resp *rs) { return web_logout(rq, rs); }
 
 const web_route web_routes[] = {
     {"GET", "/static/app.css", PERM_PUBLIC, ROUTE_PAGE, page_css, NULL},
+    {"GET", "/favicon.ico", PERM_PUBLIC, ROUTE_PAGE, page_icon, NULL},
     {"GET", "/login", PERM_PUBLIC, ROUTE_PAGE, login, NULL},
     {"POST", "/login", PERM_PUBLIC, ROUTE_PAGE, login, NULL},
     {"POST", "/logout", PERM_READ, ROUTE_PAGE, logout, NULL},
