@@ -40,3 +40,7 @@ echo "results: $OUT"
 echo
 echo "CloudTrail log analysis (isms logs scan vs jq and cat):"
 ISMS=$ISMS bash bench/logs_scan.sh
+
+echo
+echo "Web app and API (isms serve vs nginx):"
+ISMS=$ISMS bash bench/web.sh "$DB"

@@ -90,7 +90,8 @@ static int due_row(const risk *r, void *p)
     return 0;
 }
 
-int page_dashboard(web_req *rq, web_resp *rs)
+/* The dashboard's content, the same for everyone, rendered into rs (cached by the caller). */
+static int dashboard_body(web_req *rq, web_resp *rs)
 {
     soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
     gap_facts *f = arena_alloc(rq->a, sizeof *f);
@@ -101,12 +102,11 @@ int page_dashboard(web_req *rq, web_resp *rs)
     if (store_org_get(rq->w, rq->a, &o, &err) || store_soa_load(rq->w, rq->a, e, &err) ||
         store_gap_facts(rq->w, rq->a, f, &err) || store_method_get(rq->w, &m, NULL, &err) ||
         store_risk_matrix(rq->w, cells, &err)) {
-        fail_page(rq, rs, &err);
-        return 0;
+        web_html(rs, "<p class=\"error\">%s</p>", err.msg);
+        return -1;
     }
     gap_report r;
     gap_analyze(e, CATALOG_NCONTROLS, f, rq->a, &r);
-    head(rq, rs, "Dashboard", "/");
     web_html(rs, "<h1>%s</h1><section class=\"cards\"><div class=\"card big\"><div class=\"num\" id=\"readiness\">%.1f%%</div>"
                  "<div>of Annex A controls ready (%d of %d)</div></div>",
              o.name, r.readiness, r.ready, r.total);
@@ -145,6 +145,26 @@ int page_dashboard(web_req *rq, web_resp *rs)
     if (store_risk_due(rq->w, until, 10, due_row, &d, &err) == ISMS_OK && !d.n)
         web_raw(rs, "<tr><td colspan=\"4\">Nothing due this year.</td></tr>");
     web_raw(rs, "</tbody></table></div></section>");
+    return 0;
+}
+
+int page_dashboard(web_req *rq, web_resp *rs)
+{
+    head(rq, rs, "Dashboard", "/");
+    /* The body is the same for every user and costs a pass over the registers: keep it until
+     * the workspace changes. */
+    int64_t gen;
+    char key[32];
+    store_today(key);
+    memmove(key + 10, ":dashboard", 11);
+    if (web_cache_generation(rq->w, &gen) || !web_cache_get(key, gen, &rs->body, NULL)) {
+        web_resp part = {.status = 200};
+        buf_init(&part.body, 4u << 20);
+        if (dashboard_body(rq, &part) == 0 && gen >= 0)
+            web_cache_put(key, gen, part.body.data, part.body.len, NULL);
+        buf_append(&rs->body, part.body.data, part.body.len);
+        buf_free(&part.body);
+    }
     foot(rs);
     return 0;
 }

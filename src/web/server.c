@@ -326,6 +326,41 @@ static int valid_utf8(const char *s, size_t n)
     return 1;
 }
 
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    buf *b = cls;
+    buf_printf(b, "&%s=%s", key, value ? value : "");
+    return MHD_YES;
+}
+
+/* Serve a cacheable GET from the cache, or run it and keep a successful answer. */
+static void run_cached(web_req *rq, web_resp *rs, const web_route *r)
+{
+    int64_t gen;
+    buf key;
+    buf_init(&key, 8192);
+    buf_puts(&key, rq->path);
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &key);
+    const char *ctype = NULL;
+    isms_err err = {0};
+    if (!rq->w)
+        rq->w = worker_ws(&err);
+    if (rq->w && key.len < 8000 && web_cache_generation(rq->w, &gen) == 0) {
+        if (web_cache_get(key.data, gen, &rs->body, &ctype)) {
+            rs->status = 200;
+            rs->ctype = ctype;
+        } else {
+            r->fn(rq, rs);
+            if (rs->status == 200)
+                web_cache_put(key.data, gen, rs->body.data ? rs->body.data : "", rs->body.len, rs->ctype);
+        }
+    } else {
+        r->fn(rq, rs);
+    }
+    buf_free(&key);
+}
+
 static void dispatch(web_req *rq, web_resp *rs)
 {
     if (rq->body_too_large) {
@@ -387,7 +422,10 @@ static void dispatch(web_req *rq, web_resp *rs)
         deny(rq, rs, 403, "csrf", "missing or wrong CSRF token; reload the page and try again");
         return;
     }
-    match->fn(rq, rs);
+    if ((match->flags & ROUTE_CACHE) && !writes)
+        run_cached(rq, rs, match);
+    else
+        match->fn(rq, rs);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -590,6 +628,7 @@ int web_serve(const web_opts *o, isms_err *err)
     ws_count = 0;
     pthread_mutex_unlock(&ws_mu);
     web_auth_free();
+    web_cache_free();
     free(cert);
     free(key);
     return ISMS_OK;

@@ -31,7 +31,7 @@ int web_serve(const web_opts *o, isms_err *err);
 /* --- the request/response model used by the handlers --- */
 
 enum { PERM_PUBLIC = 0, PERM_READ, PERM_WRITE, PERM_AUDIT, PERM_ADMIN };
-enum { ROUTE_API = 1, ROUTE_PAGE = 2 };
+enum { ROUTE_API = 1, ROUTE_PAGE = 2, ROUTE_CACHE = 4 /* a read whose answer depends only on the data */ };
 
 typedef struct web_param {
     const char *name, *value;
@@ -99,6 +99,12 @@ void web_html_escape(buf *b, const char *s);
 void web_html(web_resp *rs, const char *fmt, ...);
 /* Raw HTML into the body (trusted markup only). */
 void web_raw(web_resp *rs, const char *s);
+
+/* Response cache (cache.c): answers keyed by request and workspace generation. */
+int web_cache_generation(ws *w, int64_t *gen);
+int web_cache_get(const char *key, int64_t gen, buf *out, const char **ctype);
+void web_cache_put(const char *key, int64_t gen, const char *data, size_t len, const char *ctype);
+void web_cache_free(void);
 
 /* Authentication (auth.c) */
 int web_auth_init(const web_opts *o);
