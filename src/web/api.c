@@ -11,7 +11,7 @@
 
 /* --- helpers --- */
 
-static int page_params(web_req *rq, web_resp *rs, page_query *pq)
+int api_page_params(web_req *rq, web_resp *rs, page_query *pq)
 {
     const char *l = web_query(rq, "limit"), *o = web_query(rq, "offset");
     char *end;
@@ -35,7 +35,7 @@ static int page_params(web_req *rq, web_resp *rs, page_query *pq)
 }
 
 /* The JSON object body of a request, or NULL with a 400 already written. */
-static json_t *body_object(web_req *rq, web_resp *rs)
+json_t *api_body_object(web_req *rq, web_resp *rs)
 {
     if (!rq->body->len) {
         web_json_error(rs, 400, "invalid_json", "the request needs a JSON object body");
@@ -56,7 +56,7 @@ static json_t *body_object(web_req *rq, web_resp *rs)
 }
 
 /* A string member: absent leaves *out alone; another type is a 422 naming the field. */
-static int jstr(web_resp *rs, json_t *o, const char *k, const char **out)
+int api_jstr(web_resp *rs, json_t *o, const char *k, const char **out)
 {
     json_t *v = json_object_get(o, k);
     if (!v || json_is_null(v))
@@ -69,7 +69,7 @@ static int jstr(web_resp *rs, json_t *o, const char *k, const char **out)
     return 0;
 }
 
-static int jint(web_resp *rs, json_t *o, const char *k, int *out)
+int api_jint(web_resp *rs, json_t *o, const char *k, int *out)
 {
     json_t *v = json_object_get(o, k);
     if (!v || json_is_null(v))
@@ -98,7 +98,7 @@ static int id_param(web_req *rq, web_resp *rs, int64_t *id)
 }
 
 /* Run fn in one transaction; on failure roll back and answer with the error. */
-static int in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx)
+int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx)
 {
     isms_err err = {0};
     if (ws_begin(rq->w, &err) || fn(rq, ctx, &err) || ws_commit(rq->w, &err)) {
@@ -126,7 +126,7 @@ static int asset_cb(const asset *x, void *p)
 int api_assets_list(web_req *rq, web_resp *rs)
 {
     page_query pq = {0};
-    if (page_params(rq, rs, &pq))
+    if (api_page_params(rq, rs, &pq))
         return 0;
     pq.type = web_query(rq, "type");
     pq.owner = web_query(rq, "owner");
@@ -166,10 +166,10 @@ int api_asset_get(web_req *rq, web_resp *rs)
 /* Fill an asset from a JSON object over the values it already has. */
 static int asset_from_json(web_resp *rs, json_t *o, asset *x)
 {
-    return jstr(rs, o, "name", &x->name) || jstr(rs, o, "type", &x->type) || jstr(rs, o, "owner", &x->owner) ||
-           jstr(rs, o, "classification", &x->classification) || jstr(rs, o, "description", &x->description) ||
-           jint(rs, o, "confidentiality", &x->confidentiality) || jint(rs, o, "integrity", &x->integrity) ||
-           jint(rs, o, "availability", &x->availability);
+    return api_jstr(rs, o, "name", &x->name) || api_jstr(rs, o, "type", &x->type) || api_jstr(rs, o, "owner", &x->owner) ||
+           api_jstr(rs, o, "classification", &x->classification) || api_jstr(rs, o, "description", &x->description) ||
+           api_jint(rs, o, "confidentiality", &x->confidentiality) || api_jint(rs, o, "integrity", &x->integrity) ||
+           api_jint(rs, o, "availability", &x->availability);
 }
 
 static int do_asset_insert(web_req *rq, void *p, isms_err *err)
@@ -180,13 +180,20 @@ static int do_asset_insert(web_req *rq, void *p, isms_err *err)
 
 static int do_asset_update(web_req *rq, void *p, isms_err *err) { return store_asset_update(rq->w, p, err); }
 
+int api_asset_apply(web_req *rq, web_resp *rs, asset *x, json_t *o, int create)
+{
+    if (asset_from_json(rs, o, x))
+        return -1;
+    return api_in_tx(rq, rs, create ? do_asset_insert : do_asset_update, x);
+}
+
 int api_asset_create(web_req *rq, web_resp *rs)
 {
-    json_t *o = body_object(rq, rs);
+    json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
     asset x = {0};
-    if (!asset_from_json(rs, o, &x) && !in_tx(rq, rs, do_asset_insert, &x)) {
+    if (!api_asset_apply(rq, rs, &x, o, 1)) {
         isms_err err = {0};
         char ids[24];
         snprintf(ids, sizeof ids, "%lld", (long long)x.id);
@@ -199,14 +206,14 @@ int api_asset_create(web_req *rq, web_resp *rs)
 
 int api_asset_update(web_req *rq, web_resp *rs)
 {
-    json_t *o = body_object(rq, rs);
+    json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
     asset x;
     isms_err err = {0};
     if (store_asset_get(rq->w, rq->params[0], rq->a, &x, &err))
         web_json_fail(rs, &err);
-    else if (!asset_from_json(rs, o, &x) && !in_tx(rq, rs, do_asset_update, &x)) {
+    else if (!api_asset_apply(rq, rs, &x, o, 0)) {
         char ids[24];
         snprintf(ids, sizeof ids, "%lld", (long long)x.id);
         if (store_asset_get(rq->w, ids, rq->a, &x, &err) == ISMS_OK)
@@ -221,6 +228,9 @@ static int do_asset_delete(web_req *rq, void *p, isms_err *err)
     return store_asset_delete(rq->w, *(int64_t *)p, err);
 }
 
+int api_asset_delete_id(web_req *rq, web_resp *rs, int64_t id) { return api_in_tx(rq, rs, do_asset_delete, &id); }
+int api_risk_delete_id(web_req *rq, web_resp *rs, int64_t id);
+
 int api_asset_delete(web_req *rq, web_resp *rs)
 {
     asset x;
@@ -229,7 +239,7 @@ int api_asset_delete(web_req *rq, web_resp *rs)
         web_json_fail(rs, &err);
         return 0;
     }
-    if (!in_tx(rq, rs, do_asset_delete, &x.id))
+    if (!api_in_tx(rq, rs, do_asset_delete, &x.id))
         rs->status = 204;
     return 0;
 }
@@ -246,7 +256,7 @@ static int risk_cb(const risk *r, void *p)
 int api_risks_list(web_req *rq, web_resp *rs)
 {
     page_query pq = {0};
-    if (page_params(rq, rs, &pq))
+    if (api_page_params(rq, rs, &pq))
         return 0;
     pq.owner = web_query(rq, "owner");
     pq.treatment = web_query(rq, "treatment");
@@ -342,23 +352,11 @@ static int risk_fields(web_req *rq, web_resp *rs, json_t *o, risk_op *op)
     json_t *av = json_object_get(o, "asset");
     if (av && json_is_integer(av))
         op->asset = arena_sprintf(rq->a, "%lld", (long long)json_integer_value(av));
-    else if (jstr(rs, o, "asset", &op->asset))
+    else if (api_jstr(rs, o, "asset", &op->asset))
         return -1;
-    return jstr(rs, o, "title", &op->r.title) || jstr(rs, o, "threat", &op->r.threat) ||
-           jstr(rs, o, "vulnerability", &op->r.vulnerability) || jstr(rs, o, "owner", &op->r.owner) ||
-           jint(rs, o, "likelihood", &op->r.likelihood) || jint(rs, o, "impact", &op->r.impact);
-}
-
-int api_risk_create(web_req *rq, web_resp *rs)
-{
-    json_t *o = body_object(rq, rs);
-    if (!o)
-        return 0;
-    risk_op op = {0};
-    if (!risk_fields(rq, rs, o, &op) && !in_tx(rq, rs, do_risk_insert, &op))
-        risk_answer(rq, rs, op.r.id, 201);
-    json_decref(o);
-    return 0;
+    return api_jstr(rs, o, "title", &op->r.title) || api_jstr(rs, o, "threat", &op->r.threat) ||
+           api_jstr(rs, o, "vulnerability", &op->r.vulnerability) || api_jstr(rs, o, "owner", &op->r.owner) ||
+           api_jint(rs, o, "likelihood", &op->r.likelihood) || api_jint(rs, o, "impact", &op->r.impact);
 }
 
 static int do_risk_update(web_req *rq, void *p, isms_err *err)
@@ -373,19 +371,45 @@ static int do_risk_update(web_req *rq, void *p, isms_err *err)
     return rc ? rc : store_risk_update(rq->w, &m, &op->r, err);
 }
 
+int api_risk_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o, int64_t *out_id)
+{
+    risk_op op = {0};
+    if (id) {
+        isms_err err = {0};
+        if (store_risk_get(rq->w, id, rq->a, &op.r, &err)) {
+            web_json_fail(rs, &err);
+            return -1;
+        }
+    }
+    if (risk_fields(rq, rs, o, &op) || api_in_tx(rq, rs, id ? do_risk_update : do_risk_insert, &op))
+        return -1;
+    *out_id = id ? id : op.r.id;
+    return 0;
+}
+
+int api_risk_create(web_req *rq, web_resp *rs)
+{
+    json_t *o = api_body_object(rq, rs);
+    if (!o)
+        return 0;
+    int64_t id;
+    if (!api_risk_apply(rq, rs, 0, o, &id))
+        risk_answer(rq, rs, id, 201);
+    json_decref(o);
+    return 0;
+}
+
+
 int api_risk_update(web_req *rq, web_resp *rs)
 {
     int64_t id;
     if (id_param(rq, rs, &id))
         return 0;
-    json_t *o = body_object(rq, rs);
+    json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
-    risk_op op = {0};
-    isms_err err = {0};
-    if (store_risk_get(rq->w, id, rq->a, &op.r, &err))
-        web_json_fail(rs, &err);
-    else if (!risk_fields(rq, rs, o, &op) && !in_tx(rq, rs, do_risk_update, &op))
+    int64_t out;
+    if (!api_risk_apply(rq, rs, id, o, &out))
         risk_answer(rq, rs, id, 200);
     json_decref(o);
     return 0;
@@ -393,10 +417,12 @@ int api_risk_update(web_req *rq, web_resp *rs)
 
 static int do_risk_delete(web_req *rq, void *p, isms_err *err) { return store_risk_delete(rq->w, *(int64_t *)p, err); }
 
+int api_risk_delete_id(web_req *rq, web_resp *rs, int64_t id) { return api_in_tx(rq, rs, do_risk_delete, &id); }
+
 int api_risk_delete(web_req *rq, web_resp *rs)
 {
     int64_t id;
-    if (!id_param(rq, rs, &id) && !in_tx(rq, rs, do_risk_delete, &id))
+    if (!id_param(rq, rs, &id) && !api_in_tx(rq, rs, do_risk_delete, &id))
         rs->status = 204;
     return 0;
 }
@@ -414,17 +440,25 @@ int api_risk_treat(web_req *rq, web_resp *rs)
     int64_t id;
     if (id_param(rq, rs, &id))
         return 0;
-    json_t *o = body_object(rq, rs);
+    json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
+    if (!api_risk_treat_apply(rq, rs, id, o))
+        risk_answer(rq, rs, id, 200);
+    json_decref(o);
+    return 0;
+}
+
+int api_risk_treat_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o)
+{
     risk_op op = {0};
     op.r.id = id;
     const char *opt = NULL;
     json_t *ctl = json_object_get(o, "controls");
-    int bad = jstr(rs, o, "option", &opt) || jint(rs, o, "residual_likelihood", &op.r.residual_likelihood) ||
-              jint(rs, o, "residual_impact", &op.r.residual_impact) ||
-              jstr(rs, o, "treatment_owner", &op.r.treatment_owner) || jstr(rs, o, "due_date", &op.r.due_date) ||
-              jstr(rs, o, "plan", &op.r.treatment_plan);
+    int bad = api_jstr(rs, o, "option", &opt) || api_jint(rs, o, "residual_likelihood", &op.r.residual_likelihood) ||
+              api_jint(rs, o, "residual_impact", &op.r.residual_impact) ||
+              api_jstr(rs, o, "treatment_owner", &op.r.treatment_owner) || api_jstr(rs, o, "due_date", &op.r.due_date) ||
+              api_jstr(rs, o, "plan", &op.r.treatment_plan);
     if (!bad && ctl && json_is_array(ctl)) {
         /* Controls as a JSON array of ids, joined for the store's parser. */
         buf b;
@@ -443,7 +477,7 @@ int api_risk_treat(web_req *rq, web_resp *rs)
         op.r.controls = arena_strdup(rq->a, b.data ? b.data : "");
         buf_free(&b);
     } else if (!bad && ctl && !json_is_null(ctl)) {
-        bad = jstr(rs, o, "controls", &op.r.controls);
+        bad = api_jstr(rs, o, "controls", &op.r.controls);
     }
     json_t *done = json_object_get(o, "done");
     op.r.done = done && json_is_true(done);
@@ -452,15 +486,12 @@ int api_risk_treat(web_req *rq, web_resp *rs)
         web_json_error(rs, 422, "invalid", "option: must be mitigate, accept, transfer or avoid");
         bad = 1;
     }
-    if (!bad) {
-        op.r.option = (risk_option)option;
-        if (!op.r.controls)
-            op.r.controls = "";
-        if (!in_tx(rq, rs, do_risk_treat, &op))
-            risk_answer(rq, rs, id, 200);
-    }
-    json_decref(o);
-    return 0;
+    if (bad)
+        return -1;
+    op.r.option = (risk_option)option;
+    if (!op.r.controls)
+        op.r.controls = "";
+    return api_in_tx(rq, rs, do_risk_treat, &op);
 }
 
 static int do_risk_accept(web_req *rq, void *p, isms_err *err)
@@ -471,22 +502,29 @@ static int do_risk_accept(web_req *rq, void *p, isms_err *err)
     return rc ? rc : store_risk_accept(rq->w, &m, op->r.id, op->by, err);
 }
 
+int api_risk_accept_apply(web_req *rq, web_resp *rs, int64_t id, const char *by)
+{
+    risk_op op = {0};
+    op.r.id = id;
+    op.by = by;
+    if (!by || !*by) {
+        web_json_error(rs, 422, "invalid", "by: the risk owner who accepts the residual risk");
+        return -1;
+    }
+    return api_in_tx(rq, rs, do_risk_accept, &op);
+}
+
 int api_risk_accept(web_req *rq, web_resp *rs)
 {
     int64_t id;
     if (id_param(rq, rs, &id))
         return 0;
-    json_t *o = body_object(rq, rs);
+    json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
-    risk_op op = {0};
-    op.r.id = id;
-    if (!jstr(rs, o, "by", &op.by)) {
-        if (!op.by)
-            web_json_error(rs, 422, "invalid", "by: the risk owner who accepts the residual risk");
-        else if (!in_tx(rq, rs, do_risk_accept, &op))
-            risk_answer(rq, rs, id, 200);
-    }
+    const char *by = NULL;
+    if (!api_jstr(rs, o, "by", &by) && !api_risk_accept_apply(rq, rs, id, by))
+        risk_answer(rq, rs, id, 200);
     json_decref(o);
     return 0;
 }
@@ -564,8 +602,8 @@ int api_soa_apply(web_req *rq, web_resp *rs, soa_entry *x, json_t *o)
     if (app)
         x->applicable = json_is_null(app) ? SOA_UNDECIDED : json_is_true(app) ? SOA_APPLICABLE : SOA_EXCLUDED;
     const char *status = NULL, *reasons = NULL;
-    if (jstr(rs, o, "justification", &x->justification) || jstr(rs, o, "implementation", &x->implementation) ||
-        jstr(rs, o, "owner", &x->owner) || jstr(rs, o, "status", &status))
+    if (api_jstr(rs, o, "justification", &x->justification) || api_jstr(rs, o, "implementation", &x->implementation) ||
+        api_jstr(rs, o, "owner", &x->owner) || api_jstr(rs, o, "status", &status))
         return -1;
     json_t *rj = json_object_get(o, "reasons");
     if (rj && json_is_array(rj)) {
@@ -595,7 +633,7 @@ int api_soa_apply(web_req *rq, web_resp *rs, soa_entry *x, json_t *o)
             return -1;
         }
     }
-    return in_tx(rq, rs, do_soa_save, x);
+    return api_in_tx(rq, rs, do_soa_save, x);
 }
 
 int api_soa_update(web_req *rq, web_resp *rs)
@@ -605,7 +643,7 @@ int api_soa_update(web_req *rq, web_resp *rs)
         web_json_error(rs, 404, "not_found", "unknown control id '%s'", rq->params[0]);
         return 0;
     }
-    json_t *o = body_object(rq, rs);
+    json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
     soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
@@ -688,11 +726,11 @@ int api_soa_versions(web_req *rq, web_resp *rs)
 
 int api_soa_approve(web_req *rq, web_resp *rs)
 {
-    json_t *o = body_object(rq, rs);
+    json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
     approve_op a = {0};
-    if (!jstr(rs, o, "by", &a.by) && !jstr(rs, o, "note", &a.note) && !in_tx(rq, rs, do_approve, &a)) {
+    if (!api_jstr(rs, o, "by", &a.by) && !api_jstr(rs, o, "note", &a.note) && !api_in_tx(rq, rs, do_approve, &a)) {
         jw *j = web_json_begin(rq, rs, 201);
         jw_obj(j);
         jw_kint(j, "version", a.version);
@@ -703,252 +741,3 @@ int api_soa_approve(web_req *rq, web_resp *rs)
     return 0;
 }
 
-/* --- gap, organization, evidence, audit log, users --- */
-
-int api_gap(web_req *rq, web_resp *rs)
-{
-    soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
-    gap_facts *f = arena_alloc(rq->a, sizeof *f);
-    org o;
-    isms_err err = {0};
-    if (store_org_get(rq->w, rq->a, &o, &err) || store_soa_load(rq->w, rq->a, e, &err) ||
-        store_gap_facts(rq->w, rq->a, f, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    gap_report r;
-    gap_analyze(e, CATALOG_NCONTROLS, f, rq->a, &r);
-    json_gap(web_json_begin(rq, rs, 200), o.name, &r);
-    return 0;
-}
-
-int api_org_get(web_req *rq, web_resp *rs)
-{
-    org o;
-    scope_item *items;
-    party *parties;
-    size_t ni, np;
-    isms_err err = {0};
-    if (store_org_get(rq->w, rq->a, &o, &err) || store_scope_list(rq->w, rq->a, &items, &ni, &err) ||
-        store_party_list(rq->w, rq->a, &parties, &np, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    jw *j = web_json_begin(rq, rs, 200);
-    jw_obj(j);
-    jw_kstr(j, "name", o.name);
-    jw_kstr(j, "scope", o.scope);
-    jw_kstr(j, "context", o.context);
-    jw_key(j, "scope_items");
-    jw_arr(j);
-    for (size_t i = 0; i < ni; i++) {
-        jw_obj(j);
-        jw_kint(j, "id", items[i].id);
-        jw_kstr(j, "kind", items[i].kind);
-        jw_kstr(j, "name", items[i].name);
-        jw_kbool(j, "in_scope", items[i].in_scope);
-        jw_kstr(j, "note", items[i].note);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_key(j, "interested_parties");
-    jw_arr(j);
-    for (size_t i = 0; i < np; i++) {
-        jw_obj(j);
-        jw_kint(j, "id", parties[i].id);
-        jw_kstr(j, "name", parties[i].name);
-        jw_kstr(j, "requirements", parties[i].requirements);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_obj_end(j);
-    return 0;
-}
-
-typedef struct org_op {
-    const char *name, *scope, *context;
-} org_op;
-
-static int do_org(web_req *rq, void *p, isms_err *err)
-{
-    org_op *o = p;
-    return store_org_update(rq->w, o->name, o->scope, o->context, err);
-}
-
-int api_org_update(web_req *rq, web_resp *rs)
-{
-    json_t *o = body_object(rq, rs);
-    if (!o)
-        return 0;
-    org_op op = {0};
-    if (!jstr(rs, o, "name", &op.name) && !jstr(rs, o, "scope", &op.scope) && !jstr(rs, o, "context", &op.context)) {
-        if (op.name && !*op.name)
-            web_json_error(rs, 422, "invalid", "name: cannot be empty");
-        else if (!in_tx(rq, rs, do_org, &op))
-            api_org_get(rq, rs);
-    }
-    json_decref(o);
-    return 0;
-}
-
-typedef struct ev_ctx {
-    jw *j;
-    char today[11];
-} ev_ctx;
-
-static int ev_cb(const evidence *e, void *p)
-{
-    ev_ctx *c = p;
-    jw *j = c->j;
-    jw_obj(j);
-    jw_kint(j, "id", e->id);
-    jw_kstr(j, "filename", e->filename);
-    jw_kint(j, "size", e->size);
-    jw_kstr(j, "sha256", e->sha256);
-    jw_kstr(j, "type", e->kind);
-    jw_kstr(j, "description", e->description);
-    jw_kstr(j, "source", e->source);
-    jw_key(j, "controls");
-    json_id_list(j, e->controls);
-    jw_kstr(j, "collected_at", e->collected_at);
-    jw_kstr(j, "valid_until", e->valid_until);
-    jw_kstr(j, "freshness", evidence_is_fresh(e->valid_until, c->today) ? "fresh" : "stale");
-    jw_obj_end(j);
-    return 0;
-}
-
-int api_evidence_list(web_req *rq, web_resp *rs)
-{
-    const char *control = web_query(rq, "control");
-    const catalog_control *ctl = NULL;
-    if (control && !(ctl = catalog_control_find(control))) {
-        web_json_error(rs, 400, "bad_parameter", "unknown control id '%s'", control);
-        return 0;
-    }
-    jw *j = web_json_begin(rq, rs, 200);
-    ev_ctx c = {.j = j};
-    store_today(c.today);
-    isms_err err = {0};
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
-    if (store_evidence_each(rq->w, ctl ? ctl->id : NULL, ev_cb, &c, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    jw_arr_end(j);
-    jw_obj_end(j);
-    return 0;
-}
-
-typedef struct log_ctx {
-    jw *j;
-    long skip, left;
-} log_ctx;
-
-static int log_cb(const audit_entry *e, void *p)
-{
-    log_ctx *l = p;
-    if (l->skip > 0) {
-        l->skip--;
-        return 0;
-    }
-    if (l->left-- <= 0)
-        return 1;
-    jw *j = l->j;
-    jw_obj(j);
-    jw_kint(j, "seq", e->seq);
-    jw_kstr(j, "at", e->at);
-    jw_kstr(j, "actor", e->actor);
-    jw_kstr(j, "action", e->action);
-    jw_kstr(j, "entity", e->entity);
-    jw_kstr(j, "entity_id", e->entity_id);
-    jw_kstr(j, "before", e->before);
-    jw_kstr(j, "after", e->after);
-    jw_kstr(j, "hash", e->hash);
-    jw_obj_end(j);
-    return 0;
-}
-
-int api_audit_log(web_req *rq, web_resp *rs)
-{
-    page_query pq = {0};
-    if (page_params(rq, rs, &pq))
-        return 0;
-    jw *j = web_json_begin(rq, rs, 200);
-    log_ctx l = {.j = j, .skip = pq.offset, .left = pq.limit};
-    isms_err err = {0};
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
-    if (store_audit_each(rq->w, log_cb, &l, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    jw_arr_end(j);
-    jw_kint(j, "limit", pq.limit);
-    jw_kint(j, "offset", pq.offset);
-    jw_obj_end(j);
-    return 0;
-}
-
-int api_audit_verify(web_req *rq, web_resp *rs)
-{
-    int64_t bad, count;
-    isms_err err = {0};
-    if (store_audit_verify(rq->w, &bad, &count, &err) && !bad) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    jw *j = web_json_begin(rq, rs, 200);
-    jw_obj(j);
-    jw_kbool(j, "intact", bad == 0);
-    jw_kint(j, "entries", count);
-    if (bad) {
-        jw_kint(j, "first_bad_entry", bad);
-        jw_kstr(j, "problem", err.msg);
-    }
-    jw_obj_end(j);
-    return 0;
-}
-
-int api_users_list(web_req *rq, web_resp *rs)
-{
-    user *u;
-    size_t n;
-    isms_err err = {0};
-    if (store_user_list(rq->w, rq->a, &u, &n, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    jw *j = web_json_begin(rq, rs, 200);
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
-    for (size_t i = 0; i < n; i++) {
-        jw_obj(j);
-        jw_kint(j, "id", u[i].id);
-        jw_kstr(j, "name", u[i].name);
-        jw_kstr(j, "role", u[i].role);
-        jw_kbool(j, "mfa", u[i].mfa_enabled);
-        jw_kbool(j, "disabled", u[i].disabled);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_obj_end(j);
-    return 0;
-}
-
-int api_me(web_req *rq, web_resp *rs)
-{
-    jw *j = web_json_begin(rq, rs, 200);
-    jw_obj(j);
-    jw_kstr(j, "name", rq->u.name);
-    jw_kstr(j, "role", rq->u.role);
-    jw_kbool(j, "mfa", rq->u.mfa_enabled);
-    jw_kstr(j, "auth", rq->via_token ? "token" : "session");
-    if (rq->csrf)
-        jw_kstr(j, "csrf", rq->csrf);
-    jw_obj_end(j);
-    return 0;
-}

@@ -6,6 +6,14 @@
 
 #include "web/web.h"
 
+/* Shared by the API files: paging parameters, the JSON object body, typed members, and running
+ * a change in one transaction; each writes the JSON error itself and returns non-zero. */
+int api_page_params(web_req *rq, web_resp *rs, page_query *pq);
+json_t *api_body_object(web_req *rq, web_resp *rs);
+int api_jstr(web_resp *rs, json_t *o, const char *k, const char **out);
+int api_jint(web_resp *rs, json_t *o, const char *k, int *out);
+int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx);
+
 int api_assets_list(web_req *rq, web_resp *rs);
 int api_asset_get(web_req *rq, web_resp *rs);
 int api_asset_create(web_req *rq, web_resp *rs);
@@ -26,6 +34,15 @@ int api_soa_versions(web_req *rq, web_resp *rs);
 int api_soa_approve(web_req *rq, web_resp *rs);
 /* Apply a JSON object of SoA fields to x and save it in a transaction; answers errors itself. */
 int api_soa_apply(web_req *rq, web_resp *rs, soa_entry *x, json_t *o);
+/* The form-facing cores of the API writes: apply a change in one transaction, writing a JSON
+ * error into rs and returning -1 when refused. */
+int api_asset_apply(web_req *rq, web_resp *rs, asset *x, json_t *o, int create);
+int api_asset_delete_id(web_req *rq, web_resp *rs, int64_t id);
+int api_risk_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o, int64_t *out_id);
+int api_risk_treat_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o);
+int api_risk_accept_apply(web_req *rq, web_resp *rs, int64_t id, const char *by);
+int api_risk_delete_id(web_req *rq, web_resp *rs, int64_t id);
+int api_org_apply(web_req *rq, web_resp *rs, const char *name, const char *scope, const char *context);
 int api_gap(web_req *rq, web_resp *rs);
 int api_org_get(web_req *rq, web_resp *rs);
 int api_org_update(web_req *rq, web_resp *rs);
@@ -46,6 +63,18 @@ int page_gap(web_req *rq, web_resp *rs);
 int page_org(web_req *rq, web_resp *rs);
 int page_export(web_req *rq, web_resp *rs);
 int page_css(web_req *rq, web_resp *rs);
+int page_users(web_req *rq, web_resp *rs);
+int page_audit_log(web_req *rq, web_resp *rs);
+int form_asset_create(web_req *rq, web_resp *rs);
+int form_asset_delete(web_req *rq, web_resp *rs);
+int form_risk_create(web_req *rq, web_resp *rs);
+int form_risk_treat_any(web_req *rq, web_resp *rs);
+int form_risk_accept_any(web_req *rq, web_resp *rs);
+int form_risk_delete_any(web_req *rq, web_resp *rs);
+int form_org(web_req *rq, web_resp *rs);
+int form_scope_add(web_req *rq, web_resp *rs);
+int form_party_add(web_req *rq, web_resp *rs);
+int form_user_add(web_req *rq, web_resp *rs);
 int page_icon(web_req *rq, web_resp *rs);
 
 #endif

@@ -13,7 +13,7 @@
 
 extern const char web_css[];
 
-static void head(web_req *rq, web_resp *rs, const char *title, const char *active)
+void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
 {
     rs->ctype = "text/html; charset=utf-8";
     web_html(rs,
@@ -28,6 +28,10 @@ static void head(web_req *rq, web_resp *rs, const char *title, const char *activ
     for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)
         web_html(rs, "<a href=\"%s\"%s>%s</a>", nav[i][0], !strcmp(active, nav[i][0]) ? " class=\"on\"" : "",
                  nav[i][1]);
+    if (web_role_allows(rq->u.role, PERM_AUDIT))
+        web_html(rs, "<a href=\"/audit-log\"%s>Audit log</a>", !strcmp(active, "/audit-log") ? " class=\"on\"" : "");
+    if (web_role_allows(rq->u.role, PERM_ADMIN))
+        web_html(rs, "<a href=\"/users\"%s>Users</a>", !strcmp(active, "/users") ? " class=\"on\"" : "");
     web_html(rs, "</nav><form class=\"who\" method=\"post\" action=\"/logout\"><span>%s · %s</span>", rq->u.name,
              rq->u.role);
     if (rq->csrf)
@@ -35,7 +39,9 @@ static void head(web_req *rq, web_resp *rs, const char *title, const char *activ
     web_raw(rs, "<button type=\"submit\">Log out</button></form></header><main>");
 }
 
-static void foot(web_resp *rs) { web_raw(rs, "</main></body></html>"); }
+void page_foot(web_resp *rs) { web_raw(rs, "</main></body></html>"); }
+#define head page_head
+#define foot page_foot
 
 static int can_write(web_req *rq) { return web_role_allows(rq->u.role, PERM_WRITE); }
 
@@ -343,7 +349,14 @@ int page_control_save(web_req *rq, web_resp *rs)
     return 0;
 }
 
+void forms_asset_add(web_req *rq, web_resp *rs);
+void forms_asset_delete_button(web_req *rq, web_resp *rs, long long id);
+void forms_risk_add(web_req *rq, web_resp *rs);
+void forms_risk_actions(web_req *rq, web_resp *rs);
+void forms_org(web_req *rq, web_resp *rs, const org *o);
+
 typedef struct rows_ctx {
+    web_req *rq;
     web_resp *rs;
     const risk_method *m;
     char today[11];
@@ -351,9 +364,12 @@ typedef struct rows_ctx {
 
 static int asset_row(const asset *x, void *p)
 {
-    web_html(((rows_ctx *)p)->rs, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d/%d/%d</td><td>%ld</td></tr>",
+    rows_ctx *c = p;
+    web_html(c->rs, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d/%d/%d</td><td>%ld</td><td>",
              (long long)x->id, x->name, x->type, x->owner, x->classification, x->confidentiality, x->integrity,
              x->availability, x->nrisks);
+    forms_asset_delete_button(c->rq, c->rs, (long long)x->id);
+    web_raw(c->rs, "</td></tr>");
     return 0;
 }
 
@@ -380,9 +396,11 @@ int page_assets(web_req *rq, web_resp *rs)
 {
     page_query pq = {.limit = 100, .offset = offset_param(rq), .q = web_query(rq, "q")};
     head(rq, rs, "Assets", "/assets");
-    web_raw(rs, "<h1>Asset inventory</h1><table><thead><tr><th>ID</th><th>Name</th><th>Type</th><th>Owner</th>"
-                "<th>Classification</th><th>C/I/A</th><th>Risks</th></tr></thead><tbody>");
-    rows_ctx c = {.rs = rs};
+    web_raw(rs, "<h1>Asset inventory</h1>");
+    forms_asset_add(rq, rs);
+    web_raw(rs, "<table id=\"assets\"><thead><tr><th>ID</th><th>Name</th><th>Type</th><th>Owner</th>"
+                "<th>Classification</th><th>C/I/A</th><th>Risks</th><th></th></tr></thead><tbody>");
+    rows_ctx c = {.rq = rq, .rs = rs};
     long total = 0;
     isms_err err = {0};
     store_asset_page(rq->w, &pq, asset_row, &c, &total, &err);
@@ -416,10 +434,13 @@ int page_risks(web_req *rq, web_resp *rs)
     page_query pq = {.limit = 100, .offset = offset_param(rq), .q = web_query(rq, "q")};
     head(rq, rs, "Risks", "/risks");
     web_raw(rs, "<h1>Risk register and treatment plan</h1><p class=\"exports\">Download: <a href=\"/export/risks.xlsx\">XLSX</a>"
-                " · <a href=\"/export/risks.csv\">CSV</a></p><table><thead><tr><th>ID</th><th>Risk</th><th>Asset</th>"
+                " · <a href=\"/export/risks.csv\">CSV</a></p>");
+    forms_risk_add(rq, rs);
+    forms_risk_actions(rq, rs);
+    web_raw(rs, "<table id=\"risks\"><thead><tr><th>ID</th><th>Risk</th><th>Asset</th>"
                 "<th>Owner</th><th>Inherent</th><th>Treatment</th><th>Controls</th><th>Residual</th><th>Due</th>"
                 "<th>Status</th></tr></thead><tbody>");
-    rows_ctx c = {.rs = rs, .m = &m};
+    rows_ctx c = {.rq = rq, .rs = rs, .m = &m};
     store_today(c.today);
     long total = 0;
     store_risk_page(rq->w, &pq, risk_row, &c, &total, &err);
@@ -484,6 +505,7 @@ int page_org(web_req *rq, web_resp *rs)
     web_html(rs, "<h1>%s</h1><h2>Scope (4.3)</h2><p>%s</p><h2>Context (4.1)</h2><p>%s</p><h2>Scope register</h2><table>"
                  "<thead><tr><th>Kind</th><th>Name</th><th>In scope</th><th>Note</th></tr></thead><tbody>",
              o.name, o.scope ? o.scope : "not recorded", o.context ? o.context : "not recorded");
+    forms_org(rq, rs, &o);
     for (size_t i = 0; i < ni; i++)
         web_html(rs, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", items[i].kind, items[i].name,
                  items[i].in_scope ? "yes" : "no", items[i].note ? items[i].note : "");

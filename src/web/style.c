@@ -29,4 +29,7 @@ const char web_css[] =
     "body.login main{max-width:24em;margin:8vh auto;background:#fff;border:1px solid var(--line);border-radius:10px;"
     "padding:2em}body.login label{display:block;margin:.8em 0}body.login input{width:100%;padding:.45em}"
     ".sub{color:var(--muted);margin-top:-.4em}\n"
+    "details{margin:.6em 0 1em;background:#fff;border:1px solid var(--line);border-radius:8px;padding:.5em 1em}"
+    "summary{cursor:pointer;font-weight:600}form.inline{display:inline}button.small{padding:.15em .6em;font-size:.85em}\n"
+    "form.edit label.inline{display:inline-block}\n"
     "@media print{header,form{display:none}}\n";
