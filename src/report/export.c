@@ -100,6 +100,8 @@ static void table_row(table_out *t, const cell *cells, int header)
     } else {
         for (int i = 0; i < t->ncols; i++) {
             lxw_error e;
+            if (cells[i].text && !cells[i].text[0] && !header)
+                continue; /* an empty cell is simply not written: a third less XML to compress */
             if (cells[i].text)
                 e = worksheet_write_string(t->ws, t->row, (lxw_col_t)i, cells[i].text,
                                            header ? t->hdr : t->wide[i] ? t->wrap : NULL);

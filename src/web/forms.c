@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog.h"
 #include "web/api.h"
 
 void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
@@ -461,6 +462,131 @@ int page_audit_log(web_req *rq, web_resp *rs)
     web_raw(rs, "</tbody></table>");
     if (from + 200 <= count)
         web_html(rs, "<p class=\"pager\"><a href=\"/audit-log?from=%lld\">next</a></p>", from + 200);
+    page_foot(rs);
+    return 0;
+}
+
+/* --- editing one asset or one risk's assessment --- */
+
+static int asset_edit_core(web_req *rq, web_resp *tmp, void *ctx)
+{
+    (void)ctx;
+    asset x;
+    isms_err err = {0};
+    if (store_asset_get(rq->w, web_form(rq, "id"), rq->a, &x, &err)) {
+        web_json_fail(tmp, &err);
+        return -1;
+    }
+    json_t *o = json_object();
+    static const char *const f[] = {"name", "type", "owner", "classification", "description"};
+    for (int i = 0; i < 5; i++)
+        put(rq, o, f[i], 0);
+    put(rq, o, "confidentiality", 1);
+    put(rq, o, "integrity", 1);
+    put(rq, o, "availability", 1);
+    int rc = api_asset_apply(rq, tmp, &x, o, 0);
+    json_decref(o);
+    return rc;
+}
+
+int form_asset_edit(web_req *rq, web_resp *rs)
+{
+    return run_form(rq, rs, asset_edit_core, NULL, "/assets", "Edit an asset");
+}
+
+static int risk_edit_core(web_req *rq, web_resp *tmp, void *ctx)
+{
+    (void)ctx;
+    rq->params[0] = web_form(rq, "id");
+    int64_t id = risk_id(rq), out;
+    if (!id) {
+        web_json_error(tmp, 404, "not_found", "no such risk");
+        return -1;
+    }
+    json_t *o = json_object();
+    static const char *const f[] = {"title", "asset", "threat", "vulnerability", "owner"};
+    for (int i = 0; i < 5; i++)
+        put(rq, o, f[i], 0);
+    put(rq, o, "likelihood", 1);
+    put(rq, o, "impact", 1);
+    int rc = api_risk_apply(rq, tmp, id, o, &out);
+    json_decref(o);
+    return rc;
+}
+
+int form_risk_edit(web_req *rq, web_resp *rs)
+{
+    return run_form(rq, rs, risk_edit_core, NULL, "/risks", "Edit a risk");
+}
+
+void forms_asset_edit(web_req *rq, web_resp *rs)
+{
+    if (!writer(rq))
+        return;
+    web_raw(rs, "<details><summary>Edit an asset</summary><form method=\"post\" action=\"/assets/edit\" class=\"edit\">");
+    csrf_field(rq, rs);
+    web_raw(rs, "<label>Asset id or name <input name=\"id\" required></label>"
+                "<p class=\"muted\">Only the fields you fill in change.</p>"
+                "<label>Name <input name=\"name\"></label><label>Owner <input name=\"owner\"></label>"
+                "<label>Type <select name=\"type\"><option value=\"\">unchanged</option><option>information</option>"
+                "<option>software</option><option>hardware</option><option>service</option><option>cloud</option>"
+                "<option>network</option><option>people</option><option>facility</option></select></label>"
+                "<label>Classification <select name=\"classification\"><option value=\"\">unchanged</option>"
+                "<option>public</option><option>internal</option><option>confidential</option><option>restricted</option>"
+                "</select></label><label>Confidentiality <input name=\"confidentiality\" type=\"number\" min=\"1\" max=\"3\"></label>"
+                "<label>Integrity <input name=\"integrity\" type=\"number\" min=\"1\" max=\"3\"></label>"
+                "<label>Availability <input name=\"availability\" type=\"number\" min=\"1\" max=\"3\"></label>"
+                "<label>Description <input name=\"description\"></label><button type=\"submit\">Save asset</button>"
+                "</form></details>");
+}
+
+void forms_risk_edit(web_req *rq, web_resp *rs)
+{
+    if (!writer(rq))
+        return;
+    web_raw(rs, "<details><summary>Re-assess a risk</summary><form method=\"post\" action=\"/risks/assessment\" class=\"edit\">");
+    csrf_field(rq, rs);
+    web_raw(rs, "<label>Risk id <input name=\"id\" required placeholder=\"R12\"></label>"
+                "<p class=\"muted\">Only the fields you fill in change.</p>"
+                "<label>Title <input name=\"title\"></label><label>Asset (id or name, or none) <input name=\"asset\"></label>"
+                "<label>Threat <input name=\"threat\"></label><label>Vulnerability <input name=\"vulnerability\"></label>"
+                "<label>Likelihood <input name=\"likelihood\" type=\"number\" min=\"1\" max=\"5\"></label>"
+                "<label>Impact <input name=\"impact\" type=\"number\" min=\"1\" max=\"5\"></label>"
+                "<label>Owner <input name=\"owner\"></label><button type=\"submit\">Save assessment</button></form></details>");
+}
+
+/* --- evidence (read-only here; files are added with `isms evidence add`) --- */
+
+typedef struct ev_rows {
+    web_resp *rs;
+    char today[11];
+} ev_rows;
+
+static int ev_row(const evidence *e, void *p)
+{
+    ev_rows *c = p;
+    int fresh = evidence_is_fresh(e->valid_until, c->today);
+    web_html(c->rs, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td>"
+                    "<td><code title=\"%s\">%.12s…</code></td></tr>",
+             (long long)e->id, e->filename, e->kind, e->controls, e->description, e->collected_at,
+             fresh ? "" : "overdue", fresh ? e->valid_until : "stale", e->sha256, e->sha256);
+    return 0;
+}
+
+int page_evidence(web_req *rq, web_resp *rs)
+{
+    const char *control = web_query(rq, "control");
+    page_head(rq, rs, "Evidence", "/evidence");
+    web_raw(rs, "<h1>Evidence</h1><p class=\"muted\">Files are stored by their SHA-256 beside the workspace; add them with "
+                "<code>isms evidence add FILE --controls ...</code>.</p><table id=\"evidence\"><thead><tr><th>ID</th>"
+                "<th>File</th><th>Type</th><th>Controls</th><th>Description</th><th>Collected</th><th>Valid until</th>"
+                "<th>SHA-256</th></tr></thead><tbody>");
+    ev_rows c = {.rs = rs};
+    store_today(c.today);
+    isms_err err = {0};
+    const catalog_control *ctl = control ? catalog_control_find(control) : NULL;
+    store_evidence_each(rq->w, ctl ? ctl->id : NULL, ev_row, &c, &err);
+    web_raw(rs, "</tbody></table>");
     page_foot(rs);
     return 0;
 }

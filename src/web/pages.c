@@ -24,7 +24,7 @@ void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
              title);
     static const char *const nav[][2] = {{"/", "Dashboard"}, {"/soa", "Statement of Applicability"},
                                          {"/risks", "Risks"},  {"/assets", "Assets"},
-                                         {"/gap", "Gap analysis"}, {"/org", "Organization"}};
+                                         {"/evidence", "Evidence"}, {"/gap", "Gap analysis"}, {"/org", "Organization"}};
     for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)
         web_html(rs, "<a href=\"%s\"%s>%s</a>", nav[i][0], !strcmp(active, nav[i][0]) ? " class=\"on\"" : "",
                  nav[i][1]);
@@ -354,6 +354,8 @@ void forms_asset_delete_button(web_req *rq, web_resp *rs, long long id);
 void forms_risk_add(web_req *rq, web_resp *rs);
 void forms_risk_actions(web_req *rq, web_resp *rs);
 void forms_org(web_req *rq, web_resp *rs, const org *o);
+void forms_asset_edit(web_req *rq, web_resp *rs);
+void forms_risk_edit(web_req *rq, web_resp *rs);
 
 typedef struct rows_ctx {
     web_req *rq;
@@ -398,6 +400,7 @@ int page_assets(web_req *rq, web_resp *rs)
     head(rq, rs, "Assets", "/assets");
     web_raw(rs, "<h1>Asset inventory</h1>");
     forms_asset_add(rq, rs);
+    forms_asset_edit(rq, rs);
     web_raw(rs, "<table id=\"assets\"><thead><tr><th>ID</th><th>Name</th><th>Type</th><th>Owner</th>"
                 "<th>Classification</th><th>C/I/A</th><th>Risks</th><th></th></tr></thead><tbody>");
     rows_ctx c = {.rq = rq, .rs = rs};
@@ -436,6 +439,7 @@ int page_risks(web_req *rq, web_resp *rs)
     web_raw(rs, "<h1>Risk register and treatment plan</h1><p class=\"exports\">Download: <a href=\"/export/risks.xlsx\">XLSX</a>"
                 " · <a href=\"/export/risks.csv\">CSV</a></p>");
     forms_risk_add(rq, rs);
+    forms_risk_edit(rq, rs);
     forms_risk_actions(rq, rs);
     web_raw(rs, "<table id=\"risks\"><thead><tr><th>ID</th><th>Risk</th><th>Asset</th>"
                 "<th>Owner</th><th>Inherent</th><th>Treatment</th><th>Controls</th><th>Residual</th><th>Due</th>"

@@ -253,10 +253,22 @@ AID=$(jget "$BODY" 'd["items"][0]["id"]')
 post /assets name="Bad" type=spaceship owner=o classification=internal
 code_is 422 "a bad asset type is refused in the form"
 contains "$BODY" "spaceship" "the form names the bad value"
+post /assets/edit id="$AID" owner="People team" availability=2
+code_is 303 "edit an asset from the form"
+req GET "/api/v1/assets/$AID" "$TOK_viewer"
+equals "$(jget "$BODY" '[d["owner"], d["availability"], d["classification"]]')" '["People team", 2, "confidential"]' "only the given fields change"
+post /assets/edit id="$AID" classification=secret
+code_is 422 "a bad classification in the edit form"
 post /risks title="Payroll leak" asset="$AID" threat=T01 vulnerability=V01 likelihood=4 impact=4 owner="HR lead"
 code_is 303 "add a risk from the form"
 req GET "/api/v1/risks?q=Payroll%20leak" "$TOK_viewer"
 RID=$(jget "$BODY" 'd["items"][0]["id"]')
+post /risks/assessment id="R$RID" likelihood=5
+code_is 303 "re-assess a risk from the form"
+req GET "/api/v1/risks/$RID" "$TOK_viewer"
+equals "$(jget "$BODY" 'd["score"]')" "20" "the new assessment is stored"
+post /risks/assessment id="R$RID" impact=9
+code_is 422 "an impact out of range is refused"
 post /risks/treatment id="R$RID" option=mitigate controls="A.8.12,A.5.15" residual_likelihood=3 residual_impact=3 due_date=2027-03-31
 code_is 303 "treat a risk from the form"
 req GET "/api/v1/risks/$RID" "$TOK_viewer"
@@ -284,6 +296,8 @@ equals "$(jget "$BODY" 'd["context"]')" "SaaS on AWS; growing in the EU" "the or
 CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode name=x --data-urlencode type=software \
     --data-urlencode owner=o --data-urlencode classification=internal "$URL/assets")
 code_is 403 "a register form without the CSRF token is refused"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/evidence"); code_is 200 "the evidence page"
+contains "$(cat "$T/body")" "access-review-2026-Q3.csv" "evidence listed"
 CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/users"); code_is 403 "an editor cannot manage users"
 CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/audit-log"); code_is 403 "an editor cannot read the audit log page"
 JA="$T/jar-admin"
