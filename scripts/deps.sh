@@ -2,7 +2,7 @@
 # Installs what isms needs to build and test: Debian packages (only those missing), and
 # playwright-core from npm for the browser tests, which drive Debian's chromium.
 set -e
-PKGS="gcc make pkg-config libsqlite3-dev libjansson-dev libxlsxwriter-dev libssl-dev zlib1g-dev
+PKGS="gcc make pkg-config libsqlite3-dev libjansson-dev libxlsxwriter-dev libssl-dev zlib1g-dev libcurl4-openssl-dev
 libsodium-dev libmicrohttpd-dev libcmocka-dev python3 openssl curl chromium nodejs"
 missing=""
 for p in $PKGS; do

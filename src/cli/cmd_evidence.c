@@ -260,6 +260,8 @@ static int ev_types(cli_ctx *c)
     return EXIT_OK;
 }
 
+int cli_evidence_import(cli_ctx *c); /* in cmd_check.c, beside the checks it evaluates */
+
 const cli_cmd cmds_evidence[] = {
     {"add", ev_add,
      "FILE --controls A.5.15,A.8.5 --description TEXT [--type T] [--collected YYYY-MM-DD] [--valid-until YYYY-MM-DD]",
@@ -269,6 +271,9 @@ const cli_cmd cmds_evidence[] = {
     {"show", ev_show, "ID [--json]", "One evidence item and where its file is stored."},
     {"verify", ev_verify, "[--json]",
      "Recompute the SHA-256 of every stored file; exit 1 when any is missing or was changed."},
+    {"import", cli_evidence_import, "--check ID FILE [--json]",
+     "Evaluate an exported API response (e.g. the output of `aws iam get-account-password-policy`)\n"
+     "with the check's own rules and keep the document as evidence. Exit 1 when the check fails."},
     {"types", ev_types, "[--json]", "Evidence types and their freshness windows."},
     {NULL, NULL, NULL, NULL},
 };

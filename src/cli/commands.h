@@ -14,6 +14,8 @@ extern const cli_cmd cmds_risk[];
 extern const cli_cmd cmds_soa[];
 extern const cli_cmd cmds_gap[];
 extern const cli_cmd cmds_evidence[];
+extern const cli_cmd cmds_check[];
+extern const cli_cmd cmds_monitor[];
 extern const cli_cmd cmds_log[];
 extern const cli_cmd cmds_user[];
 extern const cli_cmd cmds_serve[];

@@ -15,6 +15,8 @@ static const cli_family families[] = {
     {"risk", "risk assessment and treatment (6.1.2, 6.1.3, 8.2, 8.3)", cmds_risk},
     {"soa", "Statement of Applicability (6.1.3 d)", cmds_soa},
     {"evidence", "evidence files linked to controls, with freshness and integrity", cmds_evidence},
+    {"check", "automated checks of AWS, GitHub, Google Workspace and this host", cmds_check},
+    {"monitor", "continuous monitoring: checks on a schedule, history, webhook alerts", cmds_monitor},
     {"gap", "gap analysis and readiness per control, clause and theme", cmds_gap},
     {"serve", "the web app and JSON API", cmds_serve},
     {"user", "users of the web app and API: roles, passwords, two-factor authentication", cmds_user},

@@ -14,7 +14,7 @@
 typedef struct ws ws;
 
 enum { WS_CREATE = 1 };       /* ws_open flags: create the file when missing */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Open (and migrate) the workspace at path. Without WS_CREATE a missing file is an error that
  * tells the user to run `isms init`. A file that is not an isms workspace, or one written by a
@@ -185,6 +185,23 @@ int store_check_latest(ws *w, arena *a, check_run **out, size_t *n, isms_err *er
 int store_check_history(ws *w, const char *check_id, int limit, arena *a, check_run **out, size_t *n, isms_err *err);
 /* Per control (catalog order): 1 when the latest run of some check supporting it failed or erred. */
 int store_check_failing(ws *w, int *failing, isms_err *err);
+
+/* --- alerts (the monitoring outbox) --- */
+typedef struct alert {
+    int64_t id;
+    const char *key, *kind, *payload, *created_at, *next_attempt_at, *delivered_at, *last_error;
+    int attempts;
+} alert;
+/* Queue an alert unless one with the same key exists; *queued says whether it was new. */
+int store_alert_queue(ws *w, const char *key, const char *kind, const char *payload, int *queued, isms_err *err);
+/* Undelivered alerts due at `now` (ISO time), oldest first, at most limit. */
+int store_alert_due(ws *w, const char *now, int limit, arena *a, alert **out, size_t *n, isms_err *err);
+/* Mark delivered, or record a failed attempt and when to try again. */
+int store_alert_delivered(ws *w, int64_t id, const char *at, isms_err *err);
+int store_alert_failed(ws *w, int64_t id, const char *error, const char *next_attempt_at, isms_err *err);
+int store_alert_list(ws *w, int limit, arena *a, alert **out, size_t *n, isms_err *err);
+/* Evidence whose validity ended before `today` (id, file, controls), for stale-evidence alerts. */
+int store_evidence_expired(ws *w, const char *today, int (*cb)(const evidence *, void *), void *ctx, isms_err *err);
 
 /* --- users and API tokens --- */
 typedef struct user {

@@ -94,6 +94,13 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,"
     "  prefix TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, label TEXT, created_at TEXT NOT NULL,"
     "  last_used_at TEXT, revoked_at TEXT);",
+
+    /* 6: the alert outbox of continuous monitoring; the key makes each alert happen once */
+    "CREATE TABLE alert("
+    "  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, payload TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,"
+    "  delivered_at TEXT, last_error TEXT);"
+    "CREATE INDEX alert_pending ON alert(delivered_at, next_attempt_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,

@@ -73,7 +73,10 @@ expect_rc 0 isms --help
 for cmd in "init" "org show" "org set" "org scope" "org party" "control list" "control show" "asset add" \
            "asset list" "asset show" "asset edit" "asset rm" "asset import" "risk add" "risk list" "risk show" \
            "risk edit" "risk treat" "risk accept" "risk rm" "risk plan" "risk method" "risk library" "risk export" \
-           "soa list" "soa show" "soa set" "soa validate" "soa approve" "soa versions" "soa export" "gap" "log" "demo"; do
+           "soa list" "soa show" "soa set" "soa validate" "soa approve" "soa versions" "soa export" "gap" "log" "demo" \
+           "evidence add" "evidence list" "evidence show" "evidence verify" "evidence import" "evidence types" \
+           "check list" "check run" "check history" "monitor run" "monitor alerts" "logs scan" "user add" "user list" \
+           "user passwd" "user role" "user disable" "user mfa" "token create" "token list" "token revoke" "serve"; do
     expect_rc 0 isms $cmd --help
     contains "$OUT" "usage: isms $cmd" "help for $cmd"
 done

@@ -1,0 +1,352 @@
+/* isms check: automated checks against AWS, GitHub, Google Workspace and this host. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "collect/check.h"
+#include "report/json.h"
+#include "util/json.h"
+
+static const char *env_get(const char *name) { return getenv(name); }
+
+static int check_list(cli_ctx *c)
+{
+    const char *json = NULL;
+    cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, NULL, 0, NULL))
+        return EXIT_USAGE;
+    size_t n;
+    const check_def *d = check_registry(&n);
+    /* The latest results are shown when a workspace exists; the list itself needs none. */
+    ws *w = NULL;
+    isms_err err = {0};
+    check_run *runs = NULL;
+    size_t nr = 0;
+    if (ws_open(c->db_path, 0, &w, &err) == ISMS_OK) {
+        if (store_check_latest(w, c->a, &runs, &nr, &err))
+            nr = 0;
+        ws_close(w);
+    }
+    jw j;
+    if (json) {
+        jw_init_file(&j, stdout, 1);
+        jw_arr(&j);
+    } else {
+        printf("%-36s %-10s %-26s %-8s %s\n", "ID", "SOURCE", "CONTROLS", "LAST", "WHAT IT CHECKS");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const check_run *last = NULL;
+        for (size_t k = 0; k < nr; k++)
+            if (!strcmp(runs[k].check_id, d[i].id))
+                last = &runs[k];
+        if (json) {
+            jw_obj(&j);
+            jw_kstr(&j, "id", d[i].id);
+            jw_kstr(&j, "source", d[i].source);
+            jw_kstr(&j, "title", d[i].title);
+            jw_key(&j, "controls");
+            json_id_list(&j, d[i].controls);
+            jw_kint(&j, "interval_s", d[i].interval_s);
+            jw_kbool(&j, "offline_import", d[i].evaluate != NULL);
+            jw_kstr(&j, "last_status", last ? last->status : NULL);
+            jw_kstr(&j, "last_run", last ? last->ran_at : NULL);
+            jw_obj_end(&j);
+        } else {
+            printf("%-36s %-10s %-26s %-8s %s\n", d[i].id, d[i].source, cli_cut(c, d[i].controls, 26),
+                   last ? last->status : "-", d[i].title);
+        }
+    }
+    if (json) {
+        jw_arr_end(&j);
+        jw_end(&j);
+    } else if (!n) {
+        printf("(no automated checks are built into this isms yet)\n");
+    }
+    return EXIT_OK;
+}
+
+/* Select checks by source names and ids; none given selects all. Returns count or -1. */
+static int select_checks(cli_ctx *c, const char **args, int nargs, const check_def **sel, size_t max)
+{
+    size_t n, k = 0;
+    const check_def *d = check_registry(&n);
+    for (size_t i = 0; i < n && k < max; i++) {
+        int want = nargs == 0;
+        for (int a = 0; a < nargs; a++)
+            if (!strcmp(args[a], d[i].source) || !strcmp(args[a], d[i].id))
+                want = 1;
+        if (want)
+            sel[k++] = &d[i];
+    }
+    for (int a = 0; a < nargs; a++) {
+        int known = 0;
+        for (size_t i = 0; i < n; i++)
+            known |= !strcmp(args[a], d[i].source) || !strcmp(args[a], d[i].id);
+        if (!known) {
+            cli_usage_error(c, "no check or source '%s' (see `isms check list`)", args[a]);
+            return -1;
+        }
+    }
+    return (int)k;
+}
+
+/* Run one check and record it in its own transaction, so a long run never holds the workspace. */
+int cli_check_run_one(cli_ctx *c, ws *w, const check_def *d, check_run *run, isms_err *err)
+{
+    buf raw;
+    buf_init(&raw, 64u << 20);
+    check_ctx ctx = {.a = c->a, .raw = &raw, .getenv = env_get, .timeout_ms = 15000, .max_retries = 4};
+    check_result res = {0};
+    isms_err cerr = {0};
+    int rc = d->run(&ctx, &res, &cerr);
+    if (rc) {
+        res.status = CHECK_ERROR;
+        res.summary = arena_strdup(c->a, cerr.msg[0] ? cerr.msg : "the check could not run");
+        res.details = NULL;
+    }
+    char now[32];
+    store_now(now);
+    *run = (check_run){0};
+    run->check_id = d->id;
+    run->status = check_status_name(res.status);
+    run->summary = res.summary ? res.summary : "";
+    run->details = res.details;
+    run->controls = d->controls;
+    run->ran_at = arena_strdup(c->a, now);
+    rc = ws_begin(w, err);
+    if (!rc && (rc = store_check_record(w, run, raw.data, raw.len, c->a, err)) == ISMS_OK)
+        rc = ws_commit(w, err);
+    if (rc)
+        ws_rollback(w);
+    buf_free(&raw);
+    return rc;
+}
+
+static void run_json(jw *j, const check_run *r)
+{
+    jw_obj(j);
+    jw_kstr(j, "id", r->check_id);
+    jw_kstr(j, "status", r->status);
+    jw_kstr(j, "summary", r->summary);
+    jw_kstr(j, "details", r->details);
+    jw_key(j, "controls");
+    json_id_list(j, r->controls);
+    jw_kstr(j, "ran_at", r->ran_at);
+    if (r->evidence_id)
+        jw_kint(j, "evidence_id", r->evidence_id);
+    else
+        jw_kstr(j, "evidence_id", NULL);
+    jw_obj_end(j);
+}
+
+static void run_text(const check_run *r)
+{
+    const char *mark = !strcmp(r->status, "pass") ? "PASS" : !strcmp(r->status, "fail") ? "FAIL" : "ERROR";
+    printf("%-5s %-36s %s\n", mark, r->check_id, r->summary);
+    for (const char *p = r->details; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len)
+            printf("      - %.*s\n", (int)len, p);
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+static int check_run_cmd(cli_ctx *c)
+{
+    const char *json = NULL, *pos[32];
+    int np = 0;
+    cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 32, &np))
+        return EXIT_USAGE;
+    const check_def *sel[256];
+    int ns = select_checks(c, pos, np, sel, 256);
+    if (ns < 0)
+        return EXIT_USAGE;
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    jw j;
+    if (json) {
+        jw_init_file(&j, stdout, 1);
+        jw_obj(&j);
+        jw_key(&j, "results");
+        jw_arr(&j);
+    }
+    int bad = 0, progress = !json && cli_progress_wanted() && ns > 3;
+    for (int i = 0; i < ns; i++) {
+        check_run run;
+        isms_err err = {0};
+        if (progress)
+            cli_progress("checking", (size_t)i, (size_t)ns);
+        if (cli_check_run_one(c, w, sel[i], &run, &err)) {
+            ws_close(w);
+            return cli_fail(&err);
+        }
+        bad += strcmp(run.status, "pass") != 0;
+        if (progress)
+            fputs("\r\033[K", stderr);
+        if (json)
+            run_json(&j, &run);
+        else
+            run_text(&run);
+    }
+    ws_close(w);
+    if (json) {
+        jw_arr_end(&j);
+        jw_kint(&j, "failed", bad);
+        jw_obj_end(&j);
+        jw_end(&j);
+    } else {
+        printf("\n%d check(s) run, %d failed or could not run\n", ns, bad);
+    }
+    return bad ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+static int check_history_cmd(cli_ctx *c)
+{
+    const char *json = NULL, *limit = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"json", 0, &json}, {"limit", 1, &limit}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1)
+        return cli_usage_error(c, "give a check id");
+    if (!check_find(pos[0]))
+        return cli_usage_error(c, "no check '%s' (see `isms check list`)", pos[0]);
+    long lim = 20;
+    if (limit && cli_int(c, "--limit", limit, 1, 100000, &lim))
+        return EXIT_USAGE;
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    check_run *runs;
+    size_t n;
+    if (store_check_history(w, pos[0], (int)lim, c->a, &runs, &n, &err))
+        return cli_abort(w, &err);
+    ws_close(w);
+    /* "Failing since": the oldest run of the current unbroken non-pass streak. */
+    const char *since = NULL;
+    for (size_t i = 0; i < n && strcmp(runs[i].status, "pass"); i++)
+        since = runs[i].ran_at;
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        jw_obj(&j);
+        jw_kstr(&j, "id", pos[0]);
+        jw_kstr(&j, "failing_since", since);
+        jw_key(&j, "runs");
+        jw_arr(&j);
+        for (size_t i = 0; i < n; i++)
+            run_json(&j, &runs[i]);
+        jw_arr_end(&j);
+        jw_obj_end(&j);
+        jw_end(&j);
+        return EXIT_OK;
+    }
+    if (since)
+        printf("%s has been failing since %s\n\n", pos[0], since);
+    for (size_t i = 0; i < n; i++)
+        printf("%s  %-5s %s\n", runs[i].ran_at, runs[i].status, runs[i].summary);
+    if (!n)
+        printf("(never run: isms check run %s)\n", pos[0]);
+    return EXIT_OK;
+}
+
+const cli_cmd cmds_check[] = {
+    {"list", check_list, "[--json]", "Every automated check: id, source, the controls it supports, its last result."},
+    {"run", check_run_cmd, "[aws|github|gworkspace|host|ID...] [--json]",
+     "Run checks (all when none named). Each result is recorded with the raw responses kept as evidence\n"
+     "for the check's controls. Configuration comes from the environment (see README).\n"
+     "Exit 1 when any check fails or cannot run."},
+    {"history", check_history_cmd, "ID [--limit N] [--json]", "Past results of a check and since when it fails."},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* isms evidence import --check ID FILE: an exported API response through the check's evaluation. */
+int cli_evidence_import(cli_ctx *c)
+{
+    const char *json = NULL, *id = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"json", 0, &json}, {"check", 1, &id}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    if (!id || np != 1)
+        return cli_usage_error(c, "give --check ID and the exported FILE");
+    const check_def *d = check_find(id);
+    if (!d)
+        return cli_usage_error(c, "no check '%s' (see `isms check list`)", id);
+    if (!d->evaluate)
+        return cli_usage_error(c, "check %s has no offline form; run it with `isms check run %s`", id, id);
+    FILE *f = fopen(pos[0], "rb");
+    if (!f) {
+        fprintf(stderr, "isms: cannot read %s: %s\n", pos[0], strerror(errno));
+        return EXIT_USAGE;
+    }
+    buf doc;
+    buf_init(&doc, 64u << 20);
+    char chunk[65536];
+    size_t n;
+    int too_big = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (buf_append(&doc, chunk, n)) {
+            too_big = 1;
+            break;
+        }
+    fclose(f);
+    if (too_big || !doc.len) {
+        fprintf(stderr, "isms: %s is %s\n", pos[0], too_big ? "larger than 64 MiB" : "empty");
+        buf_free(&doc);
+        return EXIT_USAGE;
+    }
+    buf raw;
+    buf_init(&raw, 64u << 20);
+    check_ctx ctx = {.a = c->a, .raw = &raw, .getenv = env_get, .timeout_ms = 15000, .max_retries = 4};
+    check_result res = {0};
+    isms_err err = {0};
+    if (d->evaluate(&ctx, doc.data, doc.len, &res, &err)) {
+        buf_free(&raw);
+        buf_free(&doc);
+        fprintf(stderr, "isms: %s: %s\n", pos[0], err.msg);
+        return EXIT_USAGE;
+    }
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc) {
+        buf_free(&raw);
+        buf_free(&doc);
+        return rc;
+    }
+    char now[32];
+    store_now(now);
+    check_run run = {0};
+    run.check_id = d->id;
+    run.status = check_status_name(res.status);
+    run.summary = res.summary ? res.summary : "";
+    run.details = res.details;
+    run.controls = d->controls;
+    run.ran_at = arena_strdup(c->a, now);
+    /* The evidence is the document itself, exactly as exported. */
+    if (ws_begin(w, &err) || store_check_record(w, &run, doc.data, doc.len, c->a, &err)) {
+        buf_free(&raw);
+        buf_free(&doc);
+        return cli_abort(w, &err);
+    }
+    buf_free(&raw);
+    buf_free(&doc);
+    if ((rc = cli_finish(w, &err)))
+        return rc;
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        run_json(&j, &run);
+        jw_end(&j);
+    } else {
+        run_text(&run);
+    }
+    return strcmp(run.status, "pass") ? EXIT_PROBLEMS : EXIT_OK;
+}
