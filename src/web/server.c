@@ -592,7 +592,9 @@ int web_serve(const web_opts *o, isms_err *err)
     sigaddset(&stopset, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopset, NULL);
     signal(SIGPIPE, SIG_IGN);
-    int threads = o->threads > 0 ? o->threads : 2 * (int)sysconf(_SC_NPROCESSORS_ONLN);
+    /* One worker per core: requests are short and CPU-bound, so more threads only queue
+     * behind each other and stretch the tail latency. */
+    int threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 2)
         threads = 2;
     struct MHD_OptionItem tls_opts[] = {
