@@ -75,7 +75,7 @@ static void heat_map(web_resp *rs, const risk_method *m, long cells[6][6])
         web_html(rs, "<text class=\"axis\" x=\"%d\" y=\"%d\">%d</text>", ox - 14, oy + (L - l) * ch + ch / 2 + 4, l);
     for (int i = 1; i <= I; i++)
         web_html(rs, "<text class=\"axis\" x=\"%d\" y=\"%d\">%d</text>", ox + (i - 1) * cw + cw / 2 - 4, oy + L * ch + 14, i);
-    web_html(rs, "<text class=\"axis\" x=\"%d\" y=\"%d\">impact →</text><text class=\"axis\" x=\"0\" y=\"%d\">L</text></svg>",
+    web_html(rs, "<text class=\"axis\" x=\"%d\" y=\"%d\">impact →</text><text class=\"axis\" x=\"8\" y=\"%d\">L</text></svg>",
              ox + I * cw / 2 - 20, oy + L * ch + 32, oy + 12);
 }
 
