@@ -78,6 +78,10 @@ int form_org(web_req *rq, web_resp *rs);
 int form_scope_add(web_req *rq, web_resp *rs);
 int form_party_add(web_req *rq, web_resp *rs);
 int form_user_add(web_req *rq, web_resp *rs);
+int form_soa_approve(web_req *rq, web_resp *rs);
+int form_user_admin(web_req *rq, web_resp *rs);
+int form_method(web_req *rq, web_resp *rs);
+int page_settings(web_req *rq, web_resp *rs);
 int page_icon(web_req *rq, web_resp *rs);
 
 #endif

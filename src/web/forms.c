@@ -349,6 +349,8 @@ void forms_org(web_req *rq, web_resp *rs, const org *o)
                 "name=\"requirements\"></label><button type=\"submit\">Add interested party</button></form></details>");
 }
 
+void forms_user_admin(web_req *rq, web_resp *rs);
+
 /* --- users (admin) --- */
 
 typedef struct user_ctx {
@@ -419,6 +421,7 @@ int page_users(web_req *rq, web_resp *rs)
                 "<option>editor</option><option>auditor</option><option>admin</option></select></label>"
                 "<button type=\"submit\">Add user</button></form>"
                 "<p class=\"muted\">Two-factor authentication is set up with <code>isms user mfa enable</code>.</p>");
+    forms_user_admin(rq, rs);
     page_foot(rs);
     return 0;
 }
@@ -587,6 +590,158 @@ int page_evidence(web_req *rq, web_resp *rs)
     const catalog_control *ctl = control ? catalog_control_find(control) : NULL;
     store_evidence_each(rq->w, ctl ? ctl->id : NULL, ev_row, &c, &err);
     web_raw(rs, "</tbody></table>");
+    page_foot(rs);
+    return 0;
+}
+
+/* --- SoA approval, user administration, the risk methodology --- */
+
+static int approve_core(web_req *rq, web_resp *tmp, void *ctx)
+{
+    (void)ctx;
+    isms_err err = {0};
+    int v;
+    if (ws_begin(rq->w, &err) || store_soa_approve(rq->w, web_form(rq, "by"), web_form(rq, "note"), &v, &err) ||
+        ws_commit(rq->w, &err)) {
+        ws_rollback(rq->w);
+        web_json_fail(tmp, &err);
+        return -1;
+    }
+    return 0;
+}
+
+int form_soa_approve(web_req *rq, web_resp *rs)
+{
+    return run_form(rq, rs, approve_core, NULL, "/soa", "Approve the Statement of Applicability");
+}
+
+void forms_soa_approve(web_req *rq, web_resp *rs)
+{
+    if (!writer(rq))
+        return;
+    web_raw(rs, "<details><summary>Approve this Statement of Applicability as the next version</summary>"
+                "<form method=\"post\" action=\"/soa/approval\" class=\"edit\" id=\"approve-form\">");
+    csrf_field(rq, rs);
+    web_raw(rs, "<label>Approved by <input name=\"by\" required placeholder=\"name and role of the approver\"></label>"
+                "<label>Note <input name=\"note\"></label><button type=\"submit\">Approve</button></form></details>");
+}
+
+typedef struct user_op {
+    int what; /* 0 role, 1 disable, 2 enable */
+} user_op;
+
+static int user_admin_core(web_req *rq, web_resp *tmp, void *ctx)
+{
+    user_op *op = ctx;
+    isms_err err = {0};
+    const char *name = web_form(rq, "name");
+    if (!name || !*name || !strcmp(name, rq->u.name)) {
+        /* An admin locking themselves out is a mistake no one means to make. */
+        web_json_error(tmp, 422, "invalid", "name another user than yourself");
+        return -1;
+    }
+    int rc = ws_begin(rq->w, &err);
+    if (!rc)
+        rc = op->what == 0 ? store_user_set_role(rq->w, name, web_form(rq, "role"), &err)
+                           : store_user_disable(rq->w, name, op->what == 1, &err);
+    if (!rc)
+        rc = ws_commit(rq->w, &err);
+    if (rc) {
+        ws_rollback(rq->w);
+        web_json_fail(tmp, &err);
+        return -1;
+    }
+    return 0;
+}
+
+int form_user_admin(web_req *rq, web_resp *rs)
+{
+    const char *action = web_form(rq, "action");
+    user_op op = {action && !strcmp(action, "disable") ? 1 : action && !strcmp(action, "enable") ? 2 : 0};
+    return run_form(rq, rs, user_admin_core, &op, "/users", "Users");
+}
+
+void forms_user_admin(web_req *rq, web_resp *rs)
+{
+    web_raw(rs, "<h2>Change a user</h2><form method=\"post\" action=\"/users/change\" class=\"edit\">");
+    csrf_field(rq, rs);
+    web_raw(rs, "<label>User <input name=\"name\" required></label><label>Action <select name=\"action\">"
+                "<option value=\"role\">set role</option><option value=\"disable\">disable</option>"
+                "<option value=\"enable\">enable</option></select></label><label>Role <select name=\"role\">"
+                "<option>viewer</option><option>editor</option><option>auditor</option><option>admin</option></select>"
+                "</label><button type=\"submit\">Apply</button></form>");
+}
+
+static int method_core(web_req *rq, web_resp *tmp, void *ctx)
+{
+    (void)ctx;
+    isms_err err = {0};
+    risk_method m;
+    if (store_method_get(rq->w, &m, NULL, &err)) {
+        web_json_fail(tmp, &err);
+        return -1;
+    }
+    static const char *const f[] = {"likelihood_levels", "impact_levels", "low_max", "medium_max", "high_max", "appetite"};
+    int *dst[] = {&m.likelihood_levels, &m.impact_levels, &m.low_max, &m.medium_max, &m.high_max, &m.appetite};
+    for (int i = 0; i < 6; i++) {
+        const char *v = web_form(rq, f[i]);
+        if (!v || !*v)
+            continue;
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 25) {
+            web_json_error(tmp, 422, "invalid", "%s: '%s' is not a whole number from 1 to 25", f[i], v);
+            return -1;
+        }
+        *dst[i] = (int)n;
+    }
+    int rc = ws_begin(rq->w, &err);
+    if (!rc)
+        rc = store_method_set(rq->w, &m, &err);
+    if (!rc)
+        rc = ws_commit(rq->w, &err);
+    if (rc) {
+        ws_rollback(rq->w);
+        web_json_fail(tmp, &err);
+        return -1;
+    }
+    return 0;
+}
+
+int form_method(web_req *rq, web_resp *rs)
+{
+    return run_form(rq, rs, method_core, NULL, "/settings", "Risk methodology");
+}
+
+int page_settings(web_req *rq, web_resp *rs)
+{
+    risk_method m;
+    int confirmed;
+    isms_err err = {0};
+    page_head(rq, rs, "Settings", "/settings");
+    if (store_method_get(rq->w, &m, &confirmed, &err)) {
+        web_html(rs, "<p class=\"error\">%s</p>", err.msg);
+        page_foot(rs);
+        return 0;
+    }
+    web_html(rs, "<h1>Risk methodology</h1><p>%s</p><table id=\"method\"><tr><th>Likelihood levels</th><td>%d</td></tr>"
+                 "<tr><th>Impact levels</th><td>%d</td></tr><tr><th>Low up to</th><td>%d</td></tr>"
+                 "<tr><th>Medium up to</th><td>%d</td></tr><tr><th>High up to</th><td>%d</td></tr>"
+                 "<tr><th>Risk appetite (highest residual score accepted without sign-off)</th><td>%d</td></tr></table>",
+             confirmed ? "Reviewed and saved." : "Defaults, not yet reviewed (6.1.2 asks for a defined methodology).",
+             m.likelihood_levels, m.impact_levels, m.low_max, m.medium_max, m.high_max, m.appetite);
+    if (web_role_allows(rq->u.role, PERM_ADMIN)) {
+        web_raw(rs, "<h2>Change it</h2><form method=\"post\" action=\"/settings/method\" class=\"edit\">");
+        csrf_field(rq, rs);
+        web_html(rs, "<label>Likelihood levels (3-5) <input name=\"likelihood_levels\" type=\"number\" value=\"%d\"></label>"
+                     "<label>Impact levels (3-5) <input name=\"impact_levels\" type=\"number\" value=\"%d\"></label>"
+                     "<label>Low up to <input name=\"low_max\" type=\"number\" value=\"%d\"></label>"
+                     "<label>Medium up to <input name=\"medium_max\" type=\"number\" value=\"%d\"></label>"
+                     "<label>High up to <input name=\"high_max\" type=\"number\" value=\"%d\"></label>"
+                     "<label>Appetite <input name=\"appetite\" type=\"number\" value=\"%d\"></label>"
+                     "<button type=\"submit\">Save methodology</button></form>",
+                 m.likelihood_levels, m.impact_levels, m.low_max, m.medium_max, m.high_max, m.appetite);
+    }
     page_foot(rs);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "web/api.h"
 
 extern const char web_css[];
+void forms_soa_approve(web_req *rq, web_resp *rs);
 
 void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
 {
@@ -24,7 +25,8 @@ void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
              title);
     static const char *const nav[][2] = {{"/", "Dashboard"}, {"/soa", "Statement of Applicability"},
                                          {"/risks", "Risks"},  {"/assets", "Assets"},
-                                         {"/evidence", "Evidence"}, {"/gap", "Gap analysis"}, {"/org", "Organization"}};
+                                         {"/evidence", "Evidence"}, {"/gap", "Gap analysis"}, {"/org", "Organization"},
+                                         {"/settings", "Settings"}};
     for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)
         web_html(rs, "<a href=\"%s\"%s>%s</a>", nav[i][0], !strcmp(active, nav[i][0]) ? " class=\"on\"" : "",
                  nav[i][1]);
@@ -201,7 +203,9 @@ int page_soa(web_req *rq, web_resp *rs)
         web_html(rs, "<option%s>%s</option>", sel(status, sts[i]), sts[i]);
     web_raw(rs, "</select></label><button type=\"submit\">Filter</button></form>"
                 "<p class=\"exports\">Download: <a href=\"/export/soa.xlsx\">XLSX</a> · <a href=\"/export/soa.csv\">CSV</a> · "
-                "<a href=\"/export/soa.html\">HTML</a></p>"
+                "<a href=\"/export/soa.html\">HTML</a></p>");
+    forms_soa_approve(rq, rs);
+    web_raw(rs, ""
                 "<table class=\"soa\" id=\"soa\"><thead><tr><th>Control</th><th>Theme</th><th>Title</th><th>Applicable</th>"
                 "<th>Reasons</th><th>Status</th><th>Justification / implementation</th></tr></thead><tbody>");
     int want_status = status && *status ? soa_status_parse(status) : -2;

@@ -16,6 +16,7 @@ const web_route web_routes[] = {
     {"GET", "/", PERM_READ, ROUTE_PAGE, page_dashboard, NULL},
     {"GET", "/soa", PERM_READ, ROUTE_PAGE, page_soa, NULL},
     {"GET", "/soa/:id", PERM_READ, ROUTE_PAGE, page_control, NULL},
+    {"POST", "/soa/approval", PERM_WRITE, ROUTE_PAGE, form_soa_approve, NULL}, /* before /soa/:id */
     {"POST", "/soa/:id", PERM_WRITE, ROUTE_PAGE, page_control_save, NULL},
     {"GET", "/assets", PERM_READ, ROUTE_PAGE, page_assets, NULL},
     {"GET", "/risks", PERM_READ, ROUTE_PAGE, page_risks, NULL},
@@ -34,6 +35,9 @@ const web_route web_routes[] = {
     {"POST", "/org", PERM_WRITE, ROUTE_PAGE, form_org, NULL},
     {"POST", "/org/scope", PERM_WRITE, ROUTE_PAGE, form_scope_add, NULL},
     {"POST", "/org/parties", PERM_WRITE, ROUTE_PAGE, form_party_add, NULL},
+    {"GET", "/settings", PERM_READ, ROUTE_PAGE, page_settings, NULL},
+    {"POST", "/settings/method", PERM_ADMIN, ROUTE_PAGE, form_method, NULL},
+    {"POST", "/users/change", PERM_ADMIN, ROUTE_PAGE, form_user_admin, NULL},
     {"GET", "/users", PERM_ADMIN, ROUTE_PAGE, page_users, NULL},
     {"POST", "/users", PERM_ADMIN, ROUTE_PAGE, form_user_add, NULL},
     {"GET", "/audit-log", PERM_AUDIT, ROUTE_PAGE, page_audit_log, NULL},

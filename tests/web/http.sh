@@ -311,6 +311,28 @@ CODE=$(curl -s -b "$JA" -o "$T/body" -w '%{http_code}' "$URL/audit-log"); code_i
 contains "$(cat "$T/body")" "Every entry is intact" "the page verifies the chain"
 req GET /api/v1/users "$TOK_admin"
 contains "$BODY" "newbie" "the user exists"
+CODE=$(curl -s -b "$JA" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$ACSRF" --data-urlencode name=newbie \
+    --data-urlencode action=role --data-urlencode role=auditor "$URL/users/change")
+code_is 303 "the admin changes a role"
+CODE=$(curl -s -b "$JA" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$ACSRF" --data-urlencode name=newbie \
+    --data-urlencode action=disable "$URL/users/change")
+code_is 303 "the admin disables a user"
+CODE=$(curl -s -b "$JA" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$ACSRF" --data-urlencode name=admin \
+    --data-urlencode action=disable "$URL/users/change")
+code_is 422 "an admin cannot disable themselves"
+req GET /api/v1/users "$TOK_admin"
+equals "$(jget "$BODY" '[[u["role"], u["disabled"]] for u in d["items"] if u["name"]=="newbie"][0]')" '["auditor", true]' "role and state stored"
+CODE=$(curl -s -b "$JA" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$ACSRF" --data-urlencode appetite=6 "$URL/settings/method")
+code_is 303 "the admin sets the risk appetite"
+CODE=$(curl -s -b "$JA" -o "$T/body" -w '%{http_code}' --data-urlencode csrf="$ACSRF" --data-urlencode low_max=30 "$URL/settings/method")
+code_is 422 "bad level bands refused"
+CODE=$(curl -s -b "$JA" -o "$T/body" -w '%{http_code}' "$URL/settings"); code_is 200 "settings page"
+contains "$(cat "$T/body")" "Reviewed and saved" "the methodology is recorded as reviewed"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$CSRF" --data-urlencode appetite=5 "$URL/settings/method")
+code_is 403 "an editor cannot change settings"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' --data-urlencode csrf="$CSRF" --data-urlencode by=CEO "$URL/soa/approval")
+code_is 422 "approving an SoA with undecided controls is refused in the browser"
+contains "$(cat "$T/body")" "cannot be approved" "with the reason"
 
 CODE=$(curl -s -b "$J" -c "$J" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$CSRF" "$URL/logout")
 code_is 303 "logout"
