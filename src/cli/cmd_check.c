@@ -66,13 +66,21 @@ static int check_list(cli_ctx *c)
     return EXIT_OK;
 }
 
-/* Select checks by source names and ids; none given selects all. Returns count or -1. */
-static int select_checks(cli_ctx *c, const char **args, int nargs, const check_def **sel, size_t max)
+/* Select checks by source names and ids; none given selects every configured source. Returns
+ * count or -1. Shared with `isms monitor run`. */
+int cli_select_checks(cli_ctx *c, const char **args, int nargs, const check_def **sel, size_t max)
 {
     size_t n, k = 0;
     const check_def *d = check_registry(&n);
+    const char *skipped = NULL;
     for (size_t i = 0; i < n && k < max; i++) {
-        int want = nargs == 0;
+        /* With nothing named, run what is configured: an unconfigured source would only error. */
+        int want = nargs == 0 && check_source_configured(d[i].source, env_get);
+        if (nargs == 0 && !want && (!skipped || strcmp(skipped, d[i].source))) {
+            skipped = d[i].source;
+            fprintf(stderr, "isms: skipping %s checks: not configured (see `isms check list` and the README)\n",
+                    skipped);
+        }
         for (int a = 0; a < nargs; a++)
             if (!strcmp(args[a], d[i].source) || !strcmp(args[a], d[i].id))
                 want = 1;
@@ -161,7 +169,7 @@ static int check_run_cmd(cli_ctx *c)
     if (cli_parse(c, opts, pos, 32, &np))
         return EXIT_USAGE;
     const check_def *sel[256];
-    int ns = select_checks(c, pos, np, sel, 256);
+    int ns = cli_select_checks(c, pos, np, sel, 256);
     if (ns < 0)
         return EXIT_USAGE;
     ws *w;

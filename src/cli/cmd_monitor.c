@@ -15,6 +15,7 @@
 #include "util/json.h"
 
 int cli_check_run_one(cli_ctx *c, ws *w, const check_def *d, check_run *run, isms_err *err);
+int cli_select_checks(cli_ctx *c, const char **args, int nargs, const check_def **sel, size_t max);
 
 static volatile sig_atomic_t stop_requested;
 
@@ -274,24 +275,11 @@ static int monitor_run(cli_ctx *c)
     long every = 0;
     if (interval && cli_int(c, "--interval", interval, 1, 86400 * 31, &every))
         return EXIT_USAGE;
-    size_t n;
-    const check_def *all = check_registry(&n);
     const check_def *sel[256];
-    size_t ns = 0;
-    for (size_t i = 0; i < n && ns < 256; i++) {
-        int want = np == 0;
-        for (int k = 0; k < np; k++)
-            want |= !strcmp(pos[k], all[i].source) || !strcmp(pos[k], all[i].id);
-        if (want)
-            sel[ns++] = &all[i];
-    }
-    for (int k = 0; k < np; k++) {
-        int known = 0;
-        for (size_t i = 0; i < n; i++)
-            known |= !strcmp(pos[k], all[i].source) || !strcmp(pos[k], all[i].id);
-        if (!known)
-            return cli_usage_error(c, "no check or source '%s' (see `isms check list`)", pos[k]);
-    }
+    int nsel = cli_select_checks(c, pos, np, sel, 256);
+    if (nsel < 0)
+        return EXIT_USAGE;
+    size_t ns = (size_t)nsel;
     ws *w;
     int rc = cli_open(c, 0, &w);
     if (rc)

@@ -47,5 +47,7 @@ const check_def *check_registry(size_t *n);
 /* Find by id; NULL when unknown. */
 const check_def *check_find(const char *id);
 const char *check_status_name(check_status s);
+/* Whether the environment holds what a source needs (e.g. GITHUB_TOKEN and ISMS_GITHUB_ORG). */
+int check_source_configured(const char *source, const char *(*get)(const char *));
 
 #endif

@@ -3,8 +3,34 @@
 
 #include "collect/check.h"
 
+extern const check_def checks_github[];
+
 /* Each source's table; a source is added here when its collector lands. */
-static const check_def *const sources[] = {NULL};
+static const check_def *const sources[] = {checks_github, NULL};
+
+/* What a source needs from the environment before it can run at all. */
+static const struct {
+    const char *source;
+    const char *vars[3];
+} needs[] = {
+    {"github", {"GITHUB_TOKEN", "ISMS_GITHUB_ORG", NULL}},
+    {"aws", {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", NULL}},
+    {"gworkspace", {"GOOGLE_APPLICATION_CREDENTIALS", "ISMS_GWORKSPACE_ADMIN", NULL}},
+};
+
+int check_source_configured(const char *source, const char *(*get)(const char *))
+{
+    for (size_t i = 0; i < sizeof needs / sizeof *needs; i++) {
+        if (strcmp(needs[i].source, source))
+            continue;
+        for (const char *const *v = needs[i].vars; *v; v++) {
+            const char *val = get(*v);
+            if (!val || !*val)
+                return 0;
+        }
+    }
+    return 1; /* sources that need nothing (this host) are always configured */
+}
 
 static check_def all[256];
 static size_t nall;
