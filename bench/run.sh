@@ -44,3 +44,7 @@ ISMS=$ISMS bash bench/logs_scan.sh
 echo
 echo "Web app and API (isms serve vs nginx):"
 ISMS=$ISMS bash bench/web.sh "$DB"
+
+echo
+echo "isms ask (target under 20 ms):"
+ISMS=$ISMS bash bench/ask.sh

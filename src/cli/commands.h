@@ -9,6 +9,7 @@
 extern const cli_cmd cmds_init[];
 extern const cli_cmd cmds_org[];
 extern const cli_cmd cmds_control[];
+extern const cli_cmd cmds_ask[];
 extern const cli_cmd cmds_asset[];
 extern const cli_cmd cmds_risk[];
 extern const cli_cmd cmds_soa[];

@@ -11,6 +11,7 @@ static const cli_family families[] = {
     {"init", "create a workspace for an organization", cmds_init},
     {"org", "organization, scope and interested parties (clause 4)", cmds_org},
     {"control", "the Annex A catalog and guidance per control or clause", cmds_control},
+    {"ask", "answer a question from the built-in guidance: ids, evidence, how to, findings", cmds_ask},
     {"asset", "asset inventory (A.5.9, A.5.12)", cmds_asset},
     {"risk", "risk assessment and treatment (6.1.2, 6.1.3, 8.2, 8.3)", cmds_risk},
     {"soa", "Statement of Applicability (6.1.3 d)", cmds_soa},
