@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "report/export.h"
 #include "report/json.h"
 #include "util/json.h"
@@ -382,6 +383,11 @@ const cli_cmd cmds_soa[] = {
      "Freeze the current SoA as the next numbered version. Refused while controls are undecided or\n"
      "exclusions unjustified."},
     {"versions", soa_versions, "[--json]", "Approved versions, and whether the SoA changed since the last one."},
+    {"import-2013", cli_soa_import_2013, "FILE.csv [--json]",
+     "Migrate a 2013-style SoA to the 2022 controls in one transaction, all or nothing. Columns by header:\n"
+     "control and applicable (yes/no) required; justification, status, implementation, owner optional.\n"
+     "When several 2013 controls feed one 2022 control: applicable if any is, excluded only if all are,\n"
+     "the least implemented status wins. Lists the new 2022 controls that still need a decision."},
     {"export", soa_export, "--format csv|xlsx|html -o FILE [--version N]",
      "Write the SoA for the auditor: one row per control."},
     {NULL, NULL, NULL, NULL},

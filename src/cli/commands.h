@@ -23,5 +23,7 @@ extern const cli_cmd cmds_serve[];
 extern const cli_cmd cmds_token[];
 extern const cli_cmd cmds_demo[];
 extern const cli_cmd cmds_logs[];
+extern const cli_cmd cmds_map[];
+int cli_soa_import_2013(cli_ctx *c);
 
 #endif

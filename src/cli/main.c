@@ -24,6 +24,7 @@ static const cli_family families[] = {
     {"token", "API tokens", cmds_token},
     {"log", "the hash-chained audit log of every change", cmds_log},
     {"logs", "scan CloudTrail logs for security findings", cmds_logs},
+    {"map", "crosswalks: ISO 27001:2013 and SOC 2 to ISO 27001:2022, SOC 2 readiness", cmds_map},
     {"demo", "create a demo workspace of a 150-person SaaS company", cmds_demo},
     {NULL, NULL, NULL},
 };
