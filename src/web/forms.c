@@ -288,30 +288,19 @@ typedef struct scope_ctx {
     int party;
 } scope_ctx;
 
-static int scope_core(web_req *rq, web_resp *tmp, void *ctx)
+static int do_scope(web_req *rq, void *ctx, isms_err *err)
 {
-    scope_ctx *s = ctx;
-    isms_err err = {0};
     int64_t id;
-    int rc = ws_begin(rq->w, &err);
-    if (!rc) {
-        if (s->party) {
-            party p = {0, web_form(rq, "name"), web_form(rq, "requirements")};
-            rc = store_party_add(rq->w, &p, &id, &err);
-        } else {
-            const char *kind = web_form(rq, "kind");
-            scope_item it = {0, kind ? kind : "", web_form(rq, "name"), !web_form(rq, "out"), web_form(rq, "note")};
-            rc = store_scope_add(rq->w, &it, &id, &err);
-        }
+    if (((scope_ctx *)ctx)->party) {
+        party p = {0, web_form(rq, "name"), web_form(rq, "requirements")};
+        return store_party_add(rq->w, &p, &id, err);
     }
-    if (!rc)
-        rc = ws_commit(rq->w, &err);
-    if (rc) {
-        ws_rollback(rq->w);
-        web_json_fail(tmp, &err);
-    }
-    return rc ? -1 : 0;
+    const char *kind = web_form(rq, "kind");
+    scope_item it = {0, kind ? kind : "", web_form(rq, "name"), !web_form(rq, "out"), web_form(rq, "note")};
+    return store_scope_add(rq->w, &it, &id, err);
 }
+
+static int scope_core(web_req *rq, web_resp *tmp, void *ctx) { return api_in_tx(rq, tmp, do_scope, ctx); }
 
 int form_scope_add(web_req *rq, web_resp *rs)
 {
@@ -357,6 +346,12 @@ typedef struct user_ctx {
     char password[32];
 } user_ctx;
 
+static int do_user_add(web_req *rq, void *ctx, isms_err *err)
+{
+    int64_t id;
+    return store_user_add(rq->w, web_form(rq, "name"), web_form(rq, "role"), ((user_ctx *)ctx)->password, &id, err);
+}
+
 static int user_add_core(web_req *rq, web_resp *tmp, void *ctx)
 {
     user_ctx *u = ctx;
@@ -373,15 +368,7 @@ static int user_add_core(web_req *rq, web_resp *tmp, void *ctx)
     for (int i = 0; i < 20; i++)
         u->password[i] = alphabet[rnd[i] % (sizeof alphabet - 1)];
     u->password[20] = '\0';
-    isms_err err = {0};
-    int64_t id;
-    if (ws_begin(rq->w, &err) || store_user_add(rq->w, web_form(rq, "name"), web_form(rq, "role"), u->password, &id, &err) ||
-        ws_commit(rq->w, &err)) {
-        ws_rollback(rq->w);
-        web_json_fail(tmp, &err);
-        return -1;
-    }
-    return 0;
+    return api_in_tx(rq, tmp, do_user_add, u);
 }
 
 int form_user_add(web_req *rq, web_resp *rs)
@@ -596,19 +583,14 @@ int page_evidence(web_req *rq, web_resp *rs)
 
 /* --- SoA approval, user administration, the risk methodology --- */
 
-static int approve_core(web_req *rq, web_resp *tmp, void *ctx)
+static int do_approve(web_req *rq, void *ctx, isms_err *err)
 {
-    (void)ctx;
-    isms_err err = {0};
     int v;
-    if (ws_begin(rq->w, &err) || store_soa_approve(rq->w, web_form(rq, "by"), web_form(rq, "note"), &v, &err) ||
-        ws_commit(rq->w, &err)) {
-        ws_rollback(rq->w);
-        web_json_fail(tmp, &err);
-        return -1;
-    }
-    return 0;
+    (void)ctx;
+    return store_soa_approve(rq->w, web_form(rq, "by"), web_form(rq, "note"), &v, err);
 }
+
+static int approve_core(web_req *rq, web_resp *tmp, void *ctx) { return api_in_tx(rq, tmp, do_approve, ctx); }
 
 int form_soa_approve(web_req *rq, web_resp *rs)
 {
@@ -630,28 +612,24 @@ typedef struct user_op {
     int what; /* 0 role, 1 disable, 2 enable */
 } user_op;
 
+static int do_user_admin(web_req *rq, void *ctx, isms_err *err)
+{
+    const user_op *op = ctx;
+    const char *name = web_form(rq, "name");
+    return op->what == 0 ? store_user_set_role(rq->w, name, web_form(rq, "role"), err)
+                         : store_user_disable(rq->w, name, op->what == 1, err);
+}
+
 static int user_admin_core(web_req *rq, web_resp *tmp, void *ctx)
 {
     user_op *op = ctx;
-    isms_err err = {0};
     const char *name = web_form(rq, "name");
     if (!name || !*name || !strcmp(name, rq->u.name)) {
         /* An admin locking themselves out is a mistake no one means to make. */
         web_json_error(tmp, 422, "invalid", "name another user than yourself");
         return -1;
     }
-    int rc = ws_begin(rq->w, &err);
-    if (!rc)
-        rc = op->what == 0 ? store_user_set_role(rq->w, name, web_form(rq, "role"), &err)
-                           : store_user_disable(rq->w, name, op->what == 1, &err);
-    if (!rc)
-        rc = ws_commit(rq->w, &err);
-    if (rc) {
-        ws_rollback(rq->w);
-        web_json_fail(tmp, &err);
-        return -1;
-    }
-    return 0;
+    return api_in_tx(rq, tmp, do_user_admin, op);
 }
 
 int form_user_admin(web_req *rq, web_resp *rs)
@@ -671,6 +649,8 @@ void forms_user_admin(web_req *rq, web_resp *rs)
                 "<option>viewer</option><option>editor</option><option>auditor</option><option>admin</option></select>"
                 "</label><button type=\"submit\">Apply</button></form>");
 }
+
+static int do_method(web_req *rq, void *ctx, isms_err *err) { return store_method_set(rq->w, ctx, err); }
 
 static int method_core(web_req *rq, web_resp *tmp, void *ctx)
 {
@@ -695,17 +675,7 @@ static int method_core(web_req *rq, web_resp *tmp, void *ctx)
         }
         *dst[i] = (int)n;
     }
-    int rc = ws_begin(rq->w, &err);
-    if (!rc)
-        rc = store_method_set(rq->w, &m, &err);
-    if (!rc)
-        rc = ws_commit(rq->w, &err);
-    if (rc) {
-        ws_rollback(rq->w);
-        web_json_fail(tmp, &err);
-        return -1;
-    }
-    return 0;
+    return api_in_tx(rq, tmp, do_method, &m);
 }
 
 int form_method(web_req *rq, web_resp *rs)
