@@ -3,10 +3,10 @@
 
 #include "collect/check.h"
 
-extern const check_def checks_aws[], checks_github[], checks_gworkspace[];
+extern const check_def checks_aws[], checks_github[], checks_gworkspace[], checks_host[];
 
 /* Each source's table; a source is added here when its collector lands. */
-static const check_def *const sources[] = {checks_aws, checks_github, checks_gworkspace, NULL};
+static const check_def *const sources[] = {checks_aws, checks_github, checks_gworkspace, checks_host, NULL};
 
 /* What a source needs from the environment before it can run at all. */
 static const struct {
