@@ -24,6 +24,13 @@ extern const cli_cmd cmds_token[];
 extern const cli_cmd cmds_demo[];
 extern const cli_cmd cmds_logs[];
 extern const cli_cmd cmds_map[];
+extern const cli_cmd cmds_cert[];
+extern const cli_cmd cmds_calendar[];
+extern const cli_cmd cmds_audit[];
+extern const cli_cmd cmds_action[];
+extern const cli_cmd cmds_review[];
+extern const cli_cmd cmds_readiness[];
+extern const cli_cmd cmds_report[];
 int cli_soa_import_2013(cli_ctx *c);
 
 #endif

@@ -25,6 +25,13 @@ static const cli_family families[] = {
     {"log", "the hash-chained audit log of every change", cmds_log},
     {"logs", "scan CloudTrail logs for security findings", cmds_logs},
     {"map", "crosswalks: ISO 27001:2013 and SOC 2 to ISO 27001:2022, SOC 2 readiness", cmds_map},
+    {"cert", "certification cycle: stage 1 and 2, certificate, surveillance, roadmap", cmds_cert},
+    {"calendar", "every ISMS date as an iCalendar (.ics) file", cmds_calendar},
+    {"audit", "internal audit programme, plans, checklists and findings (9.2)", cmds_audit},
+    {"action", "corrective actions and their effectiveness checks (10.2), review actions", cmds_action},
+    {"review", "management review: input pack, meeting results, feedback (9.3)", cmds_review},
+    {"readiness", "Stage 1 readiness: mandatory documented information and blockers", cmds_readiness},
+    {"report", "audit report (HTML/PDF) and the verifiable evidence package for the auditor", cmds_report},
     {"demo", "create a demo workspace of a 150-person SaaS company", cmds_demo},
     {NULL, NULL, NULL},
 };

@@ -107,6 +107,24 @@ static void analyze_clause(const catalog_clause *c, const gap_facts *f, const ga
             miss(m, n, arena_sprintf(a, "%ld treatment(s) overdue", f->risks_overdue));
         if (f->risks_without_due_date)
             miss(m, n, arena_sprintf(a, "%ld treatment(s) without a due date", f->risks_without_due_date));
+    } else if (!strcmp(id, "9.2.1") || !strcmp(id, "9.2.2")) {
+        if (!f->audits_completed_12m)
+            miss(m, n, "no internal audit completed in the last 12 months (isms audit plan, isms audit complete)");
+    } else if (!strcmp(id, "9.3.2") || !strcmp(id, "9.3.3")) {
+        if (!f->reviews_held_12m)
+            miss(m, n, "no management review held in the last 12 months (isms review pack, isms review record)");
+    } else if (!strcmp(id, "10.2")) {
+        if (f->ncs_without_action)
+            miss(m, n, arena_sprintf(a, "%ld nonconformit%s without a corrective action", f->ncs_without_action,
+                                     f->ncs_without_action == 1 ? "y" : "ies"));
+        if (f->actions_overdue)
+            miss(m, n, arena_sprintf(a, "%ld action(s) overdue", f->actions_overdue));
+        if (f->majors_open)
+            miss(m, n, arena_sprintf(a, "%ld major nonconformit%s open", f->majors_open,
+                                     f->majors_open == 1 ? "y" : "ies"));
+        /* With no audit and no findings, nothing shows the process works yet. */
+        if (!f->audits_completed_12m && !f->ncs_open && !f->ncs_without_action)
+            miss(m, n, "no nonconformity handled yet: no internal audit completed in the last 12 months");
     } else if (!strcmp(id, "6.1")) {
         tracked = 0; /* its sub-clauses carry the detail */
     } else {

@@ -25,6 +25,12 @@ typedef struct gap_facts {
     int ev_fresh[CATALOG_NCONTROLS];   /* per control, catalog order: evidence within its window */
     int ev_stale[CATALOG_NCONTROLS];   /* and evidence past it */
     int check_failing[CATALOG_NCONTROLS]; /* the latest run of a check supporting it failed */
+    long audits_completed_12m;  /* internal audits completed in the last 12 months (9.2) */
+    long reviews_held_12m;      /* management reviews held in the last 12 months (9.3) */
+    long ncs_open;              /* major/minor nonconformities whose corrective action is not closed */
+    long majors_open;
+    long ncs_without_action;    /* nonconformities with no corrective action at all (10.2) */
+    long actions_overdue;       /* open corrective and review actions past their due date */
 } gap_facts;
 
 typedef struct gap_control {

@@ -20,6 +20,11 @@ int st_error(ws *w, int rc, const char *what, isms_err *err);
 void st_text(sqlite3_stmt *st, int i, const char *s);
 /* Copy a column into the arena (NULL stays NULL). */
 const char *st_col(sqlite3_stmt *st, int i, arena *a);
+/* The row `table`.id as a JSON object (every column), for audit-log before/after values; NULL when absent. */
+char *st_row_json(ws *w, const char *table, const char *key_col, const char *key, arena *a);
+/* Record an audit entry with the row's state before (NULL for creates) and after. */
+int st_audit_row(ws *w, const char *action, const char *table, const char *key_col, const char *key,
+                 const char *before, arena *a, isms_err *err);
 /* Run one statement with no result rows. */
 int st_exec(ws *w, const char *sql, isms_err *err);
 

@@ -419,7 +419,7 @@ int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
                                       "AND done = 0 AND due_date IS NULL",
                                       NULL, err, &rc);
     if (rc || (rc = store_evidence_counts(w, today, f->ev_fresh, f->ev_stale, err)) ||
-        (rc = store_check_failing(w, f->check_failing, err)))
+        (rc = store_check_failing(w, f->check_failing, err)) || (rc = store_lifecycle_facts(w, today, f, err)))
         return rc;
     return store_soa_changed(w, a, &f->soa_versions, &f->soa_changed_since_approval, err);
 }

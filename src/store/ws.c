@@ -101,6 +101,38 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,"
     "  delivered_at TEXT, last_error TEXT);"
     "CREATE INDEX alert_pending ON alert(delivered_at, next_attempt_at);",
+
+    /* 7: the audit lifecycle: certification cycle, roadmap, internal audits, findings, actions,
+     * management reviews and interested parties' feedback */
+    "CREATE TABLE cert("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT, number TEXT, stage1_date TEXT, stage2_date TEXT,"
+    "  issued_on TEXT, updated_at TEXT NOT NULL);"
+    "CREATE TABLE milestone("
+    "  key TEXT PRIMARY KEY, due_date TEXT NOT NULL, note TEXT, updated_at TEXT NOT NULL);"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY, title TEXT NOT NULL, scope TEXT NOT NULL, criteria TEXT NOT NULL,"
+    "  auditor TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('planned','completed')), completed_on TEXT, summary TEXT,"
+    "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE finding("
+    "  id INTEGER PRIMARY KEY, audit_id INTEGER NOT NULL REFERENCES audit(id) ON DELETE RESTRICT,"
+    "  type TEXT NOT NULL CHECK (type IN ('major','minor','observation','improvement')),"
+    "  ref TEXT NOT NULL, description TEXT NOT NULL, evidence TEXT, created_at TEXT NOT NULL);"
+    "CREATE INDEX finding_audit ON finding(audit_id);"
+    "CREATE TABLE review("
+    "  id INTEGER PRIMARY KEY, held_on TEXT NOT NULL, attendees TEXT NOT NULL, decisions TEXT NOT NULL,"
+    "  improvements TEXT, changes TEXT, resources TEXT, pack TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE action("
+    "  id INTEGER PRIMARY KEY, finding_id INTEGER REFERENCES finding(id) ON DELETE RESTRICT,"
+    "  review_id INTEGER REFERENCES review(id) ON DELETE RESTRICT, description TEXT NOT NULL,"
+    "  root_cause TEXT, owner TEXT NOT NULL, due_date TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('open','implemented','closed')), implemented_on TEXT,"
+    "  effectiveness TEXT, verified_by TEXT, closed_on TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+    "  CHECK ((finding_id IS NULL) <> (review_id IS NULL)));"
+    "CREATE INDEX action_finding ON action(finding_id);"
+    "CREATE TABLE feedback("
+    "  id INTEGER PRIMARY KEY, party TEXT NOT NULL, received_on TEXT NOT NULL, summary TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,

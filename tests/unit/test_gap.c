@@ -21,7 +21,7 @@ static void fill_ready(void)
 
 static gap_facts good = {
     .has_context = 1, .has_scope_statement = 1, .scope_in = 3, .parties = 2, .method_confirmed = 1,
-    .assets = 5, .risks = 4, .soa_versions = 1,
+    .assets = 5, .risks = 4, .soa_versions = 1, .audits_completed_12m = 1, .reviews_held_12m = 1,
 };
 
 static const gap_clause *clause(const gap_report *r, const char *id)
@@ -112,6 +112,18 @@ static void test_clause_gaps_from_facts(void **state)
     assert_true(missing_has(clause(&r, "6.1.2")->missing, clause(&r, "6.1.2")->nmissing, "methodology"));
     assert_true(missing_has(clause(&r, "6.1.3")->missing, clause(&r, "6.1.3")->nmissing, "never approved"));
     assert_int_equal(r.clauses_met, 0);
+    assert_true(missing_has(clause(&r, "10.2")->missing, clause(&r, "10.2")->nmissing, "no nonconformity handled"));
+    assert_true(missing_has(clause(&r, "9.2.1")->missing, clause(&r, "9.2.1")->nmissing, "no internal audit"));
+    assert_true(missing_has(clause(&r, "9.3.3")->missing, clause(&r, "9.3.3")->nmissing, "no management review"));
+    f = good;
+    f.ncs_without_action = 2;
+    f.actions_overdue = 1;
+    f.majors_open = 1;
+    gap_analyze(e, 93, &f, &a, &r);
+    assert_true(missing_has(clause(&r, "10.2")->missing, clause(&r, "10.2")->nmissing, "2 nonconformities without"));
+    assert_true(missing_has(clause(&r, "10.2")->missing, clause(&r, "10.2")->nmissing, "1 action(s) overdue"));
+    assert_true(missing_has(clause(&r, "10.2")->missing, clause(&r, "10.2")->nmissing, "1 major nonconformity open"));
+    assert_string_equal(clause(&r, "9.2.1")->state, "met");
     f = good;
     f.ev_fresh[5] = 0;
     f.ev_stale[5] = 2;

@@ -1,0 +1,78 @@
+/* The certification cycle (ISO/IEC 17021-1 timing), the internal audit programme (9.2.2), audit
+ * finding and action rules (10.2) and Stage 1 readiness: pure logic over facts from the store. */
+#ifndef ISMS_CYCLE_H
+#define ISMS_CYCLE_H
+
+#include <stddef.h>
+
+#include "core/catalog.h"
+#include "core/gap.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+/* date + years/months/days into out ("YYYY-MM-DD"); month ends clamp (Jan 31 + 1 month = Feb 28).
+ * Returns ISMS_EINVAL when date is not a real calendar date. */
+int cycle_date_add(const char *date, int years, int months, int days, char out[11]);
+
+/* Dates that follow from the certificate's issue date: it expires three years later (the day
+ * before the anniversary), surveillance audits fall within the first and second years, and the
+ * recertification audit must be done early enough for a decision before expiry. */
+typedef struct cert_dates {
+    char expires_on[11], surveillance1_by[11], surveillance2_by[11], recert_by[11];
+} cert_dates;
+int cycle_cert_dates(const char *issued_on, cert_dates *out, isms_err *err);
+
+/* The implementation roadmap: fixed milestones in order. */
+typedef struct milestone_def {
+    const char *key, *title, *clause;
+} milestone_def;
+const milestone_def *cycle_milestones(size_t *n);
+const milestone_def *cycle_milestone_find(const char *key);
+
+/* Finding types: major / minor nonconformity, observation, opportunity for improvement. */
+int cycle_finding_type_valid(const char *type);
+/* Major and minor nonconformities need a corrective action (10.2); the others do not. */
+int cycle_finding_is_nc(const char *type);
+const char *cycle_finding_type_label(const char *type);
+
+/* A reference a finding or audit scope may name: a clause ("9.2") or an Annex A control in any
+ * common form ("A.5.15", "5.15"); canonical form into out. */
+int cycle_ref_normalize(const char *ref, char *out, size_t outsz, isms_err *err);
+/* Split and normalize a comma-separated scope; "4-10" adds every clause, "annex-a" every
+ * applicable control (applicable: per control in catalog order, or NULL for all). */
+int cycle_scope_parse(const char *list, const int *applicable, arena *a, const char ***out, size_t *n,
+                      isms_err *err);
+
+/* The three-year internal audit programme: every leaf clause of 4-10 every year, every
+ * applicable control at least once, controls treating high risks every year. */
+typedef struct programme_item {
+    const char *ref, *title;
+    int is_control, high_risk;
+    int years;     /* bit y-1 set: planned in cycle year y (1..3) */
+    int covered;   /* bit y-1 set: audited by a completed audit in cycle year y */
+} programme_item;
+/* applicable and high_risk are per control in catalog order. */
+void cycle_programme(const int *applicable, const int *high_risk, arena *a, programme_item **out, size_t *n);
+
+/* Stage 1 readiness: the mandatory documented information and the usual Stage 1 blockers. */
+typedef struct readiness_facts {
+    const gap_facts *g;
+    int soa_issues;                 /* soa_validate findings (unjustified exclusions, ...) */
+    int soa_undecided;
+    int applicable_without_owner;   /* applicable controls without status or owner (8.1) */
+    long risks_not_reviewed;        /* not reviewed in the last 12 months (8.2) */
+    long monitoring_recent;         /* check runs and evidence collected in the last 90 days (9.1) */
+    int policy_approved;            /* an approved information security policy in force (5.2) */
+    long documents_approved, documents_overdue; /* documented information the ISMS decided it needs (7.5.1 b) */
+    long objectives, objectives_measured;        /* 6.2 */
+    long people, people_trained;                 /* 7.2 competence records */
+} readiness_facts;
+typedef struct readiness_item {
+    const char *ref, *title;
+    int ok;
+    const char *detail;   /* what is missing, or what was found */
+} readiness_item;
+/* Evaluate every requirement; returns the number of items, *blockers the number not ok. */
+size_t readiness_evaluate(const readiness_facts *f, arena *a, readiness_item **out, size_t *blockers);
+
+#endif

@@ -1,0 +1,74 @@
+/* The facts Stage 1 readiness is judged on, read in one pass over the workspace. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/cycle.h"
+#include "core/soa.h"
+#include "store/internal.h"
+
+static long count_at(ws *w, const char *sql, const char *a1, const char *a2, int *rc, isms_err *err)
+{
+    sqlite3_stmt *st;
+    if (*rc || (*rc = st_prepare(w, sql, &st, err)))
+        return 0;
+    int np = sqlite3_bind_parameter_count(st);
+    if (np >= 1)
+        st_text(st, 1, a1);
+    if (np >= 2)
+        st_text(st, 2, a2);
+    long v = 0;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        v = (long)sqlite3_column_int64(st, 0);
+    else
+        *rc = st_error(w, s, "reading readiness facts", err);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, isms_err *err)
+{
+    memset(f, 0, sizeof *f);
+    int rc = store_gap_facts(w, a, g, err);
+    if (rc)
+        return rc;
+    f->g = g;
+    soa_entry *e = arena_alloc(a, CATALOG_NCONTROLS * sizeof *e);
+    if ((rc = store_soa_load(w, a, e, err)))
+        return rc;
+    soa_issue *issues;
+    f->soa_issues = (int)soa_validate(e, CATALOG_NCONTROLS, a, &issues);
+    for (size_t i = 0; i < CATALOG_NCONTROLS; i++) {
+        if (e[i].applicable == SOA_UNDECIDED)
+            f->soa_undecided++;
+        else if (soa_effective_applicable(&e[i]) &&
+                 (e[i].status == SOA_STATUS_NONE || !e[i].owner || !*e[i].owner))
+            f->applicable_without_owner++;
+    }
+    char today[11], year_ago[11], quarter_ago[11];
+    store_today(today);
+    cycle_date_add(today, -1, 0, 0, year_ago);
+    cycle_date_add(today, 0, 0, -90, quarter_ago);
+    f->risks_not_reviewed = count_at(w, "SELECT count(*) FROM risk WHERE substr(updated_at, 1, 10) < ?", year_ago,
+                                     NULL, &rc, err);
+    f->monitoring_recent =
+        count_at(w,
+                 "SELECT (SELECT count(*) FROM check_run WHERE substr(ran_at, 1, 10) >= ?1) + "
+                 "(SELECT count(*) FROM evidence WHERE substr(collected_at, 1, 10) >= ?1)",
+                 quarter_ago, NULL, &rc, err);
+    /* An approved policy is evidence of kind "policy" (uploaded, or recorded when a generated
+     * policy is approved) still within its review date. */
+    f->policy_approved = count_at(w,
+                                  "SELECT count(*) FROM evidence e JOIN evidence_control c ON c.evidence_id = e.id "
+                                  "WHERE c.control_id = 'A.5.1' AND e.kind = 'policy' AND e.valid_until >= ?",
+                                  today, NULL, &rc, err) > 0;
+    f->documents_approved = count_at(w,
+                                     "SELECT count(DISTINCT filename) FROM evidence WHERE kind = 'policy' "
+                                     "AND valid_until >= ?",
+                                     today, NULL, &rc, err);
+    f->documents_overdue = count_at(w,
+                                    "SELECT count(*) FROM (SELECT filename, max(valid_until) AS v FROM evidence "
+                                    "WHERE kind = 'policy' GROUP BY filename) WHERE v < ?",
+                                    today, NULL, &rc, err);
+    return rc;
+}
