@@ -28,6 +28,7 @@ static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 typedef struct conn_state {
     buf body;
     int too_large;
+    int upload;                  /* a multipart body for an upload route, capped by WEB_UPLOAD_MAX */
     int started;
     struct timespec t0;
     int status;
@@ -268,9 +269,14 @@ static void add_security_headers(struct MHD_Response *r, int tls)
 static enum MHD_Result send_response(struct MHD_Connection *c, conn_state *cs, web_resp *rs, int tls)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(rs->body.len, rs->body.data ? rs->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
-    if (!r)
+        rs->file_fd > 0 ? MHD_create_response_from_fd64((uint64_t)rs->file_size, rs->file_fd)
+                        : MHD_create_response_from_buffer(rs->body.len, rs->body.data ? rs->body.data : (void *)"",
+                                                          MHD_RESPMEM_MUST_COPY);
+    if (!r) {
+        if (rs->file_fd > 0)
+            close(rs->file_fd);
         return MHD_NO;
+    }
     add_security_headers(r, tls);
     if (rs->ctype)
         MHD_add_response_header(r, "Content-Type", rs->ctype);
@@ -361,10 +367,35 @@ static void run_cached(web_req *rq, web_resp *rs, const web_route *r)
     buf_free(&key);
 }
 
-static void dispatch(web_req *rq, web_resp *rs)
+static int is_multipart(const char *ctype) { return ctype && !strncasecmp(ctype, "multipart/form-data", 19); }
+
+/* Is this request a multipart POST to an upload route? Decided before the body is read, so that
+ * only those bodies get the larger cap, and only when credentials are presented at all. */
+static int upload_request(struct MHD_Connection *c, const char *method, const char *url)
+{
+    if (strcmp(method, "POST") || !is_multipart(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type")))
+        return 0;
+    if (!MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "isms_session") &&
+        !MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"))
+        return 0;
+    arena a;
+    arena_init(&a);
+    int found = 0;
+    for (const web_route *r = web_routes; r->pattern && !found; r++) {
+        const char *params[4] = {0};
+        found = (r->flags & ROUTE_UPLOAD) && !strcmp(r->method, method) && route_match(r->pattern, url, &a, params);
+    }
+    arena_free(&a);
+    return found;
+}
+
+static void dispatch(web_req *rq, web_resp *rs, int upload)
 {
     if (rq->body_too_large) {
-        deny(rq, rs, 413, "too_large", "the request body is larger than the server accepts");
+        if (upload)
+            deny(rq, rs, 413, "too_large", "the upload is larger than the 25 MiB limit for one file");
+        else
+            deny(rq, rs, 413, "too_large", "the request body is larger than the server accepts");
         return;
     }
     if (strstr(rq->path, "..") || !valid_utf8(rq->path, strlen(rq->path))) {
@@ -409,11 +440,24 @@ static void dispatch(web_req *rq, web_resp *rs)
         ws_set_actor(rq->w, rq->u.name);
     }
     int writes = strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD");
-    if (writes && rq->body->len && !valid_utf8(rq->body->data, rq->body->len)) {
+    const char *ctype = web_header(rq, "Content-Type");
+    if (match->flags & ROUTE_UPLOAD) {
+        /* Files are bytes, not text: the multipart parser checks the text fields itself. */
+        if (!is_multipart(ctype)) {
+            deny(rq, rs, 415, "unsupported_media_type", "send the file as multipart/form-data");
+            return;
+        }
+        isms_err perr = {0};
+        if (web_multipart_parse(ctype, rq->body->data, rq->body->len, WEB_UPLOAD_MAX, rq->a, &rq->form, &rq->nform,
+                                &rq->files, &rq->nfiles, &perr)) {
+            deny(rq, rs, perr.code == ISMS_ENOMEM ? 413 : 400, perr.code == ISMS_ENOMEM ? "too_large" : "bad_multipart",
+                 perr.msg);
+            return;
+        }
+    } else if (writes && rq->body->len && !valid_utf8(rq->body->data, rq->body->len)) {
         deny(rq, rs, 400, "bad_encoding", "the request body is not valid UTF-8");
         return;
     }
-    const char *ctype = web_header(rq, "Content-Type");
     if (writes && ctype && !strncasecmp(ctype, "application/x-www-form-urlencoded", 33) && parse_form(rq)) {
         deny(rq, rs, 400, "bad_form", "malformed form data");
         return;
@@ -438,7 +482,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         cs = calloc(1, sizeof *cs);
         if (!cs)
             return MHD_NO;
-        buf_init(&cs->body, opts->max_body);
+        cs->upload = upload_request(c, method, url);
+        buf_init(&cs->body, cs->upload ? WEB_UPLOAD_MAX + WEB_UPLOAD_SLACK : opts->max_body);
         clock_gettime(CLOCK_MONOTONIC, &cs->t0);
         snprintf(cs->method, sizeof cs->method, "%s", method);
         /* The path only: query strings may hold what should not be logged. */
@@ -467,7 +512,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                   .body_too_large = cs->too_large, .tls = opts->tls_cert != NULL};
     web_resp rs = {.status = 200, .ctype = "text/html; charset=utf-8"};
     buf_init(&rs.body, 64u << 20);
-    dispatch(&rq, &rs);
+    dispatch(&rq, &rs, cs->upload);
     if (rq.authed)
         snprintf(cs->userbuf, sizeof cs->userbuf, "%s", rq.u.name);
     enum MHD_Result ret = send_response(c, cs, &rs, rq.tls);
