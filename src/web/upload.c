@@ -153,10 +153,12 @@ static int ev_row(const evidence *e, void *p)
 {
     ev_rows *c = p;
     int fresh = evidence_is_fresh(e->valid_until, c->today);
+    char prefix[13]; /* web_html has no precision: the short hash is cut here */
+    snprintf(prefix, sizeof prefix, "%s", e->sha256 ? e->sha256 : "");
     web_html(c->rs, "<tr><td>%lld</td><td><a href=\"/api/v1/evidence/%lld/file\">%s</a></td><td>%s</td><td>%s</td>"
-                    "<td>%s</td><td>%s</td><td class=\"%s\">%s</td><td><code title=\"%s\">%.12s…</code></td></tr>",
+                    "<td>%s</td><td>%s</td><td class=\"%s\">%s</td><td><code title=\"%s\">%s…</code></td></tr>",
              (long long)e->id, (long long)e->id, e->filename, e->kind, e->controls, e->description, e->collected_at,
-             fresh ? "" : "overdue", fresh ? e->valid_until : "stale", e->sha256, e->sha256);
+             fresh ? "" : "overdue", fresh ? e->valid_until : "stale", e->sha256, prefix);
     return 0;
 }
 
