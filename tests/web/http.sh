@@ -258,6 +258,12 @@ ODD=$(jget "$BODY" 'd["id"]')
 equals "$(jget "$BODY" 'd["size"]')" "11" "binary bytes kept exactly"
 CODE=$(curl -s -D "$T/dh" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/evidence/$ODD/file")
 contains "$(tr -d '\r' < "$T/dh")" 'filename="r__sum____x_1.txt"' "the download name is made safe"
+# The server runs with --max-body 64 KiB: an editor's upload may still be up to 25 MiB.
+head -c $((2 * 1024 * 1024)) /dev/urandom > "$T/two-mb.bin"
+upload "$TOK_admin" -F file=@"$T/two-mb.bin" -F controls=A.8.13 -F type=backup_test -F "description=2 MB dump"
+code_is 201 "an upload larger than the ordinary body cap"
+CODE=$(curl -s -o "$T/dl" -w '%{http_code}' -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/evidence/$(jget "$BODY" 'd["id"]')/file")
+cmp -s "$T/dl" "$T/two-mb.bin"; equals "$?" 0 "a binary upload downloads byte for byte"
 # Hostile uploads: each refused with the problem named, and nothing written.
 BEFORE_FILES=$(store_files)
 req GET /api/v1/evidence "$TOK_viewer"; BEFORE_EV=$(jget "$BODY" 'len(d["items"])')
@@ -291,6 +297,13 @@ code_is 413 "a file over 25 MiB"; contains "$BODY" "25 MiB" "the limit is named"
 rm -f "$T/huge.bin"
 CODE=$(curl -s -o /dev/null -w '%{http_code}' -F file=@"$T/mfa-report.csv" -F controls=A.5.17 -F "description=x" "$URL/api/v1/evidence")
 code_is 401 "an anonymous upload"
+# Only users who may upload get the larger cap; the others are cut off at the ordinary one.
+CODE=$(curl -s -o "$T/body" -w '%{http_code}' -F file=@"$T/two-mb.bin" -F controls=A.5.17 -F "description=x" "$URL/api/v1/evidence")
+code_is 413 "an anonymous large upload is cut off at the body cap"
+upload "$TOK_viewer" -F file=@"$T/two-mb.bin" -F controls=A.5.17 -F "description=x"
+code_is 413 "a viewer's large upload is cut off at the body cap"
+upload "isms_0000000000000000000000000000000000000000000000000000000000000000" -F file=@"$T/two-mb.bin" -F controls=A.5.17 -F "description=x"
+code_is 413 "a forged token's large upload is cut off at the body cap"
 equals "$(store_files)" "$BEFORE_FILES" "refused uploads leave no file behind"
 req GET /api/v1/evidence "$TOK_viewer"
 equals "$(jget "$BODY" 'len(d["items"])')" "$BEFORE_EV" "refused uploads leave no record behind"
