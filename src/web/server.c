@@ -397,11 +397,9 @@ static int upload_request(struct MHD_Connection *c, const char *method, const ch
 
 static void dispatch(web_req *rq, web_resp *rs, int upload)
 {
-    if (rq->body_too_large) {
-        if (upload)
-            deny(rq, rs, 413, "too_large", "the upload is larger than the 25 MiB limit for one file");
-        else
-            deny(rq, rs, 413, "too_large", "the request body is larger than the server accepts");
+    /* an upload's own limit is reported by the route, after authentication */
+    if (rq->body_too_large && !upload) {
+        deny(rq, rs, 413, "too_large", "the request body is larger than the server accepts");
         return;
     }
     if (strstr(rq->path, "..") || !valid_utf8(rq->path, strlen(rq->path))) {
@@ -453,11 +451,22 @@ static void dispatch(web_req *rq, web_resp *rs, int upload)
             deny(rq, rs, 415, "unsupported_media_type", "send the file as multipart/form-data");
             return;
         }
-        isms_err perr = {0};
-        if (web_multipart_parse(ctype, rq->body->data, rq->body->len, WEB_UPLOAD_MAX, rq->a, &rq->form, &rq->nform,
-                                &rq->files, &rq->nfiles, &perr)) {
-            deny(rq, rs, perr.code == ISMS_ENOMEM ? 413 : 400, perr.code == ISMS_ENOMEM ? "too_large" : "bad_multipart",
-                 perr.msg);
+        isms_err *perr = arena_alloc(rq->a, sizeof *perr);
+        *perr = (isms_err){0};
+        if (rq->body_too_large)
+            err_set(perr, ISMS_ENOMEM, "the upload is larger than the %zu MiB limit for one file", WEB_UPLOAD_MAX >> 20);
+        else
+            web_multipart_parse(ctype, rq->body->data, rq->body->len, WEB_UPLOAD_MAX, rq->a, &rq->form, &rq->nform,
+                                &rq->files, &rq->nfiles, perr);
+        if (perr->code && (match->flags & ROUTE_PAGE)) {
+            /* The form shows why; nothing is written, so no CSRF token (which may be lost with the body) is needed. */
+            rq->upload_error = perr;
+            match->fn(rq, rs);
+            return;
+        }
+        if (perr->code) {
+            deny(rq, rs, perr->code == ISMS_ENOMEM ? 413 : 400, perr->code == ISMS_ENOMEM ? "too_large" : "bad_multipart",
+                 perr->msg);
             return;
         }
     } else if (writes && rq->body->len && !valid_utf8(rq->body->data, rq->body->len)) {

@@ -209,6 +209,11 @@ int form_evidence_upload(web_req *rq, web_resp *rs)
 {
     upload_ctx u = {0};
     isms_err err = {0};
+    if (rq->upload_error) {
+        rs->status = rq->upload_error->code == ISMS_ENOMEM ? 413 : 400;
+        evidence_page(rq, rs, rq->upload_error->msg);
+        return 0;
+    }
     if (upload_run(rq, &u, &err)) {
         rs->status = status_of(&err);
         evidence_page(rq, rs, err.msg);

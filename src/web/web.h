@@ -69,6 +69,7 @@ typedef struct web_req {
     size_t nform;
     web_file *files;             /* the file parts of a multipart body (upload routes only) */
     size_t nfiles;
+    const isms_err *upload_error; /* a page upload route's body was refused: the handler shows why */
 } web_req;
 
 typedef struct web_resp {

@@ -433,6 +433,15 @@ contains "$(cat "$T/body")" "id=\"form-error\"" "shown as a form error"
 CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' -F csrf="$CSRF" -F "file=@$T/restore-test.txt;filename=../up.txt" \
     -F controls=A.8.13 -F "description=path" "$URL/evidence")
 code_is 422 "a path in the upload form's file name"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' -H 'Content-Type: multipart/form-data' --data-binary x "$URL/evidence")
+code_is 400 "a form body without a boundary"
+contains "$(cat "$T/body")" "id=\"form-error\">the multipart Content-Type has no boundary" "shown as a form error naming the problem"
+head -c $((26 * 1024 * 1024)) /dev/zero > "$T/huge.bin"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' -F csrf="$CSRF" -F file=@"$T/huge.bin" -F controls=A.8.13 \
+    -F "description=too big" "$URL/evidence")
+rm -f "$T/huge.bin"
+code_is 413 "a file over 25 MiB in the upload form"
+contains "$(cat "$T/body")" "larger than the 25 MiB limit" "the form says the limit"
 CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/ask?q=%3Cscript%3Ealert(1)%3C/script%3E+backup+A.8.13")
 code_is 200 "the Ask isms page"
 not_contains "$(cat "$T/body")" "<script>alert" "the question is escaped"
