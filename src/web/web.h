@@ -141,6 +141,11 @@ void web_authenticate(web_req *rq);
 int web_csrf_ok(web_req *rq);
 int web_login(web_req *rq, web_resp *rs);
 int web_logout(web_req *rq, web_resp *rs);
+/* Whether name (or the request's address) is locked out by failed logins; the account page
+ * checks its password and code guesses against the same limits. */
+int web_auth_limited(web_req *rq, const char *name);
+/* Count a wrong password or code for name and the request's address. */
+void web_auth_failed(web_req *rq, const char *name);
 /* May the user's role do `perm`? */
 int web_role_allows(const char *role, int perm);
 

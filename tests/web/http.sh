@@ -580,6 +580,19 @@ for i in 1 2 3 4 5; do
 done
 CODE=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode name=viewer --data-urlencode "password=viewer password 1234" "$URL/login")
 code_is 429 "locked after repeated failures"
+# The account page's password and code checks count against the same limits.
+JL="$T/jar-limit"
+curl -s -c "$JL" -o /dev/null --data-urlencode name=auditor --data-urlencode "password=auditor password 1234" "$URL/login"
+LCSRF=$(curl -s -b "$JL" "$URL/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+for i in 1 2 3 4 5; do
+    CODE=$(curl -s -b "$JL" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$LCSRF" --data-urlencode current=guess$i \
+        --data-urlencode "new=a new password 123" --data-urlencode "confirm=a new password 123" "$URL/account/password")
+    code_is 403 "wrong current password $i"
+done
+CODE=$(curl -s -b "$JL" -o "$T/body" -w '%{http_code}' --data-urlencode csrf="$LCSRF" --data-urlencode "current=auditor password 1234" \
+    --data-urlencode "new=a new password 123" --data-urlencode "confirm=a new password 123" "$URL/account/password")
+code_is 429 "password guesses on the account page are limited"
+contains "$(cat "$T/body")" "Wait 15 minutes" "with when to try again"
 
 # Keep-alive: two requests reuse one connection.
 curl -s -v -o /dev/null -o /dev/null -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/me" "$URL/api/v1/me" 2>"$T/v"
