@@ -1,7 +1,7 @@
 /* The logged-in user's own account: change the password (the current one required), and turn
  * two-factor authentication (TOTP) on — the secret shown once as an otpauth:// URI and grouped
  * base32 for typing in, enabled only after a code from the app is confirmed — or off, which
- * needs a current code. There is no QR code: no QR library is among the project's dependencies. */
+ * needs a current code. A password change ends the user's other sessions. There is no QR code: no QR library is among the project's dependencies. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -135,6 +135,7 @@ int form_account_password(web_req *rq, web_resp *rs)
         ws_rollback(rq->w);
         return refuse(rq, rs, err.code == ISMS_EINVAL ? 422 : 500, err.msg);
     }
+    web_sessions_end_others(rq); /* whoever knew the old password is logged out */
     web_redirect(rs, "/account?done=password");
     return 0;
 }

@@ -174,6 +174,15 @@ static void fail_clear(const char *key)
             memset(&fails[i], 0, sizeof fails[i]);
 }
 
+void web_sessions_end_others(web_req *rq)
+{
+    pthread_mutex_lock(&mu);
+    for (int i = 0; i < MAX_SESSIONS; i++)
+        if (sessions[i].used && &sessions[i] != rq->sess && !strcmp(sessions[i].user, rq->u.name))
+            sodium_memzero(&sessions[i], sizeof sessions[i]);
+    pthread_mutex_unlock(&mu);
+}
+
 /* The account and address keys of the login limits. */
 static void fail_keys(web_req *rq, const char *name, char akey[96], char ikey[96])
 {

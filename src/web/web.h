@@ -146,6 +146,8 @@ int web_logout(web_req *rq, web_resp *rs);
 int web_auth_limited(web_req *rq, const char *name);
 /* Count a wrong password or code for name and the request's address. */
 void web_auth_failed(web_req *rq, const char *name);
+/* End every other session of the request's user (after a password change). */
+void web_sessions_end_others(web_req *rq);
 /* May the user's role do `perm`? */
 int web_role_allows(const char *role, int perm);
 

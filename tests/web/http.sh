@@ -569,9 +569,19 @@ login_enrol "enrol password 12345"
 code_is 401 "the old password no longer works"
 login_enrol "new enrol password"
 code_is 303 "the new password works without a code"
+CODE=$(curl -s -c "$T/jar-enrol2" -o /dev/null -w '%{http_code}' --data-urlencode name=enrol \
+    --data-urlencode "password=new enrol password" "$URL/login")
+code_is 303 "a second session"
+ECSRF=$(me_enrol | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+acct /account/password current="new enrol password" new="enrol password 12345" confirm="enrol password 12345"
+code_is 303 "the password is changed back"
+CODE=$(curl -s -b "$T/jar-enrol2" -o /dev/null -w '%{http_code}' "$URL/api/v1/me")
+code_is 401 "a password change ends the user's other sessions"
+CODE=$(curl -s -b "$JE" -o /dev/null -w '%{http_code}' "$URL/api/v1/me")
+code_is 200 "but not the one that changed it"
 expect_rc 0 isms log --json
 equals "$(jget "$OUT" '[e["action"] for e in d if e["entity_id"] == "enrol" and e["action"] in ("mfa_begin", "mfa_enable", "password", "mfa_disable")]')" \
-    '["mfa_begin", "mfa_enable", "password", "mfa_disable"]' "the account changes are in the audit log"
+    '["mfa_begin", "mfa_enable", "password", "mfa_disable", "password"]' "the account changes are in the audit log"
 
 # Rate limiting: after five failures the account is locked for a while, even with the right password.
 for i in 1 2 3 4 5; do
