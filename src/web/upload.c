@@ -302,6 +302,31 @@ static const char *safe_filename(arena *a, const char *name)
     return n && o[0] != '.' ? o : "evidence";
 }
 
+/* Whether the open file's content still has its recorded SHA-256; leaves the offset at 0. */
+static int fd_matches(int fd, const char *sha256)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char *chunk = malloc(1 << 16);
+    int ok = ctx && chunk && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    for (ssize_t n; ok && (n = read(fd, chunk, 1 << 16)) != 0;) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0 && EVP_DigestUpdate(ctx, chunk, (size_t)n);
+    }
+    unsigned char md[32];
+    char hex[65];
+    if (ok && EVP_DigestFinal_ex(ctx, md, NULL)) {
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", md[i]);
+        ok = !strcmp(hex, sha256);
+    } else {
+        ok = 0;
+    }
+    free(chunk);
+    EVP_MD_CTX_free(ctx);
+    return ok && lseek(fd, 0, SEEK_SET) == 0;
+}
+
 int api_evidence_file(web_req *rq, web_resp *rs)
 {
     const char *ids = rq->params[0];
@@ -324,6 +349,13 @@ int api_evidence_file(web_req *rq, web_resp *rs)
         if (fd >= 0)
             close(fd);
         web_json_error(rs, 410, "gone", "the stored file of evidence %lld is missing (run `isms evidence verify`)", id);
+        return 0;
+    }
+    /* An auditor must never receive a file that differs from what was recorded. */
+    if (!fd_matches(fd, e.sha256)) {
+        close(fd);
+        web_json_error(rs, 409, "tampered", "the stored file of evidence %lld no longer matches its SHA-256 "
+                                            "(run `isms evidence verify`)", id);
         return 0;
     }
     rs->status = 200;

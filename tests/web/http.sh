@@ -258,6 +258,17 @@ ODD=$(jget "$BODY" 'd["id"]')
 equals "$(jget "$BODY" 'd["size"]')" "11" "binary bytes kept exactly"
 CODE=$(curl -s -D "$T/dh" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/evidence/$ODD/file")
 contains "$(tr -d '\r' < "$T/dh")" 'filename="r__sum____x_1.txt"' "the download name is made safe"
+# A stored file changed behind the store's back is refused, not served.
+req GET "/api/v1/evidence?control=A.5.15" "$TOK_viewer"
+ODDSHA=$(jget "$BODY" '[e["sha256"] for e in d["items"] if e["id"] == '"$ODD"'][0]')
+ODDPATH="$EVDIR/${ODDSHA:0:2}/$ODDSHA"
+chmod u+w "$ODDPATH"; cp "$ODDPATH" "$T/odd.keep"; printf 'changed' > "$ODDPATH"
+req GET "/api/v1/evidence/$ODD/file" "$TOK_viewer"
+code_is 409 "a changed evidence file is not served"
+contains "$BODY" "no longer matches its SHA-256" "the change is named"
+cp "$T/odd.keep" "$ODDPATH"; chmod 0440 "$ODDPATH"
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/evidence/$ODD/file")
+code_is 200 "the restored file is served again"
 # The server runs with --max-body 64 KiB: an editor's upload may still be up to 25 MiB.
 head -c $((2 * 1024 * 1024)) /dev/urandom > "$T/two-mb.bin"
 upload "$TOK_admin" -F file=@"$T/two-mb.bin" -F controls=A.8.13 -F type=backup_test -F "description=2 MB dump"
