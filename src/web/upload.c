@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,11 @@ static void sha256_hex(const char *data, size_t n, char out[65])
         snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/* Held from the check whether the content file exists to the end of the transaction, so that a
+ * failed upload never removes a file that a concurrent upload of the same bytes has recorded
+ * (writes to the workspace are serialized by SQLite anyway). */
+static pthread_mutex_t upload_mu = PTHREAD_MUTEX_INITIALIZER;
+
 /* Store the upload in one transaction. The bytes go through an unlinked temporary file, so a
  * failure leaves nothing behind; a content file this upload created is removed again when the
  * transaction fails, so no stored file is without its record. */
@@ -111,13 +117,14 @@ static int upload_store(web_req *rq, upload_ctx *u, isms_err *err)
     char sha[65];
     sha256_hex(u->f->data, u->f->len, sha);
     const char *final = store_evidence_path(rq->w, sha, rq->a);
-    int existed = access(final, F_OK) == 0;
     FILE *tmp = tmpfile();
     if (!tmp)
         return err_set(err, ISMS_EIO, "cannot buffer the upload: %s", strerror(errno));
     int rc = ISMS_OK;
     if ((u->f->len && fwrite(u->f->data, 1, u->f->len, tmp) != u->f->len) || fflush(tmp) || fseek(tmp, 0, SEEK_SET))
         rc = err_set(err, ISMS_EIO, "cannot buffer the upload: %s", strerror(errno));
+    pthread_mutex_lock(&upload_mu);
+    int existed = access(final, F_OK) == 0;
     if (!rc && (rc = ws_begin(rq->w, err)) == ISMS_OK) {
         if ((rc = store_evidence_add_fd(rq->w, fileno(tmp), &u->ev, (int64_t)WEB_UPLOAD_MAX, rq->a, err)) ||
             (rc = ws_commit(rq->w, err))) {
@@ -126,6 +133,7 @@ static int upload_store(web_req *rq, upload_ctx *u, isms_err *err)
                 unlink(final);
         }
     }
+    pthread_mutex_unlock(&upload_mu);
     fclose(tmp);
     return rc;
 }
