@@ -532,6 +532,10 @@ login_enrol "enrol password 12345"
 code_is 303 "log in to enrol"
 ECSRF=$(me_enrol | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
 CODE=$(curl -s -b "$JE" -o "$T/body" -w '%{http_code}' "$URL/account"); code_is 200 "the account page"
+CODE=$(curl -s -b "$JE" -o "$T/dl" -w '%{http_code}' "$URL/evidence"); code_is 200 "a viewer sees the evidence page"
+not_contains "$(cat "$T/dl")" "upload-form" "but no upload form"
+CODE=$(curl -s -b "$JE" -o /dev/null -w '%{http_code}' -F csrf=x -F file=@"$T/mfa-report.csv" "$URL/evidence")
+code_is 403 "and cannot upload through the page"
 contains "$(cat "$T/body")" "Two-factor is <strong>off" "two-factor starts off"
 CODE=$(curl -s -b "$JE" -o /dev/null -w '%{http_code}' --data-urlencode action=begin "$URL/account/mfa")
 code_is 403 "enrolment without the CSRF token is refused"
