@@ -102,7 +102,10 @@ static int copy_hashed(int in, const char *dir, char *tmp, size_t tmpsz, int64_t
     return ISMS_OK;
 }
 
-int store_evidence_add(ws *w, const char *path, evidence *ev, int64_t max_bytes, arena *a, isms_err *err)
+/* Validate ev, then copy the open file `in` (or, when in < 0, the file at path) into the store and
+ * record it; path names the file in messages. Validation comes first so that a bad value is
+ * reported before a missing file. */
+static int evidence_add(ws *w, int in, const char *path, evidence *ev, int64_t max_bytes, arena *a, isms_err *err)
 {
     const evidence_kind *k = evidence_kind_find(ev->kind);
     if (!k)
@@ -120,23 +123,26 @@ int store_evidence_add(ws *w, const char *path, evidence *ev, int64_t max_bytes,
         return rc;
     if (ev->valid_until && !risk_date_valid(ev->valid_until))
         return err_set(err, ISMS_EINVAL, "--valid-until '%s' is not a date (YYYY-MM-DD)", ev->valid_until);
-    int in = open(path, O_RDONLY | O_NOCTTY);
-    if (in < 0)
+    int own = in < 0;
+    if (own && (in = open(path, O_RDONLY | O_NOCTTY)) < 0)
         return err_set(err, ISMS_EIO, "cannot read %s: %s", path, strerror(errno));
     struct stat sb;
     if (fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(in);
+        if (own)
+            close(in);
         return err_set(err, ISMS_EINVAL, "%s is not a regular file", path);
     }
     const char *dir = store_evidence_dir(w, a);
     char tmp[4200];
     char sha[65];
     int64_t size = 0;
-    if ((rc = mkdir_p(dir, err)) || (rc = copy_hashed(in, dir, tmp, sizeof tmp, max_bytes, &size, sha, err))) {
+    rc = mkdir_p(dir, err);
+    if (!rc)
+        rc = copy_hashed(in, dir, tmp, sizeof tmp, max_bytes, &size, sha, err);
+    if (own)
         close(in);
+    if (rc)
         return rc;
-    }
-    close(in);
     char *sub = arena_sprintf(a, "%s/%.2s", dir, sha);
     const char *final = store_evidence_path(w, sha, a);
     if ((rc = mkdir_p(sub, err))) {
@@ -218,6 +224,18 @@ int store_evidence_add(ws *w, const char *path, evidence *ev, int64_t max_bytes,
     rc = store_audit(w, "create", "evidence", ids, NULL, b.data, err);
     buf_free(&b);
     return rc;
+}
+
+int store_evidence_add(ws *w, const char *path, evidence *ev, int64_t max_bytes, arena *a, isms_err *err)
+{
+    return evidence_add(w, -1, path, ev, max_bytes, a, err);
+}
+
+int store_evidence_add_fd(ws *w, int fd, evidence *ev, int64_t max_bytes, arena *a, isms_err *err)
+{
+    if (!ev->name || !*ev->name)
+        return err_set(err, ISMS_EINVAL, "the evidence needs a file name");
+    return evidence_add(w, fd, ev->name, ev, max_bytes, a, err);
 }
 
 #define EV_COLS                                                                                          \

@@ -159,6 +159,9 @@ const char *store_evidence_dir(ws *w, arena *a);
 /* Copy the file at path into the content-addressed store and record it with its controls. The
  * copy is hashed while written; a file over max_bytes is refused. Fills ev->id and ev->sha256. */
 int store_evidence_add(ws *w, const char *path, evidence *ev, int64_t max_bytes, arena *a, isms_err *err);
+/* The same from an open regular file read from its current offset, recorded under ev->name
+ * (required): the path of web uploads, whose bytes never have a name on disk. */
+int store_evidence_add_fd(ws *w, int fd, evidence *ev, int64_t max_bytes, arena *a, isms_err *err);
 int store_evidence_get(ws *w, int64_t id, arena *a, evidence *ev, isms_err *err);
 /* Stream evidence ordered by id; control filters to one control when non-NULL. */
 int store_evidence_each(ws *w, const char *control, int (*cb)(const evidence *, void *), void *ctx, isms_err *err);

@@ -47,6 +47,17 @@ int api_gap(web_req *rq, web_resp *rs);
 int api_org_get(web_req *rq, web_resp *rs);
 int api_org_update(web_req *rq, web_resp *rs);
 int api_evidence_list(web_req *rq, web_resp *rs);
+/* upload.c: evidence upload (multipart) and download */
+int api_evidence_upload(web_req *rq, web_resp *rs);
+int api_evidence_file(web_req *rq, web_resp *rs);
+int form_evidence_upload(web_req *rq, web_resp *rs);
+/* account.c: the logged-in user's password and two-factor authentication */
+int page_account(web_req *rq, web_resp *rs);
+int form_account_password(web_req *rq, web_resp *rs);
+int form_account_mfa(web_req *rq, web_resp *rs);
+/* search.c: Ask isms, the guidance search */
+int page_ask(web_req *rq, web_resp *rs);
+int api_ask(web_req *rq, web_resp *rs);
 int api_audit_log(web_req *rq, web_resp *rs);
 int api_audit_verify(web_req *rq, web_resp *rs);
 int api_users_list(web_req *rq, web_resp *rs);

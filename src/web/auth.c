@@ -174,6 +174,44 @@ static void fail_clear(const char *key)
             memset(&fails[i], 0, sizeof fails[i]);
 }
 
+void web_sessions_end_others(web_req *rq)
+{
+    pthread_mutex_lock(&mu);
+    for (int i = 0; i < MAX_SESSIONS; i++)
+        if (sessions[i].used && &sessions[i] != rq->sess && !strcmp(sessions[i].user, rq->u.name))
+            sodium_memzero(&sessions[i], sizeof sessions[i]);
+    pthread_mutex_unlock(&mu);
+}
+
+/* The account and address keys of the login limits. */
+static void fail_keys(web_req *rq, const char *name, char akey[96], char ikey[96])
+{
+    snprintf(akey, 96, "a:%s", name);
+    snprintf(ikey, 96, "i:%s", rq->ip ? rq->ip : "-");
+}
+
+int web_auth_limited(web_req *rq, const char *name)
+{
+    char akey[96], ikey[96];
+    fail_keys(rq, name, akey, ikey);
+    time_t now = time(NULL);
+    pthread_mutex_lock(&mu);
+    int limited = fail_count(akey, now, 0) >= FAIL_MAX_ACCOUNT || fail_count(ikey, now, 0) >= FAIL_MAX_ADDRESS;
+    pthread_mutex_unlock(&mu);
+    return limited;
+}
+
+void web_auth_failed(web_req *rq, const char *name)
+{
+    char akey[96], ikey[96];
+    fail_keys(rq, name, akey, ikey);
+    time_t now = time(NULL);
+    pthread_mutex_lock(&mu);
+    fail_count(akey, now, 1);
+    fail_count(ikey, now, 1);
+    pthread_mutex_unlock(&mu);
+}
+
 static void login_page(web_req *rq, web_resp *rs, int status, const char *msg)
 {
     rs->status = status;

@@ -545,42 +545,6 @@ void forms_risk_edit(web_req *rq, web_resp *rs)
                 "<label>Owner <input name=\"owner\"></label><button type=\"submit\">Save assessment</button></form></details>");
 }
 
-/* --- evidence (read-only here; files are added with `isms evidence add`) --- */
-
-typedef struct ev_rows {
-    web_resp *rs;
-    char today[11];
-} ev_rows;
-
-static int ev_row(const evidence *e, void *p)
-{
-    ev_rows *c = p;
-    int fresh = evidence_is_fresh(e->valid_until, c->today);
-    web_html(c->rs, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td>"
-                    "<td><code title=\"%s\">%.12s…</code></td></tr>",
-             (long long)e->id, e->filename, e->kind, e->controls, e->description, e->collected_at,
-             fresh ? "" : "overdue", fresh ? e->valid_until : "stale", e->sha256, e->sha256);
-    return 0;
-}
-
-int page_evidence(web_req *rq, web_resp *rs)
-{
-    const char *control = web_query(rq, "control");
-    page_head(rq, rs, "Evidence", "/evidence");
-    web_raw(rs, "<h1>Evidence</h1><p class=\"muted\">Files are stored by their SHA-256 beside the workspace; add them with "
-                "<code>isms evidence add FILE --controls ...</code>.</p><table id=\"evidence\"><thead><tr><th>ID</th>"
-                "<th>File</th><th>Type</th><th>Controls</th><th>Description</th><th>Collected</th><th>Valid until</th>"
-                "<th>SHA-256</th></tr></thead><tbody>");
-    ev_rows c = {.rs = rs};
-    store_today(c.today);
-    isms_err err = {0};
-    const catalog_control *ctl = control ? catalog_control_find(control) : NULL;
-    store_evidence_each(rq->w, ctl ? ctl->id : NULL, ev_row, &c, &err);
-    web_raw(rs, "</tbody></table>");
-    page_foot(rs);
-    return 0;
-}
-
 /* --- SoA approval, user administration, the risk methodology --- */
 
 static int do_approve(web_req *rq, void *ctx, isms_err *err)

@@ -34,8 +34,10 @@ void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
         web_html(rs, "<a href=\"/audit-log\"%s>Audit log</a>", !strcmp(active, "/audit-log") ? " class=\"on\"" : "");
     if (web_role_allows(rq->u.role, PERM_ADMIN))
         web_html(rs, "<a href=\"/users\"%s>Users</a>", !strcmp(active, "/users") ? " class=\"on\"" : "");
-    web_html(rs, "</nav><form class=\"who\" method=\"post\" action=\"/logout\"><span>%s · %s</span>", rq->u.name,
-             rq->u.role);
+    web_html(rs, "</nav><form class=\"ask\" method=\"get\" action=\"/ask\" role=\"search\"><input name=\"q\" "
+                 "type=\"search\" id=\"ask-box\" placeholder=\"Ask isms…\" aria-label=\"Ask isms\"></form>"
+                 "<form class=\"who\" method=\"post\" action=\"/logout\"><span><a href=\"/account\" id=\"account-link\">%s</a>"
+                 " · %s</span>", rq->u.name, rq->u.role);
     if (rq->csrf)
         web_html(rs, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", rq->csrf);
     web_raw(rs, "<button type=\"submit\">Log out</button></form></header><main>");

@@ -28,6 +28,11 @@ const web_route web_routes[] = {
     {"POST", "/assets/:id/delete", PERM_WRITE, ROUTE_PAGE, form_asset_delete, NULL},
     {"POST", "/risks/assessment", PERM_WRITE, ROUTE_PAGE, form_risk_edit, NULL},
     {"GET", "/evidence", PERM_READ, ROUTE_PAGE, page_evidence, NULL},
+    {"POST", "/evidence", PERM_WRITE, ROUTE_PAGE | ROUTE_UPLOAD, form_evidence_upload, NULL},
+    {"GET", "/account", PERM_READ, ROUTE_PAGE, page_account, NULL},
+    {"POST", "/account/password", PERM_READ, ROUTE_PAGE, form_account_password, NULL},
+    {"POST", "/account/mfa", PERM_READ, ROUTE_PAGE, form_account_mfa, NULL},
+    {"GET", "/ask", PERM_READ, ROUTE_PAGE, page_ask, NULL},
     {"POST", "/risks", PERM_WRITE, ROUTE_PAGE, form_risk_create, NULL},
     {"POST", "/risks/treatment", PERM_WRITE, ROUTE_PAGE, form_risk_treat_any, NULL},
     {"POST", "/risks/acceptance", PERM_WRITE, ROUTE_PAGE, form_risk_accept_any, NULL},
@@ -66,6 +71,10 @@ const web_route web_routes[] = {
     {"POST", "/api/v1/soa-versions", PERM_WRITE, ROUTE_API, api_soa_approve, "Approve the SoA as the next version"},
     {"GET", "/api/v1/gap", PERM_READ, ROUTE_API | ROUTE_CACHE, api_gap, "Gap analysis and readiness"},
     {"GET", "/api/v1/evidence", PERM_READ, ROUTE_API | ROUTE_CACHE, api_evidence_list, "Evidence (control)"},
+    {"POST", "/api/v1/evidence", PERM_WRITE, ROUTE_API | ROUTE_UPLOAD, api_evidence_upload,
+     "Upload evidence: multipart/form-data with file (at most 25 MiB), controls, type, description, collected"},
+    {"GET", "/api/v1/evidence/:id/file", PERM_READ, ROUTE_API, api_evidence_file, "Download an evidence file"},
+    {"GET", "/api/v1/ask", PERM_READ, ROUTE_API | ROUTE_CACHE, api_ask, "Ranked guidance passages for a question (q, limit)"},
     {"GET", "/api/v1/audit-log", PERM_AUDIT, ROUTE_API | ROUTE_CACHE, api_audit_log, "The audit log (limit, offset)"},
     {"GET", "/api/v1/audit-log/verification", PERM_AUDIT, ROUTE_API, api_audit_verify, "Verify the audit log's hash chain"},
     {"GET", "/api/v1/users", PERM_ADMIN, ROUTE_API, api_users_list, "Users and roles"},
@@ -81,6 +90,44 @@ static const char *perm_text(int perm)
     case PERM_ADMIN: return "admin";
     }
     return "public";
+}
+
+/* The multipart request body of an upload route. */
+static void openapi_upload_body(jw *j)
+{
+    static const char *const fields[][2] = {{"file", "binary"}, {"controls", NULL}, {"type", NULL},
+                                            {"description", NULL}, {"collected", "date"}};
+    jw_key(j, "requestBody");
+    jw_obj(j);
+    jw_kbool(j, "required", 1);
+    jw_key(j, "content");
+    jw_obj(j);
+    jw_key(j, "multipart/form-data");
+    jw_obj(j);
+    jw_key(j, "schema");
+    jw_obj(j);
+    jw_kstr(j, "type", "object");
+    jw_key(j, "required");
+    jw_arr(j);
+    jw_str(j, "file");
+    jw_str(j, "controls");
+    jw_str(j, "description");
+    jw_arr_end(j);
+    jw_key(j, "properties");
+    jw_obj(j);
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        jw_key(j, fields[i][0]);
+        jw_obj(j);
+        jw_kstr(j, "type", "string");
+        if (fields[i][1])
+            jw_kstr(j, "format", fields[i][1]);
+        jw_obj_end(j);
+    }
+    jw_obj_end(j);
+    jw_obj_end(j);
+    jw_obj_end(j);
+    jw_obj_end(j);
+    jw_obj_end(j);
 }
 
 int api_openapi(web_req *rq, web_resp *rs)
@@ -157,6 +204,8 @@ int api_openapi(web_req *rq, web_resp *rs)
                 jw_obj_end(j);
                 jw_arr_end(j);
             }
+            if (q->flags & ROUTE_UPLOAD)
+                openapi_upload_body(j);
             if (q->perm != PERM_PUBLIC) {
                 jw_key(j, "security");
                 jw_arr(j);

@@ -28,6 +28,7 @@ static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 typedef struct conn_state {
     buf body;
     int too_large;
+    int upload;                  /* a multipart body for an upload route, capped by WEB_UPLOAD_MAX */
     int started;
     struct timespec t0;
     int status;
@@ -268,9 +269,14 @@ static void add_security_headers(struct MHD_Response *r, int tls)
 static enum MHD_Result send_response(struct MHD_Connection *c, conn_state *cs, web_resp *rs, int tls)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(rs->body.len, rs->body.data ? rs->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
-    if (!r)
+        rs->file_fd > 0 ? MHD_create_response_from_fd64((uint64_t)rs->file_size, rs->file_fd)
+                        : MHD_create_response_from_buffer(rs->body.len, rs->body.data ? rs->body.data : (void *)"",
+                                                          MHD_RESPMEM_MUST_COPY);
+    if (!r) {
+        if (rs->file_fd > 0)
+            close(rs->file_fd);
         return MHD_NO;
+    }
     add_security_headers(r, tls);
     if (rs->ctype)
         MHD_add_response_header(r, "Content-Type", rs->ctype);
@@ -361,9 +367,38 @@ static void run_cached(web_req *rq, web_resp *rs, const web_route *r)
     buf_free(&key);
 }
 
-static void dispatch(web_req *rq, web_resp *rs)
+static int is_multipart(const char *ctype) { return ctype && !strncasecmp(ctype, "multipart/form-data", 19); }
+
+/* Is this request a multipart POST to an upload route by a user who may upload? Decided before
+ * the body is read, so that only those bodies get the larger cap: anyone else is cut off at the
+ * ordinary body cap and never makes the server hold 25 MiB. */
+static int upload_request(struct MHD_Connection *c, const char *method, const char *url)
 {
-    if (rq->body_too_large) {
+    if (strcmp(method, "POST") || !is_multipart(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type")))
+        return 0;
+    arena a;
+    arena_init(&a);
+    int found = 0;
+    for (const web_route *r = web_routes; r->pattern && !found; r++) {
+        const char *params[4] = {0};
+        found = (r->flags & ROUTE_UPLOAD) && !strcmp(r->method, method) && route_match(r->pattern, url, &a, params) &&
+                r->perm;
+        if (found) {
+            isms_err err = {0};
+            web_req rq = {.conn = c, .method = method, .path = url, .a = &a};
+            if ((rq.w = worker_ws(&err)))
+                web_authenticate(&rq);
+            found = rq.authed && web_role_allows(rq.u.role, r->perm);
+        }
+    }
+    arena_free(&a);
+    return found;
+}
+
+static void dispatch(web_req *rq, web_resp *rs, int upload)
+{
+    /* an upload's own limit is reported by the route, after authentication */
+    if (rq->body_too_large && !upload) {
         deny(rq, rs, 413, "too_large", "the request body is larger than the server accepts");
         return;
     }
@@ -409,11 +444,35 @@ static void dispatch(web_req *rq, web_resp *rs)
         ws_set_actor(rq->w, rq->u.name);
     }
     int writes = strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD");
-    if (writes && rq->body->len && !valid_utf8(rq->body->data, rq->body->len)) {
+    const char *ctype = web_header(rq, "Content-Type");
+    if (match->flags & ROUTE_UPLOAD) {
+        /* Files are bytes, not text: the multipart parser checks the text fields itself. */
+        if (!is_multipart(ctype)) {
+            deny(rq, rs, 415, "unsupported_media_type", "send the file as multipart/form-data");
+            return;
+        }
+        isms_err *perr = arena_alloc(rq->a, sizeof *perr);
+        *perr = (isms_err){0};
+        if (rq->body_too_large)
+            err_set(perr, ISMS_ENOMEM, "the upload is larger than the %zu MiB limit for one file", WEB_UPLOAD_MAX >> 20);
+        else
+            web_multipart_parse(ctype, rq->body->data, rq->body->len, WEB_UPLOAD_MAX, rq->a, &rq->form, &rq->nform,
+                                &rq->files, &rq->nfiles, perr);
+        if (perr->code && (match->flags & ROUTE_PAGE)) {
+            /* The form shows why; nothing is written, so no CSRF token (which may be lost with the body) is needed. */
+            rq->upload_error = perr;
+            match->fn(rq, rs);
+            return;
+        }
+        if (perr->code) {
+            deny(rq, rs, perr->code == ISMS_ENOMEM ? 413 : 400, perr->code == ISMS_ENOMEM ? "too_large" : "bad_multipart",
+                 perr->msg);
+            return;
+        }
+    } else if (writes && rq->body->len && !valid_utf8(rq->body->data, rq->body->len)) {
         deny(rq, rs, 400, "bad_encoding", "the request body is not valid UTF-8");
         return;
     }
-    const char *ctype = web_header(rq, "Content-Type");
     if (writes && ctype && !strncasecmp(ctype, "application/x-www-form-urlencoded", 33) && parse_form(rq)) {
         deny(rq, rs, 400, "bad_form", "malformed form data");
         return;
@@ -438,7 +497,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         cs = calloc(1, sizeof *cs);
         if (!cs)
             return MHD_NO;
-        buf_init(&cs->body, opts->max_body);
+        cs->upload = upload_request(c, method, url);
+        buf_init(&cs->body, cs->upload ? WEB_UPLOAD_MAX + WEB_UPLOAD_SLACK : opts->max_body);
         clock_gettime(CLOCK_MONOTONIC, &cs->t0);
         snprintf(cs->method, sizeof cs->method, "%s", method);
         /* The path only: query strings may hold what should not be logged. */
@@ -467,7 +527,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                   .body_too_large = cs->too_large, .tls = opts->tls_cert != NULL};
     web_resp rs = {.status = 200, .ctype = "text/html; charset=utf-8"};
     buf_init(&rs.body, 64u << 20);
-    dispatch(&rq, &rs);
+    dispatch(&rq, &rs, cs->upload);
     if (rq.authed)
         snprintf(cs->userbuf, sizeof cs->userbuf, "%s", rq.u.name);
     enum MHD_Result ret = send_response(c, cs, &rs, rq.tls);

@@ -31,13 +31,26 @@ int web_serve(const web_opts *o, isms_err *err);
 /* --- the request/response model used by the handlers --- */
 
 enum { PERM_PUBLIC = 0, PERM_READ, PERM_WRITE, PERM_AUDIT, PERM_ADMIN };
-enum { ROUTE_API = 1, ROUTE_PAGE = 2, ROUTE_CACHE = 4 /* a read whose answer depends only on the data */ };
+enum { ROUTE_API = 1, ROUTE_PAGE = 2, ROUTE_CACHE = 4 /* a read whose answer depends only on the data */,
+       ROUTE_UPLOAD = 8 /* takes a multipart/form-data body of up to WEB_UPLOAD_MAX */ };
+
+/* Largest file accepted by an upload route; the body may exceed it by WEB_UPLOAD_SLACK for the
+ * other fields and the multipart framing. */
+#define WEB_UPLOAD_MAX ((size_t)25 << 20)
+#define WEB_UPLOAD_SLACK ((size_t)256 << 10)
 
 typedef struct web_param {
     const char *name, *value;
 } web_param;
 
 typedef struct web_session web_session;
+
+/* A file part of a multipart body; data points into the request body. */
+typedef struct web_file {
+    const char *field, *filename, *ctype;
+    const char *data;
+    size_t len;
+} web_file;
 
 typedef struct web_req {
     void *conn;                  /* struct MHD_Connection * */
@@ -52,8 +65,11 @@ typedef struct web_req {
     web_session *sess;
     const char *csrf;            /* the session's CSRF token */
     const char *params[4];       /* :placeholders of the matched route */
-    web_param *form;             /* parsed urlencoded body */
+    web_param *form;             /* parsed urlencoded body, or the text fields of a multipart one */
     size_t nform;
+    web_file *files;             /* the file parts of a multipart body (upload routes only) */
+    size_t nfiles;
+    const isms_err *upload_error; /* a page upload route's body was refused: the handler shows why */
 } web_req;
 
 typedef struct web_resp {
@@ -63,6 +79,8 @@ typedef struct web_resp {
     const char *location;
     const char *cookie;          /* a Set-Cookie value */
     const char *filename;        /* Content-Disposition: attachment */
+    int file_fd;                 /* when > 0, the body is this open file of file_size bytes (closed after) */
+    long long file_size;
 } web_resp;
 
 typedef int (*web_handler)(web_req *rq, web_resp *rs);
@@ -100,6 +118,14 @@ void web_html(web_resp *rs, const char *fmt, ...);
 /* Raw HTML into the body (trusted markup only). */
 void web_raw(web_resp *rs, const char *s);
 
+/* multipart.c: the boundary of a multipart/form-data Content-Type into out. */
+int web_multipart_boundary(const char *ctype, char out[72], isms_err *err);
+/* Split a multipart/form-data body into text fields and file parts (pointing into body), refusing
+ * malformed or truncated bodies, NULs in headers, non-UTF-8 text fields and files over max_file
+ * (ISMS_ENOMEM); the message names the part and the problem. */
+int web_multipart_parse(const char *ctype, const char *body, size_t len, size_t max_file, arena *a,
+                        web_param **fields, size_t *nfields, web_file **files, size_t *nfiles, isms_err *err);
+
 /* Response cache (cache.c): answers keyed by request and workspace generation. */
 int web_cache_generation(ws *w, int64_t *gen);
 int web_cache_get(const char *key, int64_t gen, buf *out, const char **ctype);
@@ -115,6 +141,13 @@ void web_authenticate(web_req *rq);
 int web_csrf_ok(web_req *rq);
 int web_login(web_req *rq, web_resp *rs);
 int web_logout(web_req *rq, web_resp *rs);
+/* Whether name (or the request's address) is locked out by failed logins; the account page
+ * checks its password and code guesses against the same limits. */
+int web_auth_limited(web_req *rq, const char *name);
+/* Count a wrong password or code for name and the request's address. */
+void web_auth_failed(web_req *rq, const char *name);
+/* End every other session of the request's user (after a password change). */
+void web_sessions_end_others(web_req *rq);
 /* May the user's role do `perm`? */
 int web_role_allows(const char *role, int perm);
 

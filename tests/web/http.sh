@@ -21,6 +21,8 @@ h=hmac.new(k,struct.pack(">Q",c),hashlib.sha1).digest(); o=h[-1]&15
 print("%06d" % ((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$SECRET" "$1"; }
 T0=1700000000
 expect_rc 0 env ISMS_TOTP_TIME=$T0 "$ISMS" user mfa confirm --name mfa --code "$(totp $T0)"
+printf 'enrol password 12345\n' > "$T/pw"
+expect_rc 0 isms user add --name enrol --role viewer < "$T/pw"
 
 ISMS_TOTP_TIME=$((T0 + 60)) "$ISMS" serve --listen 127.0.0.1:0 --max-body 65536 >"$T/serve.out" 2>"$T/serve.err" &
 SERVER=$!
@@ -69,6 +71,9 @@ GET /api/v1/soa-versions
 POST /api/v1/soa-versions
 GET /api/v1/gap
 GET /api/v1/evidence
+POST /api/v1/evidence
+GET /api/v1/evidence/{id}/file
+GET /api/v1/ask
 GET /api/v1/audit-log
 GET /api/v1/audit-log/verification
 GET /api/v1/users
@@ -125,6 +130,7 @@ while read -r method path; do
             [[ $path == */acceptance ]] && req POST "/api/v1/risks/$rid/treatment" "$TOK_admin" '{"option":"accept"}'
             p=${path//\{id\}/$rid}
         fi
+        [[ $path == */evidence/{id}/file ]] && p=${path//\{id\}/1}
         p=${p//\{id\}/A.5.9}
         body=""
         [ "$method" != GET ] && [ "$method" != DELETE ] && body=$(body_for "$method" "$path" "$role")
@@ -204,6 +210,127 @@ req GET /api/v1/assets "$TOK_viewer"
 equals "$(jget "$BODY" 'd["total"]')" "$before" "nothing was dropped or changed"
 req GET /api/v1/assets "isms_0000000000000000000000000000000000000000000000000000000000000000"
 code_is 401 "forged token"
+
+# Evidence upload (multipart) and download through the API.
+EVDIR="$T/isms.db.evidence"
+store_files() { find "$EVDIR" -type f | wc -l; }
+upload() { # TOKEN curl-args...: posts to /api/v1/evidence; sets CODE and BODY
+    local tok=$1; shift
+    CODE=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$@" "$URL/api/v1/evidence"); BODY=$(cat "$T/body")
+}
+raw_upload() { # TOKEN CONTENT-TYPE FILE: posts FILE as the body
+    CODE=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $1" -H "Content-Type: $2" \
+        --data-binary @"$3" "$URL/api/v1/evidence"); BODY=$(cat "$T/body")
+}
+printf 'user,mfa\nana,webauthn\nbo,totp\n' > "$T/mfa-report.csv"
+upload "$TOK_editor" -F file=@"$T/mfa-report.csv" -F controls=A.5.17,a.8.5 -F type=access_review -F "description=MFA enrolment, Q4"
+code_is 201 "an editor uploads evidence"
+EVID=$(jget "$BODY" 'd["id"]')
+equals "$(jget "$BODY" 'd["sha256"]')" "$(sha256sum "$T/mfa-report.csv" | cut -d' ' -f1)" "stored under its SHA-256"
+equals "$(jget "$BODY" '[d["filename"], d["type"], d["controls"], d["collected_by"], d["size"]]')" \
+    '["mfa-report.csv", "access_review", ["A.5.17", "A.8.5"], "editor", '"$(stat -c %s "$T/mfa-report.csv")"']' "the upload's metadata"
+[ -f "$EVDIR/$(jget "$BODY" 'd["sha256"][:2]')/$(jget "$BODY" 'd["sha256"]')" ]; equals "$?" 0 "the file is in the content-addressed store"
+req GET "/api/v1/evidence?control=A.5.17" "$TOK_auditor"
+contains "$BODY" "mfa-report.csv" "the upload is listed"
+expect_rc 0 isms log --json
+equals "$(jget "$OUT" 'any(e["entity"] == "evidence" and e["entity_id"] == "'"$EVID"'" and e["actor"] == "editor" for e in (d["items"] if isinstance(d, dict) else d))')" \
+    "true" "the upload is in the audit log under the editor"
+for role in viewer auditor editor admin; do
+    tokvar="TOK_$role"
+    CODE=$(curl -s -D "$T/dh" -o "$T/dl" -w '%{http_code}' -H "Authorization: Bearer ${!tokvar}" "$URL/api/v1/evidence/$EVID/file")
+    code_is 200 "the $role downloads the evidence file"
+done
+cmp -s "$T/dl" "$T/mfa-report.csv"; equals "$?" 0 "the download is the uploaded file"
+DH=$(tr -d '\r' < "$T/dh")
+contains "$DH" "Content-Type: text/csv" "download content type"
+contains "$DH" 'Content-Disposition: attachment; filename="mfa-report.csv"' "download as an attachment"
+contains "$DH" "X-Content-Type-Options: nosniff" "download is not sniffed"
+CODE=$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/evidence/$EVID/file"); code_is 401 "download needs a login"
+req GET /api/v1/evidence/abc/file "$TOK_viewer"; code_is 404 "download with a bad id"
+req GET /api/v1/evidence/99999/file "$TOK_viewer"; code_is 404 "download of unknown evidence"
+upload "$TOK_viewer" -F file=@"$T/mfa-report.csv" -F controls=A.5.17 -F "description=x"; code_is 403 "a viewer cannot upload"
+upload "$TOK_auditor" -F file=@"$T/mfa-report.csv" -F controls=A.5.17 -F "description=x"; code_is 403 "an auditor cannot upload"
+# A crafted name is made safe in the download header; what was uploaded is kept in the record.
+printf -- '--b1\r\nContent-Disposition: form-data; name="controls"\r\n\r\nA.5.15\r\n--b1\r\nContent-Disposition: form-data; name="description"\r\n\r\nodd name\r\n--b1\r\nContent-Disposition: form-data; name="file"; filename="r\xc3\xa9sum\xc3\xa9; x=1.txt"\r\nContent-Type: text/plain\r\n\r\nbody\x00bytes\xff\r\n--b1--\r\n' > "$T/odd.bin"
+raw_upload "$TOK_editor" "multipart/form-data; boundary=b1" "$T/odd.bin"
+code_is 201 "binary content and a non-ASCII name upload"
+ODD=$(jget "$BODY" 'd["id"]')
+equals "$(jget "$BODY" 'd["size"]')" "11" "binary bytes kept exactly"
+CODE=$(curl -s -D "$T/dh" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/evidence/$ODD/file")
+contains "$(tr -d '\r' < "$T/dh")" 'filename="r__sum____x_1.txt"' "the download name is made safe"
+# A stored file changed behind the store's back is refused, not served.
+req GET "/api/v1/evidence?control=A.5.15" "$TOK_viewer"
+ODDSHA=$(jget "$BODY" '[e["sha256"] for e in d["items"] if e["id"] == '"$ODD"'][0]')
+ODDPATH="$EVDIR/${ODDSHA:0:2}/$ODDSHA"
+chmod u+w "$ODDPATH"; cp "$ODDPATH" "$T/odd.keep"; printf 'changed' > "$ODDPATH"
+req GET "/api/v1/evidence/$ODD/file" "$TOK_viewer"
+code_is 409 "a changed evidence file is not served"
+contains "$BODY" "no longer matches its SHA-256" "the change is named"
+cp "$T/odd.keep" "$ODDPATH"; chmod 0440 "$ODDPATH"
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/evidence/$ODD/file")
+code_is 200 "the restored file is served again"
+# The server runs with --max-body 64 KiB: an editor's upload may still be up to 25 MiB.
+head -c $((2 * 1024 * 1024)) /dev/urandom > "$T/two-mb.bin"
+upload "$TOK_admin" -F file=@"$T/two-mb.bin" -F controls=A.8.13 -F type=backup_test -F "description=2 MB dump"
+code_is 201 "an upload larger than the ordinary body cap"
+CODE=$(curl -s -o "$T/dl" -w '%{http_code}' -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/evidence/$(jget "$BODY" 'd["id"]')/file")
+cmp -s "$T/dl" "$T/two-mb.bin"; equals "$?" 0 "a binary upload downloads byte for byte"
+# Hostile uploads: each refused with the problem named, and nothing written.
+BEFORE_FILES=$(store_files)
+req GET /api/v1/evidence "$TOK_viewer"; BEFORE_EV=$(jget "$BODY" 'len(d["items"])')
+upload "$TOK_editor" -H 'Content-Type: multipart/form-data' --data-binary 'no boundary here'
+code_is 400 "multipart without a boundary"; contains "$BODY" "boundary" "the missing boundary is named"
+printf -- '--b1\r\nContent-Disposition: form-data; name="controls"\r\n\r\nA.5.15\r\n--b1\r\nContent-Disposition: form-data; name="file"; filename="cut.txt"\r\n\r\nhalf a fi' > "$T/cut.bin"
+raw_upload "$TOK_editor" "multipart/form-data; boundary=b1" "$T/cut.bin"
+code_is 400 "a truncated body"; contains "$BODY" "truncated" "truncation named"
+printf -- '--b1\r\nContent-Disposition: form-data; name="file"; filename="a\x00b.txt"\r\n\r\nx\r\n--b1--\r\n' > "$T/nul.bin"
+raw_upload "$TOK_editor" "multipart/form-data; boundary=b1" "$T/nul.bin"
+code_is 400 "a NUL in the file name"; contains "$BODY" "NUL" "the NUL is named"
+upload "$TOK_editor" -F "file=@$T/mfa-report.csv;filename=../../etc/passwd" -F controls=A.5.17 -F "description=x"
+code_is 422 "a file name with ../"; contains "$BODY" "contains a path" "the path is named"
+upload "$TOK_editor" -F "file=@$T/mfa-report.csv;filename=..\\\\boot.ini" -F controls=A.5.17 -F "description=x"
+code_is 422 "a file name with a backslash"
+upload "$TOK_editor" -F file=@"$T/mfa-report.csv" -F controls=A.5.17,A.99.1 -F "description=x"
+code_is 422 "a bad control id"; contains "$BODY" "A.99.1" "the bad control is named"
+upload "$TOK_editor" -F file=@"$T/mfa-report.csv" -F controls=A.5.17 -F type=selfie -F "description=x"
+code_is 422 "a bad evidence type"; contains "$BODY" "selfie" "the bad type is named"
+upload "$TOK_editor" -F file=@"$T/mfa-report.csv" -F controls=A.5.17
+code_is 422 "no description"; contains "$BODY" "description" "the missing description is named"
+upload "$TOK_editor" -F file=@"$T/mfa-report.csv" -F controls=A.5.17 -F "description=x" -F collected=2026-13-45
+code_is 422 "a bad collection date"; contains "$BODY" "2026-13-45" "the bad date is named"
+upload "$TOK_editor" -F controls=A.5.17 -F "description=x"
+code_is 422 "no file"; contains "$BODY" "file" "the missing file is named"
+req POST /api/v1/evidence "$TOK_editor" '{"controls":"A.5.17"}'
+code_is 415 "JSON instead of multipart"
+head -c $((26 * 1024 * 1024)) /dev/zero > "$T/huge.bin"
+upload "$TOK_editor" -F file=@"$T/huge.bin" -F controls=A.5.17 -F "description=too big"
+code_is 413 "a file over 25 MiB"; contains "$BODY" "25 MiB" "the limit is named"
+rm -f "$T/huge.bin"
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -F file=@"$T/mfa-report.csv" -F controls=A.5.17 -F "description=x" "$URL/api/v1/evidence")
+code_is 401 "an anonymous upload"
+# Only users who may upload get the larger cap; the others are cut off at the ordinary one.
+CODE=$(curl -s -o "$T/body" -w '%{http_code}' -F file=@"$T/two-mb.bin" -F controls=A.5.17 -F "description=x" "$URL/api/v1/evidence")
+code_is 413 "an anonymous large upload is cut off at the body cap"
+upload "$TOK_viewer" -F file=@"$T/two-mb.bin" -F controls=A.5.17 -F "description=x"
+code_is 413 "a viewer's large upload is cut off at the body cap"
+upload "isms_0000000000000000000000000000000000000000000000000000000000000000" -F file=@"$T/two-mb.bin" -F controls=A.5.17 -F "description=x"
+code_is 413 "a forged token's large upload is cut off at the body cap"
+equals "$(store_files)" "$BEFORE_FILES" "refused uploads leave no file behind"
+req GET /api/v1/evidence "$TOK_viewer"
+equals "$(jget "$BODY" 'len(d["items"])')" "$BEFORE_EV" "refused uploads leave no record behind"
+expect_rc 0 isms evidence verify
+
+# Ask isms: the guidance passages as JSON, every id linked.
+req GET "/api/v1/ask?q=what+evidence+do+I+need+for+A.5.23%3F&limit=3" "$TOK_viewer"
+code_is 200 "ask through the API"
+equals "$(jget "$BODY" '[d["ids_recognized"], d["intent"], d["passages"][0]["id"], d["passages"][0]["kind"], d["passages"][0]["link"], len(d["passages"])]')" \
+    '[["A.5.23"], "evidence", "A.5.23", "evidence", "/soa/A.5.23", 3]' "the passages of the control asked about"
+req GET "/api/v1/ask?q=A.9.4.2" "$TOK_auditor"
+contains "$(jget "$BODY" 'd["mapped_from_2013"]')" "A.9.4.2" "a 2013 id is mapped"
+req GET "/api/v1/ask?q=" "$TOK_viewer"; code_is 400 "an empty question"
+req GET "/api/v1/ask?q=backup&limit=0" "$TOK_viewer"; code_is 400 "a bad limit"
+req GET "/api/v1/ask?q=$(head -c 5000 /dev/zero | tr '\0' 'a')" "$TOK_viewer"; code_is 400 "an over-long question"
+req GET "/api/v1/ask?q=%22%29%20OR%20NEAR%28x%29%20*" "$TOK_viewer"; code_is 200 "FTS syntax in a question is only words"
 
 # Sessions: login form, cookie flags, CSRF on every state change, logout.
 J="$T/jar"
@@ -298,6 +425,44 @@ CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode name=x --
 code_is 403 "a register form without the CSRF token is refused"
 CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/evidence"); code_is 200 "the evidence page"
 contains "$(cat "$T/body")" "access-review-2026-Q3.csv" "evidence listed"
+contains "$(cat "$T/body")" "id=\"upload-form\"" "the evidence page has the upload form for an editor"
+printf 'Backup restore test 2026-11\nrestored 12 GB in 41 min\n' > "$T/restore-test.txt"
+CODE=$(curl -s -b "$J" -o /dev/null -D "$T/h" -w '%{http_code}' -F csrf="$CSRF" -F file=@"$T/restore-test.txt" \
+    -F controls=A.8.13 -F type=backup_test -F "description=Quarterly restore test" "$URL/evidence")
+code_is 303 "an upload from the evidence form"
+contains "$(cat "$T/h")" "/evidence?added=" "back to the list after the upload"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/evidence?control=A.8.13")
+contains "$(cat "$T/body")" "restore-test.txt" "the uploaded file is listed"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' -F file=@"$T/restore-test.txt" -F controls=A.8.13 \
+    -F "description=no token" "$URL/evidence")
+code_is 403 "an upload form without the CSRF token is refused"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' -F csrf="$CSRF" -F file=@"$T/restore-test.txt" -F controls=A.8.99 \
+    -F "description=bad control" "$URL/evidence")
+code_is 422 "a bad control in the upload form"
+contains "$(cat "$T/body")" "A.8.99" "the upload form names the bad control"
+contains "$(cat "$T/body")" "id=\"form-error\"" "shown as a form error"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' -F csrf="$CSRF" -F "file=@$T/restore-test.txt;filename=../up.txt" \
+    -F controls=A.8.13 -F "description=path" "$URL/evidence")
+code_is 422 "a path in the upload form's file name"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' -H 'Content-Type: multipart/form-data' --data-binary x "$URL/evidence")
+code_is 400 "a form body without a boundary"
+contains "$(cat "$T/body")" "id=\"form-error\">the multipart Content-Type has no boundary" "shown as a form error naming the problem"
+head -c $((26 * 1024 * 1024)) /dev/zero > "$T/huge.bin"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' -F csrf="$CSRF" -F file=@"$T/huge.bin" -F controls=A.8.13 \
+    -F "description=too big" "$URL/evidence")
+rm -f "$T/huge.bin"
+code_is 413 "a file over 25 MiB in the upload form"
+contains "$(cat "$T/body")" "larger than the 25 MiB limit" "the form says the limit"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/ask?q=%3Cscript%3Ealert(1)%3C/script%3E+backup+A.8.13")
+code_is 200 "the Ask isms page"
+not_contains "$(cat "$T/body")" "<script>alert" "the question is escaped"
+contains "$(cat "$T/body")" "&lt;script&gt;alert" "the question is shown escaped"
+contains "$(cat "$T/body")" "<a href=\"/soa/A.8.13\">A.8.13</a>" "control ids link to the SoA"
+contains "$(cat "$T/body")" "id=\"ask-box\"" "the search box is in the header"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/ask?q=clause+9.3")
+contains "$(cat "$T/body")" "Clause 9.3" "a clause is answered"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/ask?q=$(head -c 5000 /dev/zero | tr '\0' 'b')")
+code_is 400 "an over-long question on the page"
 CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/users"); code_is 403 "an editor cannot manage users"
 CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/audit-log"); code_is 403 "an editor cannot read the audit log page"
 JA="$T/jar-admin"
@@ -345,6 +510,94 @@ CODE=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode name=mfa --data-u
     --data-urlencode code="$(totp $((T0 + 60)))" "$URL/login")
 code_is 303 "password + TOTP code logs in"
 
+# The account page: change the password, enrol two-factor with a confirmed code, log in with a
+# code, turn two-factor off with a code. The server's clock is T0+60; codes of T0+30..T0+90 pass.
+totp_k() { python3 -c 'import base64,hmac,hashlib,struct,sys
+k=base64.b32decode(sys.argv[1]); c=int(sys.argv[2])//30
+h=hmac.new(k,struct.pack(">Q",c),hashlib.sha1).digest(); o=h[-1]&15
+print("%06d" % ((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$1" "$2"; }
+JE="$T/jar-enrol"
+login_enrol() { # PASSWORD [CODE]
+    CODE=$(curl -s -c "$JE" -o /dev/null -w '%{http_code}' --data-urlencode name=enrol --data-urlencode "password=$1" \
+        --data-urlencode "code=${2:-}" "$URL/login")
+}
+acct() { # PATH field=value...: posts as enrol with the CSRF token
+    local path=$1; shift
+    local args=(-s -b "$JE" -o "$T/body" -w '%{http_code}' --data-urlencode "csrf=$ECSRF")
+    for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+    CODE=$(curl "${args[@]}" "$URL$path"); BODY=$(cat "$T/body")
+}
+me_enrol() { curl -s -b "$JE" "$URL/api/v1/me"; }
+login_enrol "enrol password 12345"
+code_is 303 "log in to enrol"
+ECSRF=$(me_enrol | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+CODE=$(curl -s -b "$JE" -o "$T/body" -w '%{http_code}' "$URL/account"); code_is 200 "the account page"
+CODE=$(curl -s -b "$JE" -o "$T/dl" -w '%{http_code}' "$URL/evidence"); code_is 200 "a viewer sees the evidence page"
+not_contains "$(cat "$T/dl")" "upload-form" "but no upload form"
+CODE=$(curl -s -b "$JE" -o /dev/null -w '%{http_code}' -F csrf=x -F file=@"$T/mfa-report.csv" "$URL/evidence")
+code_is 403 "and cannot upload through the page"
+contains "$(cat "$T/body")" "Two-factor is <strong>off" "two-factor starts off"
+CODE=$(curl -s -b "$JE" -o /dev/null -w '%{http_code}' --data-urlencode action=begin "$URL/account/mfa")
+code_is 403 "enrolment without the CSRF token is refused"
+CODE=$(curl -s -b "$JE" -o /dev/null -w '%{http_code}' --data-urlencode "current=enrol password 12345" \
+    --data-urlencode "new=another password 1" --data-urlencode "confirm=another password 1" "$URL/account/password")
+code_is 403 "a password change without the CSRF token is refused"
+acct /account/mfa action=begin
+code_is 200 "start enrolment"
+ESECRET=$(printf %s "$BODY" | sed -n 's/.*id="mfa-secret" class="secret">\([A-Z2-7 ]*\)<.*/\1/p' | tr -d ' ')
+[ ${#ESECRET} -ge 16 ]; equals "$?" 0 "the secret is shown grouped for typing ($ESECRET)"
+contains "$BODY" "otpauth://totp/isms:enrol?secret=$ESECRET&amp;issuer=isms" "the otpauth URI is shown"
+acct /account/mfa action=confirm code=000000
+code_is 422 "a wrong code does not enable two-factor"
+equals "$(me_enrol | python3 -c 'import json,sys; print(json.load(sys.stdin)["mfa"])')" "False" "still off"
+acct /account/mfa action=confirm code="$(totp_k "$ESECRET" $((T0 + 30)))"
+code_is 303 "a right code enables two-factor"
+equals "$(me_enrol | python3 -c 'import json,sys; print(json.load(sys.stdin)["mfa"])')" "True" "two-factor is on"
+acct /account/mfa action=begin
+code_is 409 "no second enrolment while on"
+curl -s -b "$JE" -o /dev/null --data-urlencode csrf="$ECSRF" "$URL/logout"
+login_enrol "enrol password 12345"
+code_is 401 "after enrolment the password alone is refused"
+login_enrol "enrol password 12345" "$(totp_k "$ESECRET" $((T0 + 30)))"
+code_is 401 "a code already used is refused"
+login_enrol "enrol password 12345" "$(totp_k "$ESECRET" $((T0 + 60)))"
+code_is 303 "password and a fresh code log in"
+ECSRF=$(me_enrol | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+acct /account/password current=wrong new="new enrol password" confirm="new enrol password"
+code_is 403 "a wrong current password is refused"
+acct /account/password current="enrol password 12345" new="new enrol password" confirm="other enrol password"
+code_is 422 "differing new passwords are refused"
+acct /account/password current="enrol password 12345" new="short" confirm="short"
+code_is 422 "a short password is refused"
+contains "$BODY" "12 characters" "with the rule"
+acct /account/password current="enrol password 12345" new="new enrol password" confirm="new enrol password"
+code_is 303 "the password is changed"
+acct /account/mfa action=disable code=123456
+code_is 422 "turning two-factor off needs a right code"
+acct /account/mfa action=disable code="$(totp_k "$ESECRET" $((T0 + 60)))"
+code_is 422 "and not a used one"
+equals "$(me_enrol | python3 -c 'import json,sys; print(json.load(sys.stdin)["mfa"])')" "True" "two-factor stays on"
+acct /account/mfa action=disable code="$(totp_k "$ESECRET" $((T0 + 90)))"
+code_is 303 "two-factor is turned off with a fresh code"
+curl -s -b "$JE" -o /dev/null --data-urlencode csrf="$ECSRF" "$URL/logout"
+login_enrol "enrol password 12345"
+code_is 401 "the old password no longer works"
+login_enrol "new enrol password"
+code_is 303 "the new password works without a code"
+CODE=$(curl -s -c "$T/jar-enrol2" -o /dev/null -w '%{http_code}' --data-urlencode name=enrol \
+    --data-urlencode "password=new enrol password" "$URL/login")
+code_is 303 "a second session"
+ECSRF=$(me_enrol | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+acct /account/password current="new enrol password" new="enrol password 12345" confirm="enrol password 12345"
+code_is 303 "the password is changed back"
+CODE=$(curl -s -b "$T/jar-enrol2" -o /dev/null -w '%{http_code}' "$URL/api/v1/me")
+code_is 401 "a password change ends the user's other sessions"
+CODE=$(curl -s -b "$JE" -o /dev/null -w '%{http_code}' "$URL/api/v1/me")
+code_is 200 "but not the one that changed it"
+expect_rc 0 isms log --json
+equals "$(jget "$OUT" '[e["action"] for e in d if e["entity_id"] == "enrol" and e["action"] in ("mfa_begin", "mfa_enable", "password", "mfa_disable")]')" \
+    '["mfa_begin", "mfa_enable", "password", "mfa_disable", "password"]' "the account changes are in the audit log"
+
 # Rate limiting: after five failures the account is locked for a while, even with the right password.
 for i in 1 2 3 4 5; do
     CODE=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode name=viewer --data-urlencode password=wrong "$URL/login")
@@ -352,6 +605,19 @@ for i in 1 2 3 4 5; do
 done
 CODE=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode name=viewer --data-urlencode "password=viewer password 1234" "$URL/login")
 code_is 429 "locked after repeated failures"
+# The account page's password and code checks count against the same limits.
+JL="$T/jar-limit"
+curl -s -c "$JL" -o /dev/null --data-urlencode name=auditor --data-urlencode "password=auditor password 1234" "$URL/login"
+LCSRF=$(curl -s -b "$JL" "$URL/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+for i in 1 2 3 4 5; do
+    CODE=$(curl -s -b "$JL" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$LCSRF" --data-urlencode current=guess$i \
+        --data-urlencode "new=a new password 123" --data-urlencode "confirm=a new password 123" "$URL/account/password")
+    code_is 403 "wrong current password $i"
+done
+CODE=$(curl -s -b "$JL" -o "$T/body" -w '%{http_code}' --data-urlencode csrf="$LCSRF" --data-urlencode "current=auditor password 1234" \
+    --data-urlencode "new=a new password 123" --data-urlencode "confirm=a new password 123" "$URL/account/password")
+code_is 429 "password guesses on the account page are limited"
+contains "$(cat "$T/body")" "Wait 15 minutes" "with when to try again"
 
 # Keep-alive: two requests reuse one connection.
 curl -s -v -o /dev/null -o /dev/null -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/me" "$URL/api/v1/me" 2>"$T/v"
@@ -363,7 +629,9 @@ contains "$(jget "$BODY" 'sorted(set(e["actor"] for e in d["items"]))')" "editor
 req GET /api/v1/audit-log/verification "$TOK_auditor"
 equals "$(jget "$BODY" 'd["intact"]')" "true" "audit log intact"
 contains "$(cat "$T/serve.err")" "POST /api/v1/assets" "access log"
-not_contains "$(cat "$T/serve.err")" "password" "no secrets in the access log"
+for secret in "password=" "admin password 1234" "editor password 1234" "enrol password 12345" "new enrol password"; do
+    not_contains "$(cat "$T/serve.err")" "$secret" "no passwords in the access log"
+done
 not_contains "$(cat "$T/serve.err")" "$TOK_admin" "no tokens in the access log"
 
 # Graceful shutdown.
