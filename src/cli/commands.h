@@ -24,6 +24,10 @@ extern const cli_cmd cmds_token[];
 extern const cli_cmd cmds_demo[];
 extern const cli_cmd cmds_logs[];
 extern const cli_cmd cmds_map[];
+extern const cli_cmd cmds_person[];
+extern const cli_cmd cmds_supplier[];
+extern const cli_cmd cmds_incident[];
+extern const cli_cmd cmds_objective[];
 int cli_soa_import_2013(cli_ctx *c);
 
 #endif
