@@ -5,9 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/register.h"
+#include "store/store.h"
 
 static reg_rec rec(int k, const char *const *kv)
 {
@@ -309,6 +313,94 @@ static void test_json(void **state)
     assert_int_equal(reg_kind_by_path("../people"), -1);
 }
 
+static int64_t add(ws *w, int k, int64_t parent, const char *const *kv)
+{
+    isms_err err = {0};
+    reg_rec r = rec(k, kv);
+    r.parent_id = parent;
+    assert_int_equal(ws_begin(w, &err), ISMS_OK);
+    int rc = store_reg_insert(w, k, &r, &err);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ws_commit(w, &err), ISMS_OK);
+    return r.id;
+}
+
+static void test_summary(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/isms-test-register-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/isms.db", dir);
+    ws *w;
+    isms_err err = {0};
+    assert_int_equal(ws_open(path, WS_CREATE, &w, &err), ISMS_OK);
+    int64_t ana = add(w, REG_PERSON, 0, (const char *[]){"name", "Ana", "email", "ana@x.test", "screening_completed",
+                                                         "2025-01-01", "terms_signed", "2025-01-01", NULL});
+    add(w, REG_TRAINING, ana, (const char *[]){"course", "Awareness", "completed", "2026-01-10", NULL});
+    add(w, REG_PERSON, 0, (const char *[]){"name", "Bo", "email", "bo@x.test", NULL});
+    add(w, REG_PERSON, 0, (const char *[]){"name", "Cy", "email", "cy@x.test", "end_date", "2026-03-01", NULL});
+    add(w, REG_SUPPLIER, 0, (const char *[]){"name", "AWS", "owner", "CTO", "risk_rating", "critical", "last_review",
+                                             "2025-01-01", "next_review", "2026-01-01", NULL});
+    add(w, REG_SUPPLIER, 0, (const char *[]){"name", "Slack", "owner", "IT", "risk_rating", "low", NULL});
+    add(w, REG_INCIDENT, 0, (const char *[]){"title", "Phish", "severity", "low", "detected_at", "2026-05-01", NULL});
+    add(w, REG_INCIDENT, 0, (const char *[]){"title", "Malware", "severity", "high", "detected_at", "2026-05-01",
+                                             "status", "closed", "resolved_at", "2026-05-02", "lessons_learned",
+                                             "EDR everywhere", NULL});
+    int64_t o = add(w, REG_OBJECTIVE, 0, (const char *[]){"objective", "Trained", "measure", "LMS", "target", "95",
+                                                          "owner", "HR", NULL});
+    add(w, REG_MEASUREMENT, o, (const char *[]){"date", "2026-05-01", "value", "80", NULL});
+    add(w, REG_OBJECTIVE, 0, (const char *[]){"objective", "Uptime", "measure", "SLO", "target", "99.9", "owner", "SRE",
+                                              NULL});
+    /* a child of a missing parent is refused */
+    reg_rec orphan = rec(REG_TRAINING, (const char *[]){"course", "x", "completed", "2026-01-01", NULL});
+    orphan.parent_id = 999;
+    assert_int_equal(ws_begin(w, &err), ISMS_OK);
+    assert_int_equal(store_reg_insert(w, REG_TRAINING, &orphan, &err), ISMS_ENOTFOUND);
+    ws_rollback(w);
+
+    register_summary s;
+    assert_int_equal(store_register_summary(w, "2026-06-01", &s, &err), ISMS_OK);
+    assert_int_equal(s.people, 2);
+    assert_int_equal(s.leavers, 1);
+    assert_int_equal(s.people_trained, 1);
+    assert_int_equal(s.people_missing_screening_or_terms, 1);
+    assert_int_equal(s.leavers_access_open, 1);
+    assert_int_equal(s.suppliers, 2);
+    assert_int_equal(s.suppliers_review_overdue, 1);
+    assert_int_equal(s.suppliers_high_risk_no_clauses, 1);
+    assert_int_equal(s.incidents, 2);
+    assert_int_equal(s.incidents_open, 1);
+    assert_int_equal(s.incidents_closed_no_lessons, 0);
+    assert_int_equal(s.objectives, 2);
+    assert_int_equal(s.objectives_measured, 1);
+    assert_int_equal(s.objectives_off_track, 1);
+    assert_int_equal(store_register_summary(w, "2026-02-30", &s, &err), ISMS_EINVAL);
+
+    /* a lookup by the unique field, and deleting a parent takes its children along */
+    reg_rec got;
+    arena a;
+    arena_init(&a);
+    assert_int_equal(store_reg_get(w, REG_PERSON, "ANA@x.test", &a, &got, &err), ISMS_OK);
+    assert_int_equal(got.id, ana);
+    assert_string_equal(got.d[0], "2026-01-10");
+    assert_int_equal(store_reg_get(w, REG_INCIDENT, "Phish", &a, &got, &err), ISMS_ENOTFOUND);
+    assert_int_equal(ws_begin(w, &err), ISMS_OK);
+    assert_int_equal(store_reg_delete(w, REG_PERSON, ana, &err), ISMS_OK);
+    assert_int_equal(ws_commit(w, &err), ISMS_OK);
+    assert_int_equal(store_register_summary(w, "2026-06-01", &s, &err), ISMS_OK);
+    assert_int_equal(s.people_trained, 0);
+    arena_free(&a);
+    ws_close(w);
+    unlink(path);
+    char side[300];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_supplier_problems),
         cmocka_unit_test(test_objective_track),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
