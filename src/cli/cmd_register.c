@@ -255,7 +255,6 @@ static int reg_show(cli_ctx *c, int k)
     kids_ctx kc = {.k = K->child};
     if (json) {
         jw j;
-        jw_init_file(&j, stdout, 1);
         /* the record's object, then its child records in the same object */
         buf b;
         buf_init(&b, 1 << 20);

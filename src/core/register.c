@@ -81,6 +81,9 @@ static const reg_field measurement_fields[] = {
 };
 
 #define N(a) ((int)(sizeof a / sizeof *a))
+_Static_assert(N(incident_fields) <= REG_MAXF && N(supplier_fields) <= REG_MAXF && N(person_fields) <= REG_MAXF &&
+                   N(objective_fields) <= REG_MAXF,
+               "a register has at most REG_MAXF fields");
 const reg_kind reg_kinds[REG_NKINDS] = {
     [REG_PERSON] = {"person", "person", "people", "People", person_fields, N(person_fields), 1, 0, REG_TRAINING, -1,
                     NULL,
@@ -534,11 +537,11 @@ void reg_json(jw *j, int k, const reg_rec *r, const char *today, arena *a)
         else
             jw_str(j, v);
     }
-    if (k == REG_PERSON) {
+    /* derived state belongs to answers, not to the audit log's record of what was stored */
+    if (today && k == REG_PERSON) {
         jw_kstr(j, "last_training", r->d[0]);
-        if (today)
-            jw_kbool(j, "trained", reg_person_trained(r, today));
-    } else if (k == REG_OBJECTIVE) {
+        jw_kbool(j, "trained", reg_person_trained(r, today));
+    } else if (today && k == REG_OBJECTIVE) {
         double d;
         jw_key(j, "latest_value");
         if (r->d[0] && valid_number(r->d[0], &d))
@@ -547,7 +550,7 @@ void reg_json(jw *j, int k, const reg_rec *r, const char *today, arena *a)
             jw_null(j);
         jw_kstr(j, "latest_date", r->d[1]);
         jw_kstr(j, "track", reg_track_name(reg_objective_track(r)));
-    } else if (k == REG_INCIDENT && r->d[0]) {
+    } else if (today && k == REG_INCIDENT && r->d[0]) {
         jw_kint(j, "events", atol(r->d[0]));
     }
     if (today && K->parent < 0) {

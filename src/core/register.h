@@ -96,8 +96,8 @@ int reg_incident_target_days(const char *severity);
 /* The problems an auditor would flag on `today`, as sentences in a; returns how many (at most max). */
 int reg_problems(int k, const reg_rec *r, const char *today, arena *a, const char **out, int max);
 
-/* The record as a JSON object: fields (numbers as numbers, yes/no as booleans), derived state,
- * and with today non-NULL its problems. */
+/* The record as a JSON object: fields (numbers as numbers, yes/no as booleans); with today
+ * non-NULL also its derived state (training, track, events) and its problems on that day. */
 void reg_json(jw *j, int k, const reg_rec *r, const char *today, arena *a);
 
 #endif

@@ -192,6 +192,18 @@ static int child_json(const reg_rec *r, void *p)
     return 0;
 }
 
+static int delete_where(ws *w, const char *sql, int64_t id, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = st_prepare(w, sql, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? ISMS_OK : st_error(w, s, "deleting a record", err);
+}
+
 int store_reg_delete(ws *w, int k, int64_t id, isms_err *err)
 {
     const reg_kind *K = &reg_kinds[k];
@@ -210,14 +222,14 @@ int store_reg_delete(ws *w, int k, int64_t id, isms_err *err)
         rc = store_reg_each(w, K->child, NULL, 0, NULL, id, child_json, &c, err);
         jw_arr_end(&c.j);
         if (!rc) {
-            snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s = %lld", reg_kinds[K->child].table,
-                     reg_kinds[K->child].parent_col, (long long)id);
-            rc = st_exec(w, sql, err);
+            snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s = ?", reg_kinds[K->child].table,
+                     reg_kinds[K->child].parent_col);
+            rc = delete_where(w, sql, id, err);
         }
     }
     if (!rc) {
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = %lld", K->table, (long long)id);
-        if (!(rc = st_exec(w, sql, err))) {
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", K->table);
+        if (!(rc = delete_where(w, sql, id, err))) {
             before.created_at = before.updated_at = NULL;
             rc = audit(w, "delete", k, &before, NULL, K->child >= 0 ? kids.data : NULL, err);
         }
