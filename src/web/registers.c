@@ -73,7 +73,8 @@ static int row(const reg_rec *r, void *p)
     if (c->only_problems && !n)
         return 0;
     c->shown++;
-    web_html(c->rs, "<tr><td>%lld</td>", (long long)r->id);
+    web_html(c->rs, "<tr><td><a href=\"/%s/%lld\">%lld</a></td>", reg_kinds[c->k].path, (long long)r->id,
+             (long long)r->id);
     for (const char *const *col = cols[c->k]; *col; col++) {
         const char *v = col_value(c->rq, c->k, r, *col);
         web_html(c->rs, "<td>%s</td>", v ? v : "–");
@@ -94,8 +95,9 @@ static int row(const reg_rec *r, void *p)
     return 0;
 }
 
-/* Inputs for every field of kind k; with for_edit nothing is required and blanks mean unchanged. */
-static void field_inputs(web_resp *rs, int k, int for_edit)
+/* Inputs for every field of kind k, filled from r when given; with for_edit nothing is required
+ * and blanks mean unchanged. */
+static void field_inputs(web_resp *rs, int k, int for_edit, const reg_rec *r)
 {
     const reg_kind *K = &reg_kinds[k];
     for (int i = 0; i < K->nfields; i++) {
@@ -107,14 +109,17 @@ static void field_inputs(web_resp *rs, int k, int for_edit)
             if (for_edit || !f->required)
                 web_raw(rs, "<option value=\"\"></option>");
             static const char *const yesno[] = {"no", "yes", NULL};
+            const char *cur = r && r->v[i] ? r->v[i] : !for_edit ? f->def : NULL;
             for (const char *const *c = f->type == RF_YESNO ? yesno : f->choices; *c; c++)
-                web_html(rs, "<option%s>%s</option>", !for_edit && f->def && !strcmp(f->def, *c) ? " selected" : "", *c);
+                web_html(rs, "<option%s>%s</option>", cur && !strcmp(cur, *c) ? " selected" : "", *c);
             web_raw(rs, "</select>");
         } else if (f->type == RF_NOTE) {
-            web_html(rs, "<textarea name=\"%s\" maxlength=\"%d\"%s></textarea>", f->name, f->max, req);
+            web_html(rs, "<textarea name=\"%s\" maxlength=\"%d\"%s>%s</textarea>", f->name, f->max, req,
+                     r && r->v[i] ? r->v[i] : "");
         } else {
             const char *type = f->type == RF_DATE ? "date" : f->type == RF_EMAIL ? "email" : "text";
-            web_html(rs, "<input name=\"%s\" type=\"%s\" maxlength=\"%d\"%s>", f->name, type, f->max, req);
+            web_html(rs, "<input name=\"%s\" type=\"%s\" maxlength=\"%d\" value=\"%s\"%s>", f->name, type, f->max,
+                     r && r->v[i] ? r->v[i] : "", req);
         }
         web_raw(rs, "</label>");
     }
@@ -127,14 +132,14 @@ static void forms(web_req *rq, web_resp *rs, int k)
         return;
     web_html(rs, "<details><summary>Add</summary><form method=\"post\" action=\"/%s\" class=\"edit\">", K->path);
     csrf_field(rq, rs);
-    field_inputs(rs, k, 0);
+    field_inputs(rs, k, 0, NULL);
     web_raw(rs, "<button type=\"submit\">Add</button></form></details>");
     web_html(rs, "<details><summary>Edit</summary><form method=\"post\" action=\"/%s/edit\" class=\"edit\">"
                  "<p class=\"muted\">Fields left blank keep their value.</p>",
              K->path);
     csrf_field(rq, rs);
     web_raw(rs, "<label>ID <input name=\"id\" required></label>");
-    field_inputs(rs, k, 1);
+    field_inputs(rs, k, 1, NULL);
     web_raw(rs, "<button type=\"submit\">Save</button></form></details>");
     if (K->child >= 0) {
         const reg_kind *C = &reg_kinds[K->child];
@@ -142,7 +147,7 @@ static void forms(web_req *rq, web_resp *rs, int k)
                  C->title, K->path, C->path);
         csrf_field(rq, rs);
         web_html(rs, "<label>%s ID <input name=\"id\" required></label>", K->entity);
-        field_inputs(rs, K->child, 0);
+        field_inputs(rs, K->child, 0, NULL);
         web_raw(rs, "<button type=\"submit\">Add</button></form></details>");
     }
 }
@@ -173,6 +178,82 @@ int page_reg_list(web_req *rq, web_resp *rs)
     return 0;
 }
 
+typedef struct kids_ctx {
+    web_resp *rs;
+    int k;
+    long n;
+} kids_ctx;
+
+static int kid_row(const reg_rec *r, void *p)
+{
+    kids_ctx *c = p;
+    c->n++;
+    web_raw(c->rs, "<tr>");
+    for (int i = 0; i < reg_kinds[c->k].nfields; i++)
+        web_html(c->rs, "<td>%s</td>", r->v[i] ? r->v[i] : "–");
+    web_raw(c->rs, "</tr>");
+    return 0;
+}
+
+int page_reg_show(web_req *rq, web_resp *rs)
+{
+    int k = api_reg_kind(rq);
+    const reg_kind *K = &reg_kinds[k];
+    reg_rec r;
+    isms_err err = {0};
+    char today[11];
+    store_today(today);
+    if (store_reg_get(rq->w, k, rq->params[0], rq->a, &r, &err)) {
+        rs->status = err.code == ISMS_ENOTFOUND ? 404 : 500;
+        page_head(rq, rs, K->title, "");
+        web_html(rs, "<h1>%s</h1><p class=\"error\">%s</p>", K->title, err.msg);
+        page_foot(rs);
+        return 0;
+    }
+    page_head(rq, rs, r.v[K->label], arena_sprintf(rq->a, "/%s", K->path));
+    web_html(rs, "<p class=\"sub\"><a href=\"/%s\">%s</a></p><h1>%s</h1>", K->path, K->title, r.v[K->label]);
+    const char *probs[8];
+    int n = reg_problems(k, &r, today, rq->a, probs, 8);
+    web_raw(rs, "<ul id=\"problems\">");
+    for (int i = 0; i < n; i++)
+        web_html(rs, "<li><span class=\"badge high\">%s</span></li>", probs[i]);
+    web_raw(rs, "</ul><table class=\"fields\"><tbody>");
+    for (int i = 0; i < K->nfields; i++)
+        web_html(rs, "<tr><th>%s</th><td>%s</td></tr>", K->fields[i].label, r.v[i] ? r.v[i] : "–");
+    if (k == REG_OBJECTIVE)
+        web_html(rs, "<tr><th>Track</th><td>%s</td></tr>", reg_track_name(reg_objective_track(&r)));
+    web_raw(rs, "</tbody></table>");
+    if (K->child >= 0) {
+        const reg_kind *C = &reg_kinds[K->child];
+        web_html(rs, "<h2>%s</h2><table id=\"%s\"><thead><tr>", C->title, C->path);
+        for (int i = 0; i < C->nfields; i++)
+            web_html(rs, "<th>%s</th>", C->fields[i].label);
+        web_raw(rs, "</tr></thead><tbody>");
+        kids_ctx kc = {rs, K->child, 0};
+        if (store_reg_each(rq->w, K->child, NULL, 0, NULL, r.id, kid_row, &kc, &err))
+            web_html(rs, "<tr><td class=\"error\">%s</td></tr>", err.msg);
+        web_raw(rs, "</tbody></table>");
+        if (writer(rq)) {
+            web_html(rs, "<details><summary>Add</summary><form method=\"post\" action=\"/%s/%s\" class=\"edit\">",
+                     K->path, C->path);
+            csrf_field(rq, rs);
+            web_html(rs, "<input type=\"hidden\" name=\"id\" value=\"%lld\">", (long long)r.id);
+            field_inputs(rs, K->child, 0, NULL);
+            web_raw(rs, "<button type=\"submit\">Add</button></form></details>");
+        }
+    }
+    if (writer(rq)) {
+        web_html(rs, "<h2>Edit</h2><form method=\"post\" action=\"/%s/edit\" class=\"edit\">", K->path);
+        csrf_field(rq, rs);
+        web_html(rs, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><input type=\"hidden\" name=\"replace\" value=\"1\">",
+                 (long long)r.id);
+        field_inputs(rs, k, 1, &r);
+        web_raw(rs, "<button type=\"submit\">Save</button></form>");
+    }
+    page_foot(rs);
+    return 0;
+}
+
 /* --- forms --- */
 
 /* The message of a JSON error written by an API core. */
@@ -186,14 +267,17 @@ static const char *error_text(web_req *rq, const web_resp *tmp)
     return out;
 }
 
-/* The form's fields of kind k as a JSON object; blanks are left out. */
-static json_t *form_object(web_req *rq, int k)
+/* The form's fields of kind k as a JSON object; blanks are left out, or with `replace` (a form
+ * showing every current value) they clear the field. */
+static json_t *form_object(web_req *rq, int k, int replace)
 {
     json_t *o = json_object();
     for (int i = 0; i < reg_kinds[k].nfields; i++) {
         const char *v = web_form(rq, reg_kinds[k].fields[i].name);
         if (v && *v)
             json_object_set_new(o, reg_kinds[k].fields[i].name, json_string(v));
+        else if (v && replace)
+            json_object_set_new(o, reg_kinds[k].fields[i].name, json_null());
     }
     return o;
 }
@@ -218,10 +302,10 @@ static int run(web_req *rq, web_resp *rs, int what)
         rc = api_reg_delete_id(rq, &tmp, k, r.id);
     } else if (what == FORM_CHILD) {
         reg_rec kid = {.parent_id = r.id};
-        o = form_object(rq, K->child);
+        o = form_object(rq, K->child, 0);
         rc = api_reg_apply(rq, &tmp, K->child, &kid, o, 1);
     } else {
-        o = form_object(rq, k);
+        o = form_object(rq, k, what == FORM_EDIT && web_form(rq, "replace"));
         rc = api_reg_apply(rq, &tmp, k, &r, o, what == FORM_CREATE);
     }
     json_decref(o);
@@ -233,7 +317,11 @@ static int run(web_req *rq, web_resp *rs, int what)
                  K->title, error_text(rq, &tmp));
         page_foot(rs);
     } else {
-        web_redirect(rs, arena_sprintf(rq->a, "/%s", K->path));
+        /* back to the record after changing it, to the list after adding or deleting one */
+        if (what == FORM_EDIT || what == FORM_CHILD)
+            web_redirect(rs, arena_sprintf(rq->a, "/%s/%lld", K->path, (long long)r.id));
+        else
+            web_redirect(rs, arena_sprintf(rq->a, "/%s", K->path));
     }
     buf_free(&tmp.body);
     return 0;

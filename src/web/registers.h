@@ -22,6 +22,8 @@ int api_reg_apply(web_req *rq, web_resp *rs, int k, reg_rec *r, json_t *o, int c
 int api_reg_delete_id(web_req *rq, web_resp *rs, int k, int64_t id);
 
 int page_reg_list(web_req *rq, web_resp *rs);
+/* One record: fields, problems, child records, and the forms to edit it and add to them. */
+int page_reg_show(web_req *rq, web_resp *rs);
 int form_reg_create(web_req *rq, web_resp *rs);
 int form_reg_edit(web_req *rq, web_resp *rs);
 int form_reg_delete(web_req *rq, web_resp *rs);
@@ -30,6 +32,7 @@ int form_reg_child(web_req *rq, web_resp *rs);
 /* The route table's entries for the registers (listed in routes.c). */
 #define REG_ROUTES_FOR(P, WHAT)                                                                                    \
     {"GET", "/" P, PERM_READ, ROUTE_PAGE, page_reg_list, NULL},                                                    \
+    {"GET", "/" P "/:id", PERM_READ, ROUTE_PAGE, page_reg_show, NULL},                                             \
     {"POST", "/" P, PERM_WRITE, ROUTE_PAGE, form_reg_create, NULL},                                                \
     {"POST", "/" P "/edit", PERM_WRITE, ROUTE_PAGE, form_reg_edit, NULL},                                          \
     {"POST", "/" P "/:id/delete", PERM_WRITE, ROUTE_PAGE, form_reg_delete, NULL},                                  \

@@ -446,6 +446,18 @@ code_is 422 "a bad date in the form"
 contains "$BODY" "end_date: &#39;2025-13-01&#39; is not a date" "the form names the bad value"
 post /people/training id="$FPID" course="Awareness" completed=2026-01-10
 code_is 303 "add training from the form"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/people/$FPID"); code_is 200 "a person's page"
+contains "$(cat "$T/body")" "<td>Awareness</td>" "the page lists the training records"
+contains "$(cat "$T/body")" "value=\"Finance\"" "the edit form shows the current values"
+contains "$(cat "$T/body")" "no signed terms" "the page shows the problems"
+post /people/edit id="$FPID" replace=1 name="Form Person" email=form@acme.test department= start_date=2026-01-05 screening_completed=2026-01-01
+code_is 303 "save the full edit form"
+req GET "/api/v1/people/$FPID" "$TOK_viewer"
+equals "$(jget "$BODY" '[d["department"], d["start_date"]]')" '[null, "2026-01-05"]' "a field emptied in the full form is cleared"
+post /people/edit id="$FPID" replace=1 name= email=form@acme.test
+code_is 422 "the full form cannot clear a required field"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/people/999999"); code_is 404 "a missing person's page"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/people/%27%20OR%201=1"); code_is 404 "metacharacters in a page id"
 post /incidents title="Form incident" severity=critical detected_at=2026-01-01T10:00
 code_is 303 "add an incident from the form"
 post /incidents/events id=999999 at=2026-01-01 note=x
@@ -459,6 +471,9 @@ contains "$(cat "$T/body")" "Form Person" "the page lists people with problems"
 contains "$(cat "$T/body")" "no signed terms" "problem badges"
 contains "$(cat "$T/body")" "&lt;script&gt;" "names are escaped"
 not_contains "$(cat "$T/body")" "<script>alert" "no markup injection"
+XID=$(curl -s -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/people/xss@acme.test" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/people/$XID"); code_is 200 "a record page with markup in its name"
+not_contains "$(cat "$T/body")" "<script>alert" "no markup injection in the record page or its form values"
 contains "$(cat "$T/body")" "action=\"/people/training\"" "an editor gets the training form"
 for pg in suppliers incidents objectives; do
     CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/$pg"); code_is 200 "the $pg page"
