@@ -190,7 +190,7 @@ int reg_time_valid(const char *s)
     if (!s[10])
         return 1;
     const char *t = s + 11;
-    if ((s[10] != 'T' && s[10] != ' ') || !digits(t, 2) || t[2] != ':' || !digits(t + 3, 2))
+    if (s[10] != 'T' || !digits(t, 2) || t[2] != ':' || !digits(t + 3, 2))
         return 0;
     if (atoi(t) > 23 || atoi(t + 3) > 59)
         return 0;
@@ -344,13 +344,30 @@ static int check_field(const reg_field *f, const char *v, isms_err *err)
     return ISMS_OK;
 }
 
-/* a must not come after b, when both are given. */
+/* The digits of a valid day or time, seconds padded: "20260101" or "20260101103000". */
+static void time_key(const char *s, char out[16])
+{
+    int n = 0;
+    for (; *s && n < 14; s++)
+        if (isdigit((unsigned char)*s))
+            out[n++] = *s;
+    while (n > 8 && n < 14)
+        out[n++] = '0';
+    out[n] = '\0';
+}
+
+/* a must not come after b, when both are given; a day alone is not out of order with a time
+ * on that same day. */
 static int order(int k, const reg_rec *r, const char *a, const char *b, isms_err *err)
 {
     const char *va = reg_get(k, r, a), *vb = reg_get(k, r, b);
-    /* a day alone and a time on that same day are not out of order */
-    size_t n = va && vb ? (strlen(va) < strlen(vb) ? strlen(va) : strlen(vb)) : 0;
-    if (va && vb && strncmp(va, vb, n) > 0)
+    if (!va || !vb)
+        return ISMS_OK;
+    char ka[16], kb[16];
+    time_key(va, ka);
+    time_key(vb, kb);
+    size_t n = strlen(ka) < strlen(kb) ? strlen(ka) : strlen(kb);
+    if (strncmp(ka, kb, n) > 0)
         return err_set(err, ISMS_EINVAL, "%s: %s is before %s %s", b, vb, a, va);
     return ISMS_OK;
 }

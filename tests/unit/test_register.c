@@ -62,7 +62,7 @@ static void test_dates(void **state)
     assert_true(reg_time_valid("2026-01-01"));
     assert_true(reg_time_valid("2026-01-01T23:59"));
     assert_true(reg_time_valid("2026-01-01T23:59:59Z"));
-    assert_true(reg_time_valid("2026-01-01 08:00"));
+    assert_false(reg_time_valid("2026-01-01 08:00")); /* one spelling, so times compare as text */
     assert_false(reg_time_valid("2026-01-01T24:00"));
     assert_false(reg_time_valid("2026-01-01T10:60"));
     assert_false(reg_time_valid("2026-01-01T10"));
@@ -163,6 +163,13 @@ static void test_incident_rules(void **state)
     assert_non_null(strstr(err.msg, "reported_at"));
     reg_set(REG_INCIDENT, &i, "reported_at", "2026-11-01"); /* the same day, no time: in order */
     assert_int_equal(reg_validate(REG_INCIDENT, &i, &err), ISMS_OK);
+    reg_set(REG_INCIDENT, &i, "detected_at", "2026-11-01T10:00Z");
+    reg_set(REG_INCIDENT, &i, "reported_at", "2026-11-01T10:00:30Z"); /* seconds and Z compare as times */
+    assert_int_equal(reg_validate(REG_INCIDENT, &i, &err), ISMS_OK);
+    reg_set(REG_INCIDENT, &i, "reported_at", "2026-11-01T09:59:59");
+    assert_int_equal(reg_validate(REG_INCIDENT, &i, &err), ISMS_EINVAL);
+    reg_set(REG_INCIDENT, &i, "detected_at", "2026-11-01T10:00");
+    reg_set(REG_INCIDENT, &i, "reported_at", "2026-11-01");
     reg_set(REG_INCIDENT, &i, "controls", "A.5.24, A.6.8");
     assert_int_equal(reg_validate(REG_INCIDENT, &i, &err), ISMS_OK);
     reg_set(REG_INCIDENT, &i, "controls", "A.5.24,A.99.1");
