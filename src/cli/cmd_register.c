@@ -176,13 +176,9 @@ static int reg_list(cli_ctx *c, int k)
     int nf = 0;
     for (int i = 0; i < K->nfields; i++)
         if (fvals[i]) {
-            const reg_field *f = &K->fields[i];
-            int ok = f->type == RF_YESNO && (!strcmp(fvals[i], "yes") || !strcmp(fvals[i], "no"));
-            for (const char *const *ch = f->choices; ch && *ch; ch++)
-                ok |= !strcmp(*ch, fvals[i]);
-            if (!ok)
-                return cli_usage_error(c, "%s: '%s' is not a value of this field", f->name, fvals[i]);
-            filters[nf++] = (reg_filter){f->name, fvals[i]};
+            if (!reg_filter_valid(k, i, fvals[i]))
+                return cli_usage_error(c, "%s: '%s' is not a value of this field", K->fields[i].name, fvals[i]);
+            filters[nf++] = (reg_filter){K->fields[i].name, fvals[i]};
         }
     ws *w;
     int rc = cli_open(c, 0, &w);

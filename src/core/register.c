@@ -140,6 +140,19 @@ int reg_set(int k, reg_rec *r, const char *name, const char *v)
     return 0;
 }
 
+int reg_filter_valid(int k, int i, const char *v)
+{
+    const reg_field *f = &reg_kinds[k].fields[i];
+    if (!v || (f->type != RF_ENUM && f->type != RF_YESNO))
+        return 0;
+    if (f->type == RF_YESNO)
+        return !strcmp(v, "yes") || !strcmp(v, "no");
+    for (const char *const *c = f->choices; *c; c++)
+        if (!strcmp(*c, v))
+            return 1;
+    return 0;
+}
+
 void reg_defaults(int k, reg_rec *r)
 {
     for (int i = 0; i < reg_kinds[k].nfields; i++)
@@ -466,8 +479,6 @@ int reg_incident_target_days(const char *severity)
 int reg_problems(int k, const reg_rec *r, const char *today, arena *a, const char **out, int max)
 {
     int n = 0;
-    const reg_kind *K = &reg_kinds[k];
-    (void)K;
 #define G(name) reg_get(k, r, name)
     switch (k) {
     case REG_PERSON: {

@@ -71,6 +71,8 @@ int reg_field_index(int k, const char *name);
 const char *reg_get(int k, const reg_rec *r, const char *name);
 /* Set field `name` of r (NULL or "" clears it); returns -1 for an unknown field. */
 int reg_set(int k, reg_rec *r, const char *name, const char *v);
+/* Whether field i of kind k is a choice (or yes/no) field and v one of its values, for filters. */
+int reg_filter_valid(int k, int i, const char *v);
 /* Fill the defaults of absent fields, for a record about to be created. */
 void reg_defaults(int k, reg_rec *r);
 /* Check every field and the cross-field rules; err names the field first ("email: ..."). */

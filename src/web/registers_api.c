@@ -150,10 +150,7 @@ int api_reg_list(web_req *rq, web_resp *rs)
             continue;
         if (f->type == RF_YESNO && (!strcmp(v, "true") || !strcmp(v, "false")))
             v = !strcmp(v, "true") ? "yes" : "no";
-        int ok = f->type == RF_YESNO && (!strcmp(v, "yes") || !strcmp(v, "no"));
-        for (const char *const *c = f->choices; c && *c; c++)
-            ok |= !strcmp(*c, v);
-        if (!ok) {
+        if (!reg_filter_valid(k, i, v)) {
             web_json_error(rs, 400, "bad_parameter", "%s: '%.40s' is not a value of this field", f->name, v);
             return 0;
         }

@@ -315,6 +315,10 @@ static void test_json(void **state)
     assert_null(strstr(b.data, "problems"));
     arena_free(&a);
     buf_free(&b);
+    assert_true(reg_filter_valid(REG_INCIDENT, reg_field_index(REG_INCIDENT, "status"), "contained"));
+    assert_false(reg_filter_valid(REG_INCIDENT, reg_field_index(REG_INCIDENT, "status"), "Contained"));
+    assert_true(reg_filter_valid(REG_SUPPLIER, reg_field_index(REG_SUPPLIER, "security_clauses"), "no"));
+    assert_false(reg_filter_valid(REG_SUPPLIER, reg_field_index(REG_SUPPLIER, "name"), "AWS"));
     assert_int_equal(reg_kind_by_path("people"), REG_PERSON);
     assert_int_equal(reg_kind_by_path("training"), -1); /* child kinds live under their parent */
     assert_int_equal(reg_kind_by_path("../people"), -1);
