@@ -194,6 +194,17 @@ equals "$(printf %s "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin)
 equals "$(printf %s "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); e=[e for e in d if e["entity"]=="objective" and e["action"]=="delete"][0]; print(len(json.loads(e["before"])["measurements"]))')" \
     "1" "deleting an objective keeps its measurements in the audit entry"
 expect_rc 0 isms log verify
+
+# --- the demo company has registers with the gaps an auditor would find ---
+expect_rc 0 isms --db "$T/demo.db" demo
+for r in person supplier incident objective; do
+    expect_rc 1 isms --db "$T/demo.db" $r list --problems
+done
+expect_rc 1 isms --db "$T/demo.db" person list --problems --json
+equals "$(jget "$OUT" 'sorted(p["name"] for p in d)')" '["Hannah Byrne", "Marta Kowalska", "Tom Okafor"]' "demo people with gaps"
+expect_rc 0 isms --db "$T/demo.db" incident list --json
+equals "$(jget "$OUT" '[i["status"] for i in d]')" '["closed", "open"]' "demo incidents"
+
 expect_rc 0 isms person --help
 contains "$OUT" "train" "help lists the commands"
 
