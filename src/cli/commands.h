@@ -31,6 +31,10 @@ extern const cli_cmd cmds_action[];
 extern const cli_cmd cmds_review[];
 extern const cli_cmd cmds_readiness[];
 extern const cli_cmd cmds_report[];
+extern const cli_cmd cmds_person[];
+extern const cli_cmd cmds_supplier[];
+extern const cli_cmd cmds_incident[];
+extern const cli_cmd cmds_objective[];
 int cli_soa_import_2013(cli_ctx *c);
 
 #endif

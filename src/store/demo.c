@@ -302,6 +302,8 @@ int demo_populate(ws *w, isms_err *err)
     }
     if (!rc)
         rc = demo_add_evidence(w, &a, err);
+    if (!rc)
+        rc = demo_registers(w, err);
     arena_free(&a);
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "core/cycle.h"
 #include "core/gap.h"
+#include "core/register.h"
 #include "core/risk.h"
 #include "core/soa.h"
 #include "util/arena.h"
@@ -15,7 +16,7 @@
 typedef struct ws ws;
 
 enum { WS_CREATE = 1 };       /* ws_open flags: create the file when missing */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* Open (and migrate) the workspace at path. Without WS_CREATE a missing file is an error that
  * tells the user to run `isms init`. A file that is not an isms workspace, or one written by a
@@ -325,6 +326,35 @@ typedef struct cal_event {
     const char *uid, *date, *end_date, *summary, *description, *category;
 } cal_event;
 int store_calendar_events(ws *w, arena *a, cal_event **out, size_t *n, isms_err *err);
+/* --- people, suppliers, incidents, objectives and their child records (core/register.h) --- */
+typedef struct reg_filter {
+    const char *field, *value;   /* equality on one field */
+} reg_filter;
+/* Validate and add r (kind k; a child kind needs r->parent_id of an existing parent); fills r->id. */
+int store_reg_insert(ws *w, int k, reg_rec *r, isms_err *err);
+/* Validate and replace every field of record r->id. */
+int store_reg_update(ws *w, int k, const reg_rec *r, isms_err *err);
+/* Delete a record with its child records; the audit entry keeps the children too. */
+int store_reg_delete(ws *w, int k, int64_t id, isms_err *err);
+/* Find by numeric id, or by the kind's unique field (a person's email, a supplier's name). */
+int store_reg_get(ws *w, int k, const char *ref, arena *a, reg_rec *r, isms_err *err);
+/* Stream records ordered by id: filters on fields, q a substring of the label field, parent_id
+ * (child kinds, 0 for all); cb returns non-zero to stop. */
+int store_reg_each(ws *w, int k, const reg_filter *filters, int nfilters, const char *q, int64_t parent_id,
+                   int (*cb)(const reg_rec *, void *), void *ctx, isms_err *err);
+
+typedef struct register_summary {
+    int people /* current staff */, people_trained /* training within 12 months */, people_missing_screening_or_terms,
+        leavers_access_open;
+    int suppliers, suppliers_review_overdue, suppliers_high_risk_no_clauses;
+    int incidents, incidents_open, incidents_closed_no_lessons;
+    int objectives, objectives_measured, objectives_off_track;
+    int leavers;  /* people whose end date has passed; not counted in people */
+    int people_with_problems, suppliers_with_problems, incidents_with_problems, objectives_with_problems;
+} register_summary;
+/* Counts over the four registers on today (YYYY-MM-DD) for readiness checks (6.2, 7.2). Current
+ * staff only for people and training; leavers_access_open counts leavers without timely removal. */
+int store_register_summary(ws *w, const char *today, register_summary *out, isms_err *err);
 
 /* --- gap analysis facts --- */
 int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err);

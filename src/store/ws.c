@@ -133,6 +133,37 @@ static const char *const migrations[] = {
     "CREATE TABLE feedback("
     "  id INTEGER PRIMARY KEY, party TEXT NOT NULL, received_on TEXT NOT NULL, summary TEXT NOT NULL,"
     "  created_at TEXT NOT NULL);",
+    /* 8: people, suppliers, incidents and objectives with their training, timeline and measurements */
+    "CREATE TABLE person("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE COLLATE NOCASE, title TEXT,"
+    "  department TEXT, start_date TEXT, end_date TEXT, screening_completed TEXT, terms_signed TEXT,"
+    "  access_removed TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE person_training("
+    "  id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+    "  course TEXT NOT NULL, completed TEXT NOT NULL, expires TEXT,"
+    "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX person_training_person ON person_training(person_id, completed);"
+    "CREATE TABLE supplier("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, service TEXT, data_access TEXT NOT NULL,"
+    "  criticality TEXT, risk_rating TEXT NOT NULL, security_clauses TEXT NOT NULL, certifications TEXT,"
+    "  owner TEXT NOT NULL, last_review TEXT, next_review TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE incident("
+    "  id INTEGER PRIMARY KEY, title TEXT NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL,"
+    "  reported_by TEXT, detected_at TEXT NOT NULL, reported_at TEXT, contained_at TEXT, resolved_at TEXT,"
+    "  description TEXT, affected_assets TEXT, controls TEXT, personal_data_breach TEXT NOT NULL,"
+    "  notified_at TEXT, root_cause TEXT, lessons_learned TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE incident_event("
+    "  id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL REFERENCES incident(id) ON DELETE CASCADE,"
+    "  at TEXT NOT NULL, note TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX incident_event_incident ON incident_event(incident_id, at);"
+    "CREATE TABLE objective("
+    "  id INTEGER PRIMARY KEY, objective TEXT NOT NULL, measure TEXT NOT NULL, target TEXT NOT NULL, unit TEXT,"
+    "  direction TEXT NOT NULL, owner TEXT NOT NULL, due_date TEXT, status TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE objective_measurement("
+    "  id INTEGER PRIMARY KEY, objective_id INTEGER NOT NULL REFERENCES objective(id) ON DELETE CASCADE,"
+    "  date TEXT NOT NULL, value TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX objective_measurement_objective ON objective_measurement(objective_id, date);",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,

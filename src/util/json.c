@@ -179,6 +179,14 @@ void jw_double(jw *w, double v)
     outs(w, tmp);
 }
 
+void jw_num(jw *w, double v)
+{
+    char tmp[64];
+    value_start(w);
+    snprintf(tmp, sizeof tmp, "%.15g", v);
+    outs(w, tmp);
+}
+
 void jw_bool(jw *w, int v)
 {
     value_start(w);

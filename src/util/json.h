@@ -31,6 +31,8 @@ void jw_key(jw *w, const char *k);
 void jw_str(jw *w, const char *s);
 void jw_int(jw *w, int64_t v);
 void jw_double(jw *w, double v);
+/* A number with up to 15 significant digits and no forced decimals (95, 99.95). */
+void jw_num(jw *w, double v);
 void jw_bool(jw *w, int v);
 void jw_null(jw *w);
 /* key + value shorthands */

@@ -25,7 +25,9 @@ void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
              title);
     static const char *const nav[][2] = {{"/", "Dashboard"}, {"/soa", "Statement of Applicability"},
                                          {"/risks", "Risks"},  {"/assets", "Assets"},
-                                         {"/evidence", "Evidence"}, {"/gap", "Gap analysis"}, {"/org", "Organization"},
+                                         {"/evidence", "Evidence"}, {"/people", "People"}, {"/suppliers", "Suppliers"},
+                                         {"/incidents", "Incidents"}, {"/objectives", "Objectives"},
+                                         {"/gap", "Gap analysis"}, {"/org", "Organization"},
                                          {"/settings", "Settings"}};
     for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)
         web_html(rs, "<a href=\"%s\"%s>%s</a>", nav[i][0], !strcmp(active, nav[i][0]) ? " class=\"on\"" : "",

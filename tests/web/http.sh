@@ -77,6 +77,32 @@ GET /api/v1/ask
 GET /api/v1/audit-log
 GET /api/v1/audit-log/verification
 GET /api/v1/users
+GET /api/v1/people
+POST /api/v1/people
+GET /api/v1/people/{id}
+PUT /api/v1/people/{id}
+DELETE /api/v1/people/{id}
+GET /api/v1/people/{id}/training
+POST /api/v1/people/{id}/training
+GET /api/v1/suppliers
+POST /api/v1/suppliers
+GET /api/v1/suppliers/{id}
+PUT /api/v1/suppliers/{id}
+DELETE /api/v1/suppliers/{id}
+GET /api/v1/incidents
+POST /api/v1/incidents
+GET /api/v1/incidents/{id}
+PUT /api/v1/incidents/{id}
+DELETE /api/v1/incidents/{id}
+GET /api/v1/incidents/{id}/events
+POST /api/v1/incidents/{id}/events
+GET /api/v1/objectives
+POST /api/v1/objectives
+GET /api/v1/objectives/{id}
+PUT /api/v1/objectives/{id}
+DELETE /api/v1/objectives/{id}
+GET /api/v1/objectives/{id}/measurements
+POST /api/v1/objectives/{id}/measurements
 R
 )
 equals "$DOC_ROUTES" "$WANT_ROUTES" "OpenAPI paths are the server's API routes"
@@ -111,6 +137,17 @@ body_for() {
         "POST /api/v1/risks/{id}/acceptance") echo '{"by":"CTO"}' ;;
         "PUT /api/v1/soa/{id}") echo '{"owner":"CISO"}' ;;
         "POST /api/v1/soa-versions") echo '{"by":"CEO"}' ;;
+        "POST /api/v1/people") echo '{"name":"Matrix Person","email":"m-'"$3"'@acme.test"}' ;;
+        "PUT /api/v1/people/{id}") echo '{"department":"Security"}' ;;
+        "POST /api/v1/people/{id}/training") echo '{"course":"Awareness","completed":"2026-01-05"}' ;;
+        "POST /api/v1/suppliers") echo '{"name":"matrix-'"$3"'","owner":"CTO","risk_rating":"low"}' ;;
+        "PUT /api/v1/suppliers/{id}") echo '{"security_clauses":true}' ;;
+        "POST /api/v1/incidents") echo '{"title":"matrix incident","severity":"low","detected_at":"2026-01-05T10:00"}' ;;
+        "PUT /api/v1/incidents/{id}") echo '{"reported_by":"SOC"}' ;;
+        "POST /api/v1/incidents/{id}/events") echo '{"at":"2026-01-05T11:00","note":"triaged"}' ;;
+        "POST /api/v1/objectives") echo '{"objective":"matrix objective","measure":"count","target":3,"owner":"CISO"}' ;;
+        "PUT /api/v1/objectives/{id}") echo '{"target":4}' ;;
+        "POST /api/v1/objectives/{id}/measurements") echo '{"date":"2026-01-05","value":2.5}' ;;
         *) echo '{}' ;;
     esac
 }
@@ -129,6 +166,10 @@ while read -r method path; do
             rid=$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
             [[ $path == */acceptance ]] && req POST "/api/v1/risks/$rid/treatment" "$TOK_admin" '{"option":"accept"}'
             p=${path//\{id\}/$rid}
+        elif [[ $path =~ ^/api/v1/(people|suppliers|incidents|objectives)/ ]]; then
+            reg=/api/v1/${BASH_REMATCH[1]}
+            req POST "$reg" "$TOK_admin" "$(body_for POST "$reg" "$role-$RANDOM")"
+            p=${path//\{id\}/$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')}
         fi
         [[ $path == */evidence/{id}/file ]] && p=${path//\{id\}/1}
         p=${p//\{id\}/A.5.9}
@@ -331,6 +372,101 @@ req GET "/api/v1/ask?q=" "$TOK_viewer"; code_is 400 "an empty question"
 req GET "/api/v1/ask?q=backup&limit=0" "$TOK_viewer"; code_is 400 "a bad limit"
 req GET "/api/v1/ask?q=$(head -c 5000 /dev/zero | tr '\0' 'a')" "$TOK_viewer"; code_is 400 "an over-long question"
 req GET "/api/v1/ask?q=%22%29%20OR%20NEAR%28x%29%20*" "$TOK_viewer"; code_is 200 "FTS syntax in a question is only words"
+# The registers (people, suppliers, incidents, objectives): validation as the CLI's, problems,
+# filters, paging, sub-resources, hostile values.
+req POST /api/v1/people "$TOK_editor" '{"name":"Rita Vale","email":"rita@acme.test","start_date":"2026-01-05","screening_completed":"2026-01-02","terms_signed":"2026-01-02"}'
+code_is 201 "create a person"
+PID=$(jget "$BODY" 'd["id"]')
+equals "$(jget "$BODY" '[d["trained"], d["training"], d["problems"]]')" '[false, [], ["no security awareness training recorded (A.6.3)"]]' "a new person's problems"
+req POST "/api/v1/people/rita@acme.test/training" "$TOK_editor" '{"course":"Security awareness","completed":"2026-01-20"}'
+code_is 201 "add a training record by email"
+req GET "/api/v1/people/$PID/training" "$TOK_viewer"
+equals "$(jget "$BODY" '[t["course"] for t in d["items"]]')" '["Security awareness"]' "the training sub-resource"
+req GET "/api/v1/people/$PID" "$TOK_viewer"
+equals "$(jget "$BODY" 'd["problems"]')" '[]' "trained: no problems"
+req POST /api/v1/people "$TOK_editor" '{"name":"Dup","email":"RITA@acme.test"}'
+code_is 409 "a duplicate email"
+req POST /api/v1/people "$TOK_editor" '{"name":"X","email":"x@acme.test","start_date":"2026-02-30"}'
+code_is 422 "an impossible date"
+contains "$(jget "$BODY" 'd["error"]["message"]')" "start_date: '2026-02-30' is not a date" "the CLI's message"
+req POST /api/v1/people "$TOK_editor" '{"name":"X","email":"x@acme.test","shoe_size":44}'
+code_is 422 "an unknown field"
+contains "$BODY" "shoe_size" "the unknown field is named"
+req POST /api/v1/people "$TOK_editor" '{"name":["X"],"email":"x@acme.test"}'
+code_is 422 "a field of the wrong type"
+req PUT "/api/v1/people/$PID" "$TOK_editor" '{"end_date":"2025-01-01"}'
+code_is 422 "an end date before the start"
+req PUT "/api/v1/people/$PID" "$TOK_editor" '{"name":null}'
+code_is 422 "a required field cannot be cleared"
+req GET "/api/v1/people/$PID" "$TOK_viewer"
+equals "$(jget "$BODY" '[d["name"], d["end_date"]]')" '["Rita Vale", null]' "refused updates change nothing"
+req POST /api/v1/people/999999/training "$TOK_editor" '{"course":"x","completed":"2026-01-01"}'
+code_is 404 "training for a missing person"
+req POST /api/v1/suppliers "$TOK_editor" '{"name":"Risky SaaS","owner":"CTO","risk_rating":"critical","data_access":"restricted","security_clauses":false}'
+code_is 201 "create a supplier"
+SID=$(jget "$BODY" 'd["id"]')
+contains "$(jget "$BODY" 'd["problems"]')" "without security clauses" "a critical supplier without clauses is flagged"
+req POST /api/v1/suppliers "$TOK_editor" '{"name":"Other","owner":"CTO","risk_rating":"low","security_clauses":"perhaps"}'
+code_is 422 "yes/no fields take booleans or yes/no"
+req POST /api/v1/suppliers "$TOK_editor" '{"name":"Other","owner":"CTO","risk_rating":"low","security_clauses":1}'
+code_is 422 "a number is not a yes/no"
+req GET "/api/v1/suppliers?risk_rating=critical&problems=true" "$TOK_viewer"
+code_is 200 "filter suppliers by risk and problems"
+equals "$(jget "$BODY" '[s["name"] for s in d["items"]]')" '["Risky SaaS"]' "the filters apply"
+req GET "/api/v1/suppliers?risk_rating=enormous" "$TOK_viewer"
+code_is 400 "a bad filter value"
+req GET "/api/v1/suppliers?problems=maybe" "$TOK_viewer"
+code_is 400 "a bad problems flag"
+req PUT "/api/v1/suppliers/$SID" "$TOK_editor" '{"security_clauses":true,"last_review":"2026-01-10","next_review":"2027-01-10"}'
+code_is 200 "update a supplier"
+equals "$(jget "$BODY" '[d["security_clauses"], d["problems"]]')" '[true, []]' "the supplier's problems are gone"
+req POST /api/v1/incidents "$TOK_editor" '{"title":"Laptop stolen","severity":"medium","detected_at":"2026-01-05T08:00","personal_data_breach":true}'
+code_is 201 "create an incident"
+IID=$(jget "$BODY" 'd["id"]')
+equals "$(jget "$BODY" 'd["status"]')" "open" "incidents start open"
+req POST "/api/v1/incidents/$IID/events" "$TOK_editor" '{"at":"2026-01-05T09:00","note":"Device wiped remotely"}'
+code_is 201 "add a timeline event"
+req POST "/api/v1/incidents/$IID/events" "$TOK_editor" '{"at":"soon","note":"x"}'
+code_is 422 "a bad event time"
+req PUT "/api/v1/incidents/$IID" "$TOK_editor" '{"status":"closed","resolved_at":"2026-01-06"}'
+code_is 422 "closing without lessons learned"
+contains "$(jget "$BODY" 'd["error"]["message"]')" "lessons_learned" "the missing field is named"
+req PUT "/api/v1/incidents/$IID" "$TOK_editor" '{"status":"closed","resolved_at":"2026-01-06","lessons_learned":"Disk encryption verified","notified_at":"2026-01-06"}'
+code_is 200 "close with lessons learned"
+equals "$(jget "$BODY" '[d["status"], len(d["events"]), d["problems"]]')" '["closed", 1, []]' "closed with its timeline"
+req POST /api/v1/objectives "$TOK_editor" '{"objective":"MFA coverage","measure":"IdP report","target":100,"unit":"%","owner":"IT"}'
+code_is 201 "create an objective"
+OID=$(jget "$BODY" 'd["id"]')
+req POST "/api/v1/objectives/$OID/measurements" "$TOK_editor" '{"date":"2026-01-31","value":97.5}'
+code_is 201 "record a measurement"
+req GET "/api/v1/objectives/$OID" "$TOK_viewer"
+equals "$(jget "$BODY" '[d["latest_value"], d["track"], len(d["measurements"])]')" '[97.5, "off_track", 1]' "off track from the latest measurement"
+req POST "/api/v1/objectives/$OID/measurements" "$TOK_editor" '{"date":"2026-01-31","value":"lots"}'
+code_is 422 "a non-numeric measurement"
+req POST /api/v1/objectives "$TOK_editor" '{"objective":"x","measure":"y","target":1e999,"owner":"z"}'
+code_is 400 "a number JSON cannot hold"
+req GET "/api/v1/objectives?limit=1&offset=0" "$TOK_viewer"
+equals "$(jget "$BODY" '[len(d["items"]), d["limit"]]')" '[1, 1]' "register paging"
+req GET "/api/v1/incidents?limit=0" "$TOK_viewer"
+code_is 400 "a bad register limit"
+for inj in "'%20OR%201=1--" "1;DROP%20TABLE%20person" "%22%29%3B--"; do
+    req GET "/api/v1/people?q=$inj" "$TOK_viewer"
+    equals "$(jget "$BODY" 'd["total"]')" "0" "SQL metacharacters in a register search ($inj)"
+    req GET "/api/v1/people/$inj" "$TOK_viewer"
+    code_is 404 "SQL metacharacters as a person id ($inj)"
+    req GET "/api/v1/incidents/$inj/events" "$TOK_viewer"
+    code_is 404 "SQL metacharacters as an incident id ($inj)"
+done
+req POST /api/v1/people "$TOK_editor" "{\"name\":\"<script>alert(1)</script>\",\"email\":\"xss@acme.test\"}"
+code_is 201 "markup is stored as text"
+req POST /api/v1/people "$TOK_editor" '{"name":"Ctl\u0001","email":"ctl@acme.test"}'
+code_is 422 "control characters are refused"
+req POST /api/v1/people "$TOK_editor" "{\"name\":\"$(head -c 5000 /dev/zero | tr '\0' x)\",\"email\":\"long@acme.test\"}"
+code_is 422 "an overlong name"
+req DELETE "/api/v1/suppliers/$SID" "$TOK_editor"
+code_is 204 "delete a supplier"
+req GET "/api/v1/suppliers/$SID" "$TOK_viewer"
+code_is 404 "the supplier is gone"
 
 # Sessions: login form, cookie flags, CSRF on every state change, logout.
 J="$T/jar"
@@ -423,6 +559,69 @@ equals "$(jget "$BODY" 'd["context"]')" "SaaS on AWS; growing in the EU" "the or
 CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode name=x --data-urlencode type=software \
     --data-urlencode owner=o --data-urlencode classification=internal "$URL/assets")
 code_is 403 "a register form without the CSRF token is refused"
+post /people name="Form Person" email=form@acme.test start_date=2026-01-05
+code_is 303 "add a person from the form"
+req GET "/api/v1/people/form@acme.test" "$TOK_viewer"
+FPID=$(jget "$BODY" 'd["id"]')
+post /people/edit id="$FPID" department="Finance" screening_completed=2026-01-01
+code_is 303 "edit a person from the form"
+req GET "/api/v1/people/$FPID" "$TOK_viewer"
+equals "$(jget "$BODY" '[d["department"], d["screening_completed"], d["start_date"]]')" '["Finance", "2026-01-01", "2026-01-05"]' "only the given fields change"
+post /people/edit id="$FPID" end_date=2025-13-01
+code_is 422 "a bad date in the form"
+contains "$BODY" "end_date: &#39;2025-13-01&#39; is not a date" "the form names the bad value"
+post /people/training id="$FPID" course="Awareness" completed=2026-01-10
+code_is 303 "add training from the form"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/people/$FPID"); code_is 200 "a person's page"
+contains "$(cat "$T/body")" "<td>Awareness</td>" "the page lists the training records"
+contains "$(cat "$T/body")" "value=\"Finance\"" "the edit form shows the current values"
+contains "$(cat "$T/body")" "no signed terms" "the page shows the problems"
+post /people/edit id="$FPID" replace=1 name="Form Person" email=form@acme.test department= start_date=2026-01-05 screening_completed=2026-01-01
+code_is 303 "save the full edit form"
+req GET "/api/v1/people/$FPID" "$TOK_viewer"
+equals "$(jget "$BODY" '[d["department"], d["start_date"]]')" '[null, "2026-01-05"]' "a field emptied in the full form is cleared"
+post /people/edit id="$FPID" replace=1 name= email=form@acme.test
+code_is 422 "the full form cannot clear a required field"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/people/999999"); code_is 404 "a missing person's page"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' "$URL/people/%27%20OR%201=1"); code_is 404 "metacharacters in a page id"
+post /incidents title="Form incident" severity=critical detected_at=2026-01-01T10:00
+code_is 303 "add an incident from the form"
+post /incidents/events id=999999 at=2026-01-01 note=x
+code_is 404 "an event for a missing incident"
+post /objectives objective="Form objective" measure="count" target=abc owner=CISO
+code_is 422 "a non-numeric target in the form"
+post /suppliers name="Form supplier" owner=CTO risk_rating=high security_clauses=no
+code_is 303 "add a supplier from the form"
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/people?problems=1"); code_is 200 "the people page"
+contains "$(cat "$T/body")" "Form Person" "the page lists people with problems"
+contains "$(cat "$T/body")" "no signed terms" "problem badges"
+contains "$(cat "$T/body")" "&lt;script&gt;" "names are escaped"
+not_contains "$(cat "$T/body")" "<script>alert" "no markup injection"
+XID=$(curl -s -H "Authorization: Bearer $TOK_viewer" "$URL/api/v1/people/xss@acme.test" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/people/$XID"); code_is 200 "a record page with markup in its name"
+not_contains "$(cat "$T/body")" "<script>alert" "no markup injection in the record page or its form values"
+contains "$(cat "$T/body")" "action=\"/people/training\"" "an editor gets the training form"
+for pg in suppliers incidents objectives; do
+    CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/$pg"); code_is 200 "the $pg page"
+    contains "$(cat "$T/body")" "<a href=\"/$pg\"" "the $pg nav link"
+done
+contains "$(curl -s -b "$J" "$URL/incidents")" "past the 3-day target" "an overdue critical incident has a badge"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode name=x --data-urlencode email=x@y.test "$URL/people")
+code_is 403 "a people form without the CSRF token is refused"
+CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode csrf=0000 "$URL/people/$FPID/delete")
+code_is 403 "a delete with a wrong CSRF token is refused"
+post /people/$FPID/delete
+code_is 303 "delete a person from the form"
+req GET "/api/v1/people/$FPID" "$TOK_viewer"
+code_is 404 "the person is gone"
+JV="$T/jar-viewer"
+curl -s -c "$JV" -o /dev/null --data-urlencode name=viewer --data-urlencode "password=viewer password 1234" "$URL/login"
+CODE=$(curl -s -b "$JV" -o "$T/body" -w '%{http_code}' "$URL/people"); code_is 200 "a viewer reads the people page"
+not_contains "$(cat "$T/body")" "action=\"/people\"" "a viewer gets no forms"
+VCSRF=$(curl -s -b "$JV" "$URL/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+CODE=$(curl -s -b "$JV" -o /dev/null -w '%{http_code}' --data-urlencode csrf="$VCSRF" --data-urlencode name=x \
+    --data-urlencode email=v@acme.test "$URL/people")
+code_is 403 "a viewer cannot add a person"
 CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/evidence"); code_is 200 "the evidence page"
 contains "$(cat "$T/body")" "access-review-2026-Q3.csv" "evidence listed"
 contains "$(cat "$T/body")" "id=\"upload-form\"" "the evidence page has the upload form for an editor"
