@@ -101,6 +101,20 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,"
     "  delivered_at TEXT, last_error TEXT);"
     "CREATE INDEX alert_pending ON alert(delivered_at, next_attempt_at);",
+
+    /* policy documents: versions with their approval, acknowledgments, and the profile that fills templates */
+    "CREATE TABLE policy("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL, controls TEXT NOT NULL,"
+    "  clauses TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE policy_version("
+    "  policy_id INTEGER NOT NULL REFERENCES policy(id), version INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('draft','approved','superseded')), body TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, created_by TEXT NOT NULL, approved_by TEXT, approved_at TEXT,"
+    "  next_review TEXT, evidence_id INTEGER REFERENCES evidence(id), PRIMARY KEY (policy_id, version));"
+    "CREATE TABLE policy_ack("
+    "  policy_id INTEGER NOT NULL REFERENCES policy(id), version INTEGER NOT NULL, person TEXT NOT NULL,"
+    "  acked_at TEXT NOT NULL, PRIMARY KEY (policy_id, version, person)) WITHOUT ROWID;"
+    "CREATE TABLE policy_profile(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
