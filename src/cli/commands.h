@@ -24,6 +24,7 @@ extern const cli_cmd cmds_token[];
 extern const cli_cmd cmds_demo[];
 extern const cli_cmd cmds_logs[];
 extern const cli_cmd cmds_map[];
+extern const cli_cmd cmds_policy[];
 int cli_soa_import_2013(cli_ctx *c);
 
 #endif
