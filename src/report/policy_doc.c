@@ -62,9 +62,13 @@ static int is_separator_row(const char *p, const char *e)
     return 1;
 }
 
-static void md_blocks(const char *md, block_fn fn, void *ctx)
+static int md_blocks(const char *md, block_fn fn, void *ctx)
 {
-    static block b; /* big; the walk is not re-entrant anyway */
+    /* On the heap: a block holds a table's row index, too big for a thread's stack frame. */
+    block *bp = malloc(sizeof *bp);
+    if (!bp)
+        return -1;
+#define b (*bp)
     const char *p = md;
     while (*p) {
         const char *e = line_end(p);
@@ -130,6 +134,9 @@ static void md_blocks(const char *md, block_fn fn, void *ctx)
         fn(&b, ctx);
         p = q;
     }
+#undef b
+    free(bp);
+    return 0;
 }
 
 /* Split a table row into cells (outer pipes dropped, escaped pipes kept). */
@@ -259,7 +266,8 @@ static void html_block(const block *bl, void *p)
 int policy_md_html(buf *b, const char *md)
 {
     html_ctx h = {b, 0, 0};
-    md_blocks(md, html_block, &h);
+    if (md_blocks(md, html_block, &h))
+        return -1;
     if (h.in_list && !h.rc)
         h.rc = buf_puts(b, "</ul>\n");
     return h.rc ? -1 : 0;
@@ -437,7 +445,8 @@ int policy_export(const policy_doc *d, const char *org_name, policy_format f, co
     pdf_table(pd, 2, cells, n + 1, frac);
     pdf_ctx p = {pd, {0}};
     buf_init(&p.tmp, POLICY_MAX_BYTES * 2);
-    md_blocks(d->body, pdf_block, &p);
+    if (md_blocks(d->body, pdf_block, &p))
+        pdf_table(pd, 0, NULL, 0, NULL); /* records an error that pdf_close reports */
     buf_free(&p.tmp);
     return pdf_close(pd, err);
 }
