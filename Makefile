@@ -15,6 +15,7 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 DATA    := data/annex-a-2022.tsv data/clauses-2022.tsv data/guidance.txt data/threats.tsv \
            data/vulnerabilities.tsv data/mapping-2013-2022.tsv data/mapping-soc2-iso27001-2022.tsv
 GEN     := build/gen/data.c
+POLICY_TMPL := $(sort $(wildcard data/policies/*.md.tmpl))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 REL_OBJ := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(GEN))
@@ -33,12 +34,18 @@ build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(CC) -O1 -o $@ $<
 
-$(GEN): build/tools/embed $(DATA)
+# The policy templates travel as one concatenation; each starts with its own front matter.
+build/gen/policies.txt: $(POLICY_TMPL)
+	@mkdir -p $(@D)
+	cat $^ > $@
+
+$(GEN): build/tools/embed $(DATA) build/gen/policies.txt
 	@mkdir -p $(@D)
 	build/tools/embed $@ data_annex_a=data/annex-a-2022.tsv data_clauses=data/clauses-2022.tsv \
 	  data_guidance=data/guidance.txt data_threats=data/threats.tsv \
 	  data_vulnerabilities=data/vulnerabilities.tsv data_map2013=data/mapping-2013-2022.tsv \
-	  data_mapsoc2=data/mapping-soc2-iso27001-2022.tsv
+	  data_mapsoc2=data/mapping-soc2-iso27001-2022.tsv \
+	  data_policies=build/gen/policies.txt
 
 build/rel/%.o: %.c
 	@mkdir -p $(@D)

@@ -4,7 +4,7 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 pass=0; failn=0
 for t in tests/cli/*.sh tests/web/*.sh; do
     [ "$(basename "$t")" = lib.sh ] && continue
-    if ISMS="$bin" FIXTURES="$(pwd)/tests/fixtures" ASAN_OPTIONS=detect_leaks=1 bash "$t"; then
+    if ISMS="$bin" FIXTURES="$(pwd)/tests/fixtures" ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0" bash "$t"; then
         pass=$((pass + 1))
     else
         failn=$((failn + 1)); echo "cli test failed: $t"

@@ -35,6 +35,7 @@ extern const cli_cmd cmds_person[];
 extern const cli_cmd cmds_supplier[];
 extern const cli_cmd cmds_incident[];
 extern const cli_cmd cmds_objective[];
+extern const cli_cmd cmds_policy[];
 int cli_soa_import_2013(cli_ctx *c);
 
 #endif

@@ -22,6 +22,7 @@ static const cli_family families[] = {
     {"evidence", "evidence files linked to controls, with freshness and integrity", cmds_evidence},
     {"check", "automated checks of AWS, GitHub, Google Workspace and this host", cmds_check},
     {"monitor", "continuous monitoring: checks on a schedule, history, webhook alerts", cmds_monitor},
+    {"policy", "policies: generate, approve, acknowledge, export; gap analysis of existing documents", cmds_policy},
     {"gap", "gap analysis and readiness per control, clause and theme", cmds_gap},
     {"serve", "the web app and JSON API", cmds_serve},
     {"user", "users of the web app and API: roles, passwords, two-factor authentication", cmds_user},

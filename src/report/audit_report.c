@@ -12,9 +12,7 @@
 #include "core/soa.h"
 #include "util/buf.h"
 
-#ifdef ISMS_HAVE_PDF
 #include "report/pdf.h"
-#endif
 
 typedef struct rdoc rdoc;
 struct rdoc {
@@ -73,14 +71,12 @@ static void html_table(rdoc *d, int ncols, const char *const *cells, int nrows, 
     d->bad |= buf_puts(d->b, "</table>\n");
 }
 
-#ifdef ISMS_HAVE_PDF
 static void pdf_heading_cb(rdoc *d, int level, const char *text) { pdf_heading(d->pdf, level, text); }
 static void pdf_para_cb(rdoc *d, const char *text) { pdf_para(d->pdf, text); }
 static void pdf_table_cb(rdoc *d, int ncols, const char *const *cells, int nrows, const double *frac)
 {
     pdf_table(d->pdf, ncols, cells, nrows, frac);
 }
-#endif
 
 /* A growable table of cells, row 0 the header. */
 typedef struct tbl {
@@ -418,7 +414,6 @@ static int write_file(const char *path, const char *data, size_t len, isms_err *
 int audit_report_write(ws *w, report_format f, const char *path, arena *a, isms_err *err)
 {
     if (f == REPORT_PDF) {
-#ifdef ISMS_HAVE_PDF
         org o;
         int rc = store_org_get(w, a, &o, err);
         if (rc)
@@ -437,9 +432,6 @@ int audit_report_write(ws *w, report_format f, const char *path, arena *a, isms_
         if (prc)
             *err = perr;
         return prc;
-#else
-        return err_set(err, ISMS_EINVAL, "this build has no PDF writer");
-#endif
     }
     buf b;
     buf_init(&b, (size_t)1 << 31);

@@ -8,6 +8,7 @@
 #include "core/cycle.h"
 #include "core/gap.h"
 #include "core/register.h"
+#include "core/policy.h"
 #include "core/risk.h"
 #include "core/soa.h"
 #include "util/arena.h"
@@ -16,7 +17,7 @@
 typedef struct ws ws;
 
 enum { WS_CREATE = 1 };       /* ws_open flags: create the file when missing */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 /* Open (and migrate) the workspace at path. Without WS_CREATE a missing file is an error that
  * tells the user to run `isms init`. A file that is not an isms workspace, or one written by a
@@ -358,5 +359,40 @@ int store_register_summary(ws *w, const char *today, register_summary *out, isms
 
 /* --- gap analysis facts --- */
 int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err);
+
+/* --- policy documents (src/store/policy.c) --- */
+typedef struct policy_doc {
+    int64_t id;
+    const char *name, *title, *controls, *clauses;
+    int version;                  /* the version read (latest unless asked) */
+    const char *status;           /* draft | approved | superseded */
+    const char *body, *created_at, *created_by, *approved_by, *approved_at, *next_review;
+    int64_t evidence_id;          /* evidence recorded at approval, 0 for drafts */
+    int latest_version;           /* newest version of the policy */
+    int approved_version;         /* the current approved version, 0 when none */
+    const char *current_next_review;  /* next review of the current approved version */
+    long acks;                    /* acknowledgments of the current approved version */
+} policy_doc;
+/* The profile that fills templates; unset fields are NULL (review_months 0). */
+int store_policy_profile_get(ws *w, arena *a, policy_profile *p, isms_err *err);
+/* Save the non-NULL fields (review_months when > 0) after validating them. */
+int store_policy_profile_set(ws *w, const policy_profile *changes, isms_err *err);
+/* Save body as a draft: creates the policy when new; replaces the latest version when it is a
+ * draft, else adds a new draft version. *version receives the draft's version. */
+int store_policy_save_draft(ws *w, const policy_template *meta, const char *body, int *version, isms_err *err);
+/* Read a policy by name at version (0: the latest). */
+int store_policy_get(ws *w, const char *name, int version, arena *a, policy_doc *d, isms_err *err);
+/* Every policy at its latest version, by name. */
+int store_policy_list(ws *w, arena *a, policy_doc **out, size_t *n, isms_err *err);
+/* Approve the latest draft: approved by/at (today), next review = today + cadence, the previous
+ * approved version superseded, and the document recorded as "policy" evidence for its controls,
+ * valid until the next review. Fills d with the approved version. */
+int store_policy_approve(ws *w, const char *name, const char *by, arena *a, policy_doc *d, isms_err *err);
+/* Record that person acknowledged the current approved version; *already is 1 (and nothing is
+ * written) when they had. */
+int store_policy_ack(ws *w, const char *name, const char *person, int *already, isms_err *err);
+/* Names that acknowledged a version, sorted. */
+int store_policy_ackers(ws *w, int64_t policy_id, int version, arena *a, const char ***out, size_t *n,
+                        isms_err *err);
 
 #endif

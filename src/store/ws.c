@@ -164,6 +164,19 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, objective_id INTEGER NOT NULL REFERENCES objective(id) ON DELETE CASCADE,"
     "  date TEXT NOT NULL, value TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
     "CREATE INDEX objective_measurement_objective ON objective_measurement(objective_id, date);",
+    /* 9: policy documents: versions with their approval, acknowledgments, and the profile that fills templates */
+    "CREATE TABLE policy("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT NOT NULL, controls TEXT NOT NULL,"
+    "  clauses TEXT NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE policy_version("
+    "  policy_id INTEGER NOT NULL REFERENCES policy(id), version INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('draft','approved','superseded')), body TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, created_by TEXT NOT NULL, approved_by TEXT, approved_at TEXT,"
+    "  next_review TEXT, evidence_id INTEGER REFERENCES evidence(id), PRIMARY KEY (policy_id, version));"
+    "CREATE TABLE policy_ack("
+    "  policy_id INTEGER NOT NULL REFERENCES policy(id), version INTEGER NOT NULL, person TEXT NOT NULL,"
+    "  acked_at TEXT NOT NULL, PRIMARY KEY (policy_id, version, person)) WITHOUT ROWID;"
+    "CREATE TABLE policy_profile(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,

@@ -1,0 +1,634 @@
+/* isms policy: the policy library, versioned policy documents, approval and acknowledgment. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "report/policy_doc.h"
+#include "util/json.h"
+
+#define STAFF_MAX_BYTES (4L << 20)
+
+static int policy_templates(cli_ctx *c)
+{
+    const char *json = NULL;
+    cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, NULL, 0, NULL))
+        return EXIT_USAGE;
+    isms_err err = {0};
+    policy_template *t;
+    size_t n;
+    if (policy_library(c->a, &t, &n, &err))
+        return cli_fail(&err);
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        jw_arr(&j);
+        for (size_t i = 0; i < n; i++) {
+            jw_obj(&j);
+            jw_kstr(&j, "name", t[i].name);
+            jw_kstr(&j, "title", t[i].title);
+            jw_kstr(&j, "controls", t[i].controls);
+            jw_kstr(&j, "clauses", t[i].clauses);
+            jw_obj_end(&j);
+        }
+        jw_arr_end(&j);
+        jw_end(&j);
+        return EXIT_OK;
+    }
+    printf("%-22s %-52s %s\n", "NAME", "TITLE", "CONTROLS / CLAUSES");
+    for (size_t i = 0; i < n; i++)
+        printf("%-22s %-52s %s%s%s\n", t[i].name, cli_cut(c, t[i].title, 52), t[i].controls,
+               *t[i].clauses ? " / clauses " : "", t[i].clauses);
+    return EXIT_OK;
+}
+
+static void profile_print(const policy_profile *p, int json)
+{
+    policy_profile d = *p;
+    policy_profile_defaults(&d);
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        jw_obj(&j);
+        jw_kstr(&j, "security_lead", p->security_lead);
+        jw_kstr(&j, "policy_owner", p->policy_owner);
+        jw_kstr(&j, "approver", p->approver);
+        jw_kstr(&j, "it_lead", p->it_lead);
+        jw_kstr(&j, "hr_lead", p->hr_lead);
+        jw_kint(&j, "review_months", d.review_months);
+        jw_kstr(&j, "tools", d.tools);
+        jw_kstr(&j, "work_model", d.work_model);
+        jw_obj_end(&j);
+        jw_end(&j);
+        return;
+    }
+    printf("Policy profile (fills the templates; the name and scope come from `isms org`):\n"
+           "  security lead:  %s\n  policy owner:   %s\n  approver:       %s\n  IT lead:        %s\n"
+           "  HR lead:        %s\n  review every:   %d months\n  tools:          %s\n  working model:  %s\n",
+           d.security_lead, d.policy_owner, d.approver, d.it_lead, d.hr_lead, d.review_months,
+           *d.tools ? d.tools : "(none)", d.work_model);
+}
+
+static int policy_profile_cmd(cli_ctx *c)
+{
+    const char *json = NULL, *sec = NULL, *owner = NULL, *appr = NULL, *it = NULL, *hr = NULL, *months = NULL,
+               *tools = NULL, *work = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"json", 0, &json},          {"security-lead", 1, &sec}, {"policy-owner", 1, &owner},
+                      {"approver", 1, &appr},      {"it-lead", 1, &it},        {"hr-lead", 1, &hr},
+                      {"review-months", 1, &months}, {"tools", 1, &tools},     {"work-model", 1, &work},
+                      {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    int setting = sec || owner || appr || it || hr || months || tools || work;
+    if (np && strcmp(pos[0], "show") && strcmp(pos[0], "set"))
+        return cli_usage_error(c, "expected 'show' or 'set', not '%s'", pos[0]);
+    if (np && !strcmp(pos[0], "set") && !setting)
+        return cli_usage_error(c, "give at least one of --security-lead, --policy-owner, --approver, --it-lead, "
+                                  "--hr-lead, --review-months, --tools, --work-model");
+    policy_profile ch = {0};
+    long m = 0;
+    if (months && cli_int(c, "--review-months", months, 1, 36, &m))
+        return EXIT_USAGE;
+    ch.security_lead = sec;
+    ch.policy_owner = owner;
+    ch.approver = appr;
+    ch.it_lead = it;
+    ch.hr_lead = hr;
+    ch.review_months = (int)m;
+    ch.tools = tools;
+    ch.work_model = work;
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    if (setting) {
+        if (ws_begin(w, &err) || store_policy_profile_set(w, &ch, &err))
+            return cli_abort(w, &err);
+        if ((rc = cli_finish(w, &err)))
+            return rc;
+        if ((rc = cli_open(c, 0, &w)))
+            return rc;
+    }
+    policy_profile p;
+    if (store_policy_profile_get(w, c->a, &p, &err))
+        return cli_abort(w, &err);
+    ws_close(w);
+    profile_print(&p, json != NULL);
+    return EXIT_OK;
+}
+
+static int policy_generate(cli_ctx *c)
+{
+    const char *all = NULL, *force = NULL, *pos[64];
+    int np = 0;
+    cli_opt opts[] = {{"all", 0, &all}, {"force", 0, &force}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 64, &np))
+        return EXIT_USAGE;
+    if (!all && !np)
+        return cli_usage_error(c, "name a template (see `isms policy templates`) or give --all");
+    if (all && np)
+        return cli_usage_error(c, "give template names or --all, not both");
+    isms_err err = {0};
+    policy_template *lib, *todo;
+    size_t nlib, ntodo = 0;
+    if (policy_library(c->a, &lib, &nlib, &err))
+        return cli_fail(&err);
+    if (all) {
+        todo = lib;
+        ntodo = nlib;
+    } else {
+        todo = arena_alloc(c->a, sizeof *todo * (size_t)np);
+        for (int i = 0; i < np; i++)
+            if (policy_template_find(c->a, pos[i], &todo[ntodo++], &err)) {
+                fprintf(stderr, "isms: %s\n", err.msg);
+                return EXIT_USAGE;
+            }
+    }
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    org o;
+    policy_profile prof;
+    if (ws_begin(w, &err) || store_org_get(w, c->a, &o, &err) || store_policy_profile_get(w, c->a, &prof, &err))
+        return cli_abort(w, &err);
+    int made = 0, skipped = 0;
+    for (size_t i = 0; i < ntodo; i++) {
+        policy_doc d;
+        isms_err e = {0};
+        int exists = store_policy_get(w, todo[i].name, 0, c->a, &d, &e) == ISMS_OK;
+        if (exists && !force) {
+            printf("%-22s exists (version %d, %s); --force makes a new draft from the template\n", todo[i].name,
+                   d.version, d.status);
+            skipped++;
+            continue;
+        }
+        tmpl_vars *v = policy_vars(c->a, o.name, o.scope, &prof, &todo[i]);
+        char *body;
+        int version;
+        if (policy_render(&todo[i], v, c->a, &body, &err) ||
+            store_policy_save_draft(w, &todo[i], body, &version, &err))
+            return cli_abort(w, &err);
+        printf("%-22s draft version %d: %s\n", todo[i].name, version, todo[i].title);
+        made++;
+    }
+    if ((rc = cli_finish(w, &err)))
+        return rc;
+    printf("%d draft(s) generated, %d skipped. Review them (isms policy show NAME), then isms policy approve NAME "
+           "--by WHO.\n",
+           made, skipped);
+    return EXIT_OK;
+}
+
+static void doc_json(jw *j, const policy_doc *d, int with_body)
+{
+    jw_obj(j);
+    jw_kstr(j, "name", d->name);
+    jw_kstr(j, "title", d->title);
+    jw_kint(j, "version", d->version);
+    jw_kstr(j, "status", d->status);
+    jw_kint(j, "latest_version", d->latest_version);
+    if (d->approved_version)
+        jw_kint(j, "approved_version", d->approved_version);
+    else
+        jw_key(j, "approved_version"), jw_null(j);
+    jw_kstr(j, "approved_by", d->approved_by);
+    jw_kstr(j, "approved_at", d->approved_at);
+    jw_kstr(j, "next_review", d->next_review);
+    jw_kstr(j, "current_next_review", d->current_next_review);
+    jw_kint(j, "acknowledgments", d->acks);
+    jw_kstr(j, "controls", d->controls);
+    jw_kstr(j, "clauses", d->clauses);
+    jw_kstr(j, "created_at", d->created_at);
+    jw_kstr(j, "created_by", d->created_by);
+    if (d->evidence_id)
+        jw_kint(j, "evidence_id", d->evidence_id);
+    if (with_body)
+        jw_kstr(j, "body", d->body);
+    jw_obj_end(j);
+}
+
+static int policy_list(cli_ctx *c)
+{
+    const char *json = NULL;
+    cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, NULL, 0, NULL))
+        return EXIT_USAGE;
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    policy_doc *d;
+    size_t n;
+    if (store_policy_list(w, c->a, &d, &n, &err))
+        return cli_abort(w, &err);
+    ws_close(w);
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        jw_arr(&j);
+        for (size_t i = 0; i < n; i++)
+            doc_json(&j, &d[i], 0);
+        jw_arr_end(&j);
+        jw_end(&j);
+        return EXIT_OK;
+    }
+    printf("%-22s %-40s %7s %-10s %8s %-11s %s\n", "NAME", "TITLE", "LATEST", "STATUS", "APPROVED", "NEXT REVIEW",
+           "ACKS");
+    for (size_t i = 0; i < n; i++) {
+        char av[16] = "-";
+        if (d[i].approved_version)
+            snprintf(av, sizeof av, "v%d", d[i].approved_version);
+        printf("%-22s %-40s %6s%d %-10s %8s %-11s %ld\n", d[i].name, cli_cut(c, d[i].title, 40), "v",
+               d[i].version, d[i].status, av, d[i].current_next_review ? d[i].current_next_review : "-", d[i].acks);
+    }
+    if (!n)
+        printf("(no policies: isms policy generate --all)\n");
+    return EXIT_OK;
+}
+
+static int parse_version(cli_ctx *c, const char *s, int *out)
+{
+    long v = 0;
+    if (s && cli_int(c, "--version", s, 1, 1000000, &v))
+        return EXIT_USAGE;
+    *out = (int)v;
+    return 0;
+}
+
+static int policy_show(cli_ctx *c)
+{
+    const char *json = NULL, *ver = NULL, *pos[1];
+    int np = 0, version;
+    cli_opt opts[] = {{"json", 0, &json}, {"version", 1, &ver}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np) || parse_version(c, ver, &version))
+        return EXIT_USAGE;
+    if (np != 1)
+        return cli_usage_error(c, "name the policy (see `isms policy list`)");
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    policy_doc d;
+    if (store_policy_get(w, pos[0], version, c->a, &d, &err))
+        return cli_abort(w, &err);
+    ws_close(w);
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        doc_json(&j, &d, 1);
+        jw_end(&j);
+        return EXIT_OK;
+    }
+    printf("%s (%s), version %d of %d: %s\n", d.title, d.name, d.version, d.latest_version, d.status);
+    if (d.approved_by)
+        printf("approved by %s on %s; next review %s\n", d.approved_by, d.approved_at, d.next_review);
+    printf("controls: %s%s%s\n\n%s", d.controls, *d.clauses ? "; clauses: " : "", d.clauses, d.body);
+    return EXIT_OK;
+}
+
+/* Read a whole regular file of at most max bytes into the arena; prints errors. */
+static int read_small_file(cli_ctx *c, const char *path, long max, char **out, size_t *len)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        fprintf(stderr, "isms: cannot read %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        fprintf(stderr, "isms: %s is not a regular file\n", path);
+        return EXIT_USAGE;
+    }
+    if (sb.st_size > max) {
+        fprintf(stderr, "isms: %s is %lld bytes; the limit is %ld KiB\n", path, (long long)sb.st_size, max >> 10);
+        return EXIT_USAGE;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "isms: cannot open %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    char *b = arena_alloc(c->a, (size_t)sb.st_size + 1);
+    size_t n = fread(b, 1, (size_t)sb.st_size, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        fprintf(stderr, "isms: reading %s failed\n", path);
+        return EXIT_USAGE;
+    }
+    b[n] = '\0';
+    *out = b;
+    *len = n;
+    return 0;
+}
+
+static int policy_edit(cli_ctx *c)
+{
+    const char *file = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"file", 1, &file}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1 || !file)
+        return cli_usage_error(c, "give the policy name and --file F with the new Markdown text");
+    char *body;
+    size_t len;
+    if (read_small_file(c, file, POLICY_MAX_BYTES, &body, &len))
+        return EXIT_USAGE;
+    isms_err err = {0};
+    if (policy_body_validate(body, len, &err)) {
+        fprintf(stderr, "isms: %s: %s\n", file, err.msg);
+        return EXIT_USAGE;
+    }
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    policy_doc d;
+    int version;
+    if (ws_begin(w, &err) || store_policy_get(w, pos[0], 0, c->a, &d, &err))
+        return cli_abort(w, &err);
+    policy_template meta = {d.name, d.title, d.controls, d.clauses, NULL, 0};
+    if (store_policy_save_draft(w, &meta, body, &version, &err))
+        return cli_abort(w, &err);
+    if ((rc = cli_finish(w, &err)))
+        return rc;
+    printf("%s: draft version %d saved%s\n", d.name, version,
+           strcmp(d.status, "draft") ? " (the approved version stays in force until this one is approved)" : "");
+    return EXIT_OK;
+}
+
+static int policy_approve(cli_ctx *c)
+{
+    const char *by = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"by", 1, &by}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1 || !by || !*by)
+        return cli_usage_error(c, "give the policy name and --by WHO approves it");
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    policy_doc d;
+    if (ws_begin(w, &err) || store_policy_approve(w, pos[0], by, c->a, &d, &err))
+        return cli_abort(w, &err);
+    if ((rc = cli_finish(w, &err)))
+        return rc;
+    printf("%s version %d approved by %s on %s; next review %s; recorded as evidence %lld for %s\n", d.name,
+           d.version, d.approved_by, d.approved_at, d.next_review, (long long)d.evidence_id, d.controls);
+    return EXIT_OK;
+}
+
+static int policy_ack(cli_ctx *c)
+{
+    const char *person = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"person", 1, &person}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1 || !person || !*person)
+        return cli_usage_error(c, "give the policy name and --person WHO acknowledges it");
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    int already;
+    if (ws_begin(w, &err) || store_policy_ack(w, pos[0], person, &already, &err))
+        return cli_abort(w, &err);
+    if ((rc = cli_finish(w, &err)))
+        return rc;
+    printf(already ? "%s had already acknowledged %s\n" : "%s acknowledged %s\n", person, pos[0]);
+    return EXIT_OK;
+}
+
+/* Expected staff: the file's names (one a line, # comments) or the workspace's enabled users. */
+static int staff_list(cli_ctx *c, ws *w, const char *file, const char ***out, size_t *n)
+{
+    if (!file) {
+        user *u;
+        size_t nu;
+        isms_err err = {0};
+        if (store_user_list(w, c->a, &u, &nu, &err))
+            return cli_fail(&err);
+        const char **v = arena_alloc(c->a, sizeof *v * (nu + 1));
+        size_t k = 0;
+        for (size_t i = 0; i < nu; i++)
+            if (!u[i].disabled)
+                v[k++] = u[i].name;
+        *out = v;
+        *n = k;
+        return 0;
+    }
+    char *text;
+    size_t len;
+    if (read_small_file(c, file, STAFF_MAX_BYTES, &text, &len))
+        return EXIT_USAGE;
+    if (memchr(text, '\0', len)) {
+        fprintf(stderr, "isms: %s: contains NUL bytes; expected one name per line\n", file);
+        return EXIT_USAGE;
+    }
+    size_t cap = 64, k = 0;
+    const char **v = arena_alloc(c->a, sizeof *v * cap);
+    long line = 0;
+    for (char *p = text; *p;) {
+        char *e = strchr(p, '\n');
+        if (e)
+            *e = '\0';
+        line++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t l = strlen(p);
+        while (l && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
+            p[--l] = '\0';
+        if (l > 200) {
+            fprintf(stderr, "isms: %s: line %ld: a name longer than 200 characters\n", file, line);
+            return EXIT_USAGE;
+        }
+        if (l && *p != '#') {
+            if (k == cap) {
+                const char **nv = arena_alloc(c->a, sizeof *nv * cap * 2);
+                memcpy(nv, v, sizeof *v * k);
+                v = nv;
+                cap *= 2;
+            }
+            v[k++] = p;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+static int policy_status(cli_ctx *c)
+{
+    const char *json = NULL, *staff_file = NULL, *pos[1];
+    int np = 0;
+    cli_opt opts[] = {{"json", 0, &json}, {"staff", 1, &staff_file}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    policy_doc *d;
+    size_t n;
+    const char **staff = NULL;
+    size_t nstaff = 0;
+    if ((rc = staff_list(c, w, staff_file, &staff, &nstaff))) {
+        ws_close(w);
+        return rc;
+    }
+    if (np) {
+        d = arena_alloc(c->a, sizeof *d);
+        n = 1;
+        if (store_policy_get(w, pos[0], 0, c->a, d, &err))
+            return cli_abort(w, &err);
+    } else if (store_policy_list(w, c->a, &d, &n, &err)) {
+        return cli_abort(w, &err);
+    }
+    char today[11];
+    store_today(today);
+    jw j;
+    if (json) {
+        jw_init_file(&j, stdout, 1);
+        jw_obj(&j);
+        jw_kstr(&j, "today", today);
+        jw_kint(&j, "staff", (int64_t)nstaff);
+        jw_key(&j, "policies");
+        jw_arr(&j);
+    } else {
+        printf("%zu staff expected (%s)\n", nstaff, staff_file ? staff_file : "the workspace's users");
+    }
+    int problems = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char **ackers = NULL;
+        size_t nack = 0;
+        if (d[i].approved_version &&
+            store_policy_ackers(w, d[i].id, d[i].approved_version, c->a, &ackers, &nack, &err))
+            return cli_abort(w, &err);
+        int overdue = d[i].current_next_review && strcmp(d[i].current_next_review, today) < 0;
+        const char **missing = arena_alloc(c->a, sizeof *missing * (nstaff + 1));
+        size_t nmiss = 0;
+        for (size_t s = 0; d[i].approved_version && s < nstaff; s++) {
+            int found = 0;
+            for (size_t k = 0; k < nack && !found; k++)
+                found = !strcmp(ackers[k], staff[s]);
+            if (!found)
+                missing[nmiss++] = staff[s];
+        }
+        problems += overdue || nmiss;
+        if (json) {
+            jw_obj(&j);
+            jw_kstr(&j, "name", d[i].name);
+            jw_kstr(&j, "title", d[i].title);
+            if (d[i].approved_version)
+                jw_kint(&j, "approved_version", d[i].approved_version);
+            else
+                jw_key(&j, "approved_version"), jw_null(&j);
+            jw_kstr(&j, "next_review", d[i].current_next_review);
+            jw_kbool(&j, "review_overdue", overdue);
+            jw_kint(&j, "acknowledged", (int64_t)nack);
+            jw_key(&j, "missing");
+            jw_arr(&j);
+            for (size_t k = 0; k < nmiss; k++)
+                jw_str(&j, missing[k]);
+            jw_arr_end(&j);
+            jw_obj_end(&j);
+            continue;
+        }
+        if (!d[i].approved_version) {
+            printf("%-22s no approved version yet (draft v%d)\n", d[i].name, d[i].version);
+            continue;
+        }
+        printf("%-22s v%d  next review %s%s  acknowledged %zu of %zu\n", d[i].name, d[i].approved_version,
+               d[i].current_next_review, overdue ? " (OVERDUE)" : "", nstaff - nmiss, nstaff);
+        for (size_t k = 0; k < nmiss; k++)
+            printf("    missing: %s\n", missing[k]);
+    }
+    ws_close(w);
+    if (json) {
+        jw_arr_end(&j);
+        jw_kint(&j, "problems", problems);
+        jw_obj_end(&j);
+        jw_end(&j);
+    } else if (problems) {
+        printf("%d polic%s with missing acknowledgments or an overdue review\n", problems, problems == 1 ? "y" : "ies");
+    }
+    return problems ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+static int policy_export_cmd(cli_ctx *c)
+{
+    const char *fmt = NULL, *outp = NULL, *ver = NULL, *pos[1];
+    int np = 0, version;
+    cli_opt opts[] = {{"format", 1, &fmt}, {"o", 1, &outp}, {"output", 1, &outp}, {"version", 1, &ver},
+                      {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np) || parse_version(c, ver, &version))
+        return EXIT_USAGE;
+    if (np != 1)
+        return cli_usage_error(c, "name the policy to export");
+    int f = policy_format_parse(fmt);
+    if (f < 0)
+        return cli_usage_error(c, "--format must be md, html or pdf");
+    if (!outp || !*outp)
+        return cli_usage_error(c, "-o FILE is required");
+    ws *w;
+    int rc = cli_open(c, 0, &w);
+    if (rc)
+        return rc;
+    isms_err err = {0};
+    policy_doc d;
+    org o;
+    if (store_policy_get(w, pos[0], version, c->a, &d, &err) || store_org_get(w, c->a, &o, &err))
+        return cli_abort(w, &err);
+    ws_close(w);
+    if (policy_export(&d, o.name, (policy_format)f, outp, &err))
+        return cli_fail(&err);
+    printf("wrote %s (%s version %d, %s)\n", outp, d.name, d.version, d.status);
+    return EXIT_OK;
+}
+
+const cli_cmd cmds_policy[] = {
+    {"templates", policy_templates, "[--json]",
+     "List the policy library: each template's name, title and the Annex A controls and clauses it addresses."},
+    {"profile", policy_profile_cmd,
+     "[show|set] [--security-lead NAME] [--policy-owner NAME] [--approver NAME] [--it-lead NAME] [--hr-lead NAME]\n"
+     "      [--review-months 1-36] [--tools LIST] [--work-model office|remote|hybrid] [--json]",
+     "Show or change what fills the templates besides the organization's name and scope (isms org set).\n"
+     "Tools (comma-separated): aws, azure, gcp, github, gitlab, gworkspace, m365, okta, slack, jira.\n"
+     "Unset roles read as role titles (\"the Information Security Lead\"); reviews default to 12 months."},
+    {"generate", policy_generate, "NAME...|--all [--force]",
+     "Create draft policies from the templates and the profile. Existing policies are left alone unless\n"
+     "--force, which saves a new draft from the template (an approved version stays in force until approval)."},
+    {"list", policy_list, "[--json]", "List policies with their latest version, status, approved version, next review and acknowledgments."},
+    {"show", policy_show, "NAME [--version N] [--json]", "Show a policy's Markdown text and approval details (latest version by default)."},
+    {"edit", policy_edit, "NAME --file F",
+     "Replace the draft text with the Markdown file F (at most 1 MiB of UTF-8). Editing an approved policy\n"
+     "starts a new draft version; the approved one stays in force until the draft is approved."},
+    {"approve", policy_approve, "NAME --by WHO",
+     "Approve the latest draft: approved by/on, next review after the profile's cadence, the previous approved\n"
+     "version superseded, and the document recorded as policy evidence for its controls until the next review."},
+    {"ack", policy_ack, "NAME --person WHO", "Record that WHO has read and accepted the current approved version."},
+    {"status", policy_status, "[NAME] [--staff FILE] [--json]",
+     "Who has not acknowledged the current approved version, and which reviews are overdue. Expected staff:\n"
+     "--staff FILE (one name per line, # comments) or else the workspace's enabled users.\n"
+     "Exit 1 when someone is missing or a review is overdue."},
+    {"export", policy_export_cmd, "NAME --format md|html|pdf -o FILE [--version N]",
+     "Write a policy as Markdown (as stored), standalone HTML with a print stylesheet, or PDF. HTML and PDF\n"
+     "start with a document control block: version, status, approval, next review, controls."},
+    {NULL, NULL, NULL, NULL},
+};

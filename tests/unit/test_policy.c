@@ -1,0 +1,126 @@
+/* The policy library and documents: every template renders under every working model with and
+ * without tools, review dates, body checks, and the Markdown subset rendered as escaped HTML. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/policy.h"
+#include "report/policy_doc.h"
+
+static void test_library_renders(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    isms_err err = {0};
+    policy_template *t;
+    size_t n;
+    assert_int_equal(policy_library(&a, &t, &n, &err), ISMS_OK);
+    assert_true(n >= 14);
+    const char *models[] = {"office", "remote", "hybrid"};
+    const char *tools[] = {"", "aws,azure,gcp,github,gitlab,gworkspace,m365,okta,slack,jira"};
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(strstr(t[i].controls, "A."));
+        for (int m = 0; m < 3; m++)
+            for (int k = 0; k < 2; k++) {
+                policy_profile p = {.work_model = models[m], .tools = tools[k], .security_lead = k ? "Dana" : NULL};
+                tmpl_vars *v = policy_vars(&a, "Org <X>", m ? "" : "All of it", &p, &t[i]);
+                char *out;
+                if (policy_render(&t[i], v, &a, &out, &err))
+                    fail_msg("%s: %s", t[i].name, err.msg);
+                assert_null(strstr(out, "{{"));
+                assert_non_null(strstr(out, "Org \\<X\\>"));
+                /* Real substance: purpose, scope, roles, rules, exceptions, enforcement, review. */
+                const char *parts[] = {"Purpose", "Scope", "Exceptions", "Review", "Role", "nforcement"};
+                for (int q = 0; q < 6; q++)
+                    if (!strstr(out, parts[q]))
+                        fail_msg("%s lacks a %s section", t[i].name, parts[q]);
+                assert_true(strlen(out) > 2000);
+                if (strstr(out, "\n\n\n"))
+                    fail_msg("%s (%s, tools %d): blank lines pile up at: %.60s", t[i].name, models[m], k, strstr(out, "\n\n\n") - 40);
+            }
+    }
+    policy_template one;
+    assert_int_equal(policy_template_find(&a, "nope", &one, &err), ISMS_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "backup"));
+    arena_free(&a);
+}
+
+static void test_render_error_names_file_line(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    isms_err err = {0};
+    policy_template t = {"demo", "Demo", "A.5.1", "", "ok\n{{org.nmae}}\n", 6};
+    policy_profile p = {0};
+    tmpl_vars *v = policy_vars(&a, "Org", "", &p, &t);
+    char *out;
+    assert_int_equal(policy_render(&t, v, &a, &out, &err), ISMS_EINVAL);
+    assert_string_equal(err.msg, "data/policies/demo.md.tmpl: line 7: unknown variable 'org.nmae'");
+    arena_free(&a);
+}
+
+static void test_profile_and_dates(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    isms_err err = {0};
+    const char *tools;
+    policy_profile p = {.review_months = 12, .tools = "slack, aws,slack", .work_model = "remote"};
+    assert_int_equal(policy_profile_validate(&p, &a, &tools, &err), ISMS_OK);
+    assert_string_equal(tools, "aws,slack");
+    p.review_months = 0;
+    assert_int_equal(policy_profile_validate(&p, &a, &tools, &err), ISMS_EINVAL);
+    p.review_months = 6;
+    p.work_model = "space";
+    assert_int_equal(policy_profile_validate(&p, &a, &tools, &err), ISMS_EINVAL);
+    char d[11];
+    assert_int_equal(policy_add_months("2026-01-31", 1, d, &err), ISMS_OK);
+    assert_string_equal(d, "2026-02-28");
+    assert_int_equal(policy_add_months("2027-12-15", 12, d, &err), ISMS_OK);
+    assert_string_equal(d, "2028-12-15");
+    assert_int_equal(policy_add_months("2027-11-30", 3, d, &err), ISMS_OK);
+    assert_string_equal(d, "2028-02-29");
+    assert_int_equal(policy_add_months("2027-02-30", 1, d, &err), ISMS_EINVAL);
+    assert_int_equal(policy_body_validate("# ok\n", 5, &err), ISMS_OK);
+    assert_int_equal(policy_body_validate("a\xc0\xaf", 3, &err), ISMS_EINVAL);
+    assert_int_equal(policy_body_validate("\n \n", 3, &err), ISMS_EINVAL);
+    arena_free(&a);
+}
+
+static void test_markdown_html(void **state)
+{
+    (void)state;
+    buf b;
+    buf_init(&b, 1 << 16);
+    const char *md = "# T & <x>\n\nPara **bold** and *em* with `co<de>`\nsecond line.\n\n- one\n- two \\*literal\\*\n\n"
+                     "| A | B |\n|---|---|\n| 1 \\| 2 | <b> |\n\n### Sub\nafter";
+    assert_int_equal(policy_md_html(&b, md), 0);
+    assert_string_equal(b.data, "<h1>T &amp; &lt;x&gt;</h1>\n"
+                                "<p>Para <strong>bold</strong> and <em>em</em> with <code>co&lt;de&gt;</code> second "
+                                "line.</p>\n<ul>\n<li>one</li>\n<li>two *literal*</li>\n</ul>\n"
+                                "<table>\n<tr><th>A</th><th>B</th></tr>\n<tr><td>1 | 2</td><td>&lt;b&gt;</td></tr>\n"
+                                "</table>\n<h3>Sub</h3>\n<p>after</p>\n");
+    /* Unbalanced markers are closed so the page stays well-formed. */
+    buf_reset(&b);
+    assert_int_equal(policy_md_html(&b, "**open"), 0);
+    assert_string_equal(b.data, "<p><strong>open</strong></p>\n");
+    buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_library_renders),
+        cmocka_unit_test(test_render_error_names_file_line),
+        cmocka_unit_test(test_profile_and_dates),
+        cmocka_unit_test(test_markdown_html),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
