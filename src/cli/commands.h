@@ -24,6 +24,10 @@ extern const cli_cmd cmds_token[];
 extern const cli_cmd cmds_demo[];
 extern const cli_cmd cmds_logs[];
 extern const cli_cmd cmds_map[];
+extern const cli_cmd cmds_policy[];
+int cli_policy_gap(cli_ctx *c);
+#define POLICY_GAP_USAGE "FILE... [--topic ID[,ID...]] [--json]"
+extern const char POLICY_GAP_HELP[];
 int cli_soa_import_2013(cli_ctx *c);
 
 #endif

@@ -15,6 +15,7 @@ static const cli_family families[] = {
     {"asset", "asset inventory (A.5.9, A.5.12)", cmds_asset},
     {"risk", "risk assessment and treatment (6.1.2, 6.1.3, 8.2, 8.3)", cmds_risk},
     {"soa", "Statement of Applicability (6.1.3 d)", cmds_soa},
+    {"policy", "policies: generate, approve, acknowledge, export; gap analysis of existing documents", cmds_policy},
     {"evidence", "evidence files linked to controls, with freshness and integrity", cmds_evidence},
     {"check", "automated checks of AWS, GitHub, Google Workspace and this host", cmds_check},
     {"monitor", "continuous monitoring: checks on a schedule, history, webhook alerts", cmds_monitor},
