@@ -1,25 +1,19 @@
 /* Reading policy documents: each format through its own library or tool, into located paragraphs.
- * Markdown and text are read line by line; HTML with libxml2's forgiving HTML parser; DOCX with
- * libzip and libxml2; PDF with poppler's pdfinfo and pdftotext, run directly (never via a shell). */
+ * Markdown and text are read line by line and HTML with libxml2's forgiving HTML parser here; DOCX
+ * (docread_docx.c) with libzip and libxml2; PDF (docread_pdf.c) with poppler's tools. */
 #include "core/docread.h"
+#include "core/docread_int.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-#include <zip.h>
 
 #include "util/buf.h"
 
@@ -32,7 +26,7 @@ const char *docread_format_name(doc_format f)
 /* --- paragraphs --- */
 
 /* Collapse runs of white space (ASCII and no-break) into one space and trim; NULL when empty. */
-static char *clean_text(arena *a, const char *s, size_t n)
+char *docread_clean(arena *a, const char *s, size_t n)
 {
     char *out = arena_alloc(a, n + 1);
     size_t o = 0;
@@ -73,9 +67,9 @@ static size_t count_words(const char *s)
 }
 
 /* Append a paragraph; a heading becomes the section of what follows it. */
-static void add_para(doc *d, arena *a, const char *text, size_t n, int heading, int page, int line, int table)
+void docread_add_para(doc *d, arena *a, const char *text, size_t n, int heading, int page, int line, int table)
 {
-    char *t = clean_text(a, text, n);
+    char *t = docread_clean(a, text, n);
     if (!t)
         return;
     if (d->npara == d->cap) {
@@ -224,7 +218,7 @@ static size_t front_matter(const char *s, size_t n, arena *a, doc *d)
                 size_t ml = eol ? (size_t)(eol - m) : strlen(m);
                 if ((!strncmp(m, "title:", 6) || !strncmp(m, "name:", 5)) && !d->title) {
                     const char *v = strchr(m, ':') + 1;
-                    d->title = clean_text(a, v, ml - (size_t)(v - m));
+                    d->title = docread_clean(a, v, ml - (size_t)(v - m));
                 }
                 m = eol ? eol + 1 : NULL;
             }
@@ -239,7 +233,7 @@ static size_t front_matter(const char *s, size_t n, arena *a, doc *d)
     return 0;
 }
 
-static void read_lines(doc *d, arena *a, const char *s, size_t n, int markdown)
+void docread_lines(doc *d, arena *a, const char *s, size_t n, int markdown)
 {
     size_t skip = front_matter(s, n, a, d);
     int line_no = 1;
@@ -249,7 +243,7 @@ static void read_lines(doc *d, arena *a, const char *s, size_t n, int markdown)
     size_t plen = 0;
     int pline = 0, fence = 0, prev_ended = 1;
     size_t i = skip;
-#define FLUSH() do { if (plen) add_para(d, a, para, plen, 0, 0, pline, 0); plen = 0; } while (0)
+#define FLUSH() do { if (plen) docread_add_para(d, a, para, plen, 0, 0, pline, 0); plen = 0; } while (0)
     while (i < n) {
         const char *nl = memchr(s + i, '\n', n - i);
         size_t end = nl ? (size_t)(nl - s) : n, len = end - i;
@@ -280,13 +274,13 @@ static void read_lines(doc *d, arena *a, const char *s, size_t n, int markdown)
                 size_t tl = md_inline(l + h, len - h, t);
                 while (tl && (t[tl - 1] == '#' || t[tl - 1] == ' '))
                     tl--;
-                add_para(d, a, t, tl, (int)h, 0, this_line, 0);
+                docread_add_para(d, a, t, tl, (int)h, 0, this_line, 0);
                 continue;
             }
         }
         /* setext underline: the one-line paragraph above is a heading */
         if (markdown && plen && len >= 3 && strspn(l, "=") == len) {
-            add_para(d, a, para, plen, 1, 0, pline, 0);
+            docread_add_para(d, a, para, plen, 1, 0, pline, 0);
             plen = 0;
             continue;
         }
@@ -304,13 +298,13 @@ static void read_lines(doc *d, arena *a, const char *s, size_t n, int markdown)
             for (size_t k = 0; k < tl; k++)
                 if (t[k] == '|')
                     t[k] = ' ';
-            add_para(d, a, t, tl, 0, 0, this_line, 1);
+            docread_add_para(d, a, t, tl, 0, 0, this_line, 1);
             continue;
         }
         if (markdown && l[ind] == '>')
             ind++;
         if (!markdown && prev_ended && looks_like_heading(l, len) && !plen) {
-            add_para(d, a, l, len, 2, 0, this_line, 0);
+            docread_add_para(d, a, l, len, 2, 0, this_line, 0);
             continue;
         }
         if (list_start(l + ind, len - ind))
@@ -350,7 +344,7 @@ typedef struct html_walk {
 static void html_flush(html_walk *w)
 {
     if (w->text.len)
-        add_para(w->d, w->a, w->text.data, w->text.len, 0, 0, 0, w->table > 0);
+        docread_add_para(w->d, w->a, w->text.data, w->text.len, 0, 0, 0, w->table > 0);
     buf_reset(&w->text);
 }
 
@@ -374,7 +368,7 @@ static void html_node(html_walk *w, xmlNode *n)
             html_flush(w);
             html_node(w, n->children);
             if (w->text.len)
-                add_para(w->d, w->a, w->text.data, w->text.len, name[1] - '0', 0, 0, 0);
+                docread_add_para(w->d, w->a, w->text.data, w->text.len, name[1] - '0', 0, 0, 0);
             buf_reset(&w->text);
             continue;
         }
@@ -402,7 +396,7 @@ static int read_html(doc *d, arena *a, const char *s, size_t n, isms_err *err)
                 if (t->type == XML_ELEMENT_NODE && !strcmp((const char *)t->name, "title")) {
                     xmlChar *v = xmlNodeGetContent(t);
                     if (v)
-                        d->title = clean_text(a, (const char *)v, strlen((const char *)v));
+                        d->title = docread_clean(a, (const char *)v, strlen((const char *)v));
                     xmlFree(v);
                 }
     html_walk w = {d, a, {0}, 0};
@@ -411,388 +405,6 @@ static int read_html(doc *d, arena *a, const char *s, size_t n, isms_err *err)
     html_flush(&w);
     buf_free(&w.text);
     xmlFreeDoc(h);
-    return ISMS_OK;
-}
-
-/* --- DOCX --- */
-
-/* Read one archive part, refusing it past DOCREAD_MAX_ENTRY whatever its header claims. NULL when
- * absent (err untouched) or on error (err set). */
-static char *zip_part(zip_t *z, const char *name, size_t *len, arena *a, int *failed, isms_err *err)
-{
-    zip_stat_t st;
-    *failed = 0;
-    if (zip_stat(z, name, 0, &st) != 0)
-        return NULL;
-    *failed = 1;
-    if ((st.valid & ZIP_STAT_SIZE) && st.size > DOCREAD_MAX_ENTRY) {
-        err_set(err, ISMS_EINVAL, "%s would expand to %llu MB, over the %zu MB limit (a zip bomb?)", name,
-                (unsigned long long)(st.size >> 20), DOCREAD_MAX_ENTRY >> 20);
-        return NULL;
-    }
-    zip_file_t *f = zip_fopen(z, name, 0);
-    if (!f) {
-        err_set(err, ISMS_EINVAL, "cannot open %s in the archive: %s", name, zip_strerror(z));
-        return NULL;
-    }
-    buf b;
-    buf_init(&b, DOCREAD_MAX_ENTRY);
-    char chunk[65536];
-    zip_int64_t got;
-    int over = 0;
-    while ((got = zip_fread(f, chunk, sizeof chunk)) > 0)
-        if (buf_append(&b, chunk, (size_t)got)) {
-            over = 1;
-            break;
-        }
-    if (over)
-        err_set(err, ISMS_EINVAL, "%s expands past the %zu MB limit (a zip bomb?)", name, DOCREAD_MAX_ENTRY >> 20);
-    else if (got < 0)
-        err_set(err, ISMS_EINVAL, "%s is damaged in the archive: %s", name, zip_file_strerror(f));
-    zip_fclose(f);
-    char *out = NULL;
-    if (!over && got == 0) {
-        out = arena_strndup(a, b.data ? b.data : "", b.len);
-        *len = b.len;
-        *failed = 0;
-    }
-    buf_free(&b);
-    return out;
-}
-
-static xmlDocPtr parse_xml(const char *s, size_t n)
-{
-    /* no entity substitution and no network: external entities in a hostile file stay unread */
-    return xmlReadMemory(s, (int)n, "part.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-}
-
-static const char *wattr(xmlNode *n, const char *name)
-{
-    for (xmlAttr *at = n->properties; at; at = at->next)
-        if (!strcmp((const char *)at->name, name) && at->children && at->children->content)
-            return (const char *)at->children->content;
-    return NULL;
-}
-
-typedef struct docx_styles {
-    const char *id[256], *name[256];
-    int n;
-} docx_styles;
-
-/* Heading level of a paragraph style: by its id or its name ("heading 2", "Title"). */
-static int style_level(const docx_styles *st, const char *id)
-{
-    const char *cands[2] = {id, NULL};
-    for (int i = 0; i < st->n; i++)
-        if (!strcmp(st->id[i], id))
-            cands[1] = st->name[i];
-    for (int k = 0; k < 2; k++) {
-        const char *s = cands[k];
-        if (!s)
-            continue;
-        if (!strcasecmp(s, "title"))
-            return 1;
-        if (!strncasecmp(s, "heading", 7)) {
-            s += 7;
-            while (*s == ' ')
-                s++;
-            if (*s >= '1' && *s <= '9')
-                return *s - '0' > 6 ? 6 : *s - '0';
-        }
-    }
-    return 0;
-}
-
-static void docx_text(xmlNode *n, buf *b, int *level, const docx_styles *st)
-{
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        const char *name = (const char *)n->name;
-        if (!strcmp(name, "p"))
-            continue; /* a nested paragraph (text box) is read on its own */
-        if (!strcmp(name, "t") || !strcmp(name, "instrText")) {
-            if (!strcmp(name, "t")) {
-                xmlChar *v = xmlNodeGetContent(n);
-                if (v)
-                    buf_puts(b, (const char *)v);
-                xmlFree(v);
-            }
-            continue;
-        }
-        if (!strcmp(name, "tab") || !strcmp(name, "br") || !strcmp(name, "cr"))
-            buf_putc(b, ' ');
-        else if (!strcmp(name, "pStyle") && wattr(n, "val"))
-            *level = style_level(st, wattr(n, "val"));
-        else if (!strcmp(name, "outlineLvl") && wattr(n, "val") && !*level)
-            *level = atoi(wattr(n, "val")) + 1;
-        if (!strcmp(name, "delText"))
-            continue;
-        docx_text(n->children, b, level, st);
-    }
-}
-
-static void docx_walk(doc *d, arena *a, xmlNode *n, int table, const docx_styles *st, buf *b)
-{
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        const char *name = (const char *)n->name;
-        if (!strcmp(name, "p")) {
-            int level = 0;
-            buf_reset(b);
-            docx_text(n->children, b, &level, st);
-            if (b->len)
-                add_para(d, a, b->data, b->len, level > 6 ? 6 : level, 0, 0, table);
-        }
-        docx_walk(d, a, n->children, table + !strcmp(name, "tbl"), st, b);
-    }
-}
-
-static const char *xml_child_text(xmlNode *root, const char *name, arena *a)
-{
-    for (xmlNode *c = root ? root->children : NULL; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name)) {
-            xmlChar *v = xmlNodeGetContent(c);
-            char *t = v ? clean_text(a, (const char *)v, strlen((const char *)v)) : NULL;
-            xmlFree(v);
-            return t;
-        }
-    return NULL;
-}
-
-static int read_docx(doc *d, arena *a, const char *s, size_t n, isms_err *err)
-{
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(s, n, 0, &ze);
-    zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze) : NULL;
-    if (!z) {
-        if (src)
-            zip_source_free(src);
-        zip_error_fini(&ze);
-        return err_set(err, ISMS_EINVAL, "is not a valid DOCX: the zip archive is corrupt or truncated");
-    }
-    zip_error_fini(&ze);
-    size_t len = 0;
-    int failed;
-    char *body = zip_part(z, "word/document.xml", &len, a, &failed, err);
-    if (!body) {
-        zip_close(z);
-        return failed ? ISMS_EINVAL
-                      : err_set(err, ISMS_EINVAL, "is a zip archive but not a Word document (no word/document.xml)");
-    }
-    docx_styles st = {.n = 0};
-    char *styles = zip_part(z, "word/styles.xml", &len, a, &failed, err);
-    xmlDocPtr sx = styles ? parse_xml(styles, len) : NULL;
-    for (xmlNode *c = sx ? xmlDocGetRootElement(sx)->children : NULL; c && st.n < 256; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "style") || !wattr(c, "styleId"))
-            continue;
-        for (xmlNode *k = c->children; k; k = k->next)
-            if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, "name") && wattr(k, "val")) {
-                st.id[st.n] = arena_strdup(a, wattr(c, "styleId"));
-                st.name[st.n++] = arena_strdup(a, wattr(k, "val"));
-            }
-    }
-    if (sx)
-        xmlFreeDoc(sx);
-    char *core = zip_part(z, "docProps/core.xml", &len, a, &failed, err);
-    xmlDocPtr cx = core ? parse_xml(core, len) : NULL;
-    if (cx) {
-        xmlNode *r = xmlDocGetRootElement(cx);
-        d->title = xml_child_text(r, "title", a);
-        d->creator = xml_child_text(r, "creator", a);
-        d->created = xml_child_text(r, "created", a);
-        d->modified = xml_child_text(r, "modified", a);
-        d->revision = xml_child_text(r, "version", a);
-        if (!d->revision)
-            d->revision = xml_child_text(r, "revision", a);
-        const char *by = xml_child_text(r, "lastModifiedBy", a);
-        d->meta = arena_sprintf(a, "title: %s\ncreator: %s\nlast modified by: %s\ncreated: %s\nmodified: %s\n%s%s\n",
-                                d->title ? d->title : "", d->creator ? d->creator : "", by ? by : "",
-                                d->created ? d->created : "", d->modified ? d->modified : "",
-                                d->revision ? "version: " : "", d->revision ? d->revision : "");
-        xmlFreeDoc(cx);
-    }
-    xmlDocPtr x = parse_xml(body, strlen(body));
-    zip_close(z);
-    if (!x)
-        return err_set(err, ISMS_EINVAL, "is a damaged DOCX: word/document.xml is not well-formed XML");
-    buf b;
-    buf_init(&b, DOCREAD_MAX_ENTRY);
-    docx_walk(d, a, xmlDocGetRootElement(x), 0, &st, &b);
-    buf_free(&b);
-    xmlFreeDoc(x);
-    return ISMS_OK;
-}
-
-/* --- PDF, through poppler's tools --- */
-
-/* Run argv (no shell), capturing stdout (capped) and the start of stderr; kills it after the timeout. */
-static int run_tool(char *const argv[], buf *out, char *errtext, size_t errsz, int *status, isms_err *err)
-{
-    int po[2], pe[2];
-    if (pipe(po))
-        return err_set(err, ISMS_EIO, "cannot run %s: %s", argv[0], strerror(errno));
-    if (pipe(pe)) {
-        close(po[0]);
-        close(po[1]);
-        return err_set(err, ISMS_EIO, "cannot run %s: %s", argv[0], strerror(errno));
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
-        return err_set(err, ISMS_EIO, "cannot run %s: %s", argv[0], strerror(errno));
-    }
-    if (pid == 0) {
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    close(po[1]);
-    close(pe[1]);
-    size_t elen = 0;
-    errtext[0] = '\0';
-    struct pollfd fds[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
-    int open_fds = 2, over = 0, timed_out = 0;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    char chunk[65536];
-    while (open_fds) {
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        long spent = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-        if (spent >= DOCREAD_TOOL_TIMEOUT_MS) {
-            timed_out = 1;
-            break;
-        }
-        if (poll(fds, 2, (int)(DOCREAD_TOOL_TIMEOUT_MS - spent)) < 0 && errno != EINTR)
-            break;
-        for (int k = 0; k < 2; k++) {
-            if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            ssize_t got = read(fds[k].fd, chunk, sizeof chunk);
-            if (got <= 0) {
-                close(fds[k].fd);
-                fds[k].fd = -1;
-                open_fds--;
-            } else if (k == 0 && !over && buf_append(out, chunk, (size_t)got)) {
-                over = 1;
-            } else if (k == 1 && elen + 1 < errsz) {
-                size_t c = (size_t)got < errsz - elen - 1 ? (size_t)got : errsz - elen - 1;
-                memcpy(errtext + elen, chunk, c);
-                errtext[elen += c] = '\0';
-            }
-        }
-        if (over)
-            break;
-    }
-    if (timed_out || over)
-        kill(pid, SIGKILL);
-    for (int k = 0; k < 2; k++)
-        if (fds[k].fd >= 0)
-            close(fds[k].fd);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (timed_out)
-        return err_set(err, ISMS_EINVAL, "%s took longer than %d s", argv[0], DOCREAD_TOOL_TIMEOUT_MS / 1000);
-    if (over)
-        return err_set(err, ISMS_EINVAL, "its text is larger than %zu MB", out->max >> 20);
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-        return err_set(err, ISMS_EIO, "%s is not installed (Debian package poppler-utils)", argv[0]);
-    *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-    return ISMS_OK;
-}
-
-static const char *info_field(const char *info, const char *key, arena *a)
-{
-    size_t kl = strlen(key);
-    for (const char *l = info; l && *l;) {
-        const char *eol = strchr(l, '\n');
-        size_t n = eol ? (size_t)(eol - l) : strlen(l);
-        if (n > kl && !strncmp(l, key, kl) && l[kl] == ':')
-            return clean_text(a, l + kl + 1, n - kl - 1);
-        l = eol ? eol + 1 : NULL;
-    }
-    return NULL;
-}
-
-static void first_line(char *s)
-{
-    char *nl = strchr(s, '\n');
-    if (nl)
-        *nl = '\0';
-}
-
-static int read_pdf(doc *d, arena *a, const char *path, isms_err *err)
-{
-    /* a path starting with "-" would be read as an option */
-    const char *p = path[0] == '-' ? arena_sprintf(a, "./%s", path) : path;
-    char errtext[512];
-    int status = 0;
-    buf out;
-    buf_init(&out, 1 << 20);
-    char *info_argv[] = {"pdfinfo", "-enc", "UTF-8", (char *)p, NULL};
-    int rc = run_tool(info_argv, &out, errtext, sizeof errtext, &status, err);
-    if (!rc && status) {
-        first_line(errtext);
-        rc = strstr(errtext, "password") || strstr(errtext, "Password")
-                 ? err_set(err, ISMS_EINVAL, "is an encrypted PDF that needs a password; give an unprotected copy")
-                 : err_set(err, ISMS_EINVAL, "is a damaged PDF (pdfinfo: %s)", errtext[0] ? errtext : "cannot read it");
-    }
-    if (rc) {
-        buf_free(&out);
-        return rc;
-    }
-    const char *info = out.data ? out.data : "";
-    const char *pages = info_field(info, "Pages", a), *enc = info_field(info, "Encrypted", a);
-    d->pages = pages ? atoi(pages) : 0;
-    d->title = info_field(info, "Title", a);
-    d->creator = info_field(info, "Author", a);
-    d->created = info_field(info, "CreationDate", a);
-    d->modified = info_field(info, "ModDate", a);
-    d->meta = arena_strdup(a, info);
-    buf_free(&out);
-
-    buf_init(&out, DOCREAD_MAX_FILE);
-    char *text_argv[] = {"pdftotext", "-enc", "UTF-8", "-eol", "unix", (char *)p, "-", NULL};
-    rc = run_tool(text_argv, &out, errtext, sizeof errtext, &status, err);
-    if (!rc && status) {
-        first_line(errtext);
-        rc = enc && !strncmp(enc, "yes", 3)
-                 ? err_set(err, ISMS_EINVAL, "is an encrypted PDF whose text cannot be extracted")
-                 : err_set(err, ISMS_EINVAL, "is a damaged PDF (pdftotext: %s)", errtext[0] ? errtext : "no text");
-    }
-    if (rc) {
-        buf_free(&out);
-        return rc;
-    }
-    const char *text = out.data ? out.data : "";
-    /* pages end with a form feed; read each page as text so paragraphs know their page */
-    int page = 1;
-    for (const char *pg = text; *pg; page++) {
-        const char *ff = strchr(pg, '\f');
-        size_t n = ff ? (size_t)(ff - pg) : strlen(pg);
-        size_t before = d->npara;
-        read_lines(d, a, pg, n, 0);
-        for (size_t k = before; k < d->npara; k++) {
-            d->paras[k].page = page;
-            d->paras[k].line = 0;
-        }
-        if (!ff)
-            break;
-        pg = ff + 1;
-    }
-    buf_free(&out);
-    if (!d->pages)
-        d->pages = page;
-    if (!d->words)
-        return err_set(err, ISMS_EINVAL, "is a PDF without a text layer (a scanned image?); run OCR on it first");
     return ISMS_OK;
 }
 
@@ -874,7 +486,7 @@ static int read_any(const char *path, const char *s, size_t n, arena *a, doc *d,
     if (f == DOC_PDF)
         return err_set(err, ISMS_EINVAL, "is a PDF: read it from a file");
     if (f == DOC_DOCX) {
-        rc = read_docx(d, a, s, n, err);
+        rc = docread_docx(d, a, s, n, err);
     } else if (f == DOC_HTML) {
         rc = read_html(d, a, s, n, err);
     } else {
@@ -892,7 +504,7 @@ static int read_any(const char *path, const char *s, size_t n, arena *a, doc *d,
         } else
             f = DOC_MARKDOWN;
         d->format = f;
-        read_lines(d, a, s + bom, n - bom, md);
+        docread_lines(d, a, s + bom, n - bom, md);
     }
     if (!rc && !d->words)
         rc = err_set(err, ISMS_EINVAL, "has no text");
@@ -946,7 +558,7 @@ int docread_file(const char *path, arena *a, doc *d, isms_err *err)
             rc = err_set(err, ISMS_EINVAL, "is named .%s but its content is a PDF", ext);
         else {
             d->format = DOC_PDF;
-            rc = read_pdf(d, a, path, err);
+            rc = docread_pdf(d, a, path, err);
         }
     } else {
         rc = read_any(path, data, got, a, d, err);
