@@ -481,6 +481,8 @@ static int read_any(const char *path, const char *s, size_t n, arena *a, doc *d,
             return err_set(err, ISMS_EINVAL, "is UTF-16 text; save it as UTF-8");
         return err_set(err, ISMS_EINVAL, "is %s, not a document this command reads", kind_of(f, s, n));
     }
+    if (f == DOC_TEXT && (!strcasecmp(ext, "html") || !strcasecmp(ext, "htm")))
+        f = DOC_HTML; /* a fragment without <html>: the name is the better guide */
     d->format = f;
     int rc = ISMS_OK;
     if (f == DOC_PDF)

@@ -65,6 +65,24 @@ contains "$(jget "$J" 'd["files"][6]["error"]')" "cannot be opened" "missing fil
 equals "$(jget "$J" 'd["files"][7]["topics"]')" '["backup"]' "the good file is still analysed"
 contains "$ERR" "fake.pdf: is named .pdf but its content is text" "stderr names file and problem"
 
+# --- HTML and plain text, told apart by content whatever their names ---
+cat > "$T/clear-desk.txt" <<'DOC'
+Clear Desk Policy
+
+Scope
+This policy applies to all offices.
+Staff keep desks clear of papers
+at the end of each day.
+DOC
+printf '<!DOCTYPE html><html><head><title>Crypto</title><script>var aes = 1;</script></head><body>\n<h1>Cryptography Policy</h1><h2>Rules</h2><ul><li>Data at rest is encrypted with AES-256.</li></ul></body></html>\n' > "$T/crypto.page"
+expect_rc 1 isms policy gap "$T/clear-desk.txt" "$T/crypto.page" --json
+J=$OUT
+equals "$(jget "$J" '[f["format"] for f in d["files"]]')" '["text", "html"]' "formats by content"
+equals "$(jget "$J" '[f["topics"] for f in d["files"]]')" '[["physical"], ["crypto"]]' "topics from the titles"
+equals "$(req PHY-07 '["evidence"]["location"]')" 'section "Scope", line 4' "the first line of its paragraph"
+equals "$(req CRY-04 '["evidence"]["sentence"]')" "Data at rest is encrypted with AES-256." "HTML list item"
+equals "$(req CRY-04 '["evidence"]["location"]')" 'section "Rules", paragraph 3' "HTML location"
+
 # --- exit codes and usage ---
 expect_rc 2 isms policy gap "$T/empty.md" "$T/fake.pdf"
 contains "$ERR" "none of the 2 files could be read" "nothing readable"
