@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+
 extern const char data_policy_reqs[];
 extern const size_t data_policy_reqs_len;
 
@@ -35,6 +37,7 @@ static int loaded;
 static const char *alts[MAX_ALTS];
 static size_t alt_len[MAX_ALTS];
 static int alt_next[MAX_ALTS];
+static unsigned char alt_whole[MAX_ALTS]; /* "log$": the whole word only, so "login" is not a log */
 static int nalts;
 static int *bucket;                /* 65536 heads by the first two bytes, -1 for none */
 static cue_group groups[MAX_GROUPS];
@@ -87,12 +90,14 @@ static size_t normalize(const char *s, char *out, size_t max)
 
 static int alt_intern(const char *raw, char *scratch)
 {
+    size_t rl = strlen(raw);
+    int whole = rl && raw[rl - 1] == '$';
     size_t n = normalize(raw, scratch, 256);
     if (n < 2)
         return -1;
     unsigned key = ((unsigned char)scratch[0] << 8) | (unsigned char)scratch[1];
     for (int i = bucket[key]; i >= 0; i = alt_next[i])
-        if (alt_len[i] == n && !memcmp(alts[i], scratch, n))
+        if (alt_len[i] == n && alt_whole[i] == whole && !memcmp(alts[i], scratch, n))
             return i;
     if (nalts >= MAX_ALTS)
         return -2;
@@ -102,6 +107,7 @@ static int alt_intern(const char *raw, char *scratch)
     memcpy(copy, scratch, n + 1);
     alts[nalts] = copy;
     alt_len[nalts] = n;
+    alt_whole[nalts] = (unsigned char)whole;
     alt_next[nalts] = bucket[key];
     bucket[key] = nalts;
     return nalts++;
@@ -306,7 +312,8 @@ static void matcher_scan(matcher *m, const char *s)
         m->words++;
         unsigned key = ((unsigned char)m->norm[i] << 8) | (unsigned char)m->norm[i + 1];
         for (int k = bucket[key]; k >= 0; k = alt_next[k]) {
-            if (alt_len[k] > n - i || memcmp(m->norm + i, alts[k], alt_len[k]))
+            if (alt_len[k] > n - i || memcmp(m->norm + i, alts[k], alt_len[k]) ||
+                (alt_whole[k] && i + alt_len[k] < n && m->norm[i + alt_len[k]] != ' '))
                 continue;
             uint64_t bit = 1ull << (k & 63);
             if (!(m->bits[k >> 6] & bit) && m->nhit < (int)(sizeof m->hit / sizeof *m->hit)) {
@@ -415,6 +422,71 @@ static void decide_topics(matcher *m, docgap_file *f, const best *b, arena *a)
     }
 }
 
+static int group_any(const matcher *m, int g)
+{
+    for (int r = groups[g].first; r < groups[g].first + groups[g].count; r++) {
+        int k = alt_refs[r];
+        if ((m->bits[k >> 6] >> (k & 63)) & 1)
+            return 1;
+    }
+    return 0;
+}
+
+/* Score text for every requirement (only those marked in subject, when given). */
+static void match_reqs(matcher *m, const char *text, const doc_para *para, double penalty,
+                       const unsigned char *subject, best *b)
+{
+    for (size_t i = 0; i < nreqs; i++) {
+        if (subject && !subject[i])
+            continue;
+        int hits = entry_hits(m, (int)i);
+        if (!hits)
+            continue;
+        double score = sentence_score(m, hits, text) - penalty;
+        if (score > b[i].score)
+            b[i] = (best){score, text, para};
+    }
+}
+
+/* "Logs record the following:" and its short items state one rule together. The lead-in must name
+ * the requirement's subject (its first cue group) itself; its items may hold the rest. Such a match
+ * ranks below a single sentence. */
+static void match_list(matcher *m, const doc *d, size_t lead, arena *a, best *b)
+{
+    const char **sent;
+    size_t ns = docgap_sentences(d->paras[lead].text, a, &sent);
+    if (!ns)
+        return;
+    matcher_scan(m, sent[ns - 1]); /* the sentence that introduces the items */
+    if (!m->nhit)
+        return;
+    unsigned char *subject = arena_alloc(a, nreqs);
+    int any = 0;
+    for (size_t i = 0; i < nreqs; i++)
+        any |= subject[i] = (unsigned char)group_any(m, entries[i].first);
+    if (!any)
+        return;
+    buf joined;
+    buf_init(&joined, 3000);
+    buf_puts(&joined, sent[ns - 1]);
+    int items = 0;
+    for (size_t q = lead + 1; q < d->npara && items < 8; q++, items++) {
+        const char *t = d->paras[q].text;
+        size_t tl = strlen(t), words = 1;
+        for (const char *c = t; *c; c++)
+            words += *c == ' ';
+        if (d->paras[q].heading || words > 30 || (tl && t[tl - 1] == ':') || buf_putc(&joined, ' ') ||
+            buf_puts(&joined, t))
+            break;
+    }
+    const char *text = items ? arena_strdup(a, joined.data) : NULL;
+    buf_free(&joined);
+    if (!text)
+        return;
+    matcher_scan(m, text);
+    match_reqs(m, text, &d->paras[lead], 8, subject, b);
+}
+
 static void scan_doc(matcher *m, docgap_file *f, best *b, arena *a)
 {
     unsigned found = 0;
@@ -433,15 +505,11 @@ static void scan_doc(matcher *m, docgap_file *f, best *b, arena *a)
                     found |= 1u << k;
             if (para->heading)
                 continue; /* a heading names a subject; it does not state a rule */
-            for (size_t i = 0; i < nreqs; i++) {
-                int hits = entry_hits(m, (int)i);
-                if (!hits)
-                    continue;
-                double score = sentence_score(m, hits, sent[s]);
-                if (score > b[i].score)
-                    b[i] = (best){score, sent[s], para};
-            }
+            match_reqs(m, sent[s], para, 0, NULL, b);
         }
+        size_t len = strlen(para->text);
+        if (!para->heading && len && para->text[len - 1] == ':')
+            match_list(m, d, p, a, b);
     }
     /* properties and front matter count for document control */
     for (const char *l = d->meta; l && *l;) {
