@@ -309,6 +309,8 @@ void docread_lines(doc *d, arena *a, const char *s, size_t n, int markdown)
         }
         if (list_start(l + ind, len - ind))
             FLUSH();
+        if (markdown && ind + 1 < len && strchr("-*+", l[ind]) && l[ind + 1] == ' ')
+            ind += 2; /* a bullet is layout; numbered and lettered markers are kept as written */
         if (!plen)
             pline = this_line;
         else

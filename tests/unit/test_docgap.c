@@ -201,6 +201,9 @@ static void test_matching(void **state)
     assert_true(docgap_match(req("CRY-04"), "DATA AT REST IS ENCRYPTED (AES-256).") > 0);
     assert_true(docgap_match(req("LOG-07"), "All servers use NTP\xe2\x80\x94" "a shared time source.") > 0);
     assert_true(docgap_match(req("CRY-04"), "Unencrypted data at rest.") == 0); /* not at a word start */
+    /* "log$" is the whole word: logging in is not a log */
+    assert_true(docgap_match(req("LOG-03"), "Each login and logon is protected by MFA.") == 0);
+    assert_true(docgap_match(req("LOG-03"), "Logs are protected against tampering.") > 0);
     /* a sentence stating a rule outranks a mention */
     assert_true(docgap_match(req("BAK-02"), "Backups must run daily on every production server.") >
                 docgap_match(req("BAK-02"), "Backups daily."));
@@ -251,6 +254,35 @@ static void test_weaknesses_and_topics(void **state)
     const char *e3[] = {NULL};
     assert_int_equal(docgap_analyse(p3, ds3, e3, 1, NULL, 0, &a, &r, &err), 0);
     assert_false(r.files[0].weaknesses & DOCGAP_NO_VERSION);
+    arena_free(&a);
+}
+
+/* A lead-in sentence and its list items are read together when the lead-in names the subject. */
+static void test_lists(void **state)
+{
+    (void)state;
+    const char *md = "# Logging Policy\n\nAudit logs record the following:\n\n- the user who acted\n"
+                     "- the date and time of the event\n\nThe policy covers the following:\n\n- the weather\n";
+    arena a;
+    arena_init(&a);
+    doc d;
+    isms_err err = {0};
+    assert_int_equal(docread_memory("log.md", md, strlen(md), &a, &d, &err), 0);
+    const char *paths[] = {"log.md"};
+    doc *docs[] = {&d};
+    const char *errors[] = {NULL};
+    docgap_report r;
+    assert_int_equal(docgap_analyse(paths, docs, errors, 1, NULL, 0, &a, &r, &err), 0);
+    int seen = 0;
+    for (size_t i = 0; i < r.nitems; i++)
+        if (!strcmp(r.items[i].req->id, "LOG-02")) {
+            seen = 1;
+            assert_true(r.items[i].covered);
+            assert_string_equal(r.items[i].ev.sentence,
+                                "Audit logs record the following: the user who acted the date and time of the event");
+            assert_string_equal(r.items[i].ev.location, "section \"Logging Policy\", line 3");
+        }
+    assert_true(seen);
     arena_free(&a);
 }
 
@@ -387,7 +419,7 @@ int main(void)
         cmocka_unit_test(test_requirements_loaded), cmocka_unit_test(test_markdown_real),
         cmocka_unit_test(test_docx_real),           cmocka_unit_test(test_pdf_real),
         cmocka_unit_test(test_html),                cmocka_unit_test(test_sentences),
-        cmocka_unit_test(test_matching),            cmocka_unit_test(test_weaknesses_and_topics),
+        cmocka_unit_test(test_matching),            cmocka_unit_test(test_weaknesses_and_topics), cmocka_unit_test(test_lists),
         cmocka_unit_test(test_hostile_small),       cmocka_unit_test(test_zip_bomb),
         cmocka_unit_test(test_huge_file),           cmocka_unit_test(test_scanned_pdf),
         cmocka_unit_test(test_encrypted_pdf),
