@@ -155,12 +155,12 @@ static int write_pdf(const char *path, para *p, int n, int pages)
     PangoFontDescription *font = pango_font_description_from_string("Sans 9");
     pango_layout_set_font_description(lay, font);
     pango_layout_set_width(lay, 495 * PANGO_SCALE);
-    int per_page = (n + pages - 1) / pages;
-    for (int start = 0; start < n; start += per_page) {
-        size_t cap = (size_t)per_page * 1300 + 16, len = 0;
+    for (int pg = 0; pg < pages; pg++) {
+        int start = pg * n / pages, end = (pg + 1) * n / pages;
+        size_t cap = (size_t)(end - start) * 1300 + 16, len = 0;
         char *text = malloc(cap);
         text[0] = '\0';
-        for (int i = start; i < n && i < start + per_page; i++)
+        for (int i = start; i < end; i++)
             len += (size_t)snprintf(text + len, cap - len, "%s\n\n", p[i].text);
         pango_layout_set_text(lay, text, -1);
         cairo_move_to(cr, 50, 40);
