@@ -13,7 +13,8 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/report/*.c src/collect/*.c src/web/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 DATA    := data/annex-a-2022.tsv data/clauses-2022.tsv data/guidance.txt data/threats.tsv \
-           data/vulnerabilities.tsv data/mapping-2013-2022.tsv data/mapping-soc2-iso27001-2022.tsv
+           data/vulnerabilities.tsv data/mapping-2013-2022.tsv data/mapping-soc2-iso27001-2022.tsv \
+           data/policy-requirements.tsv
 GEN     := build/gen/data.c
 POLICY_TMPL := $(sort $(wildcard data/policies/*.md.tmpl))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -44,7 +45,7 @@ $(GEN): build/tools/embed $(DATA) build/gen/policies.txt
 	build/tools/embed $@ data_annex_a=data/annex-a-2022.tsv data_clauses=data/clauses-2022.tsv \
 	  data_guidance=data/guidance.txt data_threats=data/threats.tsv \
 	  data_vulnerabilities=data/vulnerabilities.tsv data_map2013=data/mapping-2013-2022.tsv \
-	  data_mapsoc2=data/mapping-soc2-iso27001-2022.tsv \
+	  data_mapsoc2=data/mapping-soc2-iso27001-2022.tsv data_policy_reqs=data/policy-requirements.tsv \
 	  data_policies=build/gen/policies.txt
 
 build/rel/%.o: %.c

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "report/policy_doc.h"
 #include "util/json.h"
 
@@ -630,5 +631,6 @@ const cli_cmd cmds_policy[] = {
     {"export", policy_export_cmd, "NAME --format md|html|pdf -o FILE [--version N]",
      "Write a policy as Markdown (as stored), standalone HTML with a print stylesheet, or PDF. HTML and PDF\n"
      "start with a document control block: version, status, approval, next review, controls."},
+    {"gap", cli_policy_gap, POLICY_GAP_USAGE, POLICY_GAP_HELP},
     {NULL, NULL, NULL, NULL},
 };

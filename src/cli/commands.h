@@ -36,6 +36,9 @@ extern const cli_cmd cmds_supplier[];
 extern const cli_cmd cmds_incident[];
 extern const cli_cmd cmds_objective[];
 extern const cli_cmd cmds_policy[];
+int cli_policy_gap(cli_ctx *c);
+#define POLICY_GAP_USAGE "FILE... [--topic ID[,ID...]] [--json]"
+extern const char POLICY_GAP_HELP[];
 int cli_soa_import_2013(cli_ctx *c);
 
 #endif

@@ -1,0 +1,18 @@
+/* Shared between the format readers of core/docread: not for use outside it. */
+#ifndef ISMS_DOCREAD_INT_H
+#define ISMS_DOCREAD_INT_H
+
+#include "core/docread.h"
+
+/* Collapse white space of s[0..n) into a fresh string; NULL when nothing is left. */
+char *docread_clean(arena *a, const char *s, size_t n);
+/* Append a paragraph (cleaned); a heading becomes the section of what follows it. */
+void docread_add_para(doc *d, arena *a, const char *text, size_t n, int heading, int page, int line, int table);
+/* Read Markdown (markdown=1) or plain text line by line into paragraphs. */
+void docread_lines(doc *d, arena *a, const char *s, size_t n, int markdown);
+/* Read a DOCX held in memory. */
+int docread_docx(doc *d, arena *a, const char *s, size_t n, isms_err *err);
+/* Read the PDF at path with pdfinfo and pdftotext. */
+int docread_pdf(doc *d, arena *a, const char *path, isms_err *err);
+
+#endif
