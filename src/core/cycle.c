@@ -292,6 +292,8 @@ size_t readiness_evaluate(const readiness_facts *f, arena *a, readiness_item **o
     item(it, &k, "6.1.3 d", "Statement of Applicability", !soa,
          soa ? soa : arena_sprintf(a, "approved version %d, every exclusion justified", g->soa_versions));
     const char *plan = !g->risks ? "no risk treatment plan"
+                       : g->risks_untreated ? arena_sprintf(a, "%ld risk(s) missing from the plan: no treatment decided",
+                                                            g->risks_untreated)
                        : g->risks_overdue ? arena_sprintf(a, "%ld treatment(s) overdue", g->risks_overdue)
                        : g->risks_without_due_date
                            ? arena_sprintf(a, "%ld treatment(s) without a due date", g->risks_without_due_date)
@@ -309,9 +311,12 @@ size_t readiness_evaluate(const readiness_facts *f, arena *a, readiness_item **o
              ? arena_sprintf(a, "%ld of %ld person(s) without security training in the last 12 months",
                              f->people - f->people_trained, f->people)
              : arena_sprintf(a, "%ld person(s), all trained in the last 12 months", f->people));
-    item(it, &k, "7.5.1 b", "Documented information the ISMS needs", f->documents_approved > 0 && !f->documents_overdue,
+    item(it, &k, "7.5.1 b", "Documented information the ISMS needs",
+         f->documents_approved > 0 && !f->documents_overdue && !f->documents_unapproved,
          !f->documents_approved ? "no approved policies or procedures"
          : f->documents_overdue ? arena_sprintf(a, "%ld document(s) past their review date", f->documents_overdue)
+         : f->documents_unapproved
+             ? arena_sprintf(a, "%ld policy draft(s) never approved (isms policy approve)", f->documents_unapproved)
                                 : arena_sprintf(a, "%ld approved document(s), all within their review date",
                                                 f->documents_approved));
     item(it, &k, "8.1", "Operational planning and control", !f->applicable_without_owner && g->risks > 0,

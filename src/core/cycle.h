@@ -64,6 +64,7 @@ typedef struct readiness_facts {
     long monitoring_recent;         /* check runs and evidence collected in the last 90 days (9.1) */
     int policy_approved;            /* an approved information security policy in force (5.2) */
     long documents_approved, documents_overdue; /* documented information the ISMS decided it needs (7.5.1 b) */
+    long documents_unapproved;                  /* generated policies never approved */
     long objectives, objectives_measured;        /* 6.2 */
     long people, people_trained;                 /* 7.2 competence records */
 } readiness_facts;

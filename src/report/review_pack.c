@@ -155,7 +155,12 @@ int review_pack_build(ws *w, arena *a, review_pack *p, isms_err *err)
         default: p->ctl_not_applicable++; break;
         }
     }
-    p->objectives = p->objectives_measured = p->objectives_off_track = -1;
+    register_summary rs;
+    if ((rc = store_register_summary(w, today, &rs, err)))
+        return rc;
+    p->objectives = rs.objectives;
+    p->objectives_measured = rs.objectives_measured;
+    p->objectives_off_track = rs.objectives_off_track;
 
     if ((rc = store_feedback_list(w, p->since, a, &p->feedback, &p->nfeedback, err)))
         return rc;

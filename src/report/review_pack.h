@@ -24,7 +24,7 @@ typedef struct review_pack {
     double readiness;
     audit_rec *audits;
     size_t naudits;
-    long objectives, objectives_measured, objectives_off_track; /* -1: no objectives register */
+    long objectives, objectives_measured, objectives_off_track;
     /* e) feedback from interested parties */
     feedback_rec *feedback;
     size_t nfeedback;

@@ -405,6 +405,16 @@ int store_calendar_events(ws *w, arena *a, cal_event **out, size_t *n, isms_err 
                         "'Owner: ' || coalesce(treatment_owner, owner) || '. Plan: ' || coalesce(plan, '') "
                         "FROM risk WHERE done = 0 AND due_date IS NOT NULL",
                         err)) ||
+        (rc = cal_query(w, &c, "policy-review", "policy-review",
+                        "SELECT p.name || '-v' || v.version, v.next_review, NULL, 'Policy review due: ' || p.title, "
+                        "'Version ' || v.version || ' approved by ' || v.approved_by || ' on ' || "
+                        "substr(v.approved_at, 1, 10) FROM policy_version v JOIN policy p ON p.id = v.policy_id "
+                        "WHERE v.status = 'approved' AND v.next_review IS NOT NULL",
+                        err)) ||
+        (rc = cal_query(w, &c, "supplier-review", "supplier-review",
+                        "SELECT id, next_review, NULL, 'Supplier review due: ' || name, "
+                        "'Owner: ' || owner || '. Risk rating: ' || risk_rating FROM supplier WHERE next_review IS NOT NULL",
+                        err)) ||
         (rc = cal_query(w, &c, "evidence", "evidence-expiry",
                         "SELECT id, valid_until, NULL, 'Evidence expires: ' || filename, "
                         "description || ' (' || kind || ')' FROM evidence "

@@ -54,7 +54,8 @@ int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, ism
     f->monitoring_recent =
         count_at(w,
                  "SELECT (SELECT count(*) FROM check_run WHERE substr(ran_at, 1, 10) >= ?1) + "
-                 "(SELECT count(*) FROM evidence WHERE substr(collected_at, 1, 10) >= ?1)",
+                 "(SELECT count(*) FROM evidence WHERE substr(collected_at, 1, 10) >= ?1 "
+                 "AND kind NOT IN ('policy', 'contract', 'meeting_minutes'))",
                  quarter_ago, NULL, &rc, err);
     /* An approved policy is evidence of kind "policy" (uploaded, or recorded when a generated
      * policy is approved) still within its review date. */
@@ -70,5 +71,16 @@ int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, ism
                                     "SELECT count(*) FROM (SELECT filename, max(valid_until) AS v FROM evidence "
                                     "WHERE kind = 'policy' GROUP BY filename) WHERE v < ?",
                                     today, NULL, &rc, err);
-    return rc;
+    f->documents_unapproved = count_at(w,
+                                       "SELECT count(*) FROM policy p WHERE NOT EXISTS (SELECT 1 FROM policy_version v "
+                                       "WHERE v.policy_id = p.id AND v.status IN ('approved','superseded'))",
+                                       NULL, NULL, &rc, err);
+    register_summary rs;
+    if (rc || (rc = store_register_summary(w, today, &rs, err)))
+        return rc;
+    f->objectives = rs.objectives;
+    f->objectives_measured = rs.objectives_measured;
+    f->people = rs.people;
+    f->people_trained = rs.people_trained;
+    return ISMS_OK;
 }

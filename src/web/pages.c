@@ -157,6 +157,26 @@ static int dashboard_body(web_req *rq, web_resp *rs)
     if (store_risk_due(rq->w, until, 10, due_row, &d, &err) == ISMS_OK && !d.n)
         web_raw(rs, "<tr><td colspan=\"4\">Nothing due this year.</td></tr>");
     web_raw(rs, "</tbody></table></div></section>");
+    /* Nonconformities and review decisions (10.2, 9.3.3): an overdue action is a Stage 1 blocker. */
+    action_rec *ac;
+    size_t nac;
+    if (store_action_list(rq->w, 1, rq->a, &ac, &nac, &err) == ISMS_OK) {
+        web_html(rs, "<section><h2>Open actions (%ld overdue)</h2><table id=\"actions\"><thead><tr><th>Action</th>"
+                     "<th>Follows</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead><tbody>",
+                 f->actions_overdue);
+        for (size_t i = 0; i < nac && i < 10; i++) {
+            int late = !strcmp(ac[i].status, "open") && strcmp(ac[i].due_date, today) < 0;
+            web_html(rs, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td><td>%s</td></tr>",
+                     ac[i].description,
+                     ac[i].finding_id ? arena_sprintf(rq->a, "finding %lld (%s %s)", (long long)ac[i].finding_id,
+                                                      ac[i].finding_type, ac[i].ref)
+                                      : arena_sprintf(rq->a, "management review %lld", (long long)ac[i].review_id),
+                     ac[i].owner, late ? "overdue" : "", ac[i].due_date, late ? "overdue" : ac[i].status);
+        }
+        if (!nac)
+            web_raw(rs, "<tr><td colspan=\"5\">No open corrective or review actions.</td></tr>");
+        web_raw(rs, "</tbody></table></section>");
+    }
     return 0;
 }
 
