@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "core/cycle.h"
+#include "report/json.h"
 #include "util/json.h"
 
 static int parse_id(cli_ctx *c, const char *what, const char *s, int64_t *out)
@@ -76,15 +77,11 @@ static int audit_programme(cli_ctx *c)
         int y = cycle_year(start, au[i].start_date);
         if (!y)
             continue;
-        for (size_t k = 0; k < n; k++) {
-            const char *s = au[i].scope;
-            size_t len = strlen(it[k].ref);
-            for (const char *p = strstr(s, it[k].ref); p; p = strstr(p + 1, it[k].ref))
-                if ((p == s || p[-1] == ',') && (p[len] == ',' || p[len] == '\0')) {
+        char ref[32];
+        for (const char *p = au[i].scope; cycle_list_next(&p, ref, sizeof ref);)
+            for (size_t k = 0; k < n; k++)
+                if (!strcmp(it[k].ref, ref))
                     it[k].covered |= 1 << (y - 1);
-                    break;
-                }
-        }
     }
     size_t planned[3] = {0}, covered[3] = {0}, everywhere = 0;
     for (size_t k = 0; k < n; k++) {
@@ -226,16 +223,7 @@ static void json_audit(jw *j, const audit_rec *x)
     jw_kstr(j, "criteria", x->criteria);
     jw_kstr(j, "summary", x->summary);
     jw_key(j, "scope");
-    jw_arr(j);
-    for (const char *p = x->scope; p && *p;) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        char id[32];
-        snprintf(id, sizeof id, "%.*s", (int)(l < 31 ? l : 31), p);
-        jw_str(j, id);
-        p += l + (e ? 1 : 0);
-    }
-    jw_arr_end(j);
+    json_id_list(j, x->scope);
     jw_kint(j, "findings", x->findings);
     jw_obj_end(j);
 }
@@ -343,12 +331,8 @@ static int audit_checklist(cli_ctx *c)
     } else
         printf("Checklist for internal audit %lld: %s\nAuditor %s, %s to %s\nCriteria: %s\n", (long long)x.id, x.title,
                x.auditor, x.start_date, x.end_date, x.criteria);
-    for (const char *p = x.scope; *p;) {
-        const char *e = strchr(p, ',');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        char ref[32];
-        snprintf(ref, sizeof ref, "%.*s", (int)(l < 31 ? l : 31), p);
-        p += l + (e ? 1 : 0);
+    char ref[32];
+    for (const char *p = x.scope; cycle_list_next(&p, ref, sizeof ref);) {
         const catalog_clause *cl = catalog_clause_find(ref);
         const catalog_control *co = cl ? NULL : catalog_control_find(ref);
         if (!cl && !co)

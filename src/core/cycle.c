@@ -153,6 +153,17 @@ int cycle_ref_normalize(const char *ref, char *out, size_t outsz, isms_err *err)
     return ISMS_OK;
 }
 
+int cycle_list_next(const char **p, char *out, size_t outsz)
+{
+    if (!*p || !**p)
+        return 0;
+    const char *comma = strchr(*p, ',');
+    size_t len = comma ? (size_t)(comma - *p) : strlen(*p);
+    snprintf(out, outsz, "%.*s", (int)(len < outsz ? len : outsz - 1), *p);
+    *p = comma ? comma + 1 : *p + len;
+    return 1;
+}
+
 /* A clause is audited through its leaves: "6.1" through 6.1.1-6.1.3, "9.2" through 9.2.1-9.2.2. */
 static int clause_is_leaf(const catalog_clause *cl, size_t n, size_t i)
 {

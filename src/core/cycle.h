@@ -38,6 +38,9 @@ const char *cycle_finding_type_label(const char *type);
 /* A reference a finding or audit scope may name: a clause ("9.2") or an Annex A control in any
  * common form ("A.5.15", "5.15"); canonical form into out. */
 int cycle_ref_normalize(const char *ref, char *out, size_t outsz, isms_err *err);
+/* Iterate a stored comma-separated id list: copies the next id into out and advances *p;
+ * 0 at the end. */
+int cycle_list_next(const char **p, char *out, size_t outsz);
 /* Split and normalize a comma-separated scope; "4-10" adds every clause, "annex-a" every
  * applicable control (applicable: per control in catalog order, or NULL for all). */
 int cycle_scope_parse(const char *list, const int *applicable, arena *a, const char ***out, size_t *n,

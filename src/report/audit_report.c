@@ -11,6 +11,7 @@
 #include "core/risk.h"
 #include "core/soa.h"
 #include "util/buf.h"
+#include "util/outfile.h"
 
 #include "report/pdf.h"
 
@@ -388,29 +389,6 @@ static const char css[] =
     "vertical-align:top;text-align:left;font-size:12px}th{background:#f0f0f0}"
     "@media print{body{margin:0;max-width:none}tr{page-break-inside:avoid}thead{display:table-header-group}}";
 
-static int write_file(const char *path, const char *data, size_t len, isms_err *err)
-{
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp)
-        return err_set(err, ISMS_ENOMEM, "out of memory");
-    snprintf(tmp, pl + 16, "%s.tmp%d", path, (int)getpid() % 100000);
-    FILE *f = fopen(tmp, "wb");
-    int bad = !f;
-    if (f) {
-        bad |= fwrite(data, 1, len, f) != len;
-        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-        bad |= fclose(f) != 0;
-    }
-    if (bad || rename(tmp, path)) {
-        unlink(tmp);
-        free(tmp);
-        return err_set(err, ISMS_EIO, "cannot write %s", path);
-    }
-    free(tmp);
-    return ISMS_OK;
-}
-
 int audit_report_write(ws *w, report_format f, const char *path, arena *a, isms_err *err)
 {
     if (f == REPORT_PDF) {
@@ -444,7 +422,7 @@ int audit_report_write(ws *w, report_format f, const char *path, arena *a, isms_
     if (!rc && d.bad)
         rc = err_set(err, ISMS_ENOMEM, "the audit report is larger than its size cap");
     if (!rc)
-        rc = write_file(path, b.data, b.len, err);
+        rc = outfile_write(path, b.data, b.len, err);
     buf_free(&b);
     return rc;
 }

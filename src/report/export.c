@@ -4,18 +4,16 @@
 #include "report/export.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "util/buf.h"
+#include "util/outfile.h"
 
 #define TEXT_MAX (64u << 20)    /* cap on one cleaned cell or one CSV/HTML row */
 #define XLSX_CELL_MAX 32767     /* Excel refuses a longer cell (counted in UTF-16 units) */
@@ -37,108 +35,6 @@ int export_format_parse(const char *s)
     if (!strcasecmp(s, "html"))
         return EXPORT_HTML;
     return -1;
-}
-
-/* --- the destination: a temp file beside it, renamed into place when complete --- */
-
-typedef struct outfile {
-    const char *path;
-    char *tmp;   /* "<path>.tmp-<pid>-<n>", same directory so rename() is atomic */
-    char *dir;   /* path's directory, named in errors and used for libxlsxwriter's temp files */
-} outfile;
-
-/* Distinguishes temp names of exports running at once in one process (web workers). */
-static atomic_uint tmp_seq;
-
-static void out_free(outfile *o)
-{
-    free(o->tmp);
-    free(o->dir);
-    o->tmp = o->dir = NULL;
-}
-
-static void out_abort(outfile *o)
-{
-    if (o->tmp)
-        unlink(o->tmp);
-    out_free(o);
-}
-
-/* Why the file cannot be written, in words the user can act on. */
-static int out_error(const outfile *o, int e, isms_err *err)
-{
-    switch (e) {
-    case ENOENT:
-        return err_set(err, ISMS_EIO, "cannot write %s: the directory %s does not exist", o->path, o->dir);
-    case ENOTDIR:
-        return err_set(err, ISMS_EIO, "cannot write %s: part of the path is not a directory", o->path);
-    case EACCES:
-    case EPERM:
-        return err_set(err, ISMS_EIO, "cannot write %s: permission denied in %s", o->path, o->dir);
-    case EROFS:
-        return err_set(err, ISMS_EIO, "cannot write %s: the file system is read-only", o->path);
-    case ENOSPC:
-        return err_set(err, ISMS_EIO, "cannot write %s: no space left on the device", o->path);
-    default:
-        return err_set(err, ISMS_EIO, "cannot write %s: %s", o->path, strerror(e));
-    }
-}
-
-/* Reserve a fresh temp file beside path; its open descriptor goes to *fd. */
-static int out_open(outfile *o, const char *path, int *fd, isms_err *err)
-{
-    memset(o, 0, sizeof *o);
-    *fd = -1;
-    if (!path || !*path)
-        return err_set(err, ISMS_EINVAL, "no output file given");
-    o->path = path;
-    struct stat st;
-    int exists = stat(path, &st) == 0;
-    if (exists && S_ISDIR(st.st_mode))
-        return err_set(err, ISMS_EINVAL, "cannot write %s: it is a directory", path);
-    const char *slash = strrchr(path, '/');
-    o->dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    size_t n = strlen(path) + 48;
-    o->tmp = malloc(n);
-    if (!o->dir || !o->tmp) {
-        out_free(o);
-        return err_set(err, ISMS_ENOMEM, "out of memory");
-    }
-    for (int tries = 0;; tries++) {
-        snprintf(o->tmp, n, "%s.tmp-%ld-%u", path, (long)getpid(), atomic_fetch_add(&tmp_seq, 1u));
-        /* 0666 so the umask decides, as for any file the user creates. */
-        *fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (*fd >= 0) {
-            /* Replacing a file keeps its permissions: a private (0600) file stays private. */
-            if (exists && S_ISREG(st.st_mode))
-                fchmod(*fd, st.st_mode & 07777);
-            return ISMS_OK;
-        }
-        if (errno != EEXIST || tries >= 100)
-            break;
-    }
-    int rc = out_error(o, errno, err);
-    out_free(o);
-    return rc;
-}
-
-/* Flush the finished temp file to disk and rename it over path, so a crash leaves either the old
- * file or the whole new one. On failure the temp file is removed. */
-static int out_commit(outfile *o, isms_err *err)
-{
-    int rc = ISMS_OK;
-    int fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL))
-        rc = out_error(o, errno, err);
-    if (fd >= 0)
-        close(fd);
-    if (rc == ISMS_OK && rename(o->tmp, o->path) != 0)
-        rc = out_error(o, errno, err);
-    if (rc)
-        out_abort(o);
-    else
-        out_free(o);
-    return rc;
 }
 
 /* --- text cleaning: users type anything, but the files must stay valid --- */
@@ -296,7 +192,7 @@ static int tbl_open(table *t, export_format f, const char *path, int big, isms_e
     buf_init(&t->line, TEXT_MAX);
     buf_init(&t->text, TEXT_MAX);
     arena_init(&t->a);
-    int fd, rc = out_open(&t->out, path, &fd, err);
+    int fd, rc = outfile_open(&t->out, path, &fd, err);
     if (rc)
         return rc;
     if (f == EXPORT_XLSX) {
@@ -304,7 +200,7 @@ static int tbl_open(table *t, export_format f, const char *path, int big, isms_e
         lxw_workbook_options o = {.constant_memory = big ? LXW_TRUE : LXW_FALSE, .tmpdir = t->out.dir};
         t->wb = workbook_new_opt(t->out.tmp, &o);
         if (!t->wb) {
-            out_abort(&t->out);
+            outfile_abort(&t->out);
             return err_set(err, ISMS_ENOMEM, "cannot write %s: out of memory starting the workbook", path);
         }
         t->f_head = new_format(t, 1, 1, 0xD9E1F2);
@@ -323,8 +219,8 @@ static int tbl_open(table *t, export_format f, const char *path, int big, isms_e
         if (!t->fp) {
             int e = errno;
             close(fd);
-            rc = out_error(&t->out, e, err);
-            out_abort(&t->out);
+            rc = outfile_error(&t->out, e, err);
+            outfile_abort(&t->out);
             return rc;
         }
         setvbuf(t->fp, NULL, _IOFBF, 1 << 16);
@@ -348,7 +244,7 @@ static void tbl_abort(table *t)
         fclose(t->fp);
     t->wb = NULL;
     t->fp = NULL;
-    out_abort(&t->out);
+    outfile_abort(&t->out);
     tbl_free(t);
 }
 
@@ -380,12 +276,12 @@ static int tbl_close(table *t, isms_err *err)
         if (t->toolong)
             rc = err_set(err, ISMS_ENOMEM, "cannot write %s: a row is longer than %u MB", path, TEXT_MAX >> 20);
         else if (bad)
-            rc = out_error(&t->out, e, err);
+            rc = outfile_error(&t->out, e, err);
     }
     if (rc)
-        out_abort(&t->out);
+        outfile_abort(&t->out);
     else
-        rc = out_commit(&t->out, err);
+        rc = outfile_commit(&t->out, err);
     tbl_free(t);
     return rc;
 }

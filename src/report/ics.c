@@ -2,11 +2,12 @@
  * escaped, all-day events (VALUE=DATE) whose DTEND is the day after the last day. */
 #include "report/ics.h"
 
-#include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/cycle.h"
+#include "util/outfile.h"
 
 typedef struct line {
     FILE *f;
@@ -97,24 +98,24 @@ int ics_write_stream(FILE *f, const char *calname, const cal_event *ev, size_t n
 int ics_write(const char *path, const char *calname, const cal_event *ev, size_t n, const char *stamp,
               isms_err *err)
 {
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp)
-        return err_set(err, ISMS_ENOMEM, "out of memory");
-    snprintf(tmp, len + 16, "%s.tmp%d", path, (int)getpid() % 100000);
-    FILE *f = fopen(tmp, "wb");
+    outfile o;
+    int fd, rc = outfile_open(&o, path, &fd, err);
+    if (rc)
+        return rc;
+    FILE *f = fdopen(fd, "wb");
     if (!f) {
-        free(tmp);
-        return err_set(err, ISMS_EIO, "cannot write %s", path);
+        close(fd);
+        rc = outfile_error(&o, errno, err);
+        outfile_abort(&o);
+        return rc;
     }
     int bad = ics_write_stream(f, calname, ev, n, stamp);
-    bad |= fflush(f) || fsync(fileno(f));
-    bad |= fclose(f);
-    if (bad || rename(tmp, path)) {
-        unlink(tmp);
-        free(tmp);
-        return err_set(err, ISMS_EIO, "cannot write %s", path);
+    int e = errno;
+    bad |= fclose(f) != 0;
+    if (bad) {
+        rc = outfile_error(&o, e ? e : EIO, err);
+        outfile_abort(&o);
+        return rc;
     }
-    free(tmp);
-    return ISMS_OK;
+    return outfile_commit(&o, err);
 }

@@ -12,9 +12,11 @@
 
 #include "report/audit_report.h"
 #include "report/export.h"
+#include "report/json.h"
 #include "report/review_pack.h"
 #include "util/buf.h"
 #include "util/json.h"
+#include "util/outfile.h"
 
 #define DIGEST_TAG "isms-package-sha256:"
 #define MAX_ENTRY ((zip_uint64_t)4 << 30)   /* refuse to hash a claimed entry bigger than this */
@@ -34,6 +36,58 @@ typedef struct pkg {
     isms_err *err;
 } pkg;
 
+/* SHA-256 of the first len bytes of f from its start (len < 0: to the end) as hex; -1 on a read error. */
+static int sha256_file(FILE *f, off_t len, char out[65])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    rewind(f);
+    char chunk[65536];
+    int bad = 0;
+    while (len != 0) {
+        size_t want = len < 0 || len > (off_t)sizeof chunk ? sizeof chunk : (size_t)len;
+        size_t got = fread(chunk, 1, want, f);
+        EVP_DigestUpdate(md, chunk, got);
+        if (len > 0)
+            len -= (off_t)got;
+        if (got < want) {
+            bad = len > 0 || ferror(f);
+            break;
+        }
+    }
+    unsigned char d[32];
+    unsigned dl;
+    EVP_DigestFinal_ex(md, d, &dl);
+    EVP_MD_CTX_free(md);
+    hex(d, 32, out);
+    return bad ? -1 : 0;
+}
+
+/* The manifest's entry for one file. */
+static void manifest_entry(pkg *p, const char *path, const char *sha, int64_t size, const char *kind,
+                           const char *controls)
+{
+    jw_obj(&p->j);
+    jw_kstr(&p->j, "path", path);
+    jw_kstr(&p->j, "sha256", sha);
+    jw_kint(&p->j, "size", size);
+    jw_kstr(&p->j, "kind", kind);
+    jw_key(&p->j, "controls");
+    json_id_list(&p->j, controls);
+    jw_obj_end(&p->j);
+    p->nfiles++;
+}
+
+static int add_source(pkg *p, const char *path, zip_source_t *s)
+{
+    if (!s || zip_file_add(p->z, path, s, ZIP_FL_ENC_UTF_8) < 0) {
+        if (s)
+            zip_source_free(s);
+        return err_set(p->err, ISMS_EIO, "cannot add %s to the package: %s", path, zip_strerror(p->z));
+    }
+    return ISMS_OK;
+}
+
 /* Add bytes (copied into the arena so they outlive the call until zip_close). */
 static int add_bytes(pkg *p, const char *path, const char *data, size_t len, const char *kind, const char *controls)
 {
@@ -44,53 +98,29 @@ static int add_bytes(pkg *p, const char *path, const char *data, size_t len, con
     hex(md, 32, sha);
     char *copy = arena_alloc(p->a, len ? len : 1);
     memcpy(copy, data, len);
-    zip_source_t *s = zip_source_buffer(p->z, copy, len, 0);
-    if (!s || zip_file_add(p->z, path, s, ZIP_FL_ENC_UTF_8) < 0) {
-        if (s)
-            zip_source_free(s);
-        return err_set(p->err, ISMS_EIO, "cannot add %s to the package: %s", path, zip_strerror(p->z));
-    }
-    jw_obj(&p->j);
-    jw_kstr(&p->j, "path", path);
-    jw_kstr(&p->j, "sha256", sha);
-    jw_kint(&p->j, "size", (int64_t)len);
-    jw_kstr(&p->j, "kind", kind);
-    jw_key(&p->j, "controls");
-    jw_arr(&p->j);
-    for (const char *c = controls; c && *c;) {
-        const char *e = strchr(c, ',');
-        size_t l = e ? (size_t)(e - c) : strlen(c);
-        char id[32];
-        snprintf(id, sizeof id, "%.*s", (int)(l < 31 ? l : 31), c);
-        jw_str(&p->j, id);
-        c += l + (e ? 1 : 0);
-    }
-    jw_arr_end(&p->j);
-    jw_obj_end(&p->j);
-    p->nfiles++;
-    return ISMS_OK;
+    int rc = add_source(p, path, zip_source_buffer(p->z, copy, len, 0));
+    if (!rc)
+        manifest_entry(p, path, sha, (int64_t)len, kind, controls);
+    return rc;
 }
 
+/* Add a file by reference: hashed now, streamed into the archive at zip_close, so memory stays
+ * flat however large the evidence. Its size is fixed now, so a file that changes after it was
+ * hashed makes zip_close fail rather than the package lie. */
 static int add_file(pkg *p, const char *path, const char *file, const char *kind, const char *controls)
 {
     FILE *f = fopen(file, "rb");
-    if (!f)
+    struct stat st;
+    char sha[65];
+    if (!f || fstat(fileno(f), &st) || sha256_file(f, st.st_size, sha)) {
+        if (f)
+            fclose(f);
         return err_set(p->err, ISMS_EIO, "cannot read %s", file);
-    buf b;
-    buf_init(&b, (size_t)2 << 30);
-    char chunk[65536];
-    size_t n;
-    int bad = 0;
-    while (!bad && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        bad = buf_append(&b, chunk, n);
-    bad |= ferror(f);
-    fclose(f);
-    if (bad) {
-        buf_free(&b);
-        return err_set(p->err, ISMS_EIO, "cannot read %s (or it is over 2 GB)", file);
     }
-    int rc = add_bytes(p, path, b.data ? b.data : "", b.len, kind, controls);
-    buf_free(&b);
+    fclose(f);
+    int rc = add_source(p, path, zip_source_file(p->z, file, 0, st.st_size));
+    if (!rc)
+        manifest_entry(p, path, sha, (int64_t)st.st_size, kind, controls);
     return rc;
 }
 
@@ -254,25 +284,9 @@ static int seal(const char *path, isms_err *err)
         fclose(f);
         return err_set(err, ISMS_EIO, "%s does not end with an empty zip comment", path);
     }
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    rewind(f);
-    char chunk[65536];
-    off_t left = size - 2;
-    while (left > 0) {
-        size_t want = left > (off_t)sizeof chunk ? sizeof chunk : (size_t)left;
-        if (fread(chunk, 1, want, f) != want)
-            break;
-        EVP_DigestUpdate(md, chunk, want);
-        left -= (off_t)want;
-    }
-    unsigned char d[32];
-    unsigned dl;
-    EVP_DigestFinal_ex(md, d, &dl);
-    EVP_MD_CTX_free(md);
     char comment[sizeof DIGEST_TAG + 64];
     snprintf(comment, sizeof comment, "%s", DIGEST_TAG);
-    hex(d, 32, comment + strlen(DIGEST_TAG));
+    int left = sha256_file(f, size - 2, comment + strlen(DIGEST_TAG));
     size_t cl = strlen(comment);
     unsigned char len2[2] = {(unsigned char)(cl & 0xff), (unsigned char)(cl >> 8)};
     int bad = left != 0 || fseeko(f, size - 2, SEEK_SET) || fwrite(len2, 1, 2, f) != 2 ||
@@ -283,14 +297,21 @@ static int seal(const char *path, isms_err *err)
 
 int package_write(ws *w, const char *path, arena *a, size_t *nfiles, isms_err *err)
 {
-    char *tmp = arena_sprintf(a, "%s.tmp%d", path, (int)getpid() % 100000);
+    outfile out;
+    int fd, zerr = 0;
+    int rc = outfile_open(&out, path, &fd, err);
+    if (rc)
+        return rc;
+    close(fd);
     char tdir[] = "/tmp/isms-package-XXXXXX";
-    if (!mkdtemp(tdir))
+    if (!mkdtemp(tdir)) {
+        outfile_abort(&out);
         return err_set(err, ISMS_EIO, "cannot create a temporary directory");
-    int zerr = 0;
-    zip_t *z = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    }
+    zip_t *z = zip_open(out.tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
     if (!z) {
         rmdir(tdir);
+        outfile_abort(&out);
         return err_set(err, ISMS_EIO, "cannot create %s", path);
     }
     pkg p = {z, {0}, {0}, a, 0, err};
@@ -299,7 +320,7 @@ int package_write(ws *w, const char *path, arena *a, size_t *nfiles, isms_err *e
     org o;
     char now[32];
     store_now(now);
-    int rc = store_org_get(w, a, &o, err);
+    rc = store_org_get(w, a, &o, err);
     if (!rc) {
         jw_obj(&p.j);
         jw_kstr(&p.j, "format", "isms-evidence-package/1");
@@ -385,14 +406,13 @@ int package_write(ws *w, const char *path, arena *a, size_t *nfiles, isms_err *e
     unlink(risks_csv);
     rmdir(tdir);
     if (!rc)
-        rc = seal(tmp, err);
-    if (!rc && rename(tmp, path))
-        rc = err_set(err, ISMS_EIO, "cannot write %s", path);
-    if (rc)
-        unlink(tmp);
-    else
-        *nfiles = p.nfiles;
-    return rc;
+        rc = seal(out.tmp, err);
+    if (rc) {
+        outfile_abort(&out);
+        return rc;
+    }
+    *nfiles = p.nfiles;
+    return outfile_commit(&out, err);
 }
 
 typedef struct probs {
@@ -435,25 +455,9 @@ static void check_seal(const char *path, probs *pr, arena *a)
         problem(pr, NULL, "the archive digest is missing or damaged: the package was changed or was not made by isms");
         return;
     }
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    rewind(f);
-    char chunk[65536];
-    off_t left = eocd + 20;
-    while (left > 0) {
-        size_t n = left > (off_t)sizeof chunk ? sizeof chunk : (size_t)left;
-        if (fread(chunk, 1, n, f) != n)
-            break;
-        EVP_DigestUpdate(md, chunk, n);
-        left -= (off_t)n;
-    }
-    fclose(f);
-    unsigned char d[32];
-    unsigned dl;
-    EVP_DigestFinal_ex(md, d, &dl);
-    EVP_MD_CTX_free(md);
     char h[65];
-    hex(d, 32, h);
+    int left = sha256_file(f, eocd + 20, h);
+    fclose(f);
     if (left || strcmp(h, comment + sizeof DIGEST_TAG - 1))
         problem(pr, NULL, arena_sprintf(a, "the archive digest does not match: some byte of the package changed "
                                            "(expected %.16s..., found %.16s...)",

@@ -531,23 +531,6 @@ int store_audit_programme_inputs(ws *w, int *applicable, int *high_risk, isms_er
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading risks for the audit programme", err);
 }
 
-static long count1(ws *w, const char *sql, const char *arg, int *rc, isms_err *err)
-{
-    sqlite3_stmt *st;
-    if (*rc || (*rc = st_prepare(w, sql, &st, err)))
-        return 0;
-    if (sqlite3_bind_parameter_count(st) > 0)
-        st_text(st, 1, arg);
-    long v = 0;
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        v = (long)sqlite3_column_int64(st, 0);
-    else
-        *rc = st_error(w, s, "counting", err);
-    sqlite3_finalize(st);
-    return v;
-}
-
 int store_lifecycle_facts(ws *w, const char *today, gap_facts *f, isms_err *err)
 {
     char year_ago[11];
@@ -555,22 +538,22 @@ int store_lifecycle_facts(ws *w, const char *today, gap_facts *f, isms_err *err)
         return err_set(err, ISMS_EINVAL, "today '%s' is not a date", today);
     int rc = 0;
     f->audits_completed_12m =
-        count1(w, "SELECT count(*) FROM audit WHERE status = 'completed' AND completed_on > ?", year_ago, &rc, err);
-    f->reviews_held_12m = count1(w, "SELECT count(*) FROM review WHERE held_on > ?", year_ago, &rc, err);
-    f->ncs_without_action = count1(w,
+        st_count(w, "SELECT count(*) FROM audit WHERE status = 'completed' AND completed_on > ?", year_ago, err, &rc);
+    f->reviews_held_12m = st_count(w, "SELECT count(*) FROM review WHERE held_on > ?", year_ago, err, &rc);
+    f->ncs_without_action = st_count(w,
                                    "SELECT count(*) FROM finding f WHERE type IN ('major','minor') AND NOT EXISTS "
                                    "(SELECT 1 FROM action x WHERE x.finding_id = f.id)",
-                                   NULL, &rc, err);
-    f->ncs_open = count1(w,
+                                   NULL, err, &rc);
+    f->ncs_open = st_count(w,
                          "SELECT count(*) FROM finding f WHERE type IN ('major','minor') AND EXISTS "
                          "(SELECT 1 FROM action x WHERE x.finding_id = f.id AND x.status <> 'closed')",
-                         NULL, &rc, err);
-    f->majors_open = count1(w,
+                         NULL, err, &rc);
+    f->majors_open = st_count(w,
                             "SELECT count(*) FROM finding f WHERE type = 'major' AND (NOT EXISTS "
                             "(SELECT 1 FROM action x WHERE x.finding_id = f.id) OR EXISTS "
                             "(SELECT 1 FROM action x WHERE x.finding_id = f.id AND x.status <> 'closed'))",
-                            NULL, &rc, err);
+                            NULL, err, &rc);
     f->actions_overdue =
-        count1(w, "SELECT count(*) FROM action WHERE status = 'open' AND due_date < ?", today, &rc, err);
+        st_count(w, "SELECT count(*) FROM action WHERE status = 'open' AND due_date < ?", today, err, &rc);
     return rc;
 }

@@ -25,6 +25,9 @@ char *st_row_json(ws *w, const char *table, const char *key_col, const char *key
 /* Record an audit entry with the row's state before (NULL for creates) and after. */
 int st_audit_row(ws *w, const char *action, const char *table, const char *key_col, const char *key,
                  const char *before, arena *a, isms_err *err);
+/* The first column of a one-row query, binding arg to every parameter; after a failure (*rc set)
+ * it does nothing, so a run of counts can be checked once at the end. */
+long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc);
 /* Run one statement with no result rows. */
 int st_exec(ws *w, const char *sql, isms_err *err);
 

@@ -6,26 +6,6 @@
 #include "core/soa.h"
 #include "store/internal.h"
 
-static long count_at(ws *w, const char *sql, const char *a1, const char *a2, int *rc, isms_err *err)
-{
-    sqlite3_stmt *st;
-    if (*rc || (*rc = st_prepare(w, sql, &st, err)))
-        return 0;
-    int np = sqlite3_bind_parameter_count(st);
-    if (np >= 1)
-        st_text(st, 1, a1);
-    if (np >= 2)
-        st_text(st, 2, a2);
-    long v = 0;
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        v = (long)sqlite3_column_int64(st, 0);
-    else
-        *rc = st_error(w, s, "reading readiness facts", err);
-    sqlite3_finalize(st);
-    return v;
-}
-
 int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, isms_err *err)
 {
     memset(f, 0, sizeof *f);
@@ -49,32 +29,32 @@ int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, ism
     store_today(today);
     cycle_date_add(today, -1, 0, 0, year_ago);
     cycle_date_add(today, 0, 0, -90, quarter_ago);
-    f->risks_not_reviewed = count_at(w, "SELECT count(*) FROM risk WHERE substr(updated_at, 1, 10) < ?", year_ago,
-                                     NULL, &rc, err);
+    f->risks_not_reviewed = st_count(w, "SELECT count(*) FROM risk WHERE substr(updated_at, 1, 10) < ?", year_ago,
+                                     err, &rc);
     f->monitoring_recent =
-        count_at(w,
+        st_count(w,
                  "SELECT (SELECT count(*) FROM check_run WHERE substr(ran_at, 1, 10) >= ?1) + "
                  "(SELECT count(*) FROM evidence WHERE substr(collected_at, 1, 10) >= ?1 "
                  "AND kind NOT IN ('policy', 'contract', 'meeting_minutes'))",
-                 quarter_ago, NULL, &rc, err);
+                 quarter_ago, err, &rc);
     /* An approved policy is evidence of kind "policy" (uploaded, or recorded when a generated
      * policy is approved) still within its review date. */
-    f->policy_approved = count_at(w,
+    f->policy_approved = st_count(w,
                                   "SELECT count(*) FROM evidence e JOIN evidence_control c ON c.evidence_id = e.id "
                                   "WHERE c.control_id = 'A.5.1' AND e.kind = 'policy' AND e.valid_until >= ?",
-                                  today, NULL, &rc, err) > 0;
-    f->documents_approved = count_at(w,
+                                  today, err, &rc) > 0;
+    f->documents_approved = st_count(w,
                                      "SELECT count(DISTINCT filename) FROM evidence WHERE kind = 'policy' "
                                      "AND valid_until >= ?",
-                                     today, NULL, &rc, err);
-    f->documents_overdue = count_at(w,
+                                     today, err, &rc);
+    f->documents_overdue = st_count(w,
                                     "SELECT count(*) FROM (SELECT filename, max(valid_until) AS v FROM evidence "
                                     "WHERE kind = 'policy' GROUP BY filename) WHERE v < ?",
-                                    today, NULL, &rc, err);
-    f->documents_unapproved = count_at(w,
+                                    today, err, &rc);
+    f->documents_unapproved = st_count(w,
                                        "SELECT count(*) FROM policy p WHERE NOT EXISTS (SELECT 1 FROM policy_version v "
                                        "WHERE v.policy_id = p.id AND v.status IN ('approved','superseded'))",
-                                       NULL, NULL, &rc, err);
+                                       NULL, err, &rc);
     register_summary rs;
     if (rc || (rc = store_register_summary(w, today, &rs, err)))
         return rc;

@@ -364,23 +364,6 @@ int store_soa_load_version(ws *w, int version, arena *a, soa_entry *out, isms_er
     return ISMS_OK;
 }
 
-static long count(ws *w, const char *sql, const char *today, isms_err *err, int *rc)
-{
-    sqlite3_stmt *st;
-    if (*rc || (*rc = st_prepare(w, sql, &st, err)))
-        return 0;
-    if (sqlite3_bind_parameter_count(st) > 0)
-        st_text(st, 1, today);
-    long v = 0;
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    else
-        *rc = st_error(w, s, "counting", err);
-    sqlite3_finalize(st);
-    return v;
-}
-
 int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
 {
     memset(f, 0, sizeof *f);
@@ -393,28 +376,28 @@ int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
     char appetite[128];
     snprintf(appetite, sizeof appetite,
              "(coalesce(residual_likelihood, likelihood) * coalesce(residual_impact, impact)) > %d", m.appetite);
-    f->has_context = count(w, "SELECT count(*) FROM org WHERE length(trim(coalesce(context,''))) > 0", NULL, err, &rc) > 0;
-    f->has_scope_statement = count(w, "SELECT count(*) FROM org WHERE length(trim(coalesce(scope,''))) > 0", NULL, err, &rc) > 0;
-    f->scope_in = count(w, "SELECT count(*) FROM scope_item WHERE in_scope = 1", NULL, err, &rc);
-    f->scope_out = count(w, "SELECT count(*) FROM scope_item WHERE in_scope = 0", NULL, err, &rc);
-    f->parties = count(w, "SELECT count(*) FROM party", NULL, err, &rc);
+    f->has_context = st_count(w, "SELECT count(*) FROM org WHERE length(trim(coalesce(context,''))) > 0", NULL, err, &rc) > 0;
+    f->has_scope_statement = st_count(w, "SELECT count(*) FROM org WHERE length(trim(coalesce(scope,''))) > 0", NULL, err, &rc) > 0;
+    f->scope_in = st_count(w, "SELECT count(*) FROM scope_item WHERE in_scope = 1", NULL, err, &rc);
+    f->scope_out = st_count(w, "SELECT count(*) FROM scope_item WHERE in_scope = 0", NULL, err, &rc);
+    f->parties = st_count(w, "SELECT count(*) FROM party", NULL, err, &rc);
     f->parties_without_requirements =
-        count(w, "SELECT count(*) FROM party WHERE length(trim(coalesce(requirements,''))) = 0", NULL, err, &rc);
-    f->assets = count(w, "SELECT count(*) FROM asset", NULL, err, &rc);
-    f->assets_without_owner = count(w, "SELECT count(*) FROM asset WHERE length(trim(owner)) = 0", NULL, err, &rc);
-    f->risks = count(w, "SELECT count(*) FROM risk", NULL, err, &rc);
-    f->risks_without_owner = count(w, "SELECT count(*) FROM risk WHERE length(trim(owner)) = 0", NULL, err, &rc);
-    f->risks_untreated = count(w, "SELECT count(*) FROM risk WHERE option IS NULL", NULL, err, &rc);
+        st_count(w, "SELECT count(*) FROM party WHERE length(trim(coalesce(requirements,''))) = 0", NULL, err, &rc);
+    f->assets = st_count(w, "SELECT count(*) FROM asset", NULL, err, &rc);
+    f->assets_without_owner = st_count(w, "SELECT count(*) FROM asset WHERE length(trim(owner)) = 0", NULL, err, &rc);
+    f->risks = st_count(w, "SELECT count(*) FROM risk", NULL, err, &rc);
+    f->risks_without_owner = st_count(w, "SELECT count(*) FROM risk WHERE length(trim(owner)) = 0", NULL, err, &rc);
+    f->risks_untreated = st_count(w, "SELECT count(*) FROM risk WHERE option IS NULL", NULL, err, &rc);
     char *sql = arena_sprintf(a,
                               "SELECT count(*) FROM risk WHERE option IS NOT NULL AND option <> 'avoid' "
                               "AND accepted_by IS NULL AND %s",
                               appetite);
-    f->risks_awaiting_acceptance = count(w, sql, NULL, err, &rc);
-    f->risks_overdue = count(w,
+    f->risks_awaiting_acceptance = st_count(w, sql, NULL, err, &rc);
+    f->risks_overdue = st_count(w,
                              "SELECT count(*) FROM risk WHERE option IN ('mitigate','transfer','avoid') AND done = 0 "
                              "AND due_date IS NOT NULL AND due_date < ?",
                              today, err, &rc);
-    f->risks_without_due_date = count(w,
+    f->risks_without_due_date = st_count(w,
                                       "SELECT count(*) FROM risk WHERE option IN ('mitigate','transfer','avoid') "
                                       "AND done = 0 AND due_date IS NULL",
                                       NULL, err, &rc);

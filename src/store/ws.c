@@ -223,6 +223,23 @@ const char *st_col(sqlite3_stmt *st, int i, arena *a)
     return s ? arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
+long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc)
+{
+    sqlite3_stmt *st;
+    if (*rc || (*rc = st_prepare(w, sql, &st, err)))
+        return 0;
+    if (sqlite3_bind_parameter_count(st) > 0)
+        st_text(st, 1, arg);
+    long v = 0;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    else
+        *rc = st_error(w, s, "counting", err);
+    sqlite3_finalize(st);
+    return v;
+}
+
 int st_exec(ws *w, const char *sql, isms_err *err)
 {
     char *msg = NULL;

@@ -72,6 +72,18 @@ static void test_refs_and_scope(void **state)
     assert_int_equal(cycle_ref_normalize("'; DROP TABLE audit; --", out, sizeof out, &err), ISMS_EINVAL);
     assert_int_equal(cycle_ref_normalize("", out, sizeof out, &err), ISMS_EINVAL);
 
+    const char *list = "9.2.1,A.5.15,A.8.34567890123456789012345678901234", *p = list;
+    char id[16];
+    assert_int_equal(cycle_list_next(&p, id, sizeof id), 1);
+    assert_string_equal(id, "9.2.1");
+    assert_int_equal(cycle_list_next(&p, id, sizeof id), 1);
+    assert_string_equal(id, "A.5.15");
+    assert_int_equal(cycle_list_next(&p, id, sizeof id), 1);
+    assert_string_equal(id, "A.8.34567890123");   /* cut to the buffer, never overrun */
+    assert_int_equal(cycle_list_next(&p, id, sizeof id), 0);
+    p = NULL;
+    assert_int_equal(cycle_list_next(&p, id, sizeof id), 0);
+
     arena a;
     arena_init(&a);
     const char **items;
