@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs browser.mjs against a real `isms serve` on 127.0.0.1 with a demo workspace.
+# Runs every tests/web/*.mjs browser test against a real `isms serve` on 127.0.0.1 with a demo workspace.
 . "$(dirname "$0")/../cli/lib.sh"
 DIR=$(cd "$(dirname "$0")" && pwd)
 [ -x /usr/bin/chromium ] || { echo "browser.sh: Debian's chromium is not installed (make deps)"; exit 1; }
@@ -14,9 +14,11 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
 for _ in $(seq 50); do grep -q http "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
 URL=$(sed -n 's/.* at \(http[^ ]*\) .*/\1/p' "$T/serve.out")
-CHECKS=$((CHECKS + 1))
-if URL=${URL%/} WEB_USER=lead WEB_PASSWORD='browser test password' ARTIFACTS="$ARTIFACTS" \
-    node "$DIR/browser.mjs"; then :; else fail "browser test"; fi
+for t in "$DIR"/*.mjs; do
+    CHECKS=$((CHECKS + 1))
+    if URL=${URL%/} WEB_USER=lead WEB_PASSWORD='browser test password' ARTIFACTS="$ARTIFACTS" \
+        node "$t"; then :; else fail "browser test $(basename "$t")"; fi
+done
 kill -TERM $SERVER; wait $SERVER
 grep -q -e AddressSanitizer -e "runtime error" "$T/serve.err" && fail "sanitizer report: $(cat "$T/serve.err")"
 echo "screenshots in $ARTIFACTS"
