@@ -6,14 +6,28 @@
 
 #include "store/store.h"
 
+/* Statements of the per-request hot paths (authentication, the cache generation) stay prepared
+ * for the connection's life: parsing and planning them again cost more than running them. */
+#define WS_STMT_CACHE 8
+
 struct ws {
     sqlite3 *db;
     char *path;
     char actor[128];
+    struct {
+        const char *sql; /* a string literal: looked up by address */
+        sqlite3_stmt *st;
+    } stmts[WS_STMT_CACHE];
 };
 
 /* Prepare sql; on failure fill err with the SQLite message. */
 int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err);
+/* A prepared statement for sql (a string literal) kept on the connection; give it back with
+ * st_release, never sqlite3_finalize. Falls back to a fresh statement when the cache is full,
+ * which st_release then finalizes. */
+int st_cached(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err);
+/* Reset a statement from st_cached (ending its read) so it can be used again. */
+void st_release(ws *w, sqlite3_stmt *st);
 /* Map a SQLite result code to an isms error with a human message about `what`. */
 int st_error(ws *w, int rc, const char *what, isms_err *err);
 /* Bind a string or NULL. */

@@ -121,7 +121,7 @@ int store_user_list(ws *w, arena *a, user **out, size_t *n, isms_err *err)
 int store_user_get(ws *w, const char *name, arena *a, user *u, isms_err *err)
 {
     sqlite3_stmt *st;
-    int rc = st_prepare(w, "SELECT id, name, role, created_at, mfa_enabled, disabled FROM user WHERE name = ?", &st, err);
+    int rc = st_cached(w, "SELECT id, name, role, created_at, mfa_enabled, disabled FROM user WHERE name = ?", &st, err);
     if (rc)
         return rc;
     st_text(st, 1, name);
@@ -129,7 +129,7 @@ int store_user_get(ws *w, const char *name, arena *a, user *u, isms_err *err)
     if (rc == SQLITE_ROW)
         *u = (user){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a), st_col(st, 3, a),
                     sqlite3_column_int(st, 4), sqlite3_column_int(st, 5)};
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no user '%s' (see `isms user list`)", name ? name : "");
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading a user", err);
@@ -367,10 +367,10 @@ int store_token_user(ws *w, const char *token, arena *a, user *u, isms_err *err)
     char hash[65];
     sha256_hex(token, hash);
     sqlite3_stmt *st;
-    int rc = st_prepare(w,
-                        "SELECT u.id, u.name, u.role, u.created_at, u.mfa_enabled, u.disabled FROM api_token t "
-                        "JOIN user u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
-                        &st, err);
+    int rc = st_cached(w,
+                       "SELECT u.id, u.name, u.role, u.created_at, u.mfa_enabled, u.disabled FROM api_token t "
+                       "JOIN user u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
+                       &st, err);
     if (rc)
         return rc;
     st_text(st, 1, hash);
@@ -378,7 +378,7 @@ int store_token_user(ws *w, const char *token, arena *a, user *u, isms_err *err)
     if (rc == SQLITE_ROW)
         *u = (user){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a), st_col(st, 3, a),
                     sqlite3_column_int(st, 4), sqlite3_column_int(st, 5)};
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "invalid token");
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "checking a token", err);

@@ -1,4 +1,5 @@
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,35 @@ int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err)
     return ISMS_OK;
 }
 
+int st_cached(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err)
+{
+    int i = 0;
+    for (; i < WS_STMT_CACHE && w->stmts[i].sql; i++)
+        if (w->stmts[i].sql == sql) {
+            *st = w->stmts[i].st;
+            return ISMS_OK;
+        }
+    int rc = sqlite3_prepare_v3(w->db, sql, -1, i < WS_STMT_CACHE ? SQLITE_PREPARE_PERSISTENT : 0, st, NULL);
+    if (rc != SQLITE_OK)
+        return st_error(w, rc, "database query", err);
+    if (i < WS_STMT_CACHE) {
+        w->stmts[i].sql = sql;
+        w->stmts[i].st = *st;
+    }
+    return ISMS_OK;
+}
+
+void st_release(ws *w, sqlite3_stmt *st)
+{
+    for (int i = 0; i < WS_STMT_CACHE && w->stmts[i].sql; i++)
+        if (w->stmts[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    sqlite3_finalize(st);
+}
+
 void st_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
@@ -315,6 +345,9 @@ fail:
     return rc;
 }
 
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_setup(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int ws_open(const char *path, int flags, ws **out, isms_err *err)
 {
     *out = NULL;
@@ -332,7 +365,11 @@ int ws_open(const char *path, int flags, ws **out, isms_err *err)
         return err_set(err, ISMS_ENOMEM, "out of memory");
     w->path = strdup(path);
     snprintf(w->actor, sizeof w->actor, "cli");
-    int oflags = SQLITE_OPEN_READWRITE | ((flags & WS_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    /* A connection belongs to one thread (the web server opens one per worker), so SQLite's
+     * per-connection mutex is not needed; nor is its global allocation counter, whose lock the
+     * workers would otherwise fight over on every malloc. */
+    pthread_once(&sqlite_once, sqlite_setup);
+    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | ((flags & WS_CREATE) ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &w->db, oflags, NULL);
     if (rc != SQLITE_OK) {
         rc = err_set(err, ISMS_EDB, "cannot open workspace %s: %s", path,
@@ -357,6 +394,8 @@ void ws_close(ws *w)
 {
     if (!w)
         return;
+    for (int i = 0; i < WS_STMT_CACHE && w->stmts[i].sql; i++)
+        sqlite3_finalize(w->stmts[i].st);
     sqlite3_close_v2(w->db);
     free(w->path);
     free(w);

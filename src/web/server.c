@@ -135,15 +135,20 @@ static int parse_form(web_req *rq)
 
 void web_html_escape(buf *b, const char *s)
 {
-    for (; s && *s; s++) {
+    while (s && *s) {
+        /* Copy each run of safe bytes at once: pages are mostly plain text. */
+        size_t n = strcspn(s, "&<>\"'");
+        buf_append(b, s, n);
+        s += n;
         switch (*s) {
         case '&': buf_puts(b, "&amp;"); break;
         case '<': buf_puts(b, "&lt;"); break;
         case '>': buf_puts(b, "&gt;"); break;
         case '"': buf_puts(b, "&quot;"); break;
         case '\'': buf_puts(b, "&#39;"); break;
-        default: buf_putc(b, *s);
+        default: return;
         }
+        s++;
     }
 }
 
@@ -155,7 +160,9 @@ void web_html(web_resp *rs, const char *fmt, ...)
     va_start(ap, fmt);
     for (const char *p = fmt; *p; p++) {
         if (*p != '%') {
-            buf_putc(&rs->body, *p);
+            size_t n = strcspn(p, "%");
+            buf_append(&rs->body, p, n);
+            p += n - 1;
             continue;
         }
         p++;
@@ -268,13 +275,23 @@ static void add_security_headers(struct MHD_Response *r, int tls)
 
 static enum MHD_Result send_response(struct MHD_Connection *c, conn_state *cs, web_resp *rs, int tls)
 {
-    struct MHD_Response *r =
-        rs->file_fd > 0 ? MHD_create_response_from_fd64((uint64_t)rs->file_size, rs->file_fd)
-                        : MHD_create_response_from_buffer(rs->body.len, rs->body.data ? rs->body.data : (void *)"",
-                                                          MHD_RESPMEM_MUST_COPY);
+    /* The body is handed over, not copied: a cached answer by reference, a built one by ownership. */
+    struct MHD_Response *r;
+    if (rs->file_fd > 0)
+        r = MHD_create_response_from_fd64((uint64_t)rs->file_size, rs->file_fd);
+    else if (rs->shared)
+        r = MHD_create_response_from_buffer_with_free_callback(rs->shared_len, (void *)rs->shared,
+                                                               web_cache_release_data);
+    else if (rs->body.data) {
+        r = MHD_create_response_from_buffer(rs->body.len, rs->body.data, MHD_RESPMEM_MUST_FREE);
+        if (r)
+            rs->body.data = NULL;
+    } else
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!r) {
         if (rs->file_fd > 0)
             close(rs->file_fd);
+        web_cache_release_data((void *)rs->shared);
         return MHD_NO;
     }
     add_security_headers(r, tls);
@@ -353,7 +370,7 @@ static void run_cached(web_req *rq, web_resp *rs, const web_route *r)
     if (!rq->w)
         rq->w = worker_ws(&err);
     if (rq->w && key.len < 8000 && web_cache_generation(rq->w, &gen) == 0) {
-        if (web_cache_get(key.data, gen, &rs->body, &ctype)) {
+        if (web_cache_take(key.data, gen, &rs->shared, &rs->shared_len, &ctype)) {
             rs->status = 200;
             rs->ctype = ctype;
         } else {
@@ -585,6 +602,10 @@ static char *read_file(const char *path, isms_err *err)
     return b.data;
 }
 
+/* Each connection's memory for the request line and headers. libmicrohttpd zeroes all of it
+ * between keep-alive requests, so a large pool costs every request; 16 KiB holds 8 KiB of headers. */
+#define WEB_CONN_POOL (16 * 1024)
+
 int web_serve(const web_opts *o, isms_err *err)
 {
     opts = o;
@@ -666,7 +687,7 @@ int web_serve(const web_opts *o, isms_err *err)
         flags, (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(o->conn_timeout_s > 0 ? o->conn_timeout_s : 30), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        (size_t)WEB_CONN_POOL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         NULL, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!d) {
         free(cert);

@@ -80,6 +80,8 @@ typedef struct web_resp {
     const char *cookie;          /* a Set-Cookie value */
     const char *filename;        /* Content-Disposition: attachment */
     int file_fd;                 /* when > 0, the body is this open file of file_size bytes (closed after) */
+    const char *shared;          /* when set, the body is these shared_len bytes of a cached answer */
+    size_t shared_len;
     long long file_size;
 } web_resp;
 
@@ -129,6 +131,12 @@ int web_multipart_parse(const char *ctype, const char *body, size_t len, size_t 
 /* Response cache (cache.c): answers keyed by request and workspace generation. */
 int web_cache_generation(ws *w, int64_t *gen);
 int web_cache_get(const char *key, int64_t gen, buf *out, const char **ctype);
+typedef struct web_cache_blob web_cache_blob;
+/* A cached answer without copying it: its bytes stay valid until web_cache_release (or
+ * web_cache_release_data on *data), even if the cache drops it meanwhile. NULL on a miss. */
+web_cache_blob *web_cache_take(const char *key, int64_t gen, const char **data, size_t *len, const char **ctype);
+void web_cache_release(web_cache_blob *b);
+void web_cache_release_data(void *data);
 void web_cache_put(const char *key, int64_t gen, const char *data, size_t len, const char *ctype);
 void web_cache_free(void);
 
