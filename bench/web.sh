@@ -1,7 +1,8 @@
 #!/bin/bash
 # Web benchmark: 64 keep-alive connections (wrk) against `isms serve` on the large workspace, for
 # the dashboard and the first page of each API list, beside nginx serving a static copy of the same
-# JSON in the same run (the ceiling). Prints p99 latency, requests/s and the server's RSS.
+# JSON in the same run (the ceiling). Prints p99 latency, requests/s, the server's CPU time per
+# request (steady when other work shares the machine, unlike latency) and its RSS.
 set -eu
 DB=${1:?usage: bench/web.sh WORKSPACE.db}
 ISMS=${ISMS:-build/isms}
@@ -20,13 +21,23 @@ for _ in $(seq 100); do grep -q http "$W/serve.out" && break; sleep 0.1; done
 URL=$(sed -n 's/.* at \(http[^ ]*\) .*/\1/p' "$W/serve.out"); URL=${URL%/}
 curl -s -c "$W/jar" -o /dev/null --data-urlencode name=bench --data-urlencode "password=bench password 12345" "$URL/login"
 SID=$(awk '/isms_session/ {print $7}' "$W/jar")
-run() { # name header url
+# CPU time of processes in clock ticks (user + system).
+ticks() { local p t=0; for p in $1; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
+run() { # name header url [pids]: p99, requests/s and, given the server's pids, its CPU time per request
     curl -s -o /dev/null -H "$2" "$3" # warm
-    wrk -t1 -c64 -d5s --latency -H "$2" "$3" | awk -v n="$1" '/ 99%/ {p=$2} /Requests\/sec/ {r=$2} END {printf "  %-34s p99 %-9s %10s req/s\n", n, p, r}'
+    local t0=0 out
+    [ -n "${4:-}" ] && t0=$(ticks "$4")
+    out=$(wrk -t1 -c64 -d5s --latency -H "$2" "$3")
+    local cpu=""
+    if [ -n "${4:-}" ]; then
+        cpu=$(printf '%s' "$out" | awk -v t="$(( $(ticks "$4") - t0 ))" -v hz="$(getconf CLK_TCK)" \
+            '/requests in/ {printf "%6.0f us CPU/req", t * 1e6 / hz / $1}')
+    fi
+    printf '%s' "$out" | awk -v n="$1" -v c="$cpu" '/ 99%/ {p=$2} /Requests\/sec/ {r=$2} END {printf "  %-34s p99 %-9s %10s req/s %s\n", n, p, r, c}'
 }
 echo "64 keep-alive connections, 5 s each:"
-run "dashboard (GET /)" "Cookie: isms_session=$SID" "$URL/"
-for p in assets risks soa gap evidence; do run "GET /api/v1/$p" "Authorization: Bearer $TOK" "$URL/api/v1/$p"; done
+run "dashboard (GET /)" "Cookie: isms_session=$SID" "$URL/" $SRV
+for p in assets risks soa gap evidence; do run "GET /api/v1/$p" "Authorization: Bearer $TOK" "$URL/api/v1/$p" $SRV; done
 echo "  server RSS after the runs: $(($(ps -o rss= -p $SRV) / 1024)) MB"
 mkdir -p "$W/www"
 curl -s -H "Authorization: Bearer $TOK" "$URL/api/v1/assets" > "$W/www/assets.json"
@@ -37,4 +48,5 @@ http { access_log off; server { listen 127.0.0.1:18091; root $W/www; default_typ
 NGX
 nginx -c "$W/ngx.conf"
 sleep 0.3
-run "baseline: nginx, same JSON static" "X-Bench: 1" "http://127.0.0.1:18091/assets.json"
+run "baseline: nginx, same JSON static" "X-Bench: 1" "http://127.0.0.1:18091/assets.json" \
+    "$(cat "$W/nginx.pid") $(pgrep -P "$(cat "$W/nginx.pid")" | tr '\n' ' ')"
