@@ -39,6 +39,12 @@ echo "64 keep-alive connections, 5 s each:"
 run "dashboard (GET /)" "Cookie: isms_session=$SID" "$URL/" $SRV
 for p in assets risks soa gap evidence; do run "GET /api/v1/$p" "Authorization: Bearer $TOK" "$URL/api/v1/$p" $SRV; done
 echo "  server RSS after the runs: $(($(ps -o rss= -p $SRV) / 1024)) MB"
+# Any change makes every cached answer stale: the first request after one recomputes it.
+$ISMS org set --context "benchmark change $$" >/dev/null
+for p in / /api/v1/risks /api/v1/gap; do
+    [ "$p" = / ] && H="Cookie: isms_session=$SID" || H="Authorization: Bearer $TOK"
+    curl -s -o /dev/null -H "$H" -w "  first GET $p after a change: %{time_total} s\n" "$URL$p"
+done
 mkdir -p "$W/www"
 curl -s -H "Authorization: Bearer $TOK" "$URL/api/v1/assets" > "$W/www/assets.json"
 cat > "$W/ngx.conf" <<NGX

@@ -477,13 +477,14 @@ int store_risk_matrix(ws *w, long m[6][6], isms_err *err)
 {
     memset(m, 0, sizeof(long) * 36);
     sqlite3_stmt *st;
-    int rc = st_prepare(w, "SELECT likelihood, impact, count(*) FROM risk GROUP BY likelihood, impact", &st, err);
+    /* Counted here rather than by GROUP BY, which would sort every risk first. */
+    int rc = st_prepare(w, "SELECT likelihood, impact FROM risk", &st, err);
     if (rc)
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int l = sqlite3_column_int(st, 0), i = sqlite3_column_int(st, 1);
         if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
-            m[l][i] = sqlite3_column_int64(st, 2);
+            m[l][i]++;
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "counting risks", err);
