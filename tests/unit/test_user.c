@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/internal.h"
 #include "store/store.h"
 
 static char dir[] = "/tmp/isms-test-user-XXXXXX";
@@ -79,6 +80,46 @@ static void test_tokens(void **state)
     ws_close(w);
 }
 
+/* The web server keeps its authentication statements prepared per connection: another
+ * connection's changes must show at once, and a kept statement must not hold a read open (which
+ * would stop the WAL from being checkpointed while the server runs). */
+static void test_kept_statements(void **state)
+{
+    (void)state;
+    ws *server = open_ws(), *cli = open_ws();
+    isms_err err = {0};
+    int64_t id, tid;
+    char tok[96];
+    arena a;
+    arena_init(&a);
+    user u;
+    assert_int_equal(ws_begin(cli, &err), ISMS_OK);
+    assert_int_equal(store_user_add(cli, "kept", "viewer", "a long enough password", &id, &err), ISMS_OK);
+    assert_int_equal(store_token_create(cli, "kept", "ci", tok, sizeof tok, &tid, &err), ISMS_OK);
+    assert_int_equal(ws_commit(cli, &err), ISMS_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(store_token_user(server, tok, &a, &u, &err), ISMS_OK);
+        assert_int_equal(store_user_get(server, "kept", &a, &u, &err), ISMS_OK);
+    }
+    assert_string_equal(u.role, "viewer");
+    int log = -1, done = -1;
+    assert_int_equal(sqlite3_wal_checkpoint_v2(cli->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done), SQLITE_OK);
+    assert_int_equal(ws_begin(cli, &err), ISMS_OK);
+    assert_int_equal(store_user_set_role(cli, "kept", "editor", &err), ISMS_OK);
+    assert_int_equal(ws_commit(cli, &err), ISMS_OK);
+    assert_int_equal(store_user_get(server, "kept", &a, &u, &err), ISMS_OK);
+    assert_string_equal(u.role, "editor");
+    assert_int_equal(store_user_get(server, "nobody", &a, &u, &err), ISMS_ENOTFOUND);
+    assert_int_equal(ws_begin(cli, &err), ISMS_OK);
+    assert_int_equal(store_token_revoke(cli, tid, &err), ISMS_OK);
+    assert_int_equal(ws_commit(cli, &err), ISMS_OK);
+    assert_int_equal(store_token_user(server, tok, &a, &u, &err), ISMS_ENOTFOUND);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(cli->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done), SQLITE_OK);
+    arena_free(&a);
+    ws_close(server);
+    ws_close(cli);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -87,6 +128,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_password_check),
         cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_kept_statements),
     };
     int rc = cmocka_run_group_tests_name("user", tests, NULL, NULL);
     char cmd[300];
