@@ -11,7 +11,6 @@
 #include "util/json.h"
 
 #define IMPORT_MAX_BYTES (256L * 1024 * 1024)
-#define IMPORT_MAX_ERRORS 50
 
 static int parse_cia(cli_ctx *c, const char *what, const char *s, int *out)
 {
@@ -199,27 +198,15 @@ static int asset_rm(cli_ctx *c)
 }
 
 /* Columns of the import file, matched by header name (case-insensitive). */
-enum { COL_NAME, COL_TYPE, COL_OWNER, COL_CLASS, COL_C, COL_I, COL_A, COL_DESC, NCOLS };
-static const char *const col_names[NCOLS] = {"name", "type", "owner", "classification",
-                                             "confidentiality", "integrity", "availability", "description"};
-
-static int cia_field(const char *s, int *out)
+static void import_progress(long rows, void *ctx)
 {
-    if (!s || !*s) {
-        *out = 0;
-        return 0;
-    }
-    if ((s[0] >= '1' && s[0] <= '3') && s[1] == '\0') {
-        *out = s[0] - '0';
-        return 0;
-    }
-    static const char *const words[] = {"low", "medium", "high"};
-    for (int i = 0; i < 3; i++)
-        if (!strcasecmp(s, words[i])) {
-            *out = i + 1;
-            return 0;
-        }
-    return -1;
+    FILE *f = ctx;
+    (void)rows;
+    long at = ftell(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, at, SEEK_SET);
+    cli_progress("importing", (size_t)at, (size_t)size);
 }
 
 static int asset_import(cli_ctx *c)
@@ -250,141 +237,41 @@ static int asset_import(cli_ctx *c)
         fprintf(stderr, "isms: cannot open %s: %s\n", path, strerror(errno));
         return EXIT_USAGE;
     }
-    csv_reader r;
-    csv_init(&r, f);
-    isms_err err = {0};
-    int col[NCOLS];
-    for (int i = 0; i < NCOLS; i++)
-        col[i] = -1;
-    int got = csv_next(&r, &err);
-    if (got <= 0) {
-        if (got == 0)
-            fprintf(stderr, "isms: %s is empty: expected a header line with name,type,owner,classification\n", path);
-        else
-            fprintf(stderr, "isms: %s: %s\n", path, err.msg);
-        csv_free(&r);
-        fclose(f);
-        return EXIT_USAGE;
-    }
-    int bad_header = 0;
-    for (int i = 0; i < r.nfields; i++) {
-        int k = -1;
-        for (int j = 0; j < NCOLS; j++)
-            if (!strcasecmp(r.fields[i], col_names[j]))
-                k = j;
-        if (k < 0) {
-            fprintf(stderr, "isms: %s: line 1, column %d: unknown column '%s' (known: name, type, owner, "
-                            "classification, confidentiality, integrity, availability, description)\n",
-                    path, i + 1, cli_cut(c, r.fields[i], 40));
-            bad_header = 1;
-        } else if (col[k] >= 0) {
-            fprintf(stderr, "isms: %s: line 1, column %d: column '%s' appears twice\n", path, i + 1, col_names[k]);
-            bad_header = 1;
-        } else {
-            col[k] = i;
-        }
-    }
-    for (int k = 0; k < 4; k++)
-        if (col[k] < 0) {
-            fprintf(stderr, "isms: %s: line 1: required column '%s' is missing\n", path, col_names[k]);
-            bad_header = 1;
-        }
-    if (bad_header) {
-        csv_free(&r);
-        fclose(f);
-        return EXIT_USAGE;
-    }
     ws *w;
     int rc = cli_open(c, 0, &w);
     if (rc) {
-        csv_free(&r);
         fclose(f);
         return rc;
     }
-    if (ws_begin(w, &err)) {
-        csv_free(&r);
+    isms_err err = {0};
+    asset_import_report rep;
+    int progress = cli_progress_wanted();
+    if (ws_begin(w, &err) || store_asset_import(w, f, c->a, &rep, progress ? import_progress : NULL, f, &err)) {
         fclose(f);
+        if (err.code == ISMS_EINVAL) {
+            ws_rollback(w);
+            ws_close(w);
+            fprintf(stderr, "isms: %s: %s\n", path, err.msg);
+            return EXIT_USAGE;
+        }
         return cli_abort(w, &err);
     }
-    long errors = 0, rows = 0;
-    int progress = cli_progress_wanted();
-    while ((got = csv_next(&r, &err)) == 1) {
-        asset x = {0};
-        const char *v[NCOLS] = {0};
-        if (r.nfields == 1 && !r.fields[0][0])
-            continue;
-        for (int k = 0; k < NCOLS; k++)
-            v[k] = col[k] >= 0 && col[k] < r.nfields ? r.fields[col[k]] : NULL;
-        x.name = v[COL_NAME];
-        x.type = v[COL_TYPE];
-        x.owner = v[COL_OWNER];
-        x.classification = v[COL_CLASS];
-        x.description = v[COL_DESC] && *v[COL_DESC] ? v[COL_DESC] : NULL;
-        if (x.type) {
-            /* Accept "Software" as well as "software". */
-            char *t = (char *)x.type;
-            for (; *t; t++)
-                *t = (char)(*t >= 'A' && *t <= 'Z' ? *t + 32 : *t);
-        }
-        if (x.classification)
-            for (char *t = (char *)x.classification; *t; t++)
-                *t = (char)(*t >= 'A' && *t <= 'Z' ? *t + 32 : *t);
-        int line_bad = 0;
-        const int cia_cols[3] = {COL_C, COL_I, COL_A};
-        int *cia_out[3] = {&x.confidentiality, &x.integrity, &x.availability};
-        for (int k = 0; k < 3; k++)
-            if (cia_field(v[cia_cols[k]], cia_out[k])) {
-                if (errors < IMPORT_MAX_ERRORS)
-                    fprintf(stderr, "isms: %s: line %ld, column %d (%s): '%s' is not 1-3 or low/medium/high\n", path,
-                            r.line, col[cia_cols[k]] + 1, col_names[cia_cols[k]], cli_cut(c, v[cia_cols[k]], 40));
-                errors++;
-                line_bad = 1;
-            }
-        if (!line_bad && asset_validate(&x, &err)) {
-            /* The message starts with the field name; find its column. */
-            int k = 0;
-            while (k < NCOLS && strncmp(err.msg, col_names[k], strlen(col_names[k])))
-                k++;
-            if (errors < IMPORT_MAX_ERRORS)
-                fprintf(stderr, "isms: %s: line %ld, column %d: %s\n", path, r.line, k < NCOLS ? col[k] + 1 : 0,
-                        err.msg);
-            errors++;
-            line_bad = 1;
-        }
-        if (!line_bad && store_asset_insert(w, &x, NULL, &err)) {
-            if (err.code != ISMS_ECONFLICT) {
-                csv_free(&r);
-                fclose(f);
-                return cli_abort(w, &err);
-            }
-            fprintf(stderr, "isms: %s: line %ld, column %d: %s\n", path, r.line, col[COL_NAME] + 1, err.msg);
-            errors++;
-        }
-        rows++;
-        if (progress && rows % 1000 == 0)
-            cli_progress("importing", (size_t)ftell(f), (size_t)sb.st_size);
-        if (rows % 4096 == 0)
-            arena_free(c->a);
-    }
-    if (progress && rows >= 1000)
+    if (progress && rep.rows >= 1000)
         cli_progress("importing", (size_t)sb.st_size, (size_t)sb.st_size);
-    csv_free(&r);
     fclose(f);
-    if (got < 0) {
-        fprintf(stderr, "isms: %s: %s\n", path, err.msg);
-        errors++;
-    }
-    if (errors) {
+    if (rep.errors) {
         ws_rollback(w);
         ws_close(w);
-        if (errors > IMPORT_MAX_ERRORS)
-            fprintf(stderr, "isms: ... and %ld more errors\n", errors - IMPORT_MAX_ERRORS);
-        fprintf(stderr, "isms: import of %s refused: %ld error(s); nothing was imported\n", path, errors);
+        for (size_t i = 0; i < rep.nproblems; i++)
+            fprintf(stderr, "isms: %s: %s\n", path, rep.problems[i]);
+        if (rep.errors > (long)rep.nproblems)
+            fprintf(stderr, "isms: ... and %ld more errors\n", rep.errors - (long)rep.nproblems);
+        fprintf(stderr, "isms: import of %s refused: %ld error(s); nothing was imported\n", path, rep.errors);
         return EXIT_USAGE;
     }
     if ((rc = cli_finish(w, &err)))
         return rc;
-    printf("imported %ld asset(s) from %s\n", rows, path);
+    printf("imported %ld asset(s) from %s\n", rep.rows, path);
     return EXIT_OK;
 }
 

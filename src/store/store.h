@@ -4,6 +4,7 @@
 #define ISMS_STORE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/cycle.h"
 #include "core/gap.h"
@@ -107,6 +108,19 @@ typedef struct page_query {
     int64_t asset_id;
     long limit, offset;
 } page_query;
+/* asset_import.c: the outcome of a CSV import; problems name the line and column. */
+#define ASSET_IMPORT_MAX_PROBLEMS 50
+typedef struct asset_import_report {
+    long rows;             /* data rows read */
+    long errors;           /* problems found, counting those past the kept messages */
+    const char **problems; /* the first ASSET_IMPORT_MAX_PROBLEMS messages */
+    size_t nproblems;
+} asset_import_report;
+/* Insert the assets of a CSV stream (header: name,type,owner,classification and optionally
+ * confidentiality,integrity,availability,description) inside the caller's transaction. ISMS_OK
+ * with rep->errors > 0 means refused: the caller rolls back. Progress is called every 1000 rows. */
+int store_asset_import(ws *w, FILE *f, arena *a, asset_import_report *rep, void (*progress)(long rows, void *),
+                       void *pctx, isms_err *err);
 /* One page of assets ordered by id, with the total matching count. */
 int store_asset_page(ws *w, const page_query *pq, int (*cb)(const asset *, void *), void *ctx, long *total,
                      isms_err *err);

@@ -8,8 +8,6 @@
 
 #include "web/api.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 /* The clock for codes: ISMS_TOTP_TIME fixes it for tests, as at login. */
 static long long totp_now(void)

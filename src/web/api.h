@@ -64,6 +64,9 @@ int api_users_list(web_req *rq, web_resp *rs);
 int api_me(web_req *rq, web_resp *rs);
 int api_openapi(web_req *rq, web_resp *rs);
 
+/* pages.c: every page's header with the navigation (active: the nav entry to mark) and footer. */
+void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
+void page_foot(web_resp *rs);
 int page_dashboard(web_req *rq, web_resp *rs);
 int page_soa(web_req *rq, web_resp *rs);
 int page_control(web_req *rq, web_resp *rs);

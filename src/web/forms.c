@@ -9,8 +9,6 @@
 #include "core/catalog.h"
 #include "web/api.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 /* The message of a JSON error written by an API core. */
 static const char *error_text(web_req *rq, const web_resp *tmp)

@@ -427,6 +427,11 @@ int page_assets(web_req *rq, web_resp *rs)
     page_query pq = {.limit = 100, .offset = offset_param(rq), .q = web_query(rq, "q")};
     head(rq, rs, "Assets", "/assets");
     web_raw(rs, "<h1>Asset inventory</h1>");
+    const char *imported = web_query(rq, "imported");
+    if (imported && *imported && strspn(imported, "0123456789") == strlen(imported) && strlen(imported) < 10)
+        web_html(rs, "<p class=\"notice\" role=\"status\" id=\"imported\">Imported %s asset(s).</p>", imported);
+    if (can_write(rq))
+        web_raw(rs, "<p><a href=\"/assets/import\">Import assets from a CSV file</a></p>");
     forms_asset_add(rq, rs);
     forms_asset_edit(rq, rs);
     web_raw(rs, "<table id=\"assets\"><thead><tr><th>ID</th><th>Name</th><th>Type</th><th>Owner</th>"

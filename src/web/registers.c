@@ -9,8 +9,6 @@
 #include "web/api.h"
 #include "web/registers.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 static const char *const intro[REG_NKINDS] = {
     [REG_PERSON] = "Screening, terms and NDA, security awareness training and leavers (A.6.1-A.6.6, clauses 7.2, 7.3).",

@@ -9,8 +9,6 @@
 #include "store/kb.h"
 #include "web/api.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 #define ASK_WEB_LIMIT 8
 

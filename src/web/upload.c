@@ -18,8 +18,6 @@
 #include "report/json.h"
 #include "web/api.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 /* --- checks on what the browser sent --- */
 
@@ -42,8 +40,7 @@ static int upload_filename_ok(const char *name, isms_err *err)
     return ISMS_OK;
 }
 
-/* The single file part named "file". */
-static int upload_file(web_req *rq, const web_file **out, isms_err *err)
+int web_upload_file(web_req *rq, const web_file **out, isms_err *err)
 {
     *out = NULL;
     for (size_t i = 0; i < rq->nfiles; i++) {
@@ -66,7 +63,7 @@ typedef struct upload_ctx {
 /* Check every field before any byte is written, with the names the form uses. */
 static int upload_check(web_req *rq, upload_ctx *u, isms_err *err)
 {
-    int rc = upload_file(rq, &u->f, err);
+    int rc = web_upload_file(rq, &u->f, err);
     if (rc)
         return rc;
     const char *type = web_form(rq, "type"), *desc = web_form(rq, "description");

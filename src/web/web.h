@@ -128,6 +128,10 @@ int web_multipart_boundary(const char *ctype, char out[72], isms_err *err);
 int web_multipart_parse(const char *ctype, const char *body, size_t len, size_t max_file, arena *a,
                         web_param **fields, size_t *nfields, web_file **files, size_t *nfiles, isms_err *err);
 
+/* upload.c: the single file part named "file" of an upload request, refusing other file
+ * fields, several files and file names with paths or control characters. */
+int web_upload_file(web_req *rq, const web_file **out, isms_err *err);
+
 /* Response cache (cache.c): answers keyed by request and workspace generation. */
 int web_cache_generation(ws *w, int64_t *gen);
 int web_cache_get(const char *key, int64_t gen, buf *out, const char **ctype);
