@@ -131,18 +131,26 @@ static int delete_by_id(ws *w, const char *table, const char *what, int64_t id, 
     int rc;
     char sql[96];
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", table); /* table is a constant of ours */
-    if ((rc = st_prepare(w, sql, &st, err)))
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", (long long)id);
+    arena a;
+    arena_init(&a);
+    char *before = st_row_json(w, table, "id", ids, &a); /* the audit log keeps what was removed */
+    if ((rc = st_prepare(w, sql, &st, err))) {
+        arena_free(&a);
         return rc;
+    }
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return st_error(w, rc, what, err);
-    if (sqlite3_changes(w->db) == 0)
-        return err_set(err, ISMS_ENOTFOUND, "%s: no %s with id %lld", what, table, (long long)id);
-    char ids[24];
-    snprintf(ids, sizeof ids, "%lld", (long long)id);
-    return store_audit(w, "delete", table, ids, NULL, NULL, err);
+        rc = st_error(w, rc, what, err);
+    else if (sqlite3_changes(w->db) == 0)
+        rc = err_set(err, ISMS_ENOTFOUND, "%s: no %s with id %lld", what, table, (long long)id);
+    else
+        rc = store_audit(w, "delete", table, ids, before, NULL, err);
+    arena_free(&a);
+    return rc;
 }
 
 int store_scope_remove(ws *w, int64_t id, isms_err *err)

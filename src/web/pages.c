@@ -539,17 +539,31 @@ int page_org(web_req *rq, web_resp *rs)
         return 0;
     }
     head(rq, rs, "Organization", "/org");
-    web_html(rs, "<h1>%s</h1><h2>Scope (4.3)</h2><p>%s</p><h2>Context (4.1)</h2><p>%s</p><h2>Scope register</h2><table>"
-                 "<thead><tr><th>Kind</th><th>Name</th><th>In scope</th><th>Note</th></tr></thead><tbody>",
-             o.name, o.scope ? o.scope : "not recorded", o.context ? o.context : "not recorded");
+    web_html(rs, "<h1>%s</h1><h2>Scope (4.3)</h2><p>%s</p><h2>Context (4.1)</h2><p>%s</p>", o.name,
+             o.scope ? o.scope : "not recorded", o.context ? o.context : "not recorded");
     forms_org(rq, rs, &o);
-    for (size_t i = 0; i < ni; i++)
-        web_html(rs, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", items[i].kind, items[i].name,
+    int w = can_write(rq);
+    web_html(rs, "<h2>Scope register</h2><table id=\"scope\"><thead><tr><th>Kind</th><th>Name</th><th>In scope</th>"
+                 "<th>Note</th>%s</tr></thead><tbody>", w ? "<th></th>" : "");
+    for (size_t i = 0; i < ni; i++) {
+        web_html(rs, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>", items[i].kind, items[i].name,
                  items[i].in_scope ? "yes" : "no", items[i].note ? items[i].note : "");
-    web_raw(rs, "</tbody></table><h2>Interested parties (4.2)</h2><table><thead><tr><th>Party</th><th>Requirements</th></tr>"
-                "</thead><tbody>");
-    for (size_t i = 0; i < np; i++)
-        web_html(rs, "<tr><td>%s</td><td>%s</td></tr>", parties[i].name, parties[i].requirements ? parties[i].requirements : "");
+        if (w)
+            web_html(rs, "<td><form method=\"post\" action=\"/org/scope/%lld/delete\"><input type=\"hidden\" "
+                         "name=\"csrf\" value=\"%s\"><button type=\"submit\">Remove</button></form></td>",
+                     (long long)items[i].id, rq->csrf ? rq->csrf : "");
+        web_raw(rs, "</tr>");
+    }
+    web_html(rs, "</tbody></table><h2>Interested parties (4.2)</h2><table id=\"parties\"><thead><tr><th>Party</th>"
+                 "<th>Requirements</th>%s</tr></thead><tbody>", w ? "<th></th>" : "");
+    for (size_t i = 0; i < np; i++) {
+        web_html(rs, "<tr><td>%s</td><td>%s</td>", parties[i].name, parties[i].requirements ? parties[i].requirements : "");
+        if (w)
+            web_html(rs, "<td><form method=\"post\" action=\"/org/parties/%lld/delete\"><input type=\"hidden\" "
+                         "name=\"csrf\" value=\"%s\"><button type=\"submit\">Remove</button></form></td>",
+                     (long long)parties[i].id, rq->csrf ? rq->csrf : "");
+        web_raw(rs, "</tr>");
+    }
     web_raw(rs, "</tbody></table>");
     foot(rs);
     return 0;

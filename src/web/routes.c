@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "web/api.h"
+#include "web/org.h"
 #include "web/reference.h"
 #include "web/registers.h"
 
@@ -82,6 +83,7 @@ const web_route web_routes[] = {
     {"GET", "/api/v1/users", PERM_ADMIN, ROUTE_API, api_users_list, "Users and roles"},
     REGISTER_ROUTES,
     REFERENCE_ROUTES,
+    ORG_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
