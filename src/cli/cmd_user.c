@@ -21,12 +21,10 @@ static const char *obtain_password(cli_ctx *c, int *generated)
                 return arena_strdup(c->a, line);
         }
     }
-    if (sodium_init() < 0)
+    char *p = arena_alloc(c->a, USER_PASSWORD_GENERATED + 1);
+    isms_err err = {0};
+    if (user_password_generate(p, &err))
         return NULL;
-    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    char *p = arena_alloc(c->a, 21);
-    for (int i = 0; i < 20; i++)
-        p[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     *generated = 1;
     return p;
 }

@@ -236,6 +236,9 @@ typedef struct api_token {
 /* Roles: admin manages users and settings, editor writes registers, viewer reads, auditor reads
  * everything including the audit log. */
 int user_role_valid(const char *role);
+/* A new random password of USER_PASSWORD_GENERATED characters, to be shown once. */
+#define USER_PASSWORD_GENERATED 20
+int user_password_generate(char out[USER_PASSWORD_GENERATED + 1], isms_err *err);
 /* Add a user with an argon2id hash of password (at least 12 characters). */
 int store_user_add(ws *w, const char *name, const char *role, const char *password, int64_t *id, isms_err *err);
 int store_user_list(ws *w, arena *a, user **out, size_t *n, isms_err *err);

@@ -24,6 +24,19 @@ static int sodium_ready(isms_err *err)
     return ISMS_OK;
 }
 
+int user_password_generate(char out[USER_PASSWORD_GENERATED + 1], isms_err *err)
+{
+    int rc = sodium_ready(err);
+    if (rc)
+        return rc;
+    /* No look-alike characters: the password is read off a screen and typed once. */
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (int i = 0; i < USER_PASSWORD_GENERATED; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    out[USER_PASSWORD_GENERATED] = '\0';
+    return ISMS_OK;
+}
+
 static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES], isms_err *err)
 {
     size_t len = password ? strlen(password) : 0;

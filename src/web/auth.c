@@ -174,6 +174,15 @@ static void fail_clear(const char *key)
             memset(&fails[i], 0, sizeof fails[i]);
 }
 
+void web_sessions_end_user(const char *name)
+{
+    pthread_mutex_lock(&mu);
+    for (int i = 0; i < MAX_SESSIONS; i++)
+        if (sessions[i].used && !strcmp(sessions[i].user, name))
+            sodium_memzero(&sessions[i], sizeof sessions[i]);
+    pthread_mutex_unlock(&mu);
+}
+
 void web_sessions_end_others(web_req *rq)
 {
     pthread_mutex_lock(&mu);

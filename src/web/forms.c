@@ -341,7 +341,7 @@ void forms_user_admin(web_req *rq, web_resp *rs);
 /* --- users (admin) --- */
 
 typedef struct user_ctx {
-    char password[32];
+    char password[USER_PASSWORD_GENERATED + 1];
 } user_ctx;
 
 static int do_user_add(web_req *rq, void *ctx, isms_err *err)
@@ -353,19 +353,11 @@ static int do_user_add(web_req *rq, void *ctx, isms_err *err)
 static int user_add_core(web_req *rq, web_resp *tmp, void *ctx)
 {
     user_ctx *u = ctx;
-    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    unsigned char rnd[20];
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(rnd, 1, sizeof rnd, f) != sizeof rnd) {
-        if (f)
-            fclose(f);
-        web_json_error(tmp, 500, "io", "cannot generate a password");
+    isms_err err = {0};
+    if (user_password_generate(u->password, &err)) {
+        web_json_fail(tmp, &err);
         return -1;
     }
-    fclose(f);
-    for (int i = 0; i < 20; i++)
-        u->password[i] = alphabet[rnd[i] % (sizeof alphabet - 1)];
-    u->password[20] = '\0';
     return api_in_tx(rq, tmp, do_user_add, u);
 }
 
@@ -609,7 +601,14 @@ void forms_user_admin(web_req *rq, web_resp *rs)
                 "<option value=\"role\">set role</option><option value=\"disable\">disable</option>"
                 "<option value=\"enable\">enable</option></select></label><label>Role <select name=\"role\">"
                 "<option>viewer</option><option>editor</option><option>auditor</option><option>admin</option></select>"
-                "</label><button type=\"submit\">Apply</button></form>");
+                "</label><button type=\"submit\">Apply</button></form>"
+                "<h2>Reset a password or two-factor</h2><form method=\"post\" action=\"/users/reset\" class=\"edit\" "
+                "id=\"reset-form\">");
+    csrf_field(rq, rs);
+    web_raw(rs, "<label>User <input name=\"name\" required></label><label>Action <select name=\"action\">"
+                "<option value=\"password\">reset the password (a new one is shown once)</option>"
+                "<option value=\"mfa_off\">turn off two-factor (a lost device)</option></select></label>"
+                "<button type=\"submit\">Reset</button></form>");
 }
 
 static int do_method(web_req *rq, void *ctx, isms_err *err) { return store_method_set(rq->w, ctx, err); }

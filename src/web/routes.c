@@ -6,6 +6,7 @@
 #include "web/org.h"
 #include "web/reference.h"
 #include "web/registers.h"
+#include "web/users.h"
 
 static int login(web_req *rq, web_resp *rs) { return web_login(rq, rs); }
 static int logout(web_req *rq, web_resp *rs) { return web_logout(rq, rs); }
@@ -84,6 +85,7 @@ const web_route web_routes[] = {
     REGISTER_ROUTES,
     REFERENCE_ROUTES,
     ORG_ROUTES,
+    USER_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

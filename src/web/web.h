@@ -160,6 +160,8 @@ int web_auth_limited(web_req *rq, const char *name);
 void web_auth_failed(web_req *rq, const char *name);
 /* End every other session of the request's user (after a password change). */
 void web_sessions_end_others(web_req *rq);
+/* End every session of the named user (their password was reset or they were disabled). */
+void web_sessions_end_user(const char *name);
 /* May the user's role do `perm`? */
 int web_role_allows(const char *role, int perm);
 

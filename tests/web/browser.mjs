@@ -128,7 +128,7 @@ try {
   await page.click('#mfa-begin button[type=submit]');
   const secret = (await page.textContent('#mfa-secret')).trim();
   check(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/.test(secret), `the secret is shown in groups (${secret.length} characters)`);
-  check((await page.textContent('#mfa-uri')).startsWith('otpauth://totp/isms:lead?secret='), 'the otpauth URI is shown');
+  check((await page.textContent('#mfa-uri')).startsWith(`otpauth://totp/isms:${encodeURIComponent(user)}?secret=`), 'the otpauth URI is shown');
   await page.screenshot({ path: join(artifacts, 'account-mfa.png'), fullPage: true });
   const step = Math.floor(Date.now() / 30000);
   await page.fill('#mfa-confirm input[name=code]', totp(secret, step));

@@ -7,16 +7,18 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 ARTIFACTS=${ARTIFACTS:-$(cd "$DIR/../.." && pwd)/build/test-artifacts}
 mkdir -p "$ARTIFACTS"
 expect_rc 0 isms demo
-printf 'browser test password\n' > "$T/pw"
-expect_rc 0 isms user add --name lead --role editor < "$T/pw"
 "$ISMS" serve --listen 127.0.0.1:0 --quiet >"$T/serve.out" 2>"$T/serve.err" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
 for _ in $(seq 50); do grep -q http "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
 URL=$(sed -n 's/.* at \(http[^ ]*\) .*/\1/p' "$T/serve.out")
+# Each test file gets an editor of its own: one may turn on two-factor for its user.
+printf 'browser test password\n' > "$T/pw"
 for t in "$DIR"/*.mjs; do
+    user=lead-$(basename "$t" .mjs)
+    expect_rc 0 isms user add --name "$user" --role editor < "$T/pw"
     CHECKS=$((CHECKS + 1))
-    if URL=${URL%/} WEB_USER=lead WEB_PASSWORD='browser test password' ARTIFACTS="$ARTIFACTS" \
+    if URL=${URL%/} WEB_USER=$user WEB_PASSWORD='browser test password' ARTIFACTS="$ARTIFACTS" \
         node "$t"; then :; else fail "browser test $(basename "$t")"; fi
 done
 kill -TERM $SERVER; wait $SERVER
