@@ -441,7 +441,7 @@ static void soc2_table(web_req *rq, web_resp *rs)
     web_raw(rs, "<table id=\"soc2\"><thead><tr><th>Criterion</th><th>Series</th><th>State</th><th>Covered</th>"
                 "<th>Missing</th></tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
-        const char *st = crosswalk_state_name(r[i].state);
+        const char *st = r[i].state == CROSSWALK_NOT_COVERED ? "not covered" : crosswalk_state_name(r[i].state);
         web_html(rs, "<tr><td>%s</td><td>%s</td><td class=\"%s\">%s</td><td>%s of %s</td><td>", r[i].crit->id,
                  r[i].crit->series, r[i].state == CROSSWALK_COVERED ? "st-met" : "st-gap", st,
                  arena_sprintf(rq->a, "%zu", r[i].ncovered), arena_sprintf(rq->a, "%zu", r[i].crit->ntargets));
