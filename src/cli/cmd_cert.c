@@ -6,16 +6,8 @@
 #include "cli/cli.h"
 #include "core/cycle.h"
 #include "report/ics.h"
+#include "report/cycle_json.h"
 #include "util/json.h"
-
-static const char *milestone_state(const milestone_rec *m, const char *today)
-{
-    if (m->done_on)
-        return "done";
-    if (!m->due_date)
-        return "unplanned";
-    return strcmp(m->due_date, today) < 0 ? "OVERDUE" : "open";
-}
 
 static int cert_show(cli_ctx *c)
 {
@@ -42,34 +34,7 @@ static int cert_show(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_key(&j, "certification");
-        jw_obj(&j);
-        jw_kstr(&j, "body", cr.body);
-        jw_kstr(&j, "number", cr.number);
-        jw_kstr(&j, "stage1_date", cr.stage1_date);
-        jw_kstr(&j, "stage2_date", cr.stage2_date);
-        jw_kstr(&j, "issued_on", cr.issued_on);
-        jw_kstr(&j, "expires_on", have_dates ? d.expires_on : NULL);
-        jw_kstr(&j, "surveillance1_by", have_dates ? d.surveillance1_by : NULL);
-        jw_kstr(&j, "surveillance2_by", have_dates ? d.surveillance2_by : NULL);
-        jw_kstr(&j, "recertification_by", have_dates ? d.recert_by : NULL);
-        jw_obj_end(&j);
-        jw_key(&j, "roadmap");
-        jw_arr(&j);
-        for (size_t i = 0; i < nm; i++) {
-            jw_obj(&j);
-            jw_kstr(&j, "key", ms[i].key);
-            jw_kstr(&j, "title", ms[i].title);
-            jw_kstr(&j, "clause", ms[i].clause);
-            jw_kstr(&j, "due_date", ms[i].due_date);
-            jw_kstr(&j, "done_on", ms[i].done_on);
-            jw_kstr(&j, "state", milestone_state(&ms[i], today));
-            jw_kstr(&j, "note", ms[i].note);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
+        json_certification(&j, &cr, ms, nm, today);
         jw_end(&j);
         return EXIT_OK;
     }
@@ -90,7 +55,7 @@ static int cert_show(cli_ctx *c)
     }
     printf("\nImplementation roadmap\n");
     for (size_t i = 0; i < nm; i++)
-        printf("  %-18s %-9s due %-10s %s%s%s\n", ms[i].key, milestone_state(&ms[i], today),
+        printf("  %-18s %-9s due %-10s %s%s%s\n", ms[i].key, cycle_milestone_state(ms[i].done_on, ms[i].due_date, today),
                ms[i].due_date ? ms[i].due_date : "-", ms[i].title, ms[i].done_on ? ", done " : "",
                ms[i].done_on ? ms[i].done_on : "");
     return EXIT_OK;

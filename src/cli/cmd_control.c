@@ -4,15 +4,8 @@
 
 #include "cli/cli.h"
 #include "core/catalog.h"
+#include "report/cycle_json.h"
 #include "util/json.h"
-
-static void guidance_json(jw *j, const catalog_guidance *g)
-{
-    jw_kstr(j, "purpose", g->purpose);
-    jw_kstr(j, "implement", g->implement);
-    jw_kstr(j, "evidence", g->evidence);
-    jw_kstr(j, "findings", g->findings);
-}
 
 static int control_list(cli_ctx *c)
 {
@@ -37,11 +30,7 @@ static int control_list(cli_ctx *c)
         if (theme && strcasecmp(theme, ctl[i].theme))
             continue;
         if (json) {
-            jw_obj(&j);
-            jw_kstr(&j, "id", ctl[i].id);
-            jw_kstr(&j, "theme", ctl[i].theme);
-            jw_kstr(&j, "title", ctl[i].title);
-            jw_obj_end(&j);
+            json_control_brief(&j, &ctl[i]);
         } else {
             printf("%-7s %-14s %s\n", ctl[i].id, ctl[i].theme, ctl[i].title);
         }
@@ -51,10 +40,7 @@ static int control_list(cli_ctx *c)
         jw_key(&j, "clauses");
         jw_arr(&j);
         for (size_t i = 0; i < nc && !theme; i++) {
-            jw_obj(&j);
-            jw_kstr(&j, "id", cl[i].id);
-            jw_kstr(&j, "title", cl[i].title);
-            jw_obj_end(&j);
+            json_clause_brief(&j, &cl[i]);
         }
         jw_arr_end(&j);
         jw_obj_end(&j);
@@ -90,24 +76,13 @@ static int control_show(cli_ctx *c)
     isms_err err = {0};
     if (catalog_init(&err))
         return cli_fail(&err);
-    const catalog_control *ctl = catalog_control_find(pos[0]);
-    const catalog_clause *cl = NULL;
-    /* "6.1.2" is a clause; "A.6.1" or "6.1" with no such clause is a control. */
-    if (pos[0][0] != 'A' && pos[0][0] != 'a')
-        cl = catalog_clause_find(pos[0]);
-    if (cl)
-        ctl = NULL;
+    const catalog_control *ctl;
+    const catalog_clause *cl;
     const char *mapped[4];
-    size_t nm = 0;
-    if (!ctl && !cl)
-        nm = catalog_map_2013(pos[0], mapped, 4);
-    if (!ctl && !cl && !nm) {
-        fprintf(stderr, "isms: no control or clause '%s' (controls look like A.5.15, clauses like 6.1.2)\n", pos[0]);
-        return EXIT_USAGE;
-    }
-    if (nm == 1)
-        ctl = catalog_control_find(mapped[0]);
-    else if (nm > 1) {
+    size_t nm;
+    if (catalog_resolve(pos[0], &ctl, &cl, mapped, 4, &nm, &err))
+        return cli_fail(&err);
+    if (nm > 1) {
         printf("%s (ISO 27001:2013) maps to:", pos[0]);
         for (size_t i = 0; i < nm; i++)
             printf(" %s", mapped[i]);
@@ -118,14 +93,7 @@ static int control_show(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "id", ctl ? ctl->id : cl->id);
-        jw_kstr(&j, "kind", ctl ? "control" : "clause");
-        if (ctl)
-            jw_kstr(&j, "theme", ctl->theme);
-        jw_kstr(&j, "title", ctl ? ctl->title : cl->title);
-        guidance_json(&j, g);
-        jw_obj_end(&j);
+        json_catalog_entry(&j, ctl, cl);
         jw_end(&j);
         return EXIT_OK;
     }

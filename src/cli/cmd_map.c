@@ -8,16 +8,13 @@
 
 #include "cli/cli.h"
 #include "core/crosswalk.h"
+#include "report/cycle_json.h"
 #include "util/csv.h"
 #include "util/json.h"
 
 #define IMPORT2013_MAX_BYTES (16L * 1024 * 1024)  /* a 2013 SoA is ~120 rows; anything huge is a mistake */
 #define IMPORT2013_MAX_ROWS 4096
 #define IMPORT2013_MAX_ERRORS 100
-
-enum { FW_NONE, FW_2013, FW_2022, FW_SOC2 };
-static const char *const fw_names[] = {"", "iso27001:2013", "iso27001:2022", "soc2"};
-static const char *const fw_titles[] = {"", "ISO/IEC 27001:2013", "ISO/IEC 27001:2022", "SOC 2"};
 
 /* Print text wrapped at 100 columns: the crosswalk source note is one long sentence. */
 static void print_wrapped(const char *text)
@@ -39,197 +36,49 @@ static void print_wrapped(const char *text)
     }
 }
 
-/* A framework name as people write it: iso27001:2013, ISO27001-2013, 2013, soc2, "SOC 2" ... */
-static int framework(const char *s)
+/* The answer of a lookup as text. */
+static void print_answer(const crosswalk_answer *x)
 {
-    static const struct { const char *name; int fw; } names[] = {
-        {"iso27001:2013", FW_2013}, {"iso27001-2013", FW_2013}, {"27001:2013", FW_2013}, {"2013", FW_2013},
-        {"iso27001:2022", FW_2022}, {"iso27001-2022", FW_2022}, {"27001:2022", FW_2022}, {"2022", FW_2022},
-        {"iso27001", FW_2022},      {"soc2", FW_SOC2},          {"soc 2", FW_SOC2},      {"tsc", FW_SOC2},
-    };
-    if (!s)
-        return FW_NONE;
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (!strcasecmp(s, names[i].name))
-            return names[i].fw;
-    return -1;
-}
-
-static void target_json(jw *j, const crosswalk_target *t)
-{
-    jw_obj(j);
-    jw_kstr(j, "id", t->id);
-    jw_kstr(j, "kind", t->ctl ? "control" : "clause");
-    jw_kstr(j, "title", t->ctl ? t->ctl->title : t->clause->title);
-    jw_obj_end(j);
-}
-
-static int from_2013(const char *id, int json)
-{
-    int i = crosswalk_2013_index(id);
-    if (i < 0) {
-        const catalog_control *c22 = catalog_control_find(id);
-        fprintf(stderr, "isms: '%s' is not an ISO 27001:2013 Annex A control (2013 ids look like A.9.4.2)%s%s%s\n",
-                id, c22 ? "; it is a 2022 id: try isms map --from iso27001:2022 " : "", c22 ? c22->id : "",
-                c22 ? " --to iso27001:2013" : "");
-        return EXIT_USAGE;
+    if (x->from == CROSSWALK_FW_2013) {
+        printf("ISO/IEC 27001:2013 %s maps to ISO/IEC 27001:2022:\n", crosswalk_2013_id(x->i2013));
+        for (size_t k = 0; k < x->n2022; k++)
+            printf("  %-7s %-15s %s\n", x->to2022[k]->id, x->to2022[k]->theme, x->to2022[k]->title);
+        return;
     }
-    const catalog_control *to[CROSSWALK_MAX_TARGETS];
-    size_t n = crosswalk_2013_to_2022(i, to, CROSSWALK_MAX_TARGETS);
-    if (json) {
-        jw j;
-        jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "from", fw_names[FW_2013]);
-        jw_kstr(&j, "id", crosswalk_2013_id(i));
-        jw_kstr(&j, "to", fw_names[FW_2022]);
-        jw_key(&j, "controls");
-        jw_arr(&j);
-        for (size_t k = 0; k < n; k++) {
-            jw_obj(&j);
-            jw_kstr(&j, "id", to[k]->id);
-            jw_kstr(&j, "theme", to[k]->theme);
-            jw_kstr(&j, "title", to[k]->title);
-            jw_obj_end(&j);
+    if (x->from == CROSSWALK_FW_SOC2) {
+        const crosswalk_soc2 *s = x->soc2;
+        printf("SOC 2 %s (%s) maps to ISO/IEC 27001:2022:\n", s->id, s->series);
+        for (size_t k = 0; k < s->ntargets; k++) {
+            const crosswalk_target *t = &s->targets[k];
+            printf("  %-7s %-8s %s\n", t->id, t->ctl ? "control" : "clause", t->ctl ? t->ctl->title : t->clause->title);
         }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
-        jw_end(&j);
-        return EXIT_OK;
+        putchar('\n');
+        print_wrapped(crosswalk_soc2_source);
+        return;
     }
-    printf("ISO/IEC 27001:2013 %s maps to ISO/IEC 27001:2022:\n", crosswalk_2013_id(i));
-    for (size_t k = 0; k < n; k++)
-        printf("  %-7s %-15s %s\n", to[k]->id, to[k]->theme, to[k]->title);
-    return EXIT_OK;
-}
-
-static int to_2013(const char *id, int json)
-{
-    const catalog_control *ctl = catalog_control_find(id);
-    if (!ctl) {
-        fprintf(stderr, "isms: unknown control id '%s' (Annex A 2022 ids look like A.5.15 or A.8.24)\n", id);
-        return EXIT_USAGE;
-    }
-    int src[CROSSWALK_MAX_SOURCES];
-    size_t n = crosswalk_2022_to_2013(ctl, src, CROSSWALK_MAX_SOURCES);
-    if (json) {
-        jw j;
-        jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "from", fw_names[FW_2022]);
-        jw_kstr(&j, "id", ctl->id);
-        jw_kstr(&j, "title", ctl->title);
-        jw_kstr(&j, "to", fw_names[FW_2013]);
-        jw_kbool(&j, "new_in_2022", n == 0);
-        jw_key(&j, "controls");
-        jw_arr(&j);
-        for (size_t k = 0; k < n; k++) {
-            jw_obj(&j);
-            jw_kstr(&j, "id", crosswalk_2013_id(src[k]));
-            jw_obj_end(&j);
+    if (x->to == CROSSWALK_FW_2013) {
+        if (!x->n2013) {
+            printf("ISO/IEC 27001:2022 %s %s is new in 2022: no 2013 control maps to it.\n", x->ctl->id, x->ctl->title);
+            return;
         }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
-        jw_end(&j);
-        return EXIT_OK;
+        printf("ISO/IEC 27001:2022 %s %s comes from ISO/IEC 27001:2013:\n", x->ctl->id, x->ctl->title);
+        for (size_t k = 0; k < x->n2013; k++)
+            printf("  %s\n", crosswalk_2013_id(x->from2013[k]));
+        return;
     }
-    if (!n) {
-        printf("ISO/IEC 27001:2022 %s %s is new in 2022: no 2013 control maps to it.\n", ctl->id, ctl->title);
-        return EXIT_OK;
-    }
-    printf("ISO/IEC 27001:2022 %s %s comes from ISO/IEC 27001:2013:\n", ctl->id, ctl->title);
-    for (size_t k = 0; k < n; k++)
-        printf("  %s\n", crosswalk_2013_id(src[k]));
-    return EXIT_OK;
-}
-
-static int unknown_soc2(const char *id)
-{
-    if (crosswalk_soc2_known(id))
-        fprintf(stderr, "isms: SOC 2 criterion '%s' is not in the crosswalk. %s\n", id, crosswalk_soc2_source);
-    else
-        fprintf(stderr, "isms: unknown SOC 2 criterion '%s' (criteria look like CC6.1, A1.2 or C1.1)\n", id);
-    return EXIT_USAGE;
-}
-
-static int from_soc2(const char *id, int json)
-{
-    const crosswalk_soc2 *s = crosswalk_soc2_find(id);
-    if (!s)
-        return unknown_soc2(id);
-    if (json) {
-        jw j;
-        jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "from", fw_names[FW_SOC2]);
-        jw_kstr(&j, "id", s->id);
-        jw_kstr(&j, "series", s->series);
-        jw_kstr(&j, "to", fw_names[FW_2022]);
-        jw_key(&j, "targets");
-        jw_arr(&j);
-        for (size_t k = 0; k < s->ntargets; k++)
-            target_json(&j, &s->targets[k]);
-        jw_arr_end(&j);
-        jw_kstr(&j, "source", crosswalk_soc2_source);
-        jw_obj_end(&j);
-        jw_end(&j);
-        return EXIT_OK;
-    }
-    printf("SOC 2 %s (%s) maps to ISO/IEC 27001:2022:\n", s->id, s->series);
-    for (size_t k = 0; k < s->ntargets; k++) {
-        const crosswalk_target *t = &s->targets[k];
-        printf("  %-7s %-8s %s\n", t->id, t->ctl ? "control" : "clause", t->ctl ? t->ctl->title : t->clause->title);
-    }
-    putchar('\n');
-    print_wrapped(crosswalk_soc2_source);
-    return EXIT_OK;
-}
-
-static int to_soc2(const char *id, int json)
-{
-    crosswalk_target t;
-    if (crosswalk_iso_target(id, &t)) {
-        fprintf(stderr, "isms: '%s' is no ISO 27001:2022 control or clause (A.5.15 for a control; 9.3.1 or "
-                        "\"clause 5.1\" for a clause)\n", id);
-        return EXIT_USAGE;
-    }
-    const crosswalk_soc2 *crit[64];
-    size_t n = crosswalk_soc2_for(&t, crit, 64);
-    if (json) {
-        jw j;
-        jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "from", fw_names[FW_2022]);
-        jw_key(&j, "target");
-        target_json(&j, &t);
-        jw_kstr(&j, "to", fw_names[FW_SOC2]);
-        jw_key(&j, "criteria");
-        jw_arr(&j);
-        for (size_t k = 0; k < n; k++) {
-            jw_obj(&j);
-            jw_kstr(&j, "id", crit[k]->id);
-            jw_kstr(&j, "series", crit[k]->series);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_kstr(&j, "source", crosswalk_soc2_source);
-        jw_obj_end(&j);
-        jw_end(&j);
-        return EXIT_OK;
-    }
-    const catalog_control *same = t.clause ? catalog_control_find(t.id) : NULL;
-    printf("ISO/IEC 27001:2022 %s %s %s", t.ctl ? "control" : "clause", t.id, t.ctl ? t.ctl->title : t.clause->title);
+    const crosswalk_target *t = &x->target;
+    const catalog_control *same = t->clause ? catalog_control_find(t->id) : NULL;
+    printf("ISO/IEC 27001:2022 %s %s %s", t->ctl ? "control" : "clause", t->id, t->ctl ? t->ctl->title : t->clause->title);
     if (same)   /* "5.1" read as the clause; say how to ask for the control */
         printf(" (for Annex A control %s write %s)", same->num, same->id);
-    if (!n)
+    if (!x->ncriteria)
         printf("\n  no SOC 2 criterion in the crosswalk maps to it\n");
     else
         printf(" maps to SOC 2:\n");
-    for (size_t k = 0; k < n; k++)
-        printf("  %-6s %s\n", crit[k]->id, crit[k]->series);
+    for (size_t k = 0; k < x->ncriteria; k++)
+        printf("  %-6s %s\n", x->criteria[k]->id, x->criteria[k]->series);
     putchar('\n');
     print_wrapped(crosswalk_soc2_source);
-    return EXIT_OK;
 }
 
 static int soc2_readiness(cli_ctx *c, int json)
@@ -239,64 +88,24 @@ static int soc2_readiness(cli_ctx *c, int json)
     if (rc)
         return rc;
     isms_err err = {0};
-    soa_entry e[CATALOG_NCONTROLS];
-    gap_facts f;
-    /* The facts carry store_evidence_counts (fresh and stale on today) and store_check_failing. */
-    if (store_soa_load(w, c->a, e, &err) || store_gap_facts(w, c->a, &f, &err))
+    crosswalk_readiness *r;
+    size_t n;
+    if (report_soc2_readiness(w, c->a, &r, &n, &err))
         return cli_abort(w, &err);
     ws_close(w);
-    gap_report gr;
-    gap_analyze(e, CATALOG_NCONTROLS, &f, c->a, &gr);
-    crosswalk_readiness *r;
-    size_t n = crosswalk_soc2_readiness(e, f.ev_fresh, f.ev_stale, f.check_failing, &gr, c->a, &r);
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        json_soc2_readiness(&j, r, n);
+        jw_end(&j);
+        return EXIT_OK;
+    }
     int count[3] = {0};
     size_t targets = 0, covered = 0;
     for (size_t i = 0; i < n; i++) {
         count[r[i].state]++;
         targets += r[i].crit->ntargets;
         covered += r[i].ncovered;
-    }
-    if (json) {
-        jw j;
-        jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "source", crosswalk_soc2_source);
-        jw_key(&j, "criteria");
-        jw_arr(&j);
-        for (size_t i = 0; i < n; i++) {
-            jw_obj(&j);
-            jw_kstr(&j, "id", r[i].crit->id);
-            jw_kstr(&j, "series", r[i].crit->series);
-            jw_kstr(&j, "state", crosswalk_state_name(r[i].state));
-            jw_kint(&j, "covered", (int64_t)r[i].ncovered);
-            jw_kint(&j, "total", (int64_t)r[i].crit->ntargets);
-            jw_key(&j, "targets");
-            jw_arr(&j);
-            for (size_t k = 0; k < r[i].crit->ntargets; k++) {
-                const crosswalk_cover *cv = &r[i].targets[k];
-                jw_obj(&j);
-                jw_kstr(&j, "id", cv->target->id);
-                jw_kstr(&j, "kind", cv->target->ctl ? "control" : "clause");
-                jw_kbool(&j, "covered", cv->covered);
-                jw_kstr(&j, "missing", cv->covered ? NULL : cv->why);
-                jw_obj_end(&j);
-            }
-            jw_arr_end(&j);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_key(&j, "totals");
-        jw_obj(&j);
-        jw_kint(&j, "criteria", (int64_t)n);
-        jw_kint(&j, "covered", count[CROSSWALK_COVERED]);
-        jw_kint(&j, "partial", count[CROSSWALK_PARTIAL]);
-        jw_kint(&j, "not_covered", count[CROSSWALK_NOT_COVERED]);
-        jw_kint(&j, "targets", (int64_t)targets);
-        jw_kint(&j, "targets_covered", (int64_t)covered);
-        jw_obj_end(&j);
-        jw_obj_end(&j);
-        jw_end(&j);
-        return EXIT_OK;
     }
     printf("SOC 2 readiness from the ISO 27001 evidence in this workspace\n"
            "(a control counts when applicable, implemented, with fresh evidence and no failing check;\n"
@@ -336,31 +145,20 @@ static int map_run(cli_ctx *c)
             return cli_usage_error(c, "soc2-readiness takes no id, --from or --to");
         return soc2_readiness(c, json != NULL);
     }
-    int f = framework(from), t = framework(to);
-    if (f < 0 || t < 0)
-        return cli_usage_error(c, "unknown framework '%s': use iso27001:2013, iso27001:2022 or soc2", f < 0 ? from : to);
-    if (np != 1)
+    if (crosswalk_framework(from) >= 0 && crosswalk_framework(to) >= 0 && np != 1)
         return cli_usage_error(c, "give one id, like: isms map --from iso27001:2013 A.9.4.2");
-    if (f == FW_NONE && t == FW_NONE)
-        return cli_usage_error(c, "say where the id comes from (--from iso27001:2013|soc2) or where to map it "
-                                  "(--to soc2|iso27001:2013)");
-    if (f == FW_NONE)
-        f = FW_2022;
-    if (t == FW_NONE) {
-        if (f == FW_2022)
-            return cli_usage_error(c, "with --from iso27001:2022 say --to iso27001:2013 or --to soc2");
-        t = FW_2022;
+    crosswalk_answer x;
+    if (crosswalk_lookup(from, to, np == 1 ? pos[0] : NULL, &x, &err))
+        return cli_fail(&err);
+    if (json) {
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        json_crosswalk(&j, &x);
+        jw_end(&j);
+    } else {
+        print_answer(&x);
     }
-    if (f == FW_2013 && t == FW_2022)
-        return from_2013(pos[0], json != NULL);
-    if (f == FW_SOC2 && t == FW_2022)
-        return from_soc2(pos[0], json != NULL);
-    if (f == FW_2022 && t == FW_2013)
-        return to_2013(pos[0], json != NULL);
-    if (f == FW_2022 && t == FW_SOC2)
-        return to_soc2(pos[0], json != NULL);
-    return cli_usage_error(c, "no crosswalk from %s to %s: isms maps iso27001:2013 <-> iso27001:2022 and "
-                              "soc2 <-> iso27001:2022", fw_titles[f], fw_titles[t]);
+    return EXIT_OK;
 }
 
 /* --- isms soa import-2013 --- */

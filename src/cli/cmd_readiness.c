@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "report/cycle_json.h"
 #include "util/json.h"
 
 static int readiness_run(cli_ctx *c)
@@ -25,21 +26,7 @@ static int readiness_run(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kbool(&j, "ready", blockers == 0);
-        jw_kint(&j, "blockers", (int64_t)blockers);
-        jw_key(&j, "requirements");
-        jw_arr(&j);
-        for (size_t i = 0; i < n; i++) {
-            jw_obj(&j);
-            jw_kstr(&j, "ref", it[i].ref);
-            jw_kstr(&j, "title", it[i].title);
-            jw_kbool(&j, "ok", it[i].ok);
-            jw_kstr(&j, "detail", it[i].detail);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
+        json_readiness(&j, it, n, blockers);
         jw_end(&j);
         return blockers ? EXIT_PROBLEMS : EXIT_OK;
     }

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "report/audit_report.h"
+#include "report/cycle_json.h"
 #include "report/package.h"
 #include "util/json.h"
 
@@ -81,19 +82,7 @@ static int report_verify(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kbool(&j, "intact", n == 0);
-        jw_kint(&j, "files", (int64_t)nfiles);
-        jw_key(&j, "problems");
-        jw_arr(&j);
-        for (size_t i = 0; i < n; i++) {
-            jw_obj(&j);
-            jw_kstr(&j, "path", pp[i].path);
-            jw_kstr(&j, "problem", pp[i].message);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
+        json_package_verification(&j, pp, n, nfiles);
         jw_end(&j);
         return n ? EXIT_PROBLEMS : EXIT_OK;
     }

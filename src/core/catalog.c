@@ -346,3 +346,24 @@ int catalog_controls_normalize(const char *list, char *out, size_t outsz, isms_e
     }
     return ISMS_OK;
 }
+
+int catalog_resolve(const char *id, const catalog_control **ctl, const catalog_clause **cl, const char **mapped,
+                    size_t max, size_t *nmapped, isms_err *err)
+{
+    *ctl = catalog_control_find(id);
+    *cl = NULL;
+    *nmapped = 0;
+    /* "6.1.2" is a clause; "A.6.1" or "6.1" with no such clause is a control. */
+    if (id[0] != 'A' && id[0] != 'a')
+        *cl = catalog_clause_find(id);
+    if (*cl)
+        *ctl = NULL;
+    if (!*ctl && !*cl)
+        *nmapped = catalog_map_2013(id, mapped, max);
+    if (!*ctl && !*cl && !*nmapped)
+        return err_set(err, ISMS_ENOTFOUND, "no control or clause '%s' (controls look like A.5.15, clauses like 6.1.2)",
+                       id);
+    if (*nmapped == 1)
+        *ctl = catalog_control_find(mapped[0]);
+    return ISMS_OK;
+}

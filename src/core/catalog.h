@@ -56,6 +56,12 @@ const catalog_threat *catalog_threat_find(const char *id);
 const catalog_vuln *catalog_vuln_find(const char *id);
 /* The 2022 control ids a 2013 control maps to ("A.9.4.2" or "9.4.2"); returns count, fills out. */
 size_t catalog_map_2013(const char *id2013, const char **out, size_t max);
+/* What `isms control show ID` shows: a clause ("6.1.2"), a control ("A.5.15", "5.15"), or a 2013
+ * control's 2022 ids (into mapped, at most max). Exactly one of *ctl, *cl is set, or neither with
+ * *nmapped > 1 (a 2013 control that became several); ISMS_ENOTFOUND when id is none of these.
+ * A 2013 id with a single 2022 control sets *ctl and *nmapped = 1. */
+int catalog_resolve(const char *id, const catalog_control **ctl, const catalog_clause **cl, const char **mapped,
+                    size_t max, size_t *nmapped, isms_err *err);
 /* Normalize a comma-separated list of control ids into canonical "A.x.y" form, sorted and
  * deduplicated, written into out; fails naming the first unknown id. */
 int catalog_controls_normalize(const char *list, char *out, size_t outsz, isms_err *err);

@@ -137,4 +137,33 @@ size_t crosswalk_soc2_readiness(const soa_entry *entries, const int *fresh, cons
                                 const gap_report *gap, arena *a, crosswalk_readiness **out);
 const char *crosswalk_state_name(crosswalk_state s);   /* "covered" | "partial" | "not_covered" */
 
+/* --- one crosswalk question, as `isms map` and GET /api/v1/crosswalk ask it --- */
+enum { CROSSWALK_FW_NONE, CROSSWALK_FW_2013, CROSSWALK_FW_2022, CROSSWALK_FW_SOC2 };
+/* A framework as people write it (iso27001:2013, ISO27001-2013, 2013, soc2, "SOC 2" ...);
+ * CROSSWALK_FW_NONE for NULL, -1 when unknown. */
+int crosswalk_framework(const char *name);
+/* "iso27001:2013" | "iso27001:2022" | "soc2" (the JSON name), and the title ("ISO/IEC 27001:2013"). */
+const char *crosswalk_framework_name(int fw);
+const char *crosswalk_framework_title(int fw);
+
+#define CROSSWALK_MAX_CRITERIA 64
+typedef struct crosswalk_answer {
+    int from, to;                                   /* CROSSWALK_FW_* after defaults */
+    int i2013;                                      /* 2013 -> 2022: the 2013 control */
+    const catalog_control *to2022[CROSSWALK_MAX_TARGETS];
+    size_t n2022;
+    const catalog_control *ctl;                     /* 2022 -> 2013: the 2022 control */
+    int from2013[CROSSWALK_MAX_SOURCES];
+    size_t n2013;                                   /* 0: new in 2022 */
+    const crosswalk_soc2 *soc2;                     /* soc2 -> 2022: the criterion */
+    crosswalk_target target;                        /* 2022 -> soc2: the control or clause */
+    const crosswalk_soc2 *criteria[CROSSWALK_MAX_CRITERIA];
+    size_t ncriteria;
+} crosswalk_answer;
+/* Map id from one framework to another (names as crosswalk_framework reads them; from defaults to
+ * iso27001:2022, to to iso27001:2022 unless from is it). Unknown frameworks, pairs without a
+ * crosswalk and a missing id are ISMS_EINVAL, an unknown id ISMS_ENOTFOUND, each with the
+ * message `isms map` gives. */
+int crosswalk_lookup(const char *from, const char *to, const char *id, crosswalk_answer *out, isms_err *err);
+
 #endif

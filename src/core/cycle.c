@@ -97,6 +97,25 @@ const milestone_def *cycle_milestone_find(const char *key)
     return NULL;
 }
 
+int cycle_milestone_lookup(const char *key, const milestone_def **out, isms_err *err)
+{
+    if ((*out = cycle_milestone_find(key)))
+        return ISMS_OK;
+    char list[256] = "";
+    for (size_t i = 0; i < sizeof milestones / sizeof *milestones; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", milestones[i].key);
+    return err_set(err, ISMS_EINVAL, "no milestone '%s': the roadmap's milestones are %s", key ? key : "", list);
+}
+
+const char *cycle_milestone_state(const char *done_on, const char *due_date, const char *today)
+{
+    if (done_on)
+        return "done";
+    if (!due_date)
+        return "unplanned";
+    return strcmp(due_date, today) < 0 ? "OVERDUE" : "open";
+}
+
 int cycle_finding_type_valid(const char *type)
 {
     return type && (!strcmp(type, "major") || !strcmp(type, "minor") || !strcmp(type, "observation") ||

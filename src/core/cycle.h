@@ -28,6 +28,10 @@ typedef struct milestone_def {
 } milestone_def;
 const milestone_def *cycle_milestones(size_t *n);
 const milestone_def *cycle_milestone_find(const char *key);
+/* The milestone named key, or ISMS_EINVAL with a message listing the roadmap's milestones. */
+int cycle_milestone_lookup(const char *key, const milestone_def **out, isms_err *err);
+/* A milestone's state on today: "done", "unplanned" (no due date), "OVERDUE" or "open". */
+const char *cycle_milestone_state(const char *done_on, const char *due_date, const char *today);
 
 /* Finding types: major / minor nonconformity, observation, opportunity for improvement. */
 int cycle_finding_type_valid(const char *type);

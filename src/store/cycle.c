@@ -73,15 +73,9 @@ int store_cert_set(ws *w, const cert_rec *c, isms_err *err)
 
 int store_milestone_set(ws *w, const char *key, const char *due_date, const char *note, isms_err *err)
 {
-    size_t n;
-    const milestone_def *m = cycle_milestone_find(key);
-    if (!m) {
-        const milestone_def *all = cycle_milestones(&n);
-        char list[256] = "";
-        for (size_t i = 0; i < n; i++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", all[i].key);
-        return err_set(err, ISMS_EINVAL, "no milestone '%s': the roadmap's milestones are %s", key ? key : "", list);
-    }
+    const milestone_def *m;
+    if (cycle_milestone_lookup(key, &m, err))
+        return err->code;
     if (!due_date || !risk_date_valid(due_date))
         return err_set(err, ISMS_EINVAL, "due date '%s' is not a date (YYYY-MM-DD)", due_date ? due_date : "");
     if (note && strlen(note) > TEXT_MAX)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "web/api.h"
+#include "web/cycle.h"
 #include "web/org.h"
 #include "web/reference.h"
 #include "web/registers.h"
@@ -86,6 +87,7 @@ const web_route web_routes[] = {
     REFERENCE_ROUTES,
     ORG_ROUTES,
     USER_ROUTES,
+    CYCLE_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
@@ -100,8 +102,8 @@ static const char *perm_text(int perm)
     return "public";
 }
 
-/* The multipart request body of an upload route. */
-static void openapi_upload_body(jw *j)
+/* The multipart request body of an upload route; other uploads than evidence take the file alone. */
+static void openapi_upload_body(jw *j, int file_only)
 {
     static const char *const fields[][2] = {{"file", "binary"}, {"controls", NULL}, {"type", NULL},
                                             {"description", NULL}, {"collected", "date"}};
@@ -118,12 +120,14 @@ static void openapi_upload_body(jw *j)
     jw_key(j, "required");
     jw_arr(j);
     jw_str(j, "file");
-    jw_str(j, "controls");
-    jw_str(j, "description");
+    if (!file_only) {
+        jw_str(j, "controls");
+        jw_str(j, "description");
+    }
     jw_arr_end(j);
     jw_key(j, "properties");
     jw_obj(j);
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+    for (size_t i = 0; i < (file_only ? 1 : sizeof fields / sizeof *fields); i++) {
         jw_key(j, fields[i][0]);
         jw_obj(j);
         jw_kstr(j, "type", "string");
@@ -213,7 +217,7 @@ int api_openapi(web_req *rq, web_resp *rs)
                 jw_arr_end(j);
             }
             if (q->flags & ROUTE_UPLOAD)
-                openapi_upload_body(j);
+                openapi_upload_body(j, strcmp(q->pattern, "/api/v1/evidence") != 0);
             if (q->perm != PERM_PUBLIC) {
                 jw_key(j, "security");
                 jw_arr(j);
