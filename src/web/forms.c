@@ -8,6 +8,7 @@
 
 #include "core/catalog.h"
 #include "web/api.h"
+#include "web/checks.h"
 
 void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
 void page_foot(web_resp *rs);
@@ -409,6 +410,7 @@ int page_users(web_req *rq, web_resp *rs)
                 "<button type=\"submit\">Add user</button></form>"
                 "<p class=\"muted\">Two-factor authentication is set up with <code>isms user mfa enable</code>.</p>");
     forms_user_admin(rq, rs);
+    page_users_tokens(rq, rs);
     page_foot(rs);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "web/api.h"
+#include "web/checks.h"
 #include "web/registers.h"
 
 static int login(web_req *rq, web_resp *rs) { return web_login(rq, rs); }
@@ -80,6 +81,7 @@ const web_route web_routes[] = {
     {"GET", "/api/v1/audit-log/verification", PERM_AUDIT, ROUTE_API, api_audit_verify, "Verify the audit log's hash chain"},
     {"GET", "/api/v1/users", PERM_ADMIN, ROUTE_API, api_users_list, "Users and roles"},
     REGISTER_ROUTES,
+    CHECKS_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
@@ -94,8 +96,8 @@ static const char *perm_text(int perm)
     return "public";
 }
 
-/* The multipart request body of an upload route. */
-static void openapi_upload_body(jw *j)
+/* The multipart request body of an upload route: evidence, or files alone (a log scan). */
+static void openapi_upload_body(jw *j, int files_only)
 {
     static const char *const fields[][2] = {{"file", "binary"}, {"controls", NULL}, {"type", NULL},
                                             {"description", NULL}, {"collected", "date"}};
@@ -112,12 +114,14 @@ static void openapi_upload_body(jw *j)
     jw_key(j, "required");
     jw_arr(j);
     jw_str(j, "file");
-    jw_str(j, "controls");
-    jw_str(j, "description");
+    if (!files_only) {
+        jw_str(j, "controls");
+        jw_str(j, "description");
+    }
     jw_arr_end(j);
     jw_key(j, "properties");
     jw_obj(j);
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+    for (size_t i = 0; i < (files_only ? 1 : sizeof fields / sizeof *fields); i++) {
         jw_key(j, fields[i][0]);
         jw_obj(j);
         jw_kstr(j, "type", "string");
@@ -207,7 +211,7 @@ int api_openapi(web_req *rq, web_resp *rs)
                 jw_arr_end(j);
             }
             if (q->flags & ROUTE_UPLOAD)
-                openapi_upload_body(j);
+                openapi_upload_body(j, !strcmp(q->pattern, "/api/v1/log-scans"));
             if (q->perm != PERM_PUBLIC) {
                 jw_key(j, "security");
                 jw_arr(j);
