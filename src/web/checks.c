@@ -31,6 +31,18 @@ static const char *badge_text(const char *status)
     return !status ? "never run" : !strcmp(status, "pass") ? "pass" : !strcmp(status, "fail") ? "FAIL" : "ERROR";
 }
 
+/* Cut s to fit size bytes without splitting a UTF-8 sequence. */
+static void copy_cut(char *out, size_t size, const char *s, size_t len)
+{
+    if (len >= size) {
+        len = size - 1;
+        while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
+            len--;
+    }
+    memcpy(out, s, len);
+    out[len] = '\0';
+}
+
 /* Details are one finding per line: shown as a list. */
 static void details_list(web_resp *rs, const char *details)
 {
@@ -42,7 +54,7 @@ static void details_list(web_resp *rs, const char *details)
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (len) {
             char line[512];
-            snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+            copy_cut(line, sizeof line, p, len);
             web_html(rs, "<li>%s</li>", line);
         }
         p = nl ? nl + 1 : NULL;
@@ -65,7 +77,7 @@ static void alerts_section(web_req *rq, web_resp *rs)
                 "<th>Last error</th><th>Alert</th></tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         char payload[400];
-        snprintf(payload, sizeof payload, "%s", al[i].payload ? al[i].payload : "");
+        copy_cut(payload, sizeof payload, al[i].payload ? al[i].payload : "", al[i].payload ? strlen(al[i].payload) : 0);
         web_html(rs, "<tr><td>%lld</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td><td>%d</td><td>%s</td>"
                      "<td><code>%s</code></td></tr>",
                  (long long)al[i].id, al[i].created_at, al[i].kind, al[i].delivered_at ? "st-met" : "overdue",
@@ -160,7 +172,10 @@ int form_check_run(web_req *rq, web_resp *rs)
         checks_page(rq, rs, err.msg);
         return 0;
     }
-    web_redirect(rs, arena_sprintf(rq->a, "/checks?ran=%d&failed=%d", ran, bad));
+    /* Back where the form was: one check's page, or the list. */
+    const check_def *one = nn == 1 && id && *id ? check_find(id) : NULL;
+    web_redirect(rs, one ? arena_sprintf(rq->a, "/checks/%s?ran=%d&failed=%d", one->id, ran, bad)
+                         : arena_sprintf(rq->a, "/checks?ran=%d&failed=%d", ran, bad));
     return 0;
 }
 
@@ -183,6 +198,10 @@ int page_check_history(web_req *rq, web_resp *rs)
     web_html(rs, "<p><a href=\"/checks\">All checks</a></p><h1>%s</h1><p>%s</p><p>Source: %s · controls: %s · "
                  "runs every %d minutes under <code>isms monitor run</code></p>",
              d->id, d->title, d->source, d->controls, d->interval_s / 60);
+    const char *ran = web_query(rq, "ran"), *failed = web_query(rq, "failed");
+    if (ran && failed && !strcmp(ran, "1") && (!strcmp(failed, "0") || !strcmp(failed, "1")))
+        web_html(rs, "<p class=\"notice\" role=\"status\" id=\"run-ok\">Run: %s.</p>",
+                 !strcmp(failed, "0") ? "it passes" : "it fails or could not run");
     if (since)
         web_html(rs, "<p class=\"error\" id=\"failing-since\">Failing since %s.</p>", since);
     if (web_role_allows(rq->u.role, PERM_WRITE)) {

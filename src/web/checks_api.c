@@ -336,6 +336,7 @@ int checks_log_scan(web_req *rq, checks_log_result *out, isms_err *err)
     *out = (checks_log_result){0};
     if (!rq->nfiles)
         return err_set(err, ISMS_EINVAL, "choose one or more CloudTrail files (.json or .json.gz) to scan");
+
     for (size_t i = 0; i < rq->nfiles; i++) {
         if (strcmp(rq->files[i].field, "file"))
             return err_set(err, ISMS_EINVAL, "unexpected file field '%s'; send the logs as 'file'", rq->files[i].field);
