@@ -224,10 +224,9 @@ int form_token_create(web_req *rq, web_resp *rs)
         return 0;
     }
     t.user = u.name;
-    web_resp tmp = {.status = 200};
-    buf_init(&tmp.body, 1 << 16);
-    if (api_in_tx(rq, &tmp, do_token_create, &t)) {
-        token_page_error(rq, rs, tmp.status, "the token could not be created");
+    if (ws_begin(rq->w, &err) || do_token_create(rq, &t, &err) || ws_commit(rq->w, &err)) {
+        ws_rollback(rq->w);
+        token_page_error(rq, rs, err.code == ISMS_ENOTFOUND ? 404 : err.code == ISMS_EINVAL ? 422 : 500, err.msg);
     } else {
         page_head(rq, rs, "API tokens", "/users");
         web_html(rs, "<h1>Token %lld for %s created</h1><p>Copy it now: it is shown once, and only its hash is kept.</p>"
@@ -236,7 +235,6 @@ int form_token_create(web_req *rq, web_resp *rs)
         page_foot(rs);
     }
     sodium_memzero(t.token, sizeof t.token);
-    buf_free(&tmp.body);
     return 0;
 }
 
