@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "collect/check.h"
+#include "collect/check_run.h"
 #include "report/json.h"
 #include "util/json.h"
 
@@ -41,17 +41,7 @@ static int check_list(cli_ctx *c)
             if (!strcmp(runs[k].check_id, d[i].id))
                 last = &runs[k];
         if (json) {
-            jw_obj(&j);
-            jw_kstr(&j, "id", d[i].id);
-            jw_kstr(&j, "source", d[i].source);
-            jw_kstr(&j, "title", d[i].title);
-            jw_key(&j, "controls");
-            json_id_list(&j, d[i].controls);
-            jw_kint(&j, "interval_s", d[i].interval_s);
-            jw_kbool(&j, "offline_import", d[i].evaluate != NULL);
-            jw_kstr(&j, "last_status", last ? last->status : NULL);
-            jw_kstr(&j, "last_run", last ? last->ran_at : NULL);
-            jw_obj_end(&j);
+            check_def_json(&j, &d[i], last);
         } else {
             printf("%-36s %-10s %-26s %-8s %s\n", d[i].id, d[i].source, cli_cut(c, d[i].controls, 26),
                    last ? last->status : "-", d[i].title);
@@ -66,86 +56,27 @@ static int check_list(cli_ctx *c)
     return EXIT_OK;
 }
 
+static void say_skipped(const char *source, void *ud)
+{
+    (void)ud;
+    fprintf(stderr, "isms: skipping %s checks: not configured (see `isms check list` and the README)\n", source);
+}
+
 /* Select checks by source names and ids; none given selects every configured source. Returns
  * count or -1. Shared with `isms monitor run`. */
 int cli_select_checks(cli_ctx *c, const char **args, int nargs, const check_def **sel, size_t max)
 {
-    size_t n, k = 0;
-    const check_def *d = check_registry(&n);
-    const char *skipped = NULL;
-    for (size_t i = 0; i < n && k < max; i++) {
-        /* With nothing named, run what is configured: an unconfigured source would only error. */
-        int want = nargs == 0 && check_source_configured(d[i].source, env_get);
-        if (nargs == 0 && !want && (!skipped || strcmp(skipped, d[i].source))) {
-            skipped = d[i].source;
-            fprintf(stderr, "isms: skipping %s checks: not configured (see `isms check list` and the README)\n",
-                    skipped);
-        }
-        for (int a = 0; a < nargs; a++)
-            if (!strcmp(args[a], d[i].source) || !strcmp(args[a], d[i].id))
-                want = 1;
-        if (want)
-            sel[k++] = &d[i];
-    }
-    for (int a = 0; a < nargs; a++) {
-        int known = 0;
-        for (size_t i = 0; i < n; i++)
-            known |= !strcmp(args[a], d[i].source) || !strcmp(args[a], d[i].id);
-        if (!known) {
-            cli_usage_error(c, "no check or source '%s' (see `isms check list`)", args[a]);
-            return -1;
-        }
-    }
-    return (int)k;
+    isms_err err = {0};
+    int n = check_select(args, nargs, env_get, sel, max, say_skipped, NULL, &err);
+    if (n < 0)
+        cli_usage_error(c, "%s", err.msg);
+    return n;
 }
 
 /* Run one check and record it in its own transaction, so a long run never holds the workspace. */
 int cli_check_run_one(cli_ctx *c, ws *w, const check_def *d, check_run *run, isms_err *err)
 {
-    buf raw;
-    buf_init(&raw, 64u << 20);
-    check_ctx ctx = {.a = c->a, .raw = &raw, .getenv = env_get, .timeout_ms = 15000, .max_retries = 4};
-    check_result res = {0};
-    isms_err cerr = {0};
-    int rc = d->run(&ctx, &res, &cerr);
-    if (rc) {
-        res.status = CHECK_ERROR;
-        res.summary = arena_strdup(c->a, cerr.msg[0] ? cerr.msg : "the check could not run");
-        res.details = NULL;
-    }
-    char now[32];
-    store_now(now);
-    *run = (check_run){0};
-    run->check_id = d->id;
-    run->status = check_status_name(res.status);
-    run->summary = res.summary ? res.summary : "";
-    run->details = res.details;
-    run->controls = d->controls;
-    run->ran_at = arena_strdup(c->a, now);
-    rc = ws_begin(w, err);
-    if (!rc && (rc = store_check_record(w, run, raw.data, raw.len, c->a, err)) == ISMS_OK)
-        rc = ws_commit(w, err);
-    if (rc)
-        ws_rollback(w);
-    buf_free(&raw);
-    return rc;
-}
-
-static void run_json(jw *j, const check_run *r)
-{
-    jw_obj(j);
-    jw_kstr(j, "id", r->check_id);
-    jw_kstr(j, "status", r->status);
-    jw_kstr(j, "summary", r->summary);
-    jw_kstr(j, "details", r->details);
-    jw_key(j, "controls");
-    json_id_list(j, r->controls);
-    jw_kstr(j, "ran_at", r->ran_at);
-    if (r->evidence_id)
-        jw_kint(j, "evidence_id", r->evidence_id);
-    else
-        jw_kstr(j, "evidence_id", NULL);
-    jw_obj_end(j);
+    return check_run_record(w, d, c->a, env_get, run, err);
 }
 
 static void run_text(const check_run *r)
@@ -197,7 +128,7 @@ static int check_run_cmd(cli_ctx *c)
         if (progress)
             fputs("\r\033[K", stderr);
         if (json)
-            run_json(&j, &run);
+            check_run_json(&j, &run);
         else
             run_text(&run);
     }
@@ -238,9 +169,7 @@ static int check_history_cmd(cli_ctx *c)
         return cli_abort(w, &err);
     ws_close(w);
     /* "Failing since": the oldest run of the current unbroken non-pass streak. */
-    const char *since = NULL;
-    for (size_t i = 0; i < n && strcmp(runs[i].status, "pass"); i++)
-        since = runs[i].ran_at;
+    const char *since = check_failing_since(runs, n);
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
@@ -250,7 +179,7 @@ static int check_history_cmd(cli_ctx *c)
         jw_key(&j, "runs");
         jw_arr(&j);
         for (size_t i = 0; i < n; i++)
-            run_json(&j, &runs[i]);
+            check_run_json(&j, &runs[i]);
         jw_arr_end(&j);
         jw_obj_end(&j);
         jw_end(&j);
@@ -351,7 +280,7 @@ int cli_evidence_import(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        run_json(&j, &run);
+        check_run_json(&j, &run);
         jw_end(&j);
     } else {
         run_text(&run);

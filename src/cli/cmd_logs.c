@@ -11,8 +11,17 @@
 
 typedef struct scan_progress {
     uint64_t done, total; /* bytes of the files finished, of all files */
-    int pct;
+    int pct, show;
 } scan_progress;
+
+/* Advance by the file's size, not the bytes read, so gzip files count in full. */
+static void file_done(void *ud, const char *path)
+{
+    scan_progress *p = ud;
+    struct stat st;
+    if (p->show)
+        p->done += stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
 
 static void on_progress(void *ud, uint64_t file_bytes)
 {
@@ -51,36 +60,6 @@ static size_t utf8_len(const unsigned char *s)
         (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
     return n;
-}
-
-static void json_str(const char *s)
-{
-    if (!s) {
-        fputs("null", stdout);
-        return;
-    }
-    putchar('"');
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        const unsigned char *run = p;
-        while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
-            p++;
-        if (p > run)
-            fwrite(run, 1, (size_t)(p - run), stdout);
-        if (!*p)
-            break;
-        size_t n = utf8_len(p);
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            printf("\\u%04x", *p);
-        else if (n)
-            fwrite(p, 1, n, stdout);
-        else
-            fputs("\\ufffd", stdout);
-        p += n ? n : 1;
-    }
-    putchar('"');
 }
 
 /* s made safe for a terminal (no escape sequences), cut to width characters with "...". */
@@ -125,41 +104,6 @@ static int display_width(const char *s)
     for (; *s; s++)
         w += (*s & 0xc0) != 0x80;
     return w;
-}
-
-typedef struct failed_file {
-    const char *file, *error;
-    uint64_t events; /* records read before the error, whose findings are kept */
-} failed_file;
-
-static void print_json(const cloudtrail_files *files, const failed_file *failed, size_t nfailed,
-                       uint64_t events, const cloudtrail_finding *f, size_t nf)
-{
-    printf("{\"files_scanned\":%zu,\"files_failed\":[", files->n);
-    for (size_t i = 0; i < nfailed; i++) {
-        printf("%s{\"file\":", i ? "," : "");
-        json_str(failed[i].file);
-        fputs(",\"error\":", stdout);
-        json_str(failed[i].error);
-        putchar('}');
-    }
-    printf("],\"events\":%llu,\"findings\":[", (unsigned long long)events);
-    for (size_t i = 0; i < nf; i++) {
-        printf("%s{\"rule\":\"%s\",\"principal\":", i ? "," : "", f[i].rule);
-        json_str(f[i].principal);
-        fputs(",\"source_ip\":", stdout);
-        json_str(f[i].source_ip);
-        fputs(",\"region\":", stdout);
-        json_str(f[i].region);
-        printf(",\"count\":%llu,\"first_seen\":", (unsigned long long)f[i].count);
-        json_str(f[i].first_seen);
-        fputs(",\"last_seen\":", stdout);
-        json_str(f[i].last_seen);
-        fputs(",\"event_name\":", stdout);
-        json_str(f[i].event_name);
-        putchar('}');
-    }
-    puts("]}");
 }
 
 static void print_text(arena *a, const cloudtrail_files *files, size_t nfailed, uint64_t events,
@@ -236,7 +180,7 @@ static int logs_scan(cli_ctx *c)
         }
     }
 
-    scan_progress prog = {0, files.bytes, -1};
+    scan_progress prog = {0, files.bytes, -1, 0};
     int show = cli_progress_wanted() && files.bytes > 0 &&
                (files.n > 1 || files.bytes > ((uint64_t)64 << 20));
     cloudtrail_opts o = {0};
@@ -250,21 +194,9 @@ static int logs_scan(cli_ctx *c)
         fprintf(stderr, "isms: out of memory\n");
         return EXIT_USAGE;
     }
-    failed_file *failed = arena_alloc(c->a, files.n * sizeof *failed);
-    size_t nfailed = 0;
-    for (size_t i = 0; i < files.n; i++) {
-        uint64_t before = cloudtrail_scan_events(s);
-        if (cloudtrail_scan_file(s, files.paths[i], &err) != ISMS_OK) {
-            failed[nfailed].file = arena_strdup(c->a, files.paths[i]);
-            failed[nfailed].events = cloudtrail_scan_events(s) - before;
-            failed[nfailed++].error = arena_strdup(c->a, err.msg);
-        }
-        if (show) {
-            /* Advance by the file's size, not the bytes read, so gzip files count in full. */
-            struct stat st;
-            prog.done += stat(files.paths[i], &st) == 0 ? (uint64_t)st.st_size : 0;
-        }
-    }
+    prog.show = show;
+    cloudtrail_failed *failed;
+    size_t nfailed = cloudtrail_scan_list(s, &files, c->a, &failed, file_done, &prog);
     if (show)
         cli_progress("scanning", 100, 100);
 
@@ -272,7 +204,10 @@ static int logs_scan(cli_ctx *c)
     size_t nf = cloudtrail_scan_findings(s, &f);
     uint64_t events = cloudtrail_scan_events(s);
     if (json) {
-        print_json(&files, failed, nfailed, events, f, nf);
+        jw j;
+        jw_init_file(&j, stdout, 0);
+        cloudtrail_json(&j, s, files.n, failed, nfailed);
+        jw_end(&j);
     } else {
         for (size_t i = 0; i < nfailed; i++) {
             fprintf(stderr, "isms: %s: %s", text_cell(c->a, failed[i].file, 4096),

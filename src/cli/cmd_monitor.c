@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "collect/check.h"
 #include "collect/http.h"
+#include "report/json.h"
 #include "util/json.h"
 
 int cli_check_run_one(cli_ctx *c, ws *w, const check_def *d, check_run *run, isms_err *err);
@@ -388,16 +389,7 @@ static int monitor_alerts(cli_ctx *c)
     }
     for (size_t i = 0; i < n; i++) {
         if (json) {
-            jw_obj(&j);
-            jw_kint(&j, "id", al[i].id);
-            jw_kstr(&j, "kind", al[i].kind);
-            jw_kstr(&j, "key", al[i].key);
-            jw_kstr(&j, "payload", al[i].payload);
-            jw_kstr(&j, "created_at", al[i].created_at);
-            jw_kint(&j, "attempts", al[i].attempts);
-            jw_kstr(&j, "delivered_at", al[i].delivered_at);
-            jw_kstr(&j, "last_error", al[i].last_error);
-            jw_obj_end(&j);
+            json_alert(&j, &al[i]);
         } else {
             printf("%5lld %s %-16s %-10s %s\n", (long long)al[i].id, al[i].created_at, al[i].kind,
                    al[i].delivered_at ? "delivered" : "pending", al[i].last_error ? al[i].last_error : "");

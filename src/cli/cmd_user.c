@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "report/json.h"
 #include "util/json.h"
 
 /* The password: a line from standard input when it is not a terminal and has one, else a new
@@ -287,15 +288,7 @@ static int token_list(cli_ctx *c)
     }
     for (size_t i = 0; i < n; i++) {
         if (json) {
-            jw_obj(&j);
-            jw_kint(&j, "id", t[i].id);
-            jw_kstr(&j, "user", t[i].user);
-            jw_kstr(&j, "prefix", t[i].prefix);
-            jw_kstr(&j, "label", t[i].label);
-            jw_kstr(&j, "created_at", t[i].created_at);
-            jw_kstr(&j, "last_used_at", t[i].last_used_at);
-            jw_kstr(&j, "revoked_at", t[i].revoked_at);
-            jw_obj_end(&j);
+            json_api_token(&j, &t[i]);
         } else {
             printf("%4lld  %-20s %s…  %-20s %s%s\n", (long long)t[i].id, t[i].user, t[i].prefix,
                    t[i].label ? t[i].label : "", t[i].created_at, t[i].revoked_at ? "  REVOKED" : "");

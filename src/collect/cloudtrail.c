@@ -847,7 +847,7 @@ typedef struct ct_src {
     int gz, zinit, zend, raw_eof, members;
     z_stream z;
     unsigned char *zin;
-    uint64_t raw_bytes;
+    uint64_t raw_bytes, out_bytes;
 } ct_src;
 
 static int raw_read(ct_src *c, void *dst, size_t n, size_t *got, isms_err *e)
@@ -993,6 +993,10 @@ static int fill(cloudtrail_scan *s, ct_src *c, size_t *len, int *eof, isms_err *
         return rc;
     *eof = got == 0;
     *len += got;
+    c->out_bytes += got;
+    if (s->o.max_bytes && c->out_bytes > s->o.max_bytes)
+        return err_set(e, ISMS_EINVAL, "the log expands to more than %llu MiB; scan it with `isms logs scan`",
+                       (unsigned long long)(s->o.max_bytes >> 20));
     if (s->o.progress)
         s->o.progress(s->o.progress_ud, c->raw_bytes);
     return ISMS_OK;

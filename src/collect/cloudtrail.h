@@ -10,6 +10,10 @@
 
 #include "util/err.h"
 
+/* Only the list and JSON helpers use these; the scanner's own buffers are named buf. */
+struct arena;
+struct jw;
+
 #define CLOUDTRAIL_RECORD_CAP ((size_t)1 << 20) /* largest record accepted, in bytes */
 #define CLOUDTRAIL_READ_SIZE ((size_t)1 << 20)  /* bytes asked of the file per read */
 
@@ -20,6 +24,9 @@ typedef struct cloudtrail_opts {
      * bytes for gzip), so a caller can draw progress over many files. */
     void (*progress)(void *ud, uint64_t file_bytes);
     void *progress_ud;
+    /* Bytes a file may expand to once decompressed (0: no limit), so that a small upload
+     * cannot keep the scanner busy with gigabytes of records. */
+    uint64_t max_bytes;
 } cloudtrail_opts;
 
 /* One aggregated finding: every matching event with the same rule, principal, source address
@@ -68,5 +75,22 @@ void cloudtrail_scan_free(cloudtrail_scan *s);
 int cloudtrail_list_files(const char *path, cloudtrail_files *f, isms_err *e);
 /* Free the list (f can be reused empty after). */
 void cloudtrail_files_free(cloudtrail_files *f);
+
+/* A file that could not be read to its end: its findings before the error still count. */
+typedef struct cloudtrail_failed {
+    const char *file, *error;
+    uint64_t events; /* records read before the error */
+} cloudtrail_failed;
+
+/* Scan every file of f into s; each file that cannot be read is listed in *failed (strings in a)
+ * and the rest still scanned. after_file (may be NULL) is called after each file. Returns how
+ * many failed. */
+size_t cloudtrail_scan_list(cloudtrail_scan *s, const cloudtrail_files *f, struct arena *a, cloudtrail_failed **failed,
+                            void (*after_file)(void *ud, const char *path), void *ud);
+/* The result as `isms logs scan --json` answers it: files_scanned, files_failed [{file, error}],
+ * events and findings [{rule, principal, source_ip, region, count, first_seen, last_seen,
+ * event_name}]. */
+void cloudtrail_json(struct jw *j, cloudtrail_scan *s, size_t files_scanned, const cloudtrail_failed *failed,
+                     size_t nfailed);
 
 #endif

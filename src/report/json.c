@@ -166,3 +166,30 @@ void json_gap(jw *j, const char *org_name, const gap_report *r)
     jw_arr_end(j);
     jw_obj_end(j);
 }
+
+void json_alert(jw *j, const alert *al)
+{
+    jw_obj(j);
+    jw_kint(j, "id", al->id);
+    jw_kstr(j, "kind", al->kind);
+    jw_kstr(j, "key", al->key);
+    jw_kstr(j, "payload", al->payload);
+    jw_kstr(j, "created_at", al->created_at);
+    jw_kint(j, "attempts", al->attempts);
+    jw_kstr(j, "delivered_at", al->delivered_at);
+    jw_kstr(j, "last_error", al->last_error);
+    jw_obj_end(j);
+}
+
+void json_api_token(jw *j, const api_token *t)
+{
+    jw_obj(j);
+    jw_kint(j, "id", t->id);
+    jw_kstr(j, "user", t->user);
+    jw_kstr(j, "prefix", t->prefix);
+    jw_kstr(j, "label", t->label);
+    jw_kstr(j, "created_at", t->created_at);
+    jw_kstr(j, "last_used_at", t->last_used_at);
+    jw_kstr(j, "revoked_at", t->revoked_at);
+    jw_obj_end(j);
+}

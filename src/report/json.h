@@ -12,6 +12,10 @@ void json_risk(jw *j, const risk_method *m, const risk *r, const char *today);
 void json_soa_entry(jw *j, arena *a, const soa_entry *e);
 /* A comma-separated id list as a JSON array. */
 void json_id_list(jw *j, const char *list);
+/* An alert of the monitoring outbox: what was queued, sent, or why it is still pending. */
+void json_alert(jw *j, const alert *al);
+/* An API token's owner, prefix, label and state (never the token). */
+void json_api_token(jw *j, const api_token *t);
 /* The gap analysis report. */
 void json_gap(jw *j, const char *org_name, const gap_report *r);
 

@@ -51,6 +51,8 @@ int api_evidence_list(web_req *rq, web_resp *rs);
 int api_evidence_upload(web_req *rq, web_resp *rs);
 int api_evidence_file(web_req *rq, web_resp *rs);
 int form_evidence_upload(web_req *rq, web_resp *rs);
+/* Whether an uploaded file's name is a plain name: no path, no control characters, at most 255 bytes. */
+int upload_filename_ok(const char *name, isms_err *err);
 /* account.c: the logged-in user's password and two-factor authentication */
 int page_account(web_req *rq, web_resp *rs);
 int form_account_password(web_req *rq, web_resp *rs);

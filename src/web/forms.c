@@ -8,6 +8,7 @@
 
 #include "core/catalog.h"
 #include "web/api.h"
+#include "web/checks.h"
 
 
 /* The message of a JSON error written by an API core. */
@@ -399,6 +400,7 @@ int page_users(web_req *rq, web_resp *rs)
                 "<button type=\"submit\">Add user</button></form>"
                 "<p class=\"muted\">Two-factor authentication is set up with <code>isms user mfa enable</code>.</p>");
     forms_user_admin(rq, rs);
+    page_users_tokens(rq, rs);
     page_foot(rs);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "web/api.h"
+#include "web/checks.h"
 #include "web/cycle.h"
 #include "web/org.h"
 #include "web/reference.h"
@@ -88,6 +89,7 @@ const web_route web_routes[] = {
     ORG_ROUTES,
     USER_ROUTES,
     CYCLE_ROUTES,
+    CHECKS_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

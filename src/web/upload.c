@@ -24,7 +24,7 @@
 /* A file name is kept as given when it is a plain name: no directories, no "..", no control
  * characters, UTF-8, at most 255 bytes. Browsers send only the base name, so anything else is a
  * crafted request and is refused rather than rewritten. */
-static int upload_filename_ok(const char *name, isms_err *err)
+int upload_filename_ok(const char *name, isms_err *err)
 {
     size_t n = strlen(name);
     if (!n)
