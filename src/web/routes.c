@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "web/api.h"
+#include "web/audits.h"
 #include "web/registers.h"
 
 static int login(web_req *rq, web_resp *rs) { return web_login(rq, rs); }
@@ -80,6 +81,7 @@ const web_route web_routes[] = {
     {"GET", "/api/v1/audit-log/verification", PERM_AUDIT, ROUTE_API, api_audit_verify, "Verify the audit log's hash chain"},
     {"GET", "/api/v1/users", PERM_ADMIN, ROUTE_API, api_users_list, "Users and roles"},
     REGISTER_ROUTES,
+    AUDIT_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
