@@ -14,9 +14,11 @@ int audits_id(const char *s, int64_t *id)
 {
     if (!s || !*s || strlen(s) > 10)
         return 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < 1 || v > 0x7fffffffLL || s[0] == '+' || s[0] == ' ')
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    long long v = strtoll(s, NULL, 10);
+    if (v < 1 || v > 0x7fffffffLL)
         return 0;
     *id = v;
     return 1;
@@ -318,6 +320,7 @@ int api_audit_plan(web_req *rq, web_resp *rs)
         return 0;
     audit_rec x = {0};
     int year = 0;
+    isms_err err = {0};
     json_t *scope = json_object_get(o, "scope");
     if (only_keys(rs, o, keys) || api_jstr(rs, o, "auditor", &x.auditor) || api_jstr(rs, o, "start_date", &x.start_date) ||
         api_jstr(rs, o, "start", &x.start_date) || api_jstr(rs, o, "end_date", &x.end_date) ||
@@ -343,7 +346,6 @@ int api_audit_plan(web_req *rq, web_resp *rs)
         buf_free(&b);
     } else if (api_jstr(rs, o, "scope", &x.scope))
         goto out;
-    isms_err err = {0};
     if (audits_plan(rq, &x, year, &err))
         web_json_fail(rs, &err);
     else
