@@ -1,6 +1,7 @@
 /* Internal audits (9.2), corrective and review actions (10.2) and management reviews (9.3) in the
  * JSON API (audits_api.c) and the browser (audits.c: audits; audits_review.c: actions, reviews and
- * the input pack). The rules and messages are the library's, as in `isms audit|action|review`. */
+ * the input pack); both change the workspace through audits_change.c. The rules and messages are
+ * the library's, as in `isms audit|action|review`. */
 #ifndef ISMS_WEB_AUDITS_H
 #define ISMS_WEB_AUDITS_H
 
