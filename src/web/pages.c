@@ -26,7 +26,8 @@ void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
     static const char *const nav[][2] = {{"/", "Dashboard"}, {"/soa", "Statement of Applicability"},
                                          {"/risks", "Risks"},  {"/assets", "Assets"},
                                          {"/evidence", "Evidence"}, {"/people", "People"}, {"/suppliers", "Suppliers"},
-                                         {"/incidents", "Incidents"}, {"/objectives", "Objectives"}, {"/audits", "Audits"},
+                                         {"/incidents", "Incidents"}, {"/objectives", "Objectives"},
+                                         {"/audits", "Audits"},
                                          {"/gap", "Gap analysis"}, {"/org", "Organization"},
                                          {"/settings", "Settings"}};
     for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)
