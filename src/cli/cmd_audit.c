@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/cycle.h"
-#include "report/json.h"
+#include "report/lifecycle.h"
 #include "util/json.h"
 
 static int parse_id(cli_ctx *c, const char *what, const char *s, int64_t *out)
@@ -15,37 +14,6 @@ static int parse_id(cli_ctx *c, const char *what, const char *s, int64_t *out)
     if (cli_int(c, what, s, 1, 0x7fffffffL, &v))
         return EXIT_USAGE;
     *out = v;
-    return 0;
-}
-
-/* The programme's cycle starts at the certificate's issue; before certification, at the first
- * internal audit (or today): year y is [start + y-1 years, start + y years). */
-static const char *cycle_start(ws *w, arena *a, isms_err *err)
-{
-    cert_rec cr;
-    int found;
-    if (store_cert_get(w, a, &cr, &found, err))
-        return NULL;
-    if (cr.issued_on)
-        return cr.issued_on;
-    audit_rec *au;
-    size_t n;
-    if (store_audit_list(w, a, &au, &n, err))
-        return NULL;
-    char *t = arena_alloc(a, 11);
-    store_today(t);
-    return n && strcmp(au[0].start_date, t) < 0 ? au[0].start_date : t;
-}
-
-static int cycle_year(const char *start, const char *date)
-{
-    for (int y = 1; y <= 3; y++) {
-        char end[11];
-        if (cycle_date_add(start, y, 0, 0, end))
-            return 0;
-        if (strcmp(date, start) >= 0 && strcmp(date, end) < 0)
-            return y;
-    }
     return 0;
 }
 
@@ -60,71 +28,17 @@ static int audit_programme(cli_ctx *c)
     if (rc)
         return rc;
     isms_err err = {0};
-    int applicable[CATALOG_NCONTROLS], high[CATALOG_NCONTROLS];
-    audit_rec *au;
-    size_t na;
-    const char *start;
-    if (store_audit_programme_inputs(w, applicable, high, &err) || store_audit_list(w, c->a, &au, &na, &err) ||
-        !(start = cycle_start(w, c->a, &err)))
+    lifecycle_programme p;
+    if (lifecycle_programme_build(w, c->a, &p, &err))
         return cli_abort(w, &err);
     ws_close(w);
-    programme_item *it;
-    size_t n;
-    cycle_programme(applicable, high, c->a, &it, &n);
-    for (size_t i = 0; i < na; i++) {
-        if (strcmp(au[i].status, "completed"))
-            continue;
-        int y = cycle_year(start, au[i].start_date);
-        if (!y)
-            continue;
-        char ref[32];
-        for (const char *p = au[i].scope; cycle_list_next(&p, ref, sizeof ref);)
-            for (size_t k = 0; k < n; k++)
-                if (!strcmp(it[k].ref, ref))
-                    it[k].covered |= 1 << (y - 1);
-    }
-    size_t planned[3] = {0}, covered[3] = {0}, everywhere = 0;
-    for (size_t k = 0; k < n; k++) {
-        for (int y = 0; y < 3; y++) {
-            planned[y] += (it[k].years >> y) & 1;
-            covered[y] += ((it[k].years & it[k].covered) >> y) & 1;
-        }
-        everywhere += it[k].covered != 0;
-    }
+    const char *start = p.cycle_start;
+    programme_item *it = p.items;
+    size_t n = p.n;
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "cycle_start", start);
-        jw_kint(&j, "items", (int64_t)n);
-        jw_kint(&j, "items_audited", (int64_t)everywhere);
-        jw_key(&j, "years");
-        jw_arr(&j);
-        for (int y = 0; y < 3; y++) {
-            char from[11];
-            cycle_date_add(start, y, 0, 0, from);
-            jw_obj(&j);
-            jw_kint(&j, "year", y + 1);
-            jw_kstr(&j, "from", from);
-            jw_kint(&j, "planned", (int64_t)planned[y]);
-            jw_kint(&j, "audited", (int64_t)covered[y]);
-            jw_key(&j, "items");
-            jw_arr(&j);
-            for (size_t k = 0; k < n; k++) {
-                if (!((it[k].years >> y) & 1))
-                    continue;
-                jw_obj(&j);
-                jw_kstr(&j, "ref", it[k].ref);
-                jw_kstr(&j, "title", it[k].title);
-                jw_kbool(&j, "high_risk", it[k].high_risk);
-                jw_kbool(&j, "audited", (it[k].covered >> y) & 1);
-                jw_obj_end(&j);
-            }
-            jw_arr_end(&j);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
+        lifecycle_programme_json(&j, &p);
         jw_end(&j);
         return EXIT_OK;
     }
@@ -132,9 +46,7 @@ static int audit_programme(cli_ctx *c)
     printf("Every clause 4-10 each year; controls treating risks above appetite each year (*);\n"
            "every other applicable control once in the cycle.\n");
     for (int y = 0; y < 3; y++) {
-        char from[11];
-        cycle_date_add(start, y, 0, 0, from);
-        printf("\nYear %d (from %s): %zu item(s), %zu audited\n", y + 1, from, planned[y], covered[y]);
+        printf("\nYear %d (from %s): %zu item(s), %zu audited\n", y + 1, p.year_from[y], p.planned[y], p.audited[y]);
         int col = 0;
         for (size_t k = 0; k < n; k++) {
             if (!((it[k].years >> y) & 1))
@@ -148,7 +60,7 @@ static int audit_programme(cli_ctx *c)
         if (col)
             printf("\n");
     }
-    printf("\n%zu of %zu item(s) audited so far in this cycle.\n", everywhere, n);
+    printf("\n%zu of %zu item(s) audited so far in this cycle.\n", p.items_audited, n);
     return EXIT_OK;
 }
 
@@ -163,69 +75,21 @@ static int audit_plan(cli_ctx *c)
         return EXIT_USAGE;
     if (!x.scope == !year)
         return cli_usage_error(c, "give the scope: --scope \"4-10,A.5.15,...\" or --year 1|2|3 (the programme's year)");
-    if (!x.criteria)
-        x.criteria = "ISO/IEC 27001:2022 clauses 4-10, the Statement of Applicability and the ISMS policies";
-    if (!x.end_date)
-        x.end_date = x.start_date;
-    if (!x.title && !year)
-        x.title = "Internal audit";
+    long y = 0;
+    if (year && cli_int(c, "--year", year, 1, 3, &y))
+        return EXIT_USAGE;
     ws *w;
     int rc = cli_open(c, 0, &w);
     if (rc)
         return rc;
     isms_err err = {0};
-    if (year) {
-        long y;
-        if (cli_int(c, "--year", year, 1, 3, &y)) {
-            ws_close(w);
-            return EXIT_USAGE;
-        }
-        int applicable[CATALOG_NCONTROLS], high[CATALOG_NCONTROLS];
-        if (store_audit_programme_inputs(w, applicable, high, &err))
-            return cli_abort(w, &err);
-        programme_item *it;
-        size_t n;
-        cycle_programme(applicable, high, c->a, &it, &n);
-        size_t len = 1;
-        for (size_t k = 0; k < n; k++)
-            len += strlen(it[k].ref) + 1;
-        char *s = arena_alloc(c->a, len);
-        s[0] = '\0';
-        for (size_t k = 0; k < n; k++)
-            if ((it[k].years >> (y - 1)) & 1) {
-                if (*s)
-                    strcat(s, ",");
-                strcat(s, it[k].ref);
-            }
-        x.scope = s;
-        if (!x.title)
-            x.title = arena_sprintf(c->a, "Internal audit, programme year %ld", y);
-    }
-    if (ws_begin(w, &err) || store_audit_plan(w, &x, c->a, &err))
+    if (ws_begin(w, &err) || lifecycle_plan(w, &x, (int)y, c->a, &err))
         return cli_abort(w, &err);
     if ((rc = cli_finish(w, &err)))
         return rc;
     printf("Planned internal audit %lld: %s, %s to %s, auditor %s\n", (long long)x.id, x.title, x.start_date,
            x.end_date, x.auditor);
     return EXIT_OK;
-}
-
-static void json_audit(jw *j, const audit_rec *x)
-{
-    jw_obj(j);
-    jw_kint(j, "id", x->id);
-    jw_kstr(j, "title", x->title);
-    jw_kstr(j, "status", x->status);
-    jw_kstr(j, "auditor", x->auditor);
-    jw_kstr(j, "start_date", x->start_date);
-    jw_kstr(j, "end_date", x->end_date);
-    jw_kstr(j, "completed_on", x->completed_on);
-    jw_kstr(j, "criteria", x->criteria);
-    jw_kstr(j, "summary", x->summary);
-    jw_key(j, "scope");
-    json_id_list(j, x->scope);
-    jw_kint(j, "findings", x->findings);
-    jw_obj_end(j);
 }
 
 static int audit_list(cli_ctx *c)
@@ -249,7 +113,7 @@ static int audit_list(cli_ctx *c)
         jw_init_file(&j, stdout, 1);
         jw_arr(&j);
         for (size_t i = 0; i < n; i++)
-            json_audit(&j, &au[i]);
+            lifecycle_audit_json(&j, &au[i]);
         jw_arr_end(&j);
         jw_end(&j);
         return EXIT_OK;
@@ -275,30 +139,6 @@ static void print_list(const char *label, const char *items)
     }
 }
 
-typedef struct ev_ctx {
-    jw *j;
-    int n;
-} ev_ctx;
-
-static int ev_cb(const evidence *e, void *ctx)
-{
-    ev_ctx *x = ctx;
-    x->n++;
-    if (x->j) {
-        jw_obj(x->j);
-        jw_kint(x->j, "id", e->id);
-        jw_kstr(x->j, "file", e->filename);
-        jw_kstr(x->j, "kind", e->kind);
-        jw_kstr(x->j, "collected_at", e->collected_at);
-        jw_kstr(x->j, "valid_until", e->valid_until);
-        jw_kstr(x->j, "sha256", e->sha256);
-        jw_obj_end(x->j);
-    } else
-        printf("      - evidence %lld: %s (%s, collected %.10s, valid until %s, sha256 %.12s)\n", (long long)e->id,
-               e->filename, e->kind, e->collected_at, e->valid_until, e->sha256);
-    return x->n >= 10;
-}
-
 static int audit_checklist(cli_ctx *c)
 {
     const char *pos[1] = {0}, *json = NULL;
@@ -317,77 +157,37 @@ static int audit_checklist(cli_ctx *c)
         return rc;
     isms_err err = {0};
     audit_rec x;
-    soa_entry *soa = arena_alloc(c->a, CATALOG_NCONTROLS * sizeof *soa);
-    if (store_audit_get(w, id, c->a, &x, &err) || store_soa_load(w, c->a, soa, &err))
+    lifecycle_check *it;
+    size_t n;
+    if (store_audit_get(w, id, c->a, &x, &err) || lifecycle_checklist(w, &x, c->a, &it, &n, &err))
         return cli_abort(w, &err);
-    jw j;
-    if (json) {
-        jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kint(&j, "audit", x.id);
-        jw_kstr(&j, "title", x.title);
-        jw_key(&j, "items");
-        jw_arr(&j);
-    } else
-        printf("Checklist for internal audit %lld: %s\nAuditor %s, %s to %s\nCriteria: %s\n", (long long)x.id, x.title,
-               x.auditor, x.start_date, x.end_date, x.criteria);
-    char ref[32];
-    for (const char *p = x.scope; cycle_list_next(&p, ref, sizeof ref);) {
-        const catalog_clause *cl = catalog_clause_find(ref);
-        const catalog_control *co = cl ? NULL : catalog_control_find(ref);
-        if (!cl && !co)
-            continue;
-        const catalog_guidance *g = cl ? &cl->g : &co->g;
-        const char *title = cl ? cl->title : co->title;
-        const soa_entry *se = co ? &soa[catalog_control_index(co->id)] : NULL;
-        const char *question =
-            cl ? arena_sprintf(c->a, "How does the organization meet clause %s (%s), and which records show it?", ref,
-                               title)
-               : arena_sprintf(c->a, "Is %s (%s) implemented as the SoA states%s%s, and does it work in practice?", ref,
-                               title, se && se->implementation ? ": " : "",
-                               se && se->implementation ? cli_cut(c, se->implementation, 120) : "");
-        if (json) {
-            jw_obj(&j);
-            jw_kstr(&j, "ref", ref);
-            jw_kstr(&j, "title", title);
-            jw_kstr(&j, "question", question);
-            jw_kstr(&j, "purpose", g->purpose);
-            jw_kstr(&j, "verify", g->implement);
-            jw_kstr(&j, "evidence_to_sample", g->evidence);
-            jw_kstr(&j, "common_findings", g->findings);
-            if (se) {
-                jw_kstr(&j, "soa_status", soa_status_name(se->status));
-                jw_kstr(&j, "owner", se->owner);
-                jw_key(&j, "evidence");
-                jw_arr(&j);
-                ev_ctx ec = {&j, 0};
-                if (store_evidence_each(w, co->id, ev_cb, &ec, &err))
-                    return cli_abort(w, &err);
-                jw_arr_end(&j);
-            }
-            jw_obj_end(&j);
-            continue;
-        }
-        printf("\n%s %s\n  Q: %s\n", ref, title, question);
-        if (se)
-            printf("    SoA: %s, owner %s\n", soa_status_name(se->status), se->owner ? se->owner : "-");
-        print_list("Verify:", g->implement);
-        print_list("Evidence to sample:", g->evidence);
-        print_list("Common findings to probe:", g->findings);
-        if (co) {
-            printf("    Evidence on file:\n");
-            ev_ctx ec = {NULL, 0};
-            if (store_evidence_each(w, co->id, ev_cb, &ec, &err))
-                return cli_abort(w, &err);
-            if (!ec.n)
-                printf("      (none)\n");
-        }
-    }
     ws_close(w);
     if (json) {
-        jw_arr_end(&j);
-        jw_obj_end(&j);
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        lifecycle_checklist_json(&j, &x, it, n);
         jw_end(&j);
+        return EXIT_OK;
+    }
+    printf("Checklist for internal audit %lld: %s\nAuditor %s, %s to %s\nCriteria: %s\n", (long long)x.id, x.title,
+           x.auditor, x.start_date, x.end_date, x.criteria);
+    for (size_t i = 0; i < n; i++) {
+        printf("\n%s %s\n  Q: %s\n", it[i].ref, it[i].title, it[i].question);
+        if (it[i].se)
+            printf("    SoA: %s, owner %s\n", soa_status_name(it[i].se->status), it[i].se->owner ? it[i].se->owner : "-");
+        print_list("Verify:", it[i].g->implement);
+        print_list("Evidence to sample:", it[i].g->evidence);
+        print_list("Common findings to probe:", it[i].g->findings);
+        if (!it[i].se)
+            continue;
+        printf("    Evidence on file:\n");
+        for (size_t e = 0; e < it[i].nev; e++) {
+            const evidence *ev = &it[i].ev[e];
+            printf("      - evidence %lld: %s (%s, collected %.10s, valid until %s, sha256 %.12s)\n", (long long)ev->id,
+                   ev->filename, ev->kind, ev->collected_at, ev->valid_until, ev->sha256);
+        }
+        if (!it[i].nev)
+            printf("      (none)\n");
     }
     return EXIT_OK;
 }
@@ -420,20 +220,11 @@ static int audit_show(cli_ctx *c)
         jw_init_file(&j, stdout, 1);
         jw_obj(&j);
         jw_key(&j, "audit");
-        json_audit(&j, &x);
+        lifecycle_audit_json(&j, &x);
         jw_key(&j, "findings");
         jw_arr(&j);
-        for (size_t i = 0; i < nf; i++) {
-            jw_obj(&j);
-            jw_kint(&j, "id", f[i].id);
-            jw_kstr(&j, "type", f[i].type);
-            jw_kstr(&j, "ref", f[i].ref);
-            jw_kstr(&j, "description", f[i].description);
-            jw_kstr(&j, "evidence", f[i].evidence);
-            jw_kint(&j, "actions", f[i].actions);
-            jw_kint(&j, "actions_closed", f[i].actions_closed);
-            jw_obj_end(&j);
-        }
+        for (size_t i = 0; i < nf; i++)
+            lifecycle_finding_json(&j, &f[i], 0, 1);
         jw_arr_end(&j);
         jw_obj_end(&j);
         jw_end(&j);
@@ -508,17 +299,8 @@ static int audit_findings(cli_ctx *c)
         jw j;
         jw_init_file(&j, stdout, 1);
         jw_arr(&j);
-        for (size_t i = 0; i < n; i++) {
-            jw_obj(&j);
-            jw_kint(&j, "id", f[i].id);
-            jw_kint(&j, "audit", f[i].audit_id);
-            jw_kstr(&j, "type", f[i].type);
-            jw_kstr(&j, "ref", f[i].ref);
-            jw_kstr(&j, "description", f[i].description);
-            jw_kint(&j, "actions", f[i].actions);
-            jw_kint(&j, "actions_closed", f[i].actions_closed);
-            jw_obj_end(&j);
-        }
+        for (size_t i = 0; i < n; i++)
+            lifecycle_finding_json(&j, &f[i], 1, 0);
         jw_arr_end(&j);
         jw_end(&j);
         return EXIT_OK;
@@ -624,33 +406,13 @@ static int action_list(cli_ctx *c)
     store_today(today);
     long overdue = 0;
     for (size_t i = 0; i < n; i++)
-        overdue += !strcmp(x[i].status, "open") && strcmp(x[i].due_date, today) < 0;
+        overdue += lifecycle_action_overdue(&x[i], today);
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
         jw_arr(&j);
-        for (size_t i = 0; i < n; i++) {
-            jw_obj(&j);
-            jw_kint(&j, "id", x[i].id);
-            jw_kstr(&j, "source", x[i].finding_id ? "finding" : "review");
-            if (x[i].finding_id) {
-                jw_kint(&j, "finding", x[i].finding_id);
-                jw_kstr(&j, "finding_type", x[i].finding_type);
-                jw_kstr(&j, "ref", x[i].ref);
-            } else
-                jw_kint(&j, "review", x[i].review_id);
-            jw_kstr(&j, "actions", x[i].description);
-            jw_kstr(&j, "root_cause", x[i].root_cause);
-            jw_kstr(&j, "owner", x[i].owner);
-            jw_kstr(&j, "due_date", x[i].due_date);
-            jw_kstr(&j, "status", x[i].status);
-            jw_kbool(&j, "overdue", !strcmp(x[i].status, "open") && strcmp(x[i].due_date, today) < 0);
-            jw_kstr(&j, "implemented_on", x[i].implemented_on);
-            jw_kstr(&j, "effectiveness", x[i].effectiveness);
-            jw_kstr(&j, "verified_by", x[i].verified_by);
-            jw_kstr(&j, "closed_on", x[i].closed_on);
-            jw_obj_end(&j);
-        }
+        for (size_t i = 0; i < n; i++)
+            lifecycle_action_json(&j, &x[i], today);
         jw_arr_end(&j);
         jw_end(&j);
         return overdue ? EXIT_PROBLEMS : EXIT_OK;
@@ -658,7 +420,7 @@ static int action_list(cli_ctx *c)
     if (!n)
         printf("No actions.\n");
     for (size_t i = 0; i < n; i++) {
-        int late = !strcmp(x[i].status, "open") && strcmp(x[i].due_date, today) < 0;
+        int late = lifecycle_action_overdue(&x[i], today);
         printf("%4lld  %-11s due %s%s  %-16s %s  %s\n", (long long)x[i].id, x[i].status, x[i].due_date,
                late ? " OVERDUE" : "", cli_cut(c, x[i].owner, 16),
                x[i].finding_id ? arena_sprintf(c->a, "finding %lld (%s %s)", (long long)x[i].finding_id,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "report/lifecycle.h"
 #include "report/review_pack.h"
 #include "util/json.h"
 
@@ -59,18 +60,7 @@ static int review_record(cli_ctx *c)
     if (rc)
         return rc;
     isms_err err = {0};
-    review_pack p;
-    buf b;
-    buf_init(&b, 64 << 20);
-    /* The pack is frozen with the record: what the meeting considered stays provable. */
-    if (ws_begin(w, &err) || review_pack_build(w, c->a, &p, &err)) {
-        buf_free(&b);
-        return cli_abort(w, &err);
-    }
-    review_pack_json(&p, &b);
-    r.pack = b.data ? arena_strdup(c->a, b.data) : "{}";
-    buf_free(&b);
-    if (store_review_record(w, &r, &err))
+    if (ws_begin(w, &err) || lifecycle_review_record(w, &r, c->a, &err))
         return cli_abort(w, &err);
     if ((rc = cli_finish(w, &err)))
         return rc;
@@ -99,17 +89,8 @@ static int review_list(cli_ctx *c)
         jw j;
         jw_init_file(&j, stdout, 1);
         jw_arr(&j);
-        for (size_t i = 0; i < n; i++) {
-            jw_obj(&j);
-            jw_kint(&j, "id", r[i].id);
-            jw_kstr(&j, "held_on", r[i].held_on);
-            jw_kstr(&j, "attendees", r[i].attendees);
-            jw_kstr(&j, "decisions", r[i].decisions);
-            jw_kstr(&j, "improvements", r[i].improvements);
-            jw_kstr(&j, "changes", r[i].changes);
-            jw_kstr(&j, "resources", r[i].resources);
-            jw_obj_end(&j);
-        }
+        for (size_t i = 0; i < n; i++)
+            lifecycle_review_json(&j, &r[i]);
         jw_arr_end(&j);
         jw_end(&j);
         return EXIT_OK;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "web/api.h"
+#include "web/audits.h"
 #include "web/checks.h"
 #include "web/cycle.h"
 #include "web/org.h"
@@ -90,6 +91,7 @@ const web_route web_routes[] = {
     USER_ROUTES,
     CYCLE_ROUTES,
     CHECKS_ROUTES,
+    AUDIT_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

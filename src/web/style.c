@@ -35,4 +35,5 @@ const char web_css[] =
     ".notice{color:#1d6b2a;background:#e6f4e8;border:1px solid #b5dcbb;padding:.6em .8em;border-radius:6px}"
     "form.ask input{padding:.3em .5em;width:14em}code.secret{font-size:1.2em;letter-spacing:.08em}#mfa-uri{word-break:break-all}"
     "ol.passages>li{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.4em 1em;margin:.6em 0}\n"
+    "tr.overdue td{background:#fdecea}\n"
     "@media print{header,form{display:none}}\n";
