@@ -27,7 +27,7 @@ void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
                                          {"/risks", "Risks"},  {"/assets", "Assets"},
                                          {"/evidence", "Evidence"}, {"/people", "People"}, {"/suppliers", "Suppliers"},
                                          {"/incidents", "Incidents"}, {"/objectives", "Objectives"},
-                                         {"/gap", "Gap analysis"}, {"/org", "Organization"},
+                                         {"/policies", "Policies"}, {"/gap", "Gap analysis"}, {"/org", "Organization"},
                                          {"/settings", "Settings"}};
     for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)
         web_html(rs, "<a href=\"%s\"%s>%s</a>", nav[i][0], !strcmp(active, nav[i][0]) ? " class=\"on\"" : "",

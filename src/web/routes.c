@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "web/api.h"
+#include "web/policies.h"
 #include "web/registers.h"
 
 static int login(web_req *rq, web_resp *rs) { return web_login(rq, rs); }
@@ -80,6 +81,7 @@ const web_route web_routes[] = {
     {"GET", "/api/v1/audit-log/verification", PERM_AUDIT, ROUTE_API, api_audit_verify, "Verify the audit log's hash chain"},
     {"GET", "/api/v1/users", PERM_ADMIN, ROUTE_API, api_users_list, "Users and roles"},
     REGISTER_ROUTES,
+    POLICY_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
@@ -95,10 +97,14 @@ static const char *perm_text(int perm)
 }
 
 /* The multipart request body of an upload route. */
-static void openapi_upload_body(jw *j)
+static void openapi_upload_body(jw *j, const char *pattern)
 {
-    static const char *const fields[][2] = {{"file", "binary"}, {"controls", NULL}, {"type", NULL},
-                                            {"description", NULL}, {"collected", "date"}};
+    static const char *const ev_fields[][2] = {{"file", "binary"}, {"controls", NULL}, {"type", NULL},
+                                               {"description", NULL}, {"collected", "date"}};
+    static const char *const gap_fields[][2] = {{"files", "binary"}, {"topic", NULL}};
+    int gap = !strcmp(pattern, "/api/v1/policy-gap");
+    const char *const(*fields)[2] = gap ? gap_fields : ev_fields;
+    size_t nfields = gap ? 2 : sizeof ev_fields / sizeof *ev_fields;
     jw_key(j, "requestBody");
     jw_obj(j);
     jw_kbool(j, "required", 1);
@@ -111,13 +117,15 @@ static void openapi_upload_body(jw *j)
     jw_kstr(j, "type", "object");
     jw_key(j, "required");
     jw_arr(j);
-    jw_str(j, "file");
-    jw_str(j, "controls");
-    jw_str(j, "description");
+    jw_str(j, gap ? "files" : "file");
+    if (!gap) {
+        jw_str(j, "controls");
+        jw_str(j, "description");
+    }
     jw_arr_end(j);
     jw_key(j, "properties");
     jw_obj(j);
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+    for (size_t i = 0; i < nfields; i++) {
         jw_key(j, fields[i][0]);
         jw_obj(j);
         jw_kstr(j, "type", "string");
@@ -207,7 +215,7 @@ int api_openapi(web_req *rq, web_resp *rs)
                 jw_arr_end(j);
             }
             if (q->flags & ROUTE_UPLOAD)
-                openapi_upload_body(j);
+                openapi_upload_body(j, q->pattern);
             if (q->perm != PERM_PUBLIC) {
                 jw_key(j, "security");
                 jw_arr(j);
