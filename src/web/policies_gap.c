@@ -199,7 +199,7 @@ static void gap_page(web_req *rq, web_resp *rs, const char *error, const docgap_
         web_raw(rs, f->ntopics ? "</td><td>" : "no policy topic recognized</td><td>");
         for (int k = 0, first = 1; k < DOCGAP_NWEAK; k++)
             if (f->weaknesses & (1u << k)) {
-                web_html(rs, "%s<span class=\"badge high\">%s</span>", first ? "" : " ", docgap_weakness_text(k));
+                web_html(rs, "%s<span class=\"badge high\">%s</span>", first ? "" : "; ", docgap_weakness_text(k));
                 first = 0;
             }
         web_raw(rs, f->weaknesses ? "</td></tr>" : "<span class=\"muted\">none</span></td></tr>");
@@ -210,11 +210,10 @@ static void gap_page(web_req *rq, web_resp *rs, const char *error, const docgap_
             continue;
         int total, covered;
         docgap_topic_counts(r, (int)t, &total, &covered);
-        web_html(rs, "<h2 id=\"topic-%s\">%s: %d of %d requirements covered <span class=\"badge %s\">%s</span></h2>"
+        web_html(rs, "<h2 id=\"topic-%s\">%s: %d of %d requirements covered (%s)</h2>"
                      "<table class=\"gap-reqs\"><thead><tr><th>Status</th><th>Control</th><th>Requirement</th>"
                      "<th>Text</th><th>Evidence</th></tr></thead><tbody>",
-                 topics[t].id, topics[t].name, covered, total, covered == total ? "low" : covered ? "medium" : "high",
-                 docgap_status(covered, total));
+                 topics[t].id, topics[t].name, covered, total, docgap_status(covered, total));
         for (size_t i = 0; i < r->nitems; i++) {
             const docgap_item *it = &r->items[i];
             if (it->req->topic_index != (int)t)
@@ -235,8 +234,8 @@ static void gap_page(web_req *rq, web_resp *rs, const char *error, const docgap_
         web_raw(rs, "<h2>By control and clause</h2><table id=\"gap-controls\"><thead><tr><th>Control</th>"
                     "<th>Status</th><th>Covered</th></tr></thead><tbody>");
         for (size_t k = 0; k < nrows; k++)
-            web_html(rs, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", rows[k].control,
-                     docgap_status(rows[k].covered, rows[k].total),
+            web_html(rs, "<tr><td>%s</td><td class=\"%s\">%s</td><td>%s</td></tr>", rows[k].control,
+                     rows[k].covered ? "" : "overdue", docgap_status(rows[k].covered, rows[k].total),
                      arena_sprintf(rq->a, "%d of %d", rows[k].covered, rows[k].total));
         web_raw(rs, "</tbody></table>");
     }
