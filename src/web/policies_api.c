@@ -223,6 +223,27 @@ int policy_web_send(web_req *rq, web_resp *rs, const policy_doc *d, int f, isms_
 
 /* --- the API --- */
 
+/* Refuse a member of o that is not in keys (422 naming it); members a GET answers but a client
+ * cannot set (read_only) are ignored, so a document read can be sent back changed. */
+static int only_keys(web_resp *rs, json_t *o, const char *const *keys, const char *const *read_only, const char *what)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        int known = 0;
+        for (const char *const *k = keys; *k && !known; k++)
+            known = !strcmp(*k, key);
+        for (const char *const *k = read_only; k && *k && !known; k++)
+            known = !strcmp(*k, key);
+        if (!known) {
+            web_json_error(rs, 422, "invalid", "%.60s: not a field of %s", key, what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int api_policy_templates(web_req *rq, web_resp *rs)
 {
     isms_err err = {0};
@@ -286,18 +307,9 @@ int api_policy_profile_put(web_req *rq, web_resp *rs)
         return 0;
     static const char *const keys[] = {"security_lead", "policy_owner", "approver", "it_lead", "hr_lead",
                                        "review_months", "tools", "work_model", NULL};
-    const char *key;
-    json_t *v;
-    json_object_foreach(o, key, v)
-    {
-        int known = 0;
-        for (const char *const *k = keys; *k; k++)
-            known |= !strcmp(*k, key);
-        if (!known) {
-            web_json_error(rs, 422, "invalid", "%.60s: not a field of the policy profile", key);
-            json_decref(o);
-            return 0;
-        }
+    if (only_keys(rs, o, keys, NULL, "the policy profile")) {
+        json_decref(o);
+        return 0;
     }
     policy_profile ch = {0};
     int months = 0;
@@ -369,6 +381,11 @@ int api_policies_generate(web_req *rq, web_resp *rs)
     json_t *names = json_object_get(o, "names"), *all = json_object_get(o, "all"), *force = json_object_get(o, "force");
     size_t n = 0;
     const char **v = NULL;
+    static const char *const keys[] = {"names", "all", "force", NULL};
+    if (only_keys(rs, o, keys, NULL, "a generate request")) {
+        json_decref(o);
+        return 0;
+    }
     if ((names && !json_is_array(names)) || (all && !json_is_boolean(all)) || (force && !json_is_boolean(force))) {
         web_json_error(rs, 422, "invalid", "names must be an array of template names; all and force true or false");
         json_decref(o);
@@ -481,7 +498,12 @@ int api_policy_update(web_req *rq, web_resp *rs)
     policy_doc before, after;
     int version;
     isms_err err = {0};
-    if (api_jstr(rs, o, "body", &body)) {
+    static const char *const keys[] = {"body", NULL};
+    static const char *const answered[] = {"name", "title", "version", "status", "latest_version", "approved_version",
+                                           "approved_by", "approved_at", "next_review", "current_next_review",
+                                           "acknowledgments", "controls", "clauses", "created_at", "created_by",
+                                           "evidence_id", NULL};
+    if (only_keys(rs, o, keys, answered, "a policy") || api_jstr(rs, o, "body", &body)) {
         json_decref(o);
         return 0;
     }
@@ -502,7 +524,8 @@ int api_policy_approve(web_req *rq, web_resp *rs)
     const char *by = NULL;
     policy_doc d;
     isms_err err = {0};
-    if (!api_jstr(rs, o, "by", &by)) {
+    static const char *const keys[] = {"by", NULL};
+    if (!only_keys(rs, o, keys, NULL, "an approval") && !api_jstr(rs, o, "by", &by)) {
         if (policy_web_approve(rq, rq->params[0], by, &d, &err))
             web_json_fail(rs, &err);
         else
@@ -521,7 +544,8 @@ int api_policy_ack(web_req *rq, web_resp *rs)
     int already = 0;
     isms_err err = {0};
     policy_doc d;
-    if (!api_jstr(rs, o, "person", &person)) {
+    static const char *const keys[] = {"person", NULL};
+    if (!only_keys(rs, o, keys, NULL, "an acknowledgment") && !api_jstr(rs, o, "person", &person)) {
         if (policy_web_ack(rq, rq->params[0], person, &already, &err) ||
             store_policy_get(rq->w, rq->params[0], 0, rq->a, &d, &err)) {
             web_json_fail(rs, &err);

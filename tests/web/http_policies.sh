@@ -164,6 +164,20 @@ code_is 400 "text that is not UTF-8"
 python3 -c 'import json; print(json.dumps({"body": "# Big\n\n" + "x" * (1100 * 1024)}))' > "$T/big.json"
 CODE=$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $TOK_editor" -H 'Content-Type: application/json' --data-binary @"$T/big.json" "$URL/api/v1/policies/access-control"); BODY=$(cat "$T/body")
 code_is 413 "a text over the body limit"
+req GET /api/v1/policies/access-control "$TOK_viewer"
+SENT=$(jget "$BODY" 'dict(d, body=d["body"] + "\nSent back whole.\n")')
+req PUT /api/v1/policies/access-control "$TOK_editor" "$SENT"
+code_is 200 "a policy read and sent back changed"
+contains "$(jget "$BODY" 'd["body"]')" "Sent back whole." "its new text kept"
+req PUT /api/v1/policies/access-control "$TOK_editor" '{"body":"# A\n\nB\n","owner":"me"}'
+code_is 422 "an unknown member"
+contains "$BODY" "owner: not a field of a policy" "names the member"
+req POST /api/v1/policies/access-control/approval "$TOK_editor" '{"by":"X","when":"now"}'
+code_is 422 "an unknown approval member"
+req GET /api/v1/policies/access-control "$TOK_viewer"
+equals "$(jget "$BODY" 'd["status"]')" draft "the refused approval changed nothing"
+req PUT /api/v1/policies/access-control "$TOK_editor" "{\"body\":\"$NEW\"}"
+code_is 200 "the text again"
 req PUT /api/v1/policies/no-such-policy "$TOK_editor" '{"body":"# X\n\ntext\n"}'
 code_is 404 "edit an unknown policy"
 
