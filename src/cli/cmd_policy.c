@@ -6,10 +6,9 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "report/json.h"
 #include "report/policy_doc.h"
 #include "util/json.h"
-
-#define STAFF_MAX_BYTES (4L << 20)
 
 static int policy_templates(cli_ctx *c)
 {
@@ -153,28 +152,18 @@ static int policy_generate(cli_ctx *c)
     int rc = cli_open(c, 0, &w);
     if (rc)
         return rc;
-    org o;
-    policy_profile prof;
-    if (ws_begin(w, &err) || store_org_get(w, c->a, &o, &err) || store_policy_profile_get(w, c->a, &prof, &err))
+    policy_gen_result *res = arena_alloc(c->a, sizeof *res * (ntodo ? ntodo : 1));
+    if (ws_begin(w, &err) || store_policy_generate(w, todo, ntodo, force != NULL, c->a, res, &err))
         return cli_abort(w, &err);
     int made = 0, skipped = 0;
     for (size_t i = 0; i < ntodo; i++) {
-        policy_doc d;
-        isms_err e = {0};
-        int exists = store_policy_get(w, todo[i].name, 0, c->a, &d, &e) == ISMS_OK;
-        if (exists && !force) {
-            printf("%-22s exists (version %d, %s); --force makes a new draft from the template\n", todo[i].name,
-                   d.version, d.status);
+        if (!res[i].made) {
+            printf("%-22s exists (version %d, %s); --force makes a new draft from the template\n", res[i].name,
+                   res[i].version, res[i].status);
             skipped++;
             continue;
         }
-        tmpl_vars *v = policy_vars(c->a, o.name, o.scope, &prof, &todo[i]);
-        char *body;
-        int version;
-        if (policy_render(&todo[i], v, c->a, &body, &err) ||
-            store_policy_save_draft(w, &todo[i], body, &version, &err))
-            return cli_abort(w, &err);
-        printf("%-22s draft version %d: %s\n", todo[i].name, version, todo[i].title);
+        printf("%-22s draft version %d: %s\n", res[i].name, res[i].version, res[i].title);
         made++;
     }
     if ((rc = cli_finish(w, &err)))
@@ -183,34 +172,6 @@ static int policy_generate(cli_ctx *c)
            "--by WHO.\n",
            made, skipped);
     return EXIT_OK;
-}
-
-static void doc_json(jw *j, const policy_doc *d, int with_body)
-{
-    jw_obj(j);
-    jw_kstr(j, "name", d->name);
-    jw_kstr(j, "title", d->title);
-    jw_kint(j, "version", d->version);
-    jw_kstr(j, "status", d->status);
-    jw_kint(j, "latest_version", d->latest_version);
-    if (d->approved_version)
-        jw_kint(j, "approved_version", d->approved_version);
-    else
-        jw_key(j, "approved_version"), jw_null(j);
-    jw_kstr(j, "approved_by", d->approved_by);
-    jw_kstr(j, "approved_at", d->approved_at);
-    jw_kstr(j, "next_review", d->next_review);
-    jw_kstr(j, "current_next_review", d->current_next_review);
-    jw_kint(j, "acknowledgments", d->acks);
-    jw_kstr(j, "controls", d->controls);
-    jw_kstr(j, "clauses", d->clauses);
-    jw_kstr(j, "created_at", d->created_at);
-    jw_kstr(j, "created_by", d->created_by);
-    if (d->evidence_id)
-        jw_kint(j, "evidence_id", d->evidence_id);
-    if (with_body)
-        jw_kstr(j, "body", d->body);
-    jw_obj_end(j);
 }
 
 static int policy_list(cli_ctx *c)
@@ -234,7 +195,7 @@ static int policy_list(cli_ctx *c)
         jw_init_file(&j, stdout, 1);
         jw_arr(&j);
         for (size_t i = 0; i < n; i++)
-            doc_json(&j, &d[i], 0);
+            json_policy_doc(&j, &d[i], 0);
         jw_arr_end(&j);
         jw_end(&j);
         return EXIT_OK;
@@ -283,7 +244,7 @@ static int policy_show(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        doc_json(&j, &d, 1);
+        json_policy_doc(&j, &d, 1);
         jw_end(&j);
         return EXIT_OK;
     }
@@ -353,10 +314,7 @@ static int policy_edit(cli_ctx *c)
         return rc;
     policy_doc d;
     int version;
-    if (ws_begin(w, &err) || store_policy_get(w, pos[0], 0, c->a, &d, &err))
-        return cli_abort(w, &err);
-    policy_template meta = {d.name, d.title, d.controls, d.clauses, NULL, 0};
-    if (store_policy_save_draft(w, &meta, body, &version, &err))
+    if (ws_begin(w, &err) || store_policy_edit(w, pos[0], body, c->a, &d, &version, &err))
         return cli_abort(w, &err);
     if ((rc = cli_finish(w, &err)))
         return rc;
@@ -415,61 +373,17 @@ static int policy_ack(cli_ctx *c)
 /* Expected staff: the file's names (one a line, # comments) or the workspace's enabled users. */
 static int staff_list(cli_ctx *c, ws *w, const char *file, const char ***out, size_t *n)
 {
-    if (!file) {
-        user *u;
-        size_t nu;
-        isms_err err = {0};
-        if (store_user_list(w, c->a, &u, &nu, &err))
-            return cli_fail(&err);
-        const char **v = arena_alloc(c->a, sizeof *v * (nu + 1));
-        size_t k = 0;
-        for (size_t i = 0; i < nu; i++)
-            if (!u[i].disabled)
-                v[k++] = u[i].name;
-        *out = v;
-        *n = k;
-        return 0;
-    }
+    isms_err err = {0};
+    if (!file)
+        return store_policy_staff_users(w, c->a, out, n, &err) ? cli_fail(&err) : 0;
     char *text;
     size_t len;
-    if (read_small_file(c, file, STAFF_MAX_BYTES, &text, &len))
+    if (read_small_file(c, file, POLICY_STAFF_MAX_BYTES, &text, &len))
         return EXIT_USAGE;
-    if (memchr(text, '\0', len)) {
-        fprintf(stderr, "isms: %s: contains NUL bytes; expected one name per line\n", file);
+    if (policy_staff_parse(text, len, c->a, out, n, &err)) {
+        fprintf(stderr, "isms: %s: %s\n", file, err.msg);
         return EXIT_USAGE;
     }
-    size_t cap = 64, k = 0;
-    const char **v = arena_alloc(c->a, sizeof *v * cap);
-    long line = 0;
-    for (char *p = text; *p;) {
-        char *e = strchr(p, '\n');
-        if (e)
-            *e = '\0';
-        line++;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t l = strlen(p);
-        while (l && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
-            p[--l] = '\0';
-        if (l > 200) {
-            fprintf(stderr, "isms: %s: line %ld: a name longer than 200 characters\n", file, line);
-            return EXIT_USAGE;
-        }
-        if (l && *p != '#') {
-            if (k == cap) {
-                const char **nv = arena_alloc(c->a, sizeof *nv * cap * 2);
-                memcpy(nv, v, sizeof *v * k);
-                v = nv;
-                cap *= 2;
-            }
-            v[k++] = p;
-        }
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    *out = v;
-    *n = k;
     return 0;
 }
 
@@ -485,90 +399,40 @@ static int policy_status(cli_ctx *c)
     if (rc)
         return rc;
     isms_err err = {0};
-    policy_doc *d;
-    size_t n;
     const char **staff = NULL;
-    size_t nstaff = 0;
+    size_t nstaff = 0, n;
     if ((rc = staff_list(c, w, staff_file, &staff, &nstaff))) {
         ws_close(w);
         return rc;
     }
-    if (np) {
-        d = arena_alloc(c->a, sizeof *d);
-        n = 1;
-        if (store_policy_get(w, pos[0], 0, c->a, d, &err))
-            return cli_abort(w, &err);
-    } else if (store_policy_list(w, c->a, &d, &n, &err)) {
-        return cli_abort(w, &err);
-    }
     char today[11];
     store_today(today);
-    jw j;
-    if (json) {
-        jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "today", today);
-        jw_kint(&j, "staff", (int64_t)nstaff);
-        jw_key(&j, "policies");
-        jw_arr(&j);
-    } else {
-        printf("%zu staff expected (%s)\n", nstaff, staff_file ? staff_file : "the workspace's users");
-    }
-    int problems = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char **ackers = NULL;
-        size_t nack = 0;
-        if (d[i].approved_version &&
-            store_policy_ackers(w, d[i].id, d[i].approved_version, c->a, &ackers, &nack, &err))
-            return cli_abort(w, &err);
-        int overdue = d[i].current_next_review && strcmp(d[i].current_next_review, today) < 0;
-        const char **missing = arena_alloc(c->a, sizeof *missing * (nstaff + 1));
-        size_t nmiss = 0;
-        for (size_t s = 0; d[i].approved_version && s < nstaff; s++) {
-            int found = 0;
-            for (size_t k = 0; k < nack && !found; k++)
-                found = !strcmp(ackers[k], staff[s]);
-            if (!found)
-                missing[nmiss++] = staff[s];
-        }
-        problems += overdue || nmiss;
-        if (json) {
-            jw_obj(&j);
-            jw_kstr(&j, "name", d[i].name);
-            jw_kstr(&j, "title", d[i].title);
-            if (d[i].approved_version)
-                jw_kint(&j, "approved_version", d[i].approved_version);
-            else
-                jw_key(&j, "approved_version"), jw_null(&j);
-            jw_kstr(&j, "next_review", d[i].current_next_review);
-            jw_kbool(&j, "review_overdue", overdue);
-            jw_kint(&j, "acknowledged", (int64_t)nack);
-            jw_key(&j, "missing");
-            jw_arr(&j);
-            for (size_t k = 0; k < nmiss; k++)
-                jw_str(&j, missing[k]);
-            jw_arr_end(&j);
-            jw_obj_end(&j);
-            continue;
-        }
-        if (!d[i].approved_version) {
-            printf("%-22s no approved version yet (draft v%d)\n", d[i].name, d[i].version);
-            continue;
-        }
-        printf("%-22s v%d  next review %s%s  acknowledged %zu of %zu\n", d[i].name, d[i].approved_version,
-               d[i].current_next_review, overdue ? " (OVERDUE)" : "", nstaff - nmiss, nstaff);
-        for (size_t k = 0; k < nmiss; k++)
-            printf("    missing: %s\n", missing[k]);
-    }
+    policy_ack_status *st;
+    int problems;
+    if (store_policy_status(w, np ? pos[0] : NULL, staff, nstaff, today, c->a, &st, &n, &problems, &err))
+        return cli_abort(w, &err);
     ws_close(w);
     if (json) {
-        jw_arr_end(&j);
-        jw_kint(&j, "problems", problems);
-        jw_obj_end(&j);
+        jw j;
+        jw_init_file(&j, stdout, 1);
+        json_policy_status(&j, today, nstaff, st, n, problems);
         jw_end(&j);
-    } else if (problems) {
-        printf("%d polic%s with missing acknowledgments or an overdue review\n", problems, problems == 1 ? "y" : "ies");
+        return problems ? EXIT_PROBLEMS : EXIT_OK;
     }
+    printf("%zu staff expected (%s)\n", nstaff, staff_file ? staff_file : "the workspace's users");
+    for (size_t i = 0; i < n; i++) {
+        const policy_doc *d = &st[i].d;
+        if (!d->approved_version) {
+            printf("%-22s no approved version yet (draft v%d)\n", d->name, d->version);
+            continue;
+        }
+        printf("%-22s v%d  next review %s%s  acknowledged %zu of %zu\n", d->name, d->approved_version,
+               d->current_next_review, st[i].review_overdue ? " (OVERDUE)" : "", nstaff - st[i].nmissing, nstaff);
+        for (size_t k = 0; k < st[i].nmissing; k++)
+            printf("    missing: %s\n", st[i].missing[k]);
+    }
+    if (problems)
+        printf("%d polic%s with missing acknowledgments or an overdue review\n", problems, problems == 1 ? "y" : "ies");
     return problems ? EXIT_PROBLEMS : EXIT_OK;
 }
 

@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "core/docgap.h"
 #include "core/docread.h"
-#include "util/json.h"
+#include "report/json.h"
 
 #define MAX_FILES 4096
 #define EVIDENCE_WIDTH 220
@@ -34,67 +34,10 @@ const char POLICY_GAP_HELP[] =
     "missing, a document weakness, or a file that could not be read while others could); 2 usage error\n"
     "or no file could be read.";
 
-typedef struct control_row {
-    const char *control;
-    int total, covered;
-} control_row;
-
-/* Clauses (5.2) before Annex A, numbers compared as numbers. */
-static int control_cmp(const void *pa, const void *pb)
-{
-    const char *a = ((const control_row *)pa)->control, *b = ((const control_row *)pb)->control;
-    int aa = a[0] == 'A', ba = b[0] == 'A';
-    if (aa != ba)
-        return aa - ba;
-    a += aa ? 2 : 0;
-    b += ba ? 2 : 0;
-    while (*a || *b) {
-        long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
-        if (x != y)
-            return x < y ? -1 : 1;
-        if (*a == '.')
-            a++;
-        if (*b == '.')
-            b++;
-        if (!*a || !*b)
-            return (*a != 0) - (*b != 0);
-    }
-    return 0;
-}
-
-static size_t control_rows(const docgap_report *r, arena *a, control_row **out)
-{
-    control_row *rows = arena_alloc(a, (r->nitems ? r->nitems : 1) * sizeof *rows);
-    size_t n = 0;
-    for (size_t i = 0; i < r->nitems; i++) {
-        const char *c = r->items[i].req->control;
-        size_t k = 0;
-        while (k < n && strcmp(rows[k].control, c))
-            k++;
-        if (k == n)
-            rows[n++] = (control_row){c, 0, 0};
-        rows[k].total++;
-        rows[k].covered += r->items[i].covered;
-    }
-    qsort(rows, n, sizeof *rows, control_cmp);
-    *out = rows;
-    return n;
-}
-
 static const char *base_name(const char *p)
 {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
-}
-
-static void topic_counts(const docgap_report *r, int t, int *total, int *covered)
-{
-    *total = *covered = 0;
-    for (size_t i = 0; i < r->nitems; i++)
-        if (r->items[i].req->topic_index == t) {
-            (*total)++;
-            *covered += r->items[i].covered;
-        }
 }
 
 static void print_text(cli_ctx *c, const docgap_report *r)
@@ -130,7 +73,7 @@ static void print_text(cli_ctx *c, const docgap_report *r)
         if (!r->in_scope[t])
             continue;
         int total, covered;
-        topic_counts(r, (int)t, &total, &covered);
+        docgap_topic_counts(r, (int)t, &total, &covered);
         printf("\n%s: %d of %d requirements covered\n", topics[t].name, covered, total);
         for (size_t i = 0; i < r->nitems; i++) {
             const docgap_item *it = &r->items[i];
@@ -143,8 +86,8 @@ static void print_text(cli_ctx *c, const docgap_report *r)
                        base_name(it->ev.file), it->ev.location);
         }
     }
-    control_row *rows;
-    size_t nrows = control_rows(r, c->a, &rows);
+    docgap_control *rows;
+    size_t nrows = docgap_controls(r, c->a, &rows);
     if (nrows) {
         printf("\nBy control and clause:\n");
         for (size_t k = 0; k < nrows; k++)
@@ -167,126 +110,10 @@ static void print_text(cli_ctx *c, const docgap_report *r)
 
 static void print_json(cli_ctx *c, const docgap_report *r)
 {
-    size_t nt;
-    const docgap_topic *topics = docgap_topics(&nt);
     jw j;
     jw_init_file(&j, stdout, 1);
-    jw_obj(&j);
-    jw_key(&j, "files");
-    jw_arr(&j);
-    for (size_t i = 0; i < r->nfiles; i++) {
-        const docgap_file *f = &r->files[i];
-        jw_obj(&j);
-        jw_kstr(&j, "file", f->path);
-        jw_kstr(&j, "format", f->d ? docread_format_name(f->d->format) : NULL);
-        jw_kint(&j, "pages", f->d ? f->d->pages : 0);
-        jw_kint(&j, "words", f->d ? (int64_t)f->d->words : 0);
-        jw_kstr(&j, "title", f->d ? f->d->title : NULL);
-        jw_key(&j, "topics");
-        jw_arr(&j);
-        for (int t = 0; t < f->ntopics; t++)
-            jw_str(&j, topics[f->topics[t]].id);
-        jw_arr_end(&j);
-        jw_key(&j, "weaknesses");
-        jw_arr(&j);
-        for (int k = 0; k < DOCGAP_NWEAK; k++)
-            if (f->weaknesses & (1u << k))
-                jw_str(&j, docgap_weakness_code(k));
-        jw_arr_end(&j);
-        jw_kstr(&j, "error", f->error);
-        jw_obj_end(&j);
-    }
-    jw_arr_end(&j);
-    jw_key(&j, "topics");
-    jw_arr(&j);
-    for (size_t t = 0; t < nt; t++) {
-        if (!r->in_scope[t])
-            continue;
-        int total, covered;
-        topic_counts(r, (int)t, &total, &covered);
-        jw_obj(&j);
-        jw_kstr(&j, "id", topics[t].id);
-        jw_kstr(&j, "name", topics[t].name);
-        jw_kint(&j, "requirements", total);
-        jw_kint(&j, "covered", covered);
-        jw_obj_end(&j);
-    }
-    jw_arr_end(&j);
-    jw_key(&j, "requirements");
-    jw_arr(&j);
-    for (size_t i = 0; i < r->nitems; i++) {
-        const docgap_item *it = &r->items[i];
-        jw_obj(&j);
-        jw_kstr(&j, "id", it->req->id);
-        jw_kstr(&j, "topic", it->req->topic);
-        jw_kstr(&j, "control", it->req->control);
-        jw_kstr(&j, "text", it->req->text);
-        jw_kstr(&j, "status", it->covered ? "covered" : "missing");
-        jw_key(&j, "evidence");
-        if (it->covered) {
-            jw_obj(&j);
-            jw_kstr(&j, "sentence", it->ev.sentence);
-            jw_kstr(&j, "file", it->ev.file);
-            jw_kstr(&j, "location", it->ev.location);
-            jw_kint(&j, "page", it->ev.page);
-            jw_obj_end(&j);
-        } else {
-            jw_null(&j);
-        }
-        jw_obj_end(&j);
-    }
-    jw_arr_end(&j);
-    control_row *rows;
-    size_t nrows = control_rows(r, c->a, &rows);
-    jw_key(&j, "controls");
-    jw_arr(&j);
-    for (size_t k = 0; k < nrows; k++) {
-        jw_obj(&j);
-        jw_kstr(&j, "control", rows[k].control);
-        jw_kint(&j, "requirements", rows[k].total);
-        jw_kint(&j, "covered", rows[k].covered);
-        jw_kstr(&j, "status", rows[k].covered == rows[k].total ? "covered" : rows[k].covered ? "partial" : "missing");
-        jw_obj_end(&j);
-    }
-    jw_arr_end(&j);
-    jw_key(&j, "summary");
-    jw_obj(&j);
-    jw_kint(&j, "files", (int64_t)r->nfiles);
-    jw_kint(&j, "read", (int64_t)r->nread);
-    jw_kint(&j, "failed", (int64_t)(r->nfiles - r->nread));
-    jw_kint(&j, "requirements", (int64_t)r->nitems);
-    jw_kint(&j, "covered", (int64_t)r->covered);
-    jw_kint(&j, "missing", (int64_t)(r->nitems - r->covered));
-    jw_kint(&j, "documents_with_weaknesses", (int64_t)r->weak_docs);
-    jw_obj_end(&j);
-    jw_obj_end(&j);
+    json_policy_gap(&j, r, c->a);
     jw_end(&j);
-}
-
-/* --topic a,b or all, into topic indices. */
-static int parse_topics(cli_ctx *c, const char *list, int *out, size_t *n)
-{
-    size_t nt;
-    docgap_topics(&nt);
-    *n = 0;
-    if (!strcmp(list, "all")) {
-        for (size_t t = 0; t < nt; t++)
-            out[(*n)++] = (int)t;
-        return 0;
-    }
-    char *copy = arena_strdup(c->a, list), *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ')
-            tok++;
-        int t = docgap_topic_find(tok);
-        if (t < 0)
-            return cli_usage_error(c, "unknown topic '%s' (see isms policy gap --help)", tok);
-        if (*n < DOCGAP_MAX_TOPICS)
-            out[(*n)++] = t;
-    }
-    if (!*n)
-        return cli_usage_error(c, "--topic needs at least one topic id");
-    return 0;
 }
 
 int cli_policy_gap(cli_ctx *c)
@@ -303,8 +130,8 @@ int cli_policy_gap(cli_ctx *c)
         return cli_fail(&err);
     int want[DOCGAP_MAX_TOPICS];
     size_t nwant = 0;
-    if (topic_s && parse_topics(c, topic_s, want, &nwant))
-        return EXIT_USAGE;
+    if (topic_s && docgap_topics_parse(topic_s, want, &nwant, c->a, &err))
+        return cli_usage_error(c, "%s", err.msg);
     doc **docs = arena_alloc(c->a, (size_t)np * sizeof *docs);
     const char **errors = arena_alloc(c->a, (size_t)np * sizeof *errors);
     size_t nread = 0;

@@ -588,3 +588,90 @@ int docgap_analyse(const char *const *paths, doc *const *docs, const char *const
     }
     return ISMS_OK;
 }
+
+void docgap_topic_counts(const docgap_report *r, int t, int *total, int *covered)
+{
+    *total = *covered = 0;
+    for (size_t i = 0; i < r->nitems; i++)
+        if (r->items[i].req->topic_index == t) {
+            (*total)++;
+            *covered += r->items[i].covered;
+        }
+}
+
+static int control_cmp(const void *pa, const void *pb)
+{
+    const char *a = ((const docgap_control *)pa)->control, *b = ((const docgap_control *)pb)->control;
+    int aa = a[0] == 'A', ba = b[0] == 'A';
+    if (aa != ba)
+        return aa - ba;
+    a += aa ? 2 : 0;
+    b += ba ? 2 : 0;
+    while (*a || *b) {
+        long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (*a == '.')
+            a++;
+        if (*b == '.')
+            b++;
+        if (!*a || !*b)
+            return (*a != 0) - (*b != 0);
+    }
+    return 0;
+}
+
+size_t docgap_controls(const docgap_report *r, arena *a, docgap_control **out)
+{
+    docgap_control *rows = arena_alloc(a, (r->nitems ? r->nitems : 1) * sizeof *rows);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nitems; i++) {
+        const char *c = r->items[i].req->control;
+        size_t k = 0;
+        while (k < n && strcmp(rows[k].control, c))
+            k++;
+        if (k == n)
+            rows[n++] = (docgap_control){c, 0, 0};
+        rows[k].total++;
+        rows[k].covered += r->items[i].covered;
+    }
+    qsort(rows, n, sizeof *rows, control_cmp);
+    *out = rows;
+    return n;
+}
+
+const char *docgap_status(int covered, int total)
+{
+    return covered == total ? "covered" : covered ? "partial" : "missing";
+}
+
+int docgap_topics_parse(const char *list, int *out, size_t *n, arena *a, isms_err *err)
+{
+    int rc = docgap_init(err);
+    if (rc)
+        return rc;
+    *n = 0;
+    if (!strcmp(list, "all")) {
+        for (size_t t = 0; t < ntopics && *n < DOCGAP_MAX_TOPICS; t++)
+            out[(*n)++] = (int)t;
+        return ISMS_OK;
+    }
+    char *copy = arena_strdup(a, list), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        size_t l = strlen(tok);
+        while (l && tok[l - 1] == ' ')
+            tok[--l] = '\0';
+        if (!*tok)
+            continue;
+        int t = docgap_topic_find(tok);
+        if (t < 0)
+            return err_set(err, ISMS_EINVAL, "unknown topic '%.60s' (see isms policy gap --help)", tok);
+        if (*n < DOCGAP_MAX_TOPICS)
+            out[(*n)++] = t;
+    }
+    if (!*n)
+        return err_set(err, ISMS_EINVAL, "--topic needs at least one topic id");
+    return ISMS_OK;
+}

@@ -83,4 +83,19 @@ double docgap_match(const docgap_req *r, const char *s);
 int docgap_analyse(const char *const *paths, doc *const *docs, const char *const *errors, size_t n,
                    const int *topics, size_t ntopics, arena *a, docgap_report *out, isms_err *err);
 
+/* Coverage of one control or clause across the report's requirements. */
+typedef struct docgap_control {
+    const char *control;
+    int total, covered;
+} docgap_control;
+/* Requirements and covered ones of topic t in the report. */
+void docgap_topic_counts(const docgap_report *r, int t, int *total, int *covered);
+/* The report per control and clause, clauses (5.2) first, numbers compared as numbers; returns how many. */
+size_t docgap_controls(const docgap_report *r, arena *a, docgap_control **out);
+/* "covered", "partial" or "missing" for covered of total requirements. */
+const char *docgap_status(int covered, int total);
+/* Parse "a,b" or "all" into topic indices (at most DOCGAP_MAX_TOPICS); ISMS_EINVAL names an
+ * unknown topic or an empty list. */
+int docgap_topics_parse(const char *list, int *out, size_t *n, arena *a, isms_err *err);
+
 #endif

@@ -275,3 +275,43 @@ int policy_add_months(const char *date, int months, char out[11], isms_err *err)
     memcpy(out, tmp, 11);
     return ISMS_OK;
 }
+
+int policy_staff_parse(char *text, size_t len, arena *a, const char ***out, size_t *n, isms_err *err)
+{
+    if (len > POLICY_STAFF_MAX_BYTES)
+        return err_set(err, ISMS_EINVAL, "the staff list is %zu bytes; the limit is %u KiB", len,
+                       POLICY_STAFF_MAX_BYTES >> 10);
+    if (memchr(text, '\0', len))
+        return err_set(err, ISMS_EINVAL, "contains NUL bytes; expected one name per line");
+    size_t cap = 64, k = 0;
+    const char **v = arena_alloc(a, sizeof *v * cap);
+    long line = 0;
+    for (char *p = text; *p;) {
+        char *e = strchr(p, '\n');
+        if (e)
+            *e = '\0';
+        line++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t l = strlen(p);
+        while (l && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
+            p[--l] = '\0';
+        if (l > 200)
+            return err_set(err, ISMS_EINVAL, "line %ld: a name longer than 200 characters", line);
+        if (l && *p != '#') {
+            if (k == cap) {
+                const char **nv = arena_alloc(a, sizeof *nv * cap * 2);
+                memcpy(nv, v, sizeof *v * k);
+                v = nv;
+                cap *= 2;
+            }
+            v[k++] = p;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    *out = v;
+    *n = k;
+    return ISMS_OK;
+}

@@ -49,6 +49,10 @@ int policy_render(const policy_template *t, const tmpl_vars *v, arena *a, char *
 
 /* Check an edited body: non-empty, at most POLICY_MAX_BYTES, valid UTF-8, no NUL bytes. */
 int policy_body_validate(const char *body, size_t len, isms_err *err);
+#define POLICY_STAFF_MAX_BYTES (4u << 20) /* a staff list file or upload */
+/* Parse a staff list (one name a line, # comments, blanks trimmed) in place into names; refuses
+ * NUL bytes and names over 200 characters, naming the line. */
+int policy_staff_parse(char *text, size_t len, arena *a, const char ***out, size_t *n, isms_err *err);
 /* date (YYYY-MM-DD) plus months into out[11], clamping the day to the month's end. */
 int policy_add_months(const char *date, int months, char out[11], isms_err *err);
 

@@ -1,5 +1,7 @@
 #include "report/json.h"
 
+#include "core/docgap.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -191,5 +193,160 @@ void json_api_token(jw *j, const api_token *t)
     jw_kstr(j, "created_at", t->created_at);
     jw_kstr(j, "last_used_at", t->last_used_at);
     jw_kstr(j, "revoked_at", t->revoked_at);
+    jw_obj_end(j);
+}
+
+void json_policy_doc(jw *j, const policy_doc *d, int with_body)
+{
+    jw_obj(j);
+    jw_kstr(j, "name", d->name);
+    jw_kstr(j, "title", d->title);
+    jw_kint(j, "version", d->version);
+    jw_kstr(j, "status", d->status);
+    jw_kint(j, "latest_version", d->latest_version);
+    if (d->approved_version)
+        jw_kint(j, "approved_version", d->approved_version);
+    else
+        jw_key(j, "approved_version"), jw_null(j);
+    jw_kstr(j, "approved_by", d->approved_by);
+    jw_kstr(j, "approved_at", d->approved_at);
+    jw_kstr(j, "next_review", d->next_review);
+    jw_kstr(j, "current_next_review", d->current_next_review);
+    jw_kint(j, "acknowledgments", d->acks);
+    jw_kstr(j, "controls", d->controls);
+    jw_kstr(j, "clauses", d->clauses);
+    jw_kstr(j, "created_at", d->created_at);
+    jw_kstr(j, "created_by", d->created_by);
+    if (d->evidence_id)
+        jw_kint(j, "evidence_id", d->evidence_id);
+    if (with_body)
+        jw_kstr(j, "body", d->body);
+    jw_obj_end(j);
+}
+
+void json_policy_status(jw *j, const char *today, size_t nstaff, const policy_ack_status *s, size_t n,
+                        int problems)
+{
+    jw_obj(j);
+    jw_kstr(j, "today", today);
+    jw_kint(j, "staff", (int64_t)nstaff);
+    jw_key(j, "policies");
+    jw_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        const policy_doc *d = &s[i].d;
+        jw_obj(j);
+        jw_kstr(j, "name", d->name);
+        jw_kstr(j, "title", d->title);
+        if (d->approved_version)
+            jw_kint(j, "approved_version", d->approved_version);
+        else
+            jw_key(j, "approved_version"), jw_null(j);
+        jw_kstr(j, "next_review", d->current_next_review);
+        jw_kbool(j, "review_overdue", s[i].review_overdue);
+        jw_kint(j, "acknowledged", (int64_t)s[i].acknowledged);
+        jw_key(j, "missing");
+        jw_arr(j);
+        for (size_t k = 0; k < s[i].nmissing; k++)
+            jw_str(j, s[i].missing[k]);
+        jw_arr_end(j);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_kint(j, "problems", problems);
+    jw_obj_end(j);
+}
+
+void json_policy_gap(jw *j, const struct docgap_report *r, arena *a)
+{
+    size_t nt;
+    const docgap_topic *topics = docgap_topics(&nt);
+    jw_obj(j);
+    jw_key(j, "files");
+    jw_arr(j);
+    for (size_t i = 0; i < r->nfiles; i++) {
+        const docgap_file *f = &r->files[i];
+        jw_obj(j);
+        jw_kstr(j, "file", f->path);
+        jw_kstr(j, "format", f->d ? docread_format_name(f->d->format) : NULL);
+        jw_kint(j, "pages", f->d ? f->d->pages : 0);
+        jw_kint(j, "words", f->d ? (int64_t)f->d->words : 0);
+        jw_kstr(j, "title", f->d ? f->d->title : NULL);
+        jw_key(j, "topics");
+        jw_arr(j);
+        for (int t = 0; t < f->ntopics; t++)
+            jw_str(j, topics[f->topics[t]].id);
+        jw_arr_end(j);
+        jw_key(j, "weaknesses");
+        jw_arr(j);
+        for (int k = 0; k < DOCGAP_NWEAK; k++)
+            if (f->weaknesses & (1u << k))
+                jw_str(j, docgap_weakness_code(k));
+        jw_arr_end(j);
+        jw_kstr(j, "error", f->error);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_key(j, "topics");
+    jw_arr(j);
+    for (size_t t = 0; t < nt; t++) {
+        if (!r->in_scope[t])
+            continue;
+        int total, covered;
+        docgap_topic_counts(r, (int)t, &total, &covered);
+        jw_obj(j);
+        jw_kstr(j, "id", topics[t].id);
+        jw_kstr(j, "name", topics[t].name);
+        jw_kint(j, "requirements", total);
+        jw_kint(j, "covered", covered);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_key(j, "requirements");
+    jw_arr(j);
+    for (size_t i = 0; i < r->nitems; i++) {
+        const docgap_item *it = &r->items[i];
+        jw_obj(j);
+        jw_kstr(j, "id", it->req->id);
+        jw_kstr(j, "topic", it->req->topic);
+        jw_kstr(j, "control", it->req->control);
+        jw_kstr(j, "text", it->req->text);
+        jw_kstr(j, "status", it->covered ? "covered" : "missing");
+        jw_key(j, "evidence");
+        if (it->covered) {
+            jw_obj(j);
+            jw_kstr(j, "sentence", it->ev.sentence);
+            jw_kstr(j, "file", it->ev.file);
+            jw_kstr(j, "location", it->ev.location);
+            jw_kint(j, "page", it->ev.page);
+            jw_obj_end(j);
+        } else {
+            jw_null(j);
+        }
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    docgap_control *rows;
+    size_t nrows = docgap_controls(r, a, &rows);
+    jw_key(j, "controls");
+    jw_arr(j);
+    for (size_t k = 0; k < nrows; k++) {
+        jw_obj(j);
+        jw_kstr(j, "control", rows[k].control);
+        jw_kint(j, "requirements", rows[k].total);
+        jw_kint(j, "covered", rows[k].covered);
+        jw_kstr(j, "status", docgap_status(rows[k].covered, rows[k].total));
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_key(j, "summary");
+    jw_obj(j);
+    jw_kint(j, "files", (int64_t)r->nfiles);
+    jw_kint(j, "read", (int64_t)r->nread);
+    jw_kint(j, "failed", (int64_t)(r->nfiles - r->nread));
+    jw_kint(j, "requirements", (int64_t)r->nitems);
+    jw_kint(j, "covered", (int64_t)r->covered);
+    jw_kint(j, "missing", (int64_t)(r->nitems - r->covered));
+    jw_kint(j, "documents_with_weaknesses", (int64_t)r->weak_docs);
+    jw_obj_end(j);
     jw_obj_end(j);
 }

@@ -18,5 +18,14 @@ void json_alert(jw *j, const alert *al);
 void json_api_token(jw *j, const api_token *t);
 /* The gap analysis report. */
 void json_gap(jw *j, const char *org_name, const gap_report *r);
+/* A policy at the version read: status, approval, review dates, acknowledgments; the Markdown
+ * text too when with_body. */
+void json_policy_doc(jw *j, const policy_doc *d, int with_body);
+/* Who has acknowledged each policy's approved version against nstaff expected people on today. */
+void json_policy_status(jw *j, const char *today, size_t nstaff, const policy_ack_status *s, size_t n,
+                        int problems);
+/* The document gap analysis: files, topics, requirements with evidence, controls, summary. */
+struct docgap_report;
+void json_policy_gap(jw *j, const struct docgap_report *r, arena *a);
 
 #endif

@@ -486,3 +486,123 @@ int store_policy_ackers(ws *w, int64_t policy_id, int version, arena *a, const c
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading acknowledgments", err);
 }
+
+int store_policy_generate(ws *w, const policy_template *todo, size_t n, int force, arena *a, policy_gen_result *out,
+                          isms_err *err)
+{
+    org o;
+    policy_profile prof;
+    int rc = store_org_get(w, a, &o, err);
+    if (!rc)
+        rc = store_policy_profile_get(w, a, &prof, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        policy_doc d;
+        isms_err e = {0};
+        out[i] = (policy_gen_result){todo[i].name, todo[i].title, 0, 0, NULL};
+        if (store_policy_get(w, todo[i].name, 0, a, &d, &e) == ISMS_OK && !force) {
+            out[i].version = d.version;
+            out[i].status = d.status;
+            continue;
+        }
+        tmpl_vars *v = policy_vars(a, o.name, o.scope, &prof, &todo[i]);
+        char *body;
+        if (!(rc = policy_render(&todo[i], v, a, &body, err)) &&
+            !(rc = store_policy_save_draft(w, &todo[i], body, &out[i].version, err))) {
+            out[i].made = 1;
+            out[i].status = "draft";
+        }
+    }
+    return rc;
+}
+
+int store_policy_edit(ws *w, const char *name, const char *body, arena *a, policy_doc *d, int *version,
+                      isms_err *err)
+{
+    int rc = policy_body_validate(body, strlen(body), err);
+    if (!rc)
+        rc = store_policy_get(w, name, 0, a, d, err);
+    if (rc)
+        return rc;
+    policy_template meta = {d->name, d->title, d->controls, d->clauses, NULL, 0};
+    return store_policy_save_draft(w, &meta, body, version, err);
+}
+
+int store_policy_staff_users(ws *w, arena *a, const char ***out, size_t *n, isms_err *err)
+{
+    user *u;
+    size_t nu;
+    int rc = store_user_list(w, a, &u, &nu, err);
+    if (rc)
+        return rc;
+    const char **v = arena_alloc(a, sizeof *v * (nu + 1));
+    size_t k = 0;
+    for (size_t i = 0; i < nu; i++)
+        if (!u[i].disabled)
+            v[k++] = u[i].name;
+    *out = v;
+    *n = k;
+    return ISMS_OK;
+}
+
+int store_policy_staff_people(ws *w, const char *today, arena *a, const char ***out, size_t *n, isms_err *err)
+{
+    sqlite3_stmt *st;
+    /* a leaver is someone whose end date has come, as in the register summary */
+    int rc = st_prepare(w, "SELECT name FROM person WHERE end_date IS NULL OR end_date = '' OR end_date > ? "
+                           "ORDER BY name", &st, err);
+    if (rc)
+        return rc;
+    st_text(st, 1, today);
+    size_t cap = 16, cnt = 0;
+    const char **arr = arena_alloc(a, cap * sizeof *arr);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            const char **na = arena_alloc(a, cap * 2 * sizeof *na);
+            memcpy(na, arr, cnt * sizeof *na);
+            arr = na;
+            cap *= 2;
+        }
+        arr[cnt++] = st_col(st, 0, a);
+    }
+    sqlite3_finalize(st);
+    *out = arr;
+    *n = cnt;
+    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the people register", err);
+}
+
+int store_policy_status(ws *w, const char *name, const char *const *staff, size_t nstaff, const char *today,
+                        arena *a, policy_ack_status **out, size_t *n, int *problems, isms_err *err)
+{
+    policy_doc *d;
+    int rc;
+    *problems = 0;
+    if (name) {
+        d = arena_alloc(a, sizeof *d);
+        *n = 1;
+        rc = store_policy_get(w, name, 0, a, d, err);
+    } else {
+        rc = store_policy_list(w, a, &d, n, err);
+    }
+    if (rc)
+        return rc;
+    policy_ack_status *s = arena_alloc(a, (*n ? *n : 1) * sizeof *s);
+    for (size_t i = 0; i < *n; i++) {
+        const char **ackers = NULL;
+        size_t nack = 0;
+        if (d[i].approved_version && (rc = store_policy_ackers(w, d[i].id, d[i].approved_version, a, &ackers, &nack, err)))
+            return rc;
+        s[i] = (policy_ack_status){.d = d[i], .acknowledged = nack};
+        s[i].review_overdue = d[i].current_next_review && strcmp(d[i].current_next_review, today) < 0;
+        s[i].missing = arena_alloc(a, sizeof *s[i].missing * (nstaff + 1));
+        for (size_t k = 0; d[i].approved_version && k < nstaff; k++) {
+            int found = 0;
+            for (size_t m = 0; m < nack && !found; m++)
+                found = !strcmp(ackers[m], staff[k]);
+            if (!found)
+                s[i].missing[s[i].nmissing++] = staff[k];
+        }
+        *problems += s[i].review_overdue || s[i].nmissing;
+    }
+    *out = s;
+    return ISMS_OK;
+}

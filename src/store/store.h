@@ -411,5 +411,36 @@ int store_policy_ack(ws *w, const char *name, const char *person, int *already, 
 /* Names that acknowledged a version, sorted. */
 int store_policy_ackers(ws *w, int64_t policy_id, int version, arena *a, const char ***out, size_t *n,
                         isms_err *err);
+/* What generating one template did: a new draft version, or skipped because the policy exists. */
+typedef struct policy_gen_result {
+    const char *name, *title;
+    int made;                     /* 1: a draft was saved; 0: skipped */
+    int version;                  /* the draft's version, or the existing latest version when skipped */
+    const char *status;           /* the existing latest version's status when skipped */
+} policy_gen_result;
+/* Render the n templates with the organization and profile and save each as a draft; an existing
+ * policy is skipped unless force. Run inside the caller's transaction; out has n entries. */
+int store_policy_generate(ws *w, const policy_template *todo, size_t n, int force, arena *a, policy_gen_result *out,
+                          isms_err *err);
+/* Replace the latest draft of policy name with body (validated), or start a new draft version when
+ * the latest is approved; d receives the policy as it was, *version the draft's version. */
+int store_policy_edit(ws *w, const char *name, const char *body, arena *a, policy_doc *d, int *version,
+                      isms_err *err);
+/* The names of the workspace's enabled users: the staff expected to acknowledge by default. */
+int store_policy_staff_users(ws *w, arena *a, const char ***out, size_t *n, isms_err *err);
+/* The people register's current staff (no end date, or one after today): an alternative staff list. */
+int store_policy_staff_people(ws *w, const char *today, arena *a, const char ***out, size_t *n, isms_err *err);
+/* One policy's acknowledgment state against the expected staff on a day. */
+typedef struct policy_ack_status {
+    policy_doc d;
+    int review_overdue;
+    size_t acknowledged;          /* acknowledgments of the current approved version */
+    const char **missing;         /* expected staff who have not acknowledged it */
+    size_t nmissing;
+} policy_ack_status;
+/* The state of policy name (or of every policy when name is NULL) against staff on today;
+ * *problems counts policies with someone missing or an overdue review. */
+int store_policy_status(ws *w, const char *name, const char *const *staff, size_t nstaff, const char *today,
+                        arena *a, policy_ack_status **out, size_t *n, int *problems, isms_err *err);
 
 #endif

@@ -112,7 +112,7 @@ int page_review_pack_md(web_req *rq, web_resp *rs);
      "The audit's checklist: questions, what to verify, evidence to sample and evidence on file"},                 \
     {"GET", "/api/v1/audits/:id/findings", PERM_READ, ROUTE_API | ROUTE_CACHE, api_audit_findings,                 \
      "The audit's findings"},                                                                                      \
-    {"POST", "/api/v1/audits/:id/findings", PERM_WRITE, ROUTE_API, api_audit_finding_add,                          \
+    {"POST", "/api/v1/audits/:id/findings", PERM_WRITE, ROUTE_API | ROUTE_CREATES, api_audit_finding_add,                          \
      "Record a finding: type (major, minor, observation, improvement), ref, description, evidence"},               \
     {"POST", "/api/v1/audits/:id/completion", PERM_WRITE, ROUTE_API, api_audit_complete,                           \
      "Record the audit as completed: summary, date"},                                                              \

@@ -61,10 +61,10 @@ int form_token_revoke(web_req *rq, web_resp *rs);
      "Past results of a check, newest first, and since when it fails (limit)"},                                   \
     {"GET", "/api/v1/monitor-alerts", PERM_READ, ROUTE_API, api_monitor_alerts,                                    \
      "The monitoring alert outbox: sent, pending and why (limit, offset)"},                                       \
-    {"POST", "/api/v1/log-scans", PERM_READ, ROUTE_API | ROUTE_UPLOAD, api_log_scans_create,                       \
+    {"POST", "/api/v1/log-scans", PERM_READ, ROUTE_API | ROUTE_UPLOAD | ROUTE_ANSWERS, api_log_scans_create,                       \
      "Scan CloudTrail logs (multipart/form-data: one or more file parts, .json or .json.gz) as `isms logs scan`"}, \
     {"GET", "/api/v1/users/:id/tokens", PERM_ADMIN, ROUTE_API, api_user_tokens_list, "A user's API tokens"},        \
-    {"POST", "/api/v1/users/:id/tokens", PERM_ADMIN, ROUTE_API, api_user_tokens_create,                            \
+    {"POST", "/api/v1/users/:id/tokens", PERM_ADMIN, ROUTE_API | ROUTE_CREATES, api_user_tokens_create,                            \
      "Create an API token for a user ({\"label\"}); the token is answered once"},                                 \
     {"DELETE", "/api/v1/tokens/:id", PERM_ADMIN, ROUTE_API, api_token_revoke, "Revoke an API token"}
 

@@ -62,7 +62,7 @@ int page_crosswalk(web_req *rq, web_resp *rs);
      "Download the audit report (format=html or pdf)"},                                                            \
     {"GET", "/api/v1/reports/package", PERM_READ, ROUTE_API, api_report_package,                                   \
      "Download the evidence package (zip with manifest.json; refused while evidence is missing or tampered)"},     \
-    {"POST", "/api/v1/reports/package-verification", PERM_READ, ROUTE_API | ROUTE_UPLOAD, api_package_verify,      \
+    {"POST", "/api/v1/reports/package-verification", PERM_READ, ROUTE_API | ROUTE_UPLOAD | ROUTE_ANSWERS, api_package_verify,      \
      "Verify an evidence package: multipart/form-data with file"},                                                 \
     {"GET", "/api/v1/controls", PERM_READ, ROUTE_API | ROUTE_CACHE, api_controls_list,                             \
      "The 93 Annex A controls (theme, limit, offset)"},                                                            \

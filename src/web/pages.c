@@ -27,7 +27,7 @@ void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
                                          {"/risks", "Risks"},  {"/assets", "Assets"},
                                          {"/evidence", "Evidence"}, {"/people", "People"}, {"/suppliers", "Suppliers"},
                                          {"/incidents", "Incidents"}, {"/objectives", "Objectives"},
-                                         {"/audits", "Audits"}, {"/gap", "Gap analysis"}, {"/checks", "Checks"}, {"/readiness", "Readiness"},
+                                         {"/audits", "Audits"}, {"/policies", "Policies"}, {"/gap", "Gap analysis"}, {"/checks", "Checks"}, {"/readiness", "Readiness"},
                                          {"/certification", "Certification"}, {"/org", "Organization"},
                                          {"/settings", "Settings"}};
     for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)

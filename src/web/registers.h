@@ -45,7 +45,7 @@ int form_reg_child(web_req *rq, web_resp *rs);
 #define REG_CHILD_ROUTES_FOR(P, CHILD)                                                                             \
     {"POST", "/" P "/" CHILD, PERM_WRITE, ROUTE_PAGE, form_reg_child, NULL},                                       \
     {"GET", "/api/v1/" P "/:id/" CHILD, PERM_READ, ROUTE_API | ROUTE_CACHE, api_reg_children, "List its " CHILD}, \
-    {"POST", "/api/v1/" P "/:id/" CHILD, PERM_WRITE, ROUTE_API, api_reg_child_create, "Add to its " CHILD}
+    {"POST", "/api/v1/" P "/:id/" CHILD, PERM_WRITE, ROUTE_API | ROUTE_CREATES, api_reg_child_create, "Add to its " CHILD}
 
 #define REGISTER_ROUTES                                                                                            \
     REG_ROUTES_FOR("people", "people (A.6.1-A.6.6, 7.2)"), REG_CHILD_ROUTES_FOR("people", "training"),             \

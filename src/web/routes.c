@@ -7,6 +7,7 @@
 #include "web/checks.h"
 #include "web/cycle.h"
 #include "web/org.h"
+#include "web/policies.h"
 #include "web/reference.h"
 #include "web/registers.h"
 #include "web/users.h"
@@ -92,6 +93,7 @@ const web_route web_routes[] = {
     CYCLE_ROUTES,
     CHECKS_ROUTES,
     AUDIT_ROUTES,
+    POLICY_ROUTES,
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
@@ -106,11 +108,16 @@ static const char *perm_text(int perm)
     return "public";
 }
 
-/* The multipart request body of an upload route; other uploads than evidence take the file alone. */
-static void openapi_upload_body(jw *j, int file_only)
+/* The multipart request body of an upload route: evidence takes its metadata, the policy gap
+ * analysis several files and a topic, the other uploads the file alone. */
+static void openapi_upload_body(jw *j, const char *pattern)
 {
-    static const char *const fields[][2] = {{"file", "binary"}, {"controls", NULL}, {"type", NULL},
-                                            {"description", NULL}, {"collected", "date"}};
+    static const char *const ev_fields[][2] = {{"file", "binary"}, {"controls", NULL}, {"type", NULL},
+                                               {"description", NULL}, {"collected", "date"}};
+    static const char *const gap_fields[][2] = {{"files", "binary"}, {"topic", NULL}};
+    int gap = !strcmp(pattern, "/api/v1/policy-gap"), ev = !strcmp(pattern, "/api/v1/evidence");
+    const char *const(*fields)[2] = gap ? gap_fields : ev_fields;
+    size_t nfields = gap ? 2 : ev ? sizeof ev_fields / sizeof *ev_fields : 1;
     jw_key(j, "requestBody");
     jw_obj(j);
     jw_kbool(j, "required", 1);
@@ -123,15 +130,15 @@ static void openapi_upload_body(jw *j, int file_only)
     jw_kstr(j, "type", "object");
     jw_key(j, "required");
     jw_arr(j);
-    jw_str(j, "file");
-    if (!file_only) {
+    jw_str(j, gap ? "files" : "file");
+    if (ev) {
         jw_str(j, "controls");
         jw_str(j, "description");
     }
     jw_arr_end(j);
     jw_key(j, "properties");
     jw_obj(j);
-    for (size_t i = 0; i < (file_only ? 1 : sizeof fields / sizeof *fields); i++) {
+    for (size_t i = 0; i < nfields; i++) {
         jw_key(j, fields[i][0]);
         jw_obj(j);
         jw_kstr(j, "type", "string");
@@ -221,7 +228,7 @@ int api_openapi(web_req *rq, web_resp *rs)
                 jw_arr_end(j);
             }
             if (q->flags & ROUTE_UPLOAD)
-                openapi_upload_body(j, strcmp(q->pattern, "/api/v1/evidence") != 0);
+                openapi_upload_body(j, q->pattern);
             if (q->perm != PERM_PUBLIC) {
                 jw_key(j, "security");
                 jw_arr(j);
@@ -234,12 +241,29 @@ int api_openapi(web_req *rq, web_resp *rs)
             }
             jw_key(j, "responses");
             jw_obj(j);
-            const char *ok = !strcmp(q->method, "POST") && !strchr(q->pattern + 8, ':') ? "201"
-                           : !strcmp(q->method, "DELETE") ? "204" : "200";
-            jw_key(j, ok);
-            jw_obj(j);
-            jw_kstr(j, "description", "success");
-            jw_obj_end(j);
+            int flags = q->flags & (ROUTE_CREATES | ROUTE_ANSWERS);
+            if (!flags)
+                flags = !strcmp(q->method, "POST") && !strchr(q->pattern + 8, ':') ? ROUTE_CREATES
+                        : !strcmp(q->method, "DELETE")                            ? 0
+                                                                                  : ROUTE_ANSWERS;
+            if (flags & ROUTE_ANSWERS) {
+                jw_key(j, "200");
+                jw_obj(j);
+                jw_kstr(j, "description", "success");
+                jw_obj_end(j);
+            }
+            if (flags & ROUTE_CREATES) {
+                jw_key(j, "201");
+                jw_obj(j);
+                jw_kstr(j, "description", "created");
+                jw_obj_end(j);
+            }
+            if (!flags) {
+                jw_key(j, "204");
+                jw_obj(j);
+                jw_kstr(j, "description", "done; no content");
+                jw_obj_end(j);
+            }
             static const char *const errs[][2] = {{"400", "malformed request"}, {"401", "not authenticated"},
                                                   {"403", "role not allowed"}, {"404", "not found"},
                                                   {"409", "conflicts with other records"}, {"422", "invalid value"}};

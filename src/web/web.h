@@ -32,7 +32,10 @@ int web_serve(const web_opts *o, isms_err *err);
 
 enum { PERM_PUBLIC = 0, PERM_READ, PERM_WRITE, PERM_AUDIT, PERM_ADMIN };
 enum { ROUTE_API = 1, ROUTE_PAGE = 2, ROUTE_CACHE = 4 /* a read whose answer depends only on the data */,
-       ROUTE_UPLOAD = 8 /* takes a multipart/form-data body of up to WEB_UPLOAD_MAX */ };
+       ROUTE_UPLOAD = 8 /* takes a multipart/form-data body of up to WEB_UPLOAD_MAX */,
+       /* The success status, for the OpenAPI document, where the rule (a POST to a collection
+        * answers 201, a DELETE 204, anything else 200) does not give it; both: either. */
+       ROUTE_CREATES = 16 /* answers 201 Created */, ROUTE_ANSWERS = 32 /* answers 200 */ };
 
 /* Largest file accepted by an upload route; the body may exceed it by WEB_UPLOAD_SLACK for the
  * other fields and the multipart framing. */

@@ -92,6 +92,43 @@ static void test_requirements_loaded(void **state)
     assert_int_equal(docgap_topic_find("nope"), -1);
 }
 
+static void test_topics_and_controls(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    isms_err err = {0};
+    int t[DOCGAP_MAX_TOPICS];
+    size_t n, nt;
+    docgap_topics(&nt);
+    assert_int_equal(docgap_topics_parse(" backup , crypto", t, &n, &a, &err), ISMS_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(t[0], docgap_topic_find("backup"));
+    assert_int_equal(docgap_topics_parse("all", t, &n, &a, &err), ISMS_OK);
+    assert_int_equal(n, nt);
+    assert_int_equal(docgap_topics_parse("backup,nope", t, &n, &a, &err), ISMS_EINVAL);
+    assert_non_null(strstr(err.msg, "unknown topic 'nope'"));
+    assert_int_equal(docgap_topics_parse(",", t, &n, &a, &err), ISMS_EINVAL);
+    /* one real backup policy: the per-control rows add up to the per-topic counts */
+    doc d, *docs[1] = {&d};
+    const char *paths[1] = {fixture("lullabot__backup.md")}, *errors[1] = {NULL};
+    assert_int_equal(docread_file(paths[0], &a, &d, &err), 0);
+    docgap_report r;
+    assert_int_equal(docgap_analyse(paths, docs, errors, 1, NULL, 0, &a, &r, &err), 0);
+    int total, covered;
+    docgap_topic_counts(&r, docgap_topic_find("backup"), &total, &covered);
+    assert_int_equal(total, 6);
+    docgap_control *rows;
+    size_t nrows = docgap_controls(&r, &a, &rows), sum = 0;
+    for (size_t k = 0; k < nrows; k++)
+        sum += (size_t)rows[k].total;
+    assert_int_equal(sum, r.nitems);
+    assert_string_equal(docgap_status(0, 3), "missing");
+    assert_string_equal(docgap_status(2, 3), "partial");
+    assert_string_equal(docgap_status(3, 3), "covered");
+    arena_free(&a);
+}
+
 static void test_markdown_real(void **state)
 {
     (void)state;
@@ -422,7 +459,7 @@ int main(void)
         cmocka_unit_test(test_matching),            cmocka_unit_test(test_weaknesses_and_topics), cmocka_unit_test(test_lists),
         cmocka_unit_test(test_hostile_small),       cmocka_unit_test(test_zip_bomb),
         cmocka_unit_test(test_huge_file),           cmocka_unit_test(test_scanned_pdf),
-        cmocka_unit_test(test_encrypted_pdf),
+        cmocka_unit_test(test_encrypted_pdf),       cmocka_unit_test(test_topics_and_controls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

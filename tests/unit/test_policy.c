@@ -94,6 +94,31 @@ static void test_profile_and_dates(void **state)
     arena_free(&a);
 }
 
+static void test_staff_list(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    isms_err err = {0};
+    char text[] = "# staff\n  Ana Ruiz \r\n\n\tBo Li\n#Not Me\nCy";
+    const char **v;
+    size_t n;
+    assert_int_equal(policy_staff_parse(text, strlen(text), &a, &v, &n, &err), ISMS_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0], "Ana Ruiz");
+    assert_string_equal(v[1], "Bo Li");
+    assert_string_equal(v[2], "Cy");
+    char nul[] = "a\0b";
+    assert_int_equal(policy_staff_parse(nul, 3, &a, &v, &n, &err), ISMS_EINVAL);
+    char *long_name = arena_alloc(&a, 300);
+    memset(long_name, 'x', 299);
+    long_name[299] = '\0';
+    long_name[0] = 'o', long_name[1] = 'k', long_name[2] = '\n';
+    assert_int_equal(policy_staff_parse(long_name, 299, &a, &v, &n, &err), ISMS_EINVAL);
+    assert_non_null(strstr(err.msg, "line 2"));
+    arena_free(&a);
+}
+
 static void test_markdown_html(void **state)
 {
     (void)state;
@@ -121,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_render_error_names_file_line),
         cmocka_unit_test(test_profile_and_dates),
         cmocka_unit_test(test_markdown_html),
+        cmocka_unit_test(test_staff_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,15 @@ allowed() { # role least
         admin) [ "$1" = admin ] ;;
     esac
 }
+# documented_status METHOD PATH: the success status the OpenAPI document gives is the one answered.
+documented_status() {
+    [ -s "$T/openapi.json" ] || curl -s -o "$T/openapi.json" "$URL/api/v1/openapi.json"
+    local doc
+    doc=$(python3 -c 'import json,sys; op=json.load(open(sys.argv[1]))["paths"][sys.argv[3]][sys.argv[2].lower()]
+print(" ".join(k for k in op["responses"] if k.startswith("2")))' "$T/openapi.json" "$1" "$2")
+    CHECKS=$((CHECKS + 1))
+    case " $doc " in *" $CODE "*) ;; *) fail "$1 $2 answers $CODE but the OpenAPI document says $doc" ;; esac
+}
 role_matrix() {
     local method path l role tokvar tok p body
     while read -r method path; do
@@ -80,6 +89,7 @@ role_matrix() {
             elif allowed "$role" "$l"; then
                 CHECKS=$((CHECKS + 1))
                 case "$CODE" in 401|403|404|405|5??) fail "$method $path as $role: HTTP $CODE ($(head -c 200 "$T/body"))" ;; esac
+                case "$CODE" in 2??) documented_status "$method" "$path" ;; esac
             else
                 code_is 403 "$method $path as $role"
             fi
