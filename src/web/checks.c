@@ -10,8 +10,6 @@
 #include "web/api.h"
 #include "web/checks.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 static const char *env_get(const char *name) { return getenv(name); }
 

@@ -14,8 +14,6 @@
 #include "web/api.h"
 #include "web/cycle.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 static int writer(web_req *rq) { return web_role_allows(rq->u.role, PERM_WRITE); }
 

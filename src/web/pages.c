@@ -23,20 +23,25 @@ void page_head(web_req *rq, web_resp *rs, const char *title, const char *active)
              "<title>%s — isms</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
              "<header><a class=\"brand\" href=\"/\">isms</a><nav>",
              title);
+    /* The working registers first, then the audit side, then the organization. */
     static const char *const nav[][2] = {{"/", "Dashboard"}, {"/soa", "Statement of Applicability"},
-                                         {"/risks", "Risks"},  {"/assets", "Assets"},
-                                         {"/evidence", "Evidence"}, {"/people", "People"}, {"/suppliers", "Suppliers"},
+                                         {"/risks", "Risks"}, {"/assets", "Assets"}, {"/evidence", "Evidence"},
+                                         {"/policies", "Policies"}, {"/people", "People"}, {"/suppliers", "Suppliers"},
                                          {"/incidents", "Incidents"}, {"/objectives", "Objectives"},
-                                         {"/audits", "Audits"}, {"/policies", "Policies"}, {"/gap", "Gap analysis"}, {"/checks", "Checks"}, {"/readiness", "Readiness"},
-                                         {"/certification", "Certification"}, {"/org", "Organization"},
-                                         {"/settings", "Settings"}};
-    for (size_t i = 0; i < sizeof nav / sizeof *nav; i++)
-        web_html(rs, "<a href=\"%s\"%s>%s</a>", nav[i][0], !strcmp(active, nav[i][0]) ? " class=\"on\"" : "",
-                 nav[i][1]);
-    if (web_role_allows(rq->u.role, PERM_AUDIT))
-        web_html(rs, "<a href=\"/audit-log\"%s>Audit log</a>", !strcmp(active, "/audit-log") ? " class=\"on\"" : "");
-    if (web_role_allows(rq->u.role, PERM_ADMIN))
-        web_html(rs, "<a href=\"/users\"%s>Users</a>", !strcmp(active, "/users") ? " class=\"on\"" : "");
+                                         {"/checks", "Checks"}, {"/gap", "Gap analysis"}, {"/readiness", "Readiness"},
+                                         {"/audits", "Audits"}, {"/certification", "Certification"},
+                                         {"/org", "Organization"}, {"/settings", "Settings"},
+                                         {"/audit-log", "Audit log"}, {"/users", "Users"}};
+    for (size_t i = 0; i < sizeof nav / sizeof *nav; i++) {
+        if ((!strcmp(nav[i][0], "/audit-log") && !web_role_allows(rq->u.role, PERM_AUDIT)) ||
+            (!strcmp(nav[i][0], "/users") && !web_role_allows(rq->u.role, PERM_ADMIN)))
+            continue;
+        /* The marker is markup, not text: it goes in the format, where %s would escape it. */
+        if (active && !strcmp(active, nav[i][0]))
+            web_html(rs, "<a href=\"%s\" class=\"on\" aria-current=\"page\">%s</a>", nav[i][0], nav[i][1]);
+        else
+            web_html(rs, "<a href=\"%s\">%s</a>", nav[i][0], nav[i][1]);
+    }
     web_html(rs, "</nav><form class=\"ask\" method=\"get\" action=\"/ask\" role=\"search\"><input name=\"q\" "
                  "type=\"search\" id=\"ask-box\" placeholder=\"Ask isms…\" aria-label=\"Ask isms\"></form>"
                  "<form class=\"who\" method=\"post\" action=\"/logout\"><span><a href=\"/account\" id=\"account-link\">%s</a>"

@@ -6,10 +6,9 @@
 #include <string.h>
 
 #include "report/policy_doc.h"
+#include "web/api.h"
 #include "web/policies.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 static int writer(web_req *rq) { return web_role_allows(rq->u.role, PERM_WRITE); }
 

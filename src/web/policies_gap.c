@@ -11,10 +11,9 @@
 
 #include "core/docread.h"
 #include "report/json.h"
+#include "web/api.h"
 #include "web/policies.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 #define GAP_MAX_FILES 64
 

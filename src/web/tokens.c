@@ -11,8 +11,6 @@
 #include "web/api.h"
 #include "web/checks.h"
 
-void page_head(web_req *rq, web_resp *rs, const char *title, const char *active);
-void page_foot(web_resp *rs);
 
 /* The user named by ref: a number is the user's id, anything else the name. */
 static int find_user(web_req *rq, const char *ref, user *out, isms_err *err)

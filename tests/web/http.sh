@@ -377,6 +377,9 @@ done
 CODE=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$URL/"); code_is 200 "dashboard with a session"
 contains "$(cat "$T/body")" "Brightline Analytics" "dashboard shows the organization"
 contains "$(cat "$T/body")" "<svg class=\"heat\"" "dashboard has the heat map"
+contains "$(cat "$T/body")" 'href="/" class="on" aria-current="page">Dashboard' "the nav marks the page shown"
+not_contains "$(cat "$T/body")" "&quot;on" "the nav's marker is markup, not escaped text"
+not_contains "$(cat "$T/body")" 'href="/users"' "an editor's nav has no users link"
 CSRF=$(curl -s -b "$J" "$URL/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
 CODE=$(curl -s -b "$J" -o /dev/null -w '%{http_code}' --data-urlencode applicable=yes "$URL/soa/A.5.7")
 code_is 403 "a form without the CSRF token is refused"
