@@ -20,6 +20,10 @@
 
 #define DIGEST_TAG "isms-package-sha256:"
 #define MAX_ENTRY ((zip_uint64_t)4 << 30)   /* refuse to hash a claimed entry bigger than this */
+/* Text compresses 5-50 times, logs up to a few hundred; an entry over 1 MiB that claims to expand
+ * more than 1000 times is a decompression bomb, not evidence. */
+#define MAX_RATIO 1000
+#define MAX_RATIO_FREE ((zip_uint64_t)1 << 20)
 
 static void hex(const unsigned char *md, unsigned n, char *out)
 {
@@ -464,9 +468,14 @@ static void check_seal(const char *path, probs *pr, arena *a)
                                         comment + sizeof DIGEST_TAG - 1, h));
 }
 
-/* SHA-256 and size of an archive entry, streamed. */
+/* SHA-256 and size of an archive entry, streamed. -2: the entry expands far more than real
+ * files do (a zip bomb), so it is not read at all. */
 static int entry_digest(zip_t *z, zip_uint64_t idx, char sha[65], zip_uint64_t *size)
 {
+    zip_stat_t zs;
+    if (zip_stat_index(z, idx, 0, &zs) == 0 && (zs.valid & ZIP_STAT_SIZE) && (zs.valid & ZIP_STAT_COMP_SIZE) &&
+        zs.size > MAX_RATIO_FREE && zs.size / (zs.comp_size ? zs.comp_size : 1) > MAX_RATIO)
+        return -2;
     zip_file_t *zf = zip_fopen_index(z, idx, 0);
     if (!zf)
         return -1;
@@ -566,7 +575,10 @@ int package_verify(const char *path, arena *a, package_problem **out, size_t *n,
             listed[idx] = 1;
             char sha[65];
             zip_uint64_t size;
-            if (entry_digest(z, (zip_uint64_t)idx, sha, &size))
+            int d = entry_digest(z, (zip_uint64_t)idx, sha, &size);
+            if (d == -2)
+                problem(&pr, fp, "expands more than 1000 times (a decompression bomb); not read");
+            else if (d)
                 problem(&pr, fp, "cannot be read (corrupt data)");
             else if (strcmp(sha, want))
                 problem(&pr, fp, arena_sprintf(a, "SHA-256 %.16s... does not match the manifest's %.16s...", sha, want));

@@ -196,6 +196,21 @@ expect_rc 2 isms report package -o "$T/p.tar"
 expect_rc 0 isms report package -o "$T/p.zip"
 expect_rc 0 isms report verify "$T/p.zip"
 contains "$OUT" "is intact" "intact"
+# A decompression bomb with a correct manifest and archive digest is refused without being read.
+$PY - "$T/bomb.zip" <<'PYEOF'
+import hashlib, io, json, sys, zipfile
+big = b"\0" * (64 << 20)
+man = {"files": [{"path": "evidence/bomb.bin", "sha256": hashlib.sha256(big).hexdigest(), "size": len(big)}]}
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("manifest.json", json.dumps(man))
+    z.writestr(zipfile.ZipInfo("evidence/bomb.bin"), big, compress_type=zipfile.ZIP_BZIP2)
+data = buf.getvalue()
+comment = ("isms-package-sha256:" + hashlib.sha256(data[:-2]).hexdigest()).encode()
+open(sys.argv[1], "wb").write(data[:-2] + len(comment).to_bytes(2, "little") + comment)
+PYEOF
+expect_rc 1 isms report verify "$T/bomb.zip"
+contains "$OUT$ERR" "decompression bomb" "a bomb is named, not expanded"
 # An independent check of the manifest with Python's zipfile and hashlib.
 $PY - "$T/p.zip" >"$T/zip.out" 2>&1 <<'PYEOF'
 import hashlib, json, sys, zipfile
