@@ -82,6 +82,23 @@ int api_jint(web_resp *rs, json_t *o, const char *k, int *out)
     return 0;
 }
 
+int api_only_members(web_resp *rs, json_t *o, const char *const *known, const char *what)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        const char *const *k = known;
+        while (*k && strcmp(*k, key))
+            k++;
+        if (!*k) {
+            web_json_error(rs, 422, "invalid", "%.60s: not a field of %s", key, what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int id_param(web_req *rq, web_resp *rs, int64_t *id)
 {
     const char *p = rq->params[0];

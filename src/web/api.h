@@ -12,6 +12,9 @@ int api_page_params(web_req *rq, web_resp *rs, page_query *pq);
 json_t *api_body_object(web_req *rq, web_resp *rs);
 int api_jstr(web_resp *rs, json_t *o, const char *k, const char **out);
 int api_jint(web_resp *rs, json_t *o, const char *k, int *out);
+/* Refuse (422, naming it) a member not in the NULL-terminated known list, so a misspelt field is
+ * not silently ignored; what names the resource in the message ("a user"). */
+int api_only_members(web_resp *rs, json_t *o, const char *const *known, const char *what);
 int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx);
 
 int api_assets_list(web_req *rq, web_resp *rs);

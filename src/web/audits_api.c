@@ -33,24 +33,6 @@ static const char *today(web_req *rq)
 
 /* --- request helpers --- */
 
-/* Refuse members the route does not take, so a misspelt field is not silently ignored. */
-static int only_keys(web_resp *rs, json_t *o, const char *const *keys)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v)
-    {
-        const char *const *p = keys;
-        while (*p && strcmp(*p, k))
-            p++;
-        if (!*p) {
-            web_json_error(rs, 422, "invalid", "%.60s: not a field of this request", k);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* A positive whole-number member (an id); absent leaves *out alone. */
 static int json_id(web_resp *rs, json_t *o, const char *k, int64_t *out)
 {
@@ -183,7 +165,7 @@ int api_audit_plan(web_req *rq, web_resp *rs)
     int year = 0;
     isms_err err = {0};
     json_t *scope = json_object_get(o, "scope");
-    if (only_keys(rs, o, keys) || api_jstr(rs, o, "auditor", &x.auditor) || api_jstr(rs, o, "start_date", &x.start_date) ||
+    if (api_only_members(rs, o, keys, "this request") || api_jstr(rs, o, "auditor", &x.auditor) || api_jstr(rs, o, "start_date", &x.start_date) ||
         api_jstr(rs, o, "start", &x.start_date) || api_jstr(rs, o, "end_date", &x.end_date) ||
         api_jstr(rs, o, "end", &x.end_date) || api_jstr(rs, o, "title", &x.title) ||
         api_jstr(rs, o, "criteria", &x.criteria) || api_jint(rs, o, "year", &year))
@@ -293,7 +275,7 @@ int api_audit_finding_add(web_req *rq, web_resp *rs)
         return 0;
     finding_rec f = {.audit_id = id};
     isms_err err = {0};
-    if (!only_keys(rs, o, keys) && !api_jstr(rs, o, "type", &f.type) && !api_jstr(rs, o, "ref", &f.ref) &&
+    if (!api_only_members(rs, o, keys, "this request") && !api_jstr(rs, o, "type", &f.type) && !api_jstr(rs, o, "ref", &f.ref) &&
         !api_jstr(rs, o, "description", &f.description) && !api_jstr(rs, o, "evidence", &f.evidence)) {
         if (audits_finding_add(rq, &f, &err))
             web_json_fail(rs, &err);
@@ -315,7 +297,7 @@ int api_audit_complete(web_req *rq, web_resp *rs)
         return 0;
     const char *summary = NULL, *on = NULL;
     isms_err err = {0};
-    if (!only_keys(rs, o, keys) && !api_jstr(rs, o, "summary", &summary) && !api_jstr(rs, o, "date", &on)) {
+    if (!api_only_members(rs, o, keys, "this request") && !api_jstr(rs, o, "summary", &summary) && !api_jstr(rs, o, "date", &on)) {
         if (audits_complete(rq, id, summary, on, &err))
             web_json_fail(rs, &err);
         else
@@ -427,7 +409,7 @@ int api_action_add(web_req *rq, web_resp *rs)
         return 0;
     action_rec x = {0};
     isms_err err = {0};
-    if (!only_keys(rs, o, keys) && !json_id(rs, o, "finding", &x.finding_id) && !json_id(rs, o, "review", &x.review_id) &&
+    if (!api_only_members(rs, o, keys, "this request") && !json_id(rs, o, "finding", &x.finding_id) && !json_id(rs, o, "review", &x.review_id) &&
         !api_jstr(rs, o, "actions", &x.description) && !api_jstr(rs, o, "owner", &x.owner) &&
         !api_jstr(rs, o, "due_date", &x.due_date) && !api_jstr(rs, o, "due", &x.due_date) &&
         !api_jstr(rs, o, "root_cause", &x.root_cause)) {
@@ -465,7 +447,7 @@ int api_action_done(web_req *rq, web_resp *rs)
         return 0;
     const char *on = NULL;
     isms_err err = {0};
-    if (!only_keys(rs, o, keys) && !api_jstr(rs, o, "date", &on)) {
+    if (!api_only_members(rs, o, keys, "this request") && !api_jstr(rs, o, "date", &on)) {
         if (audits_action_done(rq, id, on, &err))
             web_json_fail(rs, &err);
         else
@@ -489,7 +471,7 @@ int api_action_verify(web_req *rq, web_resp *rs)
     if (json_is_boolean(e))
         effective = json_is_true(e) ? "yes" : "no";
     isms_err err = {0};
-    if (!only_keys(rs, o, keys) && (json_is_boolean(e) || !api_jstr(rs, o, "effective", &effective)) &&
+    if (!api_only_members(rs, o, keys, "this request") && (json_is_boolean(e) || !api_jstr(rs, o, "effective", &effective)) &&
         !api_jstr(rs, o, "note", &note) && !api_jstr(rs, o, "by", &by) && !api_jstr(rs, o, "date", &on)) {
         if (audits_action_verify(rq, id, effective, note, by, on, &err))
             web_json_fail(rs, &err);
@@ -560,7 +542,7 @@ int api_review_record(web_req *rq, web_resp *rs)
         return 0;
     review_rec r = {0};
     isms_err err = {0};
-    if (!only_keys(rs, o, keys) && !api_jstr(rs, o, "held_on", &r.held_on) && !api_jstr(rs, o, "date", &r.held_on) &&
+    if (!api_only_members(rs, o, keys, "this request") && !api_jstr(rs, o, "held_on", &r.held_on) && !api_jstr(rs, o, "date", &r.held_on) &&
         !api_jstr(rs, o, "attendees", &r.attendees) && !api_jstr(rs, o, "decisions", &r.decisions) &&
         !api_jstr(rs, o, "improvements", &r.improvements) && !api_jstr(rs, o, "changes", &r.changes) &&
         !api_jstr(rs, o, "resources", &r.resources)) {
@@ -650,7 +632,7 @@ int api_feedback_add(web_req *rq, web_resp *rs)
         return 0;
     feedback_rec f = {0};
     isms_err err = {0};
-    if (!only_keys(rs, o, keys) && !api_jstr(rs, o, "party", &f.party) && !api_jstr(rs, o, "summary", &f.summary) &&
+    if (!api_only_members(rs, o, keys, "this request") && !api_jstr(rs, o, "party", &f.party) && !api_jstr(rs, o, "summary", &f.summary) &&
         !api_jstr(rs, o, "received_on", &f.received_on) && !api_jstr(rs, o, "date", &f.received_on)) {
         if (audits_feedback_add(rq, &f, &err))
             web_json_fail(rs, &err);

@@ -28,24 +28,6 @@ static int do_remove(web_req *rq, void *ctx, isms_err *err)
 
 static int is_party(const web_req *rq) { return strstr(rq->path, "/parties") != NULL; }
 
-/* Refuse members the resource does not have, naming them. */
-static int only_members(web_resp *rs, json_t *o, const char *const *known, const char *what)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(o, key, v)
-    {
-        int ok = 0;
-        for (const char *const *k = known; *k; k++)
-            ok |= !strcmp(*k, key);
-        if (!ok) {
-            web_json_error(rs, 422, "invalid", "%.60s: not a field of %s", key, what);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 int api_org_item_create(web_req *rq, web_resp *rs)
 {
     json_t *o = api_body_object(rq, rs);
@@ -54,7 +36,7 @@ int api_org_item_create(web_req *rq, web_resp *rs)
     org_item it = {.party = is_party(rq)};
     static const char *const party_keys[] = {"id", "name", "requirements", NULL};
     static const char *const scope_keys[] = {"id", "kind", "name", "in_scope", "note", NULL};
-    int bad = only_members(rs, o, it.party ? party_keys : scope_keys, it.party ? "an interested party" : "a scope item");
+    int bad = api_only_members(rs, o, it.party ? party_keys : scope_keys, it.party ? "an interested party" : "a scope item");
     if (!bad && it.party)
         bad = api_jstr(rs, o, "name", &it.p.name) || api_jstr(rs, o, "requirements", &it.p.requirements);
     else if (!bad) {

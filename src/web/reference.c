@@ -114,18 +114,9 @@ int api_risk_method_put(web_req *rq, web_resp *rs)
     isms_err err = {0};
     static const char *const known[] = {"likelihood_levels", "impact_levels", "low_max", "medium_max", "high_max",
                                         "appetite", "likelihood_labels", "impact_labels", "reviewed", NULL};
-    const char *key;
-    json_t *val;
-    json_object_foreach(o, key, val)
-    {
-        int ok = 0;
-        for (const char *const *k = known; *k; k++)
-            ok |= !strcmp(*k, key);
-        if (!ok) {
-            web_json_error(rs, 422, "invalid", "%.60s: not a field of the risk methodology", key);
-            json_decref(o);
-            return 0;
-        }
+    if (api_only_members(rs, o, known, "the risk methodology")) {
+        json_decref(o);
+        return 0;
     }
     if (store_method_get(rq->w, &m, NULL, &err)) {
         json_decref(o);

@@ -23,23 +23,6 @@ static int refuse_self(web_req *rq, web_resp *rs, const char *name)
     return 0;
 }
 
-static int only_members(web_resp *rs, json_t *o, const char *const *known)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(o, key, v)
-    {
-        int ok = 0;
-        for (const char *const *k = known; *k; k++)
-            ok |= !strcmp(*k, key);
-        if (!ok) {
-            web_json_error(rs, 422, "invalid", "%.60s: not a field of a user", key);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static void user_json(web_req *rq, web_resp *rs, int status, const char *name, const char *shown_password)
 {
     user u;
@@ -75,7 +58,7 @@ int api_user_create(web_req *rq, web_resp *rs)
     user_change c = {.disable = -1};
     char generated[USER_PASSWORD_GENERATED + 1] = "";
     isms_err err = {0};
-    if (only_members(rs, o, known) || api_jstr(rs, o, "name", &c.name) || api_jstr(rs, o, "role", &c.role) ||
+    if (api_only_members(rs, o, known, "a user") || api_jstr(rs, o, "name", &c.name) || api_jstr(rs, o, "role", &c.role) ||
         api_jstr(rs, o, "password", &c.password)) {
         json_decref(o);
         return 0;
@@ -115,7 +98,7 @@ int api_user_update(web_req *rq, web_resp *rs)
     static const char *const known[] = {"id", "name", "role", "disabled", "mfa", NULL};
     user_change c = {.name = rq->params[0], .disable = -1};
     json_t *d = json_object_get(o, "disabled");
-    if (only_members(rs, o, known) || api_jstr(rs, o, "role", &c.role) || refuse_self(rq, rs, c.name)) {
+    if (api_only_members(rs, o, known, "a user") || api_jstr(rs, o, "role", &c.role) || refuse_self(rq, rs, c.name)) {
         json_decref(o);
         return 0;
     }
@@ -160,7 +143,7 @@ int api_user_password(web_req *rq, web_resp *rs)
         static const char *const known[] = {"password", NULL};
         if (!(o = api_body_object(rq, rs)))
             return 0;
-        if (only_members(rs, o, known) || api_jstr(rs, o, "password", &c.password)) {
+        if (api_only_members(rs, o, known, "a user") || api_jstr(rs, o, "password", &c.password)) {
             json_decref(o);
             return 0;
         }

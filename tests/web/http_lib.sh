@@ -31,7 +31,7 @@ req() {
     local args=(-s -o "$T/body" -w '%{http_code}' -X "$1")
     [ -n "${3:-}" ] && args+=(-H "Authorization: Bearer $3")
     [ -n "${4:-}" ] && args+=(-H 'Content-Type: application/json' --data-binary "$4")
-    CODE=$(curl "${args[@]}" "$URL$2"); BODY=$(cat "$T/body")
+    CODE=$(curl "${args[@]}" "$URL$2"); BODY=$(tr -d '\000' < "$T/body") # binary downloads: bytes are checked from the file
 }
 code_is() { CHECKS=$((CHECKS + 1)); [ "$CODE" = "$1" ] || fail "$2: HTTP $CODE, wanted $1 (body: $(printf %s "$BODY" | head -c 200))"; }
 
