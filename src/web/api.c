@@ -82,6 +82,15 @@ int api_jint(web_resp *rs, json_t *o, const char *k, int *out)
     return 0;
 }
 
+const char *web_error_text(web_req *rq, const web_resp *tmp)
+{
+    json_t *j = json_loadb(tmp->body.data ? tmp->body.data : "{}", tmp->body.len, 0, NULL);
+    const char *m = j ? json_string_value(json_object_get(json_object_get(j, "error"), "message")) : NULL;
+    const char *out = arena_strdup(rq->a, m ? m : "the change was refused");
+    json_decref(j);
+    return out;
+}
+
 int api_only_members(web_resp *rs, json_t *o, const char *const *known, const char *what)
 {
     const char *key;

@@ -15,6 +15,9 @@ int api_jint(web_resp *rs, json_t *o, const char *k, int *out);
 /* Refuse (422, naming it) a member not in the NULL-terminated known list, so a misspelt field is
  * not silently ignored; what names the resource in the message ("a user"). */
 int api_only_members(web_resp *rs, json_t *o, const char *const *known, const char *what);
+/* The message of the JSON error a refused change wrote into tmp, for a page to show (copied
+ * into the request's arena). */
+const char *web_error_text(web_req *rq, const web_resp *tmp);
 int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx);
 
 int api_assets_list(web_req *rq, web_resp *rs);

@@ -26,16 +26,6 @@ static const char *or_dash(const char *s) { return s && *s ? s : "–"; }
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
 /* The message of a JSON error written by an API core. */
-static const char *error_text(web_req *rq, const web_resp *tmp)
-{
-    json_error_t je;
-    json_t *j = json_loadb(tmp->body.data ? tmp->body.data : "{}", tmp->body.len, 0, &je);
-    const char *m = j ? json_string_value(json_object_get(json_object_get(j, "error"), "message")) : NULL;
-    const char *out = arena_strdup(rq->a, m ? m : "the change was refused");
-    json_decref(j);
-    return out;
-}
-
 /* --- /certification --- */
 
 /* What the page shows besides the stored data: a refused form with the user's input, or the
@@ -203,7 +193,7 @@ int form_cert_set(web_req *rq, web_resp *rs)
     web_resp tmp = {.status = 200};
     buf_init(&tmp.body, 1 << 16);
     if (cycle_cert_apply(rq, &tmp, &c)) {
-        cert_view v = {.error = error_text(rq, &tmp), .input = &c};
+        cert_view v = {.error = web_error_text(rq, &tmp), .input = &c};
         rs->status = tmp.status >= 400 ? tmp.status : 422;
         cert_page(rq, rs, &v);
     } else {
@@ -219,7 +209,7 @@ int form_milestone_set(web_req *rq, web_resp *rs)
     web_resp tmp = {.status = 200};
     buf_init(&tmp.body, 1 << 16);
     if (cycle_milestone_apply(rq, &tmp, key ? key : "", due, note)) {
-        cert_view v = {.error = error_text(rq, &tmp), .ms_key = key, .ms_due = due, .ms_note = note};
+        cert_view v = {.error = web_error_text(rq, &tmp), .ms_key = key, .ms_due = due, .ms_note = note};
         rs->status = tmp.status >= 400 ? tmp.status : 422;
         cert_page(rq, rs, &v);
     } else {

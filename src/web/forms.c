@@ -12,16 +12,6 @@
 
 
 /* The message of a JSON error written by an API core. */
-static const char *error_text(web_req *rq, const web_resp *tmp)
-{
-    json_error_t je;
-    json_t *j = json_loadb(tmp->body.data ? tmp->body.data : "{}", tmp->body.len, 0, &je);
-    const char *m = j ? json_string_value(json_object_get(json_object_get(j, "error"), "message")) : NULL;
-    const char *out = arena_strdup(rq->a, m ? m : "the change was refused");
-    json_decref(j);
-    return out;
-}
-
 static void csrf_field(web_req *rq, web_resp *rs)
 {
     web_html(rs, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", rq->csrf ? rq->csrf : "");
@@ -56,7 +46,7 @@ static int run_form(web_req *rq, web_resp *rs, core_fn fn, void *ctx, const char
         page_head(rq, rs, title, "");
         web_html(rs, "<h1>%s</h1><p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>"
                      "<p>Go back, correct the value and submit again.</p>",
-                 title, error_text(rq, &tmp));
+                 title, web_error_text(rq, &tmp));
         page_foot(rs);
     } else {
         web_redirect(rs, ok);
@@ -371,7 +361,7 @@ int form_user_add(web_req *rq, web_resp *rs)
     page_head(rq, rs, "Users", "/users");
     if (rc) {
         rs->status = tmp.status;
-        web_html(rs, "<p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>", error_text(rq, &tmp));
+        web_html(rs, "<p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>", web_error_text(rq, &tmp));
     } else {
         web_html(rs, "<h1>User %s created</h1><p>Give them this password, shown once: <code id=\"new-password\">%s</code></p>",
                  web_form(rq, "name"), u.password);

@@ -102,14 +102,11 @@ int form_org_item_delete(web_req *rq, web_resp *rs)
         if (!it.id)
             web_json_fail(&tmp, &err);
         rs->status = tmp.status >= 400 ? tmp.status : 422;
-        json_t *j = json_loadb(tmp.body.data ? tmp.body.data : "", tmp.body.len, 0, NULL);
-        const char *msg = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
         page_head(rq, rs, "Organization", "/org");
         web_html(rs, "<h1>Organization</h1><p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>"
                      "<p><a href=\"/org\">Back to the organization</a></p>",
-                 msg ? msg : "the item could not be removed");
+                 web_error_text(rq, &tmp));
         page_foot(rs);
-        json_decref(j);
     } else {
         web_redirect(rs, "/org");
     }

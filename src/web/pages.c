@@ -370,12 +370,8 @@ int page_control_save(web_req *rq, web_resp *rs)
     json_decref(o);
     if (rc) {
         /* Show the refusal on the form, with what the user typed. */
-        json_error_t je;
-        json_t *ej = json_loadb(tmp.body.data ? tmp.body.data : "{}", tmp.body.len, 0, &je);
-        const char *msg = ej ? json_string_value(json_object_get(json_object_get(ej, "error"), "message")) : NULL;
         rs->status = 422;
-        control_page(rq, rs, i, &x, arena_strdup(rq->a, msg ? msg : "the change was refused"));
-        json_decref(ej);
+        control_page(rq, rs, i, &x, web_error_text(rq, &tmp));
     } else {
         web_redirect(rs, arena_sprintf(rq->a, "/soa/%s", e[i].ctl->id));
     }

@@ -255,16 +255,6 @@ int page_reg_show(web_req *rq, web_resp *rs)
 /* --- forms --- */
 
 /* The message of a JSON error written by an API core. */
-static const char *error_text(web_req *rq, const web_resp *tmp)
-{
-    json_error_t je;
-    json_t *j = json_loadb(tmp->body.data ? tmp->body.data : "{}", tmp->body.len, 0, &je);
-    const char *m = j ? json_string_value(json_object_get(json_object_get(j, "error"), "message")) : NULL;
-    const char *out = arena_strdup(rq->a, m ? m : "the change was refused");
-    json_decref(j);
-    return out;
-}
-
 /* The form's fields of kind k as a JSON object; blanks are left out, or with `replace` (a form
  * showing every current value) they clear the field. */
 static json_t *form_object(web_req *rq, int k, int replace)
@@ -312,7 +302,7 @@ static int run(web_req *rq, web_resp *rs, int what)
         page_head(rq, rs, K->title, "");
         web_html(rs, "<h1>%s</h1><p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>"
                      "<p>Go back, correct the value and submit again.</p>",
-                 K->title, error_text(rq, &tmp));
+                 K->title, web_error_text(rq, &tmp));
         page_foot(rs);
     } else {
         /* back to the record after changing it, to the list after adding or deleting one */

@@ -204,11 +204,8 @@ int form_user_reset(web_req *rq, web_resp *rs)
     page_head(rq, rs, "Users", "/users");
     if (rc) {
         rs->status = tmp.status >= 400 ? tmp.status : 422;
-        json_t *j = json_loadb(tmp.body.data ? tmp.body.data : "", tmp.body.len, 0, NULL);
-        const char *msg = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
         web_html(rs, "<h1>Users</h1><p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>",
-                 msg ? msg : "the change was refused");
-        json_decref(j);
+                 web_error_text(rq, &tmp));
     } else if (password) {
         web_sessions_end_user(c.name);
         web_html(rs, "<h1>Password of %s reset</h1><p>Their sessions have ended. Give them this password, shown "
