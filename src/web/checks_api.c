@@ -11,6 +11,7 @@
 
 #include "collect/check_run.h"
 #include "report/json.h"
+#include "util/outfile.h"
 #include "web/api.h"
 #include "web/checks.h"
 
@@ -269,44 +270,19 @@ int api_monitor_alerts(web_req *rq, web_resp *rs)
 
 /* --- CloudTrail log scans --- */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        data += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The scanner reads files (gzip among them), so the uploads are written to a directory only
  * this process can read, under numbered names, and removed whatever happens. */
 static int scan_files(web_req *rq, checks_log_result *out, isms_err *err)
 {
-    const char *tmp = getenv("TMPDIR");
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s/isms-logs-XXXXXX", tmp && *tmp && strlen(tmp) < 400 ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        return err_set(err, ISMS_EIO, "cannot make a temporary directory for the scan: %s", strerror(errno));
+    char dir[WEB_TMPDIR_MAX];
+    int rc = web_tmpdir_make(dir, err);
+    if (rc)
+        return rc;
     char **paths = arena_alloc(rq->a, rq->nfiles * sizeof *paths);
-    size_t written = 0;
-    int rc = ISMS_OK;
     cloudtrail_files files = {0};
     for (size_t i = 0; i < rq->nfiles && !rc; i++) {
         paths[i] = arena_sprintf(rq->a, "%s/%zu", dir, i);
-        int fd = open(paths[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            rc = err_set(err, ISMS_EIO, "cannot buffer the upload: %s", strerror(errno));
-            break;
-        }
-        written++;
-        if (write_all(fd, rq->files[i].data, rq->files[i].len) | close(fd))
-            rc = err_set(err, ISMS_EIO, "cannot buffer the upload: %s", strerror(errno));
-        else
+        if (!(rc = outfile_write(paths[i], rq->files[i].data, rq->files[i].len, err)))
             rc = cloudtrail_list_files(paths[i], &files, err);
     }
     if (!rc) {
@@ -325,9 +301,7 @@ static int scan_files(web_req *rq, checks_log_result *out, isms_err *err)
                     out->failed[k].file = rq->files[i].filename;
     }
     cloudtrail_files_free(&files);
-    for (size_t i = 0; i < written; i++)
-        unlink(paths[i]);
-    rmdir(dir);
+    web_tmpdir_remove(dir);
     return rc;
 }
 

@@ -198,32 +198,6 @@ int api_calendar(web_req *rq, web_resp *rs)
     return 0;
 }
 
-/* A private directory for one generated file; the file is streamed from its open descriptor
- * after the directory is gone, so nothing is left behind whatever the client does. */
-static int tmp_dir(char dir[32], isms_err *err)
-{
-    snprintf(dir, 32, "/tmp/isms-cycle-XXXXXX");
-    if (!mkdtemp(dir))
-        return err_set(err, ISMS_EIO, "cannot create a temporary directory: %s", strerror(errno));
-    return ISMS_OK;
-}
-
-static void tmp_dir_remove(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        for (struct dirent *e; (e = readdir(d));) {
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                char p[320];
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                unlink(p);
-            }
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
 /* Serve path as an attachment, then remove its directory. */
 static void send_file(web_req *rq, web_resp *rs, const char *dir, const char *path, const char *ctype,
                       const char *filename)
@@ -233,11 +207,11 @@ static void send_file(web_req *rq, web_resp *rs, const char *dir, const char *pa
     if (fd < 0 || fstat(fd, &sb) != 0) {
         if (fd >= 0)
             close(fd);
-        tmp_dir_remove(dir);
+        web_tmpdir_remove(dir);
         web_json_error(rs, 500, "io", "cannot read the generated file");
         return;
     }
-    tmp_dir_remove(dir);
+    web_tmpdir_remove(dir);
     rs->status = 200;
     rs->ctype = ctype;
     rs->filename = arena_strdup(rq->a, filename);
@@ -257,17 +231,17 @@ int api_report_audit(web_req *rq, web_resp *rs)
         web_json_error(rs, 400, "bad_parameter", "format is html or pdf, not '%.40s'", fmt);
         return 0;
     }
-    char dir[32], today[11];
+    char dir[WEB_TMPDIR_MAX], today[11];
     isms_err err = {0};
     store_today(today);
-    if (tmp_dir(dir, &err)) {
+    if (web_tmpdir_make(dir, &err)) {
         web_json_fail(rs, &err);
         return 0;
     }
     const char *ext = f == REPORT_PDF ? "pdf" : "html";
     const char *path = arena_sprintf(rq->a, "%s/report.%s", dir, ext);
     if (audit_report_write(rq->w, f, path, rq->a, &err)) {
-        tmp_dir_remove(dir);
+        web_tmpdir_remove(dir);
         web_json_fail(rs, &err);
         return 0;
     }
@@ -279,17 +253,17 @@ int api_report_audit(web_req *rq, web_resp *rs)
 
 int api_report_package(web_req *rq, web_resp *rs)
 {
-    char dir[32], today[11];
+    char dir[WEB_TMPDIR_MAX], today[11];
     isms_err err = {0};
     store_today(today);
-    if (tmp_dir(dir, &err)) {
+    if (web_tmpdir_make(dir, &err)) {
         web_json_fail(rs, &err);
         return 0;
     }
     const char *path = arena_sprintf(rq->a, "%s/package.zip", dir);
     size_t n;
     if (package_write(rq->w, path, rq->a, &n, &err)) {
-        tmp_dir_remove(dir);
+        web_tmpdir_remove(dir);
         web_json_fail(rs, &err);
         return 0;
     }
@@ -327,8 +301,8 @@ int cycle_package_check(web_req *rq, package_problem **pp, size_t *n, size_t *nf
     }
     if (!f || (!f->len && !*f->filename))
         return err_set(err, ISMS_EINVAL, "choose the package (.zip) to verify (the 'file' field is missing)");
-    char dir[32];
-    int rc = tmp_dir(dir, err);
+    char dir[WEB_TMPDIR_MAX];
+    int rc = web_tmpdir_make(dir, err);
     if (rc)
         return rc;
     const char *path = arena_sprintf(rq->a, "%s/package.zip", dir);
@@ -339,7 +313,7 @@ int cycle_package_check(web_req *rq, package_problem **pp, size_t *n, size_t *nf
         snprintf(msg, sizeof msg, "%s", replace_all(rq->a, err->msg, path, name));
         snprintf(err->msg, sizeof err->msg, "%s", msg);
     }
-    tmp_dir_remove(dir);
+    web_tmpdir_remove(dir);
     return rc;
 }
 

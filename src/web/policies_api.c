@@ -196,17 +196,16 @@ int policy_web_send(web_req *rq, web_resp *rs, const policy_doc *d, int f, isms_
         buf_append(&rs->body, d->body, strlen(d->body));
     } else {
         /* the renderers write files: a private directory, removed before the answer is sent */
-        char dir[] = "/tmp/isms-policy-XXXXXX";
-        if (!mkdtemp(dir))
-            return err_set(err, ISMS_EIO, "cannot make a temporary directory: %s", strerror(errno));
+        char dir[WEB_TMPDIR_MAX];
+        if ((rc = web_tmpdir_make(dir, err)))
+            return rc;
         const char *path = arena_sprintf(rq->a, "%s/doc.%s", dir, ext[f]);
         rc = policy_export(d, o.name, (policy_format)f, path, err);
         int fd = rc ? -1 : open(path, O_RDONLY | O_CLOEXEC);
         struct stat sb;
         if (!rc && (fd < 0 || fstat(fd, &sb)))
             rc = err_set(err, ISMS_EIO, "cannot read the exported document: %s", strerror(errno));
-        unlink(path);
-        rmdir(dir);
+        web_tmpdir_remove(dir);
         if (rc) {
             if (fd >= 0)
                 close(fd);

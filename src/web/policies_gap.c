@@ -11,6 +11,7 @@
 
 #include "core/docread.h"
 #include "report/json.h"
+#include "util/outfile.h"
 #include "web/api.h"
 #include "web/policies.h"
 
@@ -56,25 +57,6 @@ static const char *temp_name(web_req *rq, const char *dir, size_t i, const char 
     return arena_sprintf(rq->a, "%s/%zu-%s", dir, i, safe);
 }
 
-static int write_all(const char *path, const char *data, size_t len, isms_err *err)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return err_set(err, ISMS_EIO, "cannot keep the upload: %s", strerror(errno));
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            close(fd);
-            return err_set(err, ISMS_EIO, "cannot keep the upload: %s", strerror(errno));
-        }
-        done += (size_t)w;
-    }
-    return close(fd) ? err_set(err, ISMS_EIO, "cannot keep the upload: %s", strerror(errno)) : ISMS_OK;
-}
-
 int policy_web_gap(web_req *rq, const char *topic_list, docgap_report *r, isms_err *err)
 {
     int want[DOCGAP_MAX_TOPICS];
@@ -102,18 +84,16 @@ int policy_web_gap(web_req *rq, const char *topic_list, docgap_report *r, isms_e
     for (size_t i = 0; i < n; i++)
         if (!(names[i] = display_name(rq, files[i]->filename, err)))
             return err->code;
-    char dir[] = "/tmp/isms-gap-XXXXXX";
-    if (!mkdtemp(dir))
-        return err_set(err, ISMS_EIO, "cannot make a temporary directory: %s", strerror(errno));
+    char dir[WEB_TMPDIR_MAX];
+    if ((rc = web_tmpdir_make(dir, err)))
+        return rc;
     size_t nread = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         const char *path = temp_name(rq, dir, i, names[i]);
         docs[i] = arena_alloc(rq->a, sizeof **docs);
         errors[i] = NULL;
-        if ((rc = write_all(path, files[i]->data, files[i]->len, err))) {
-            unlink(path);
+        if ((rc = outfile_write(path, files[i]->data, files[i]->len, err)))
             break;
-        }
         isms_err e = {0};
         if (docread_file(path, rq->a, docs[i], &e))
             errors[i] = arena_strdup(rq->a, e.msg);
@@ -122,7 +102,7 @@ int policy_web_gap(web_req *rq, const char *topic_list, docgap_report *r, isms_e
         unlink(path);
         docs[i]->path = names[i]; /* the report names the upload, never the temporary file */
     }
-    rmdir(dir);
+    web_tmpdir_remove(dir);
     if (rc)
         return rc;
     if (!nread)

@@ -1,6 +1,7 @@
 /* Evidence in the browser and the API: the evidence page with its upload form, the multipart
  * upload (the same store path as `isms evidence add`: content-addressed by SHA-256, metadata and
  * the audit log in one transaction) and the download of a stored file. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -38,6 +39,30 @@ int upload_filename_ok(const char *name, isms_err *err)
         if (*p < 0x20 || *p == 0x7f)
             return err_set(err, ISMS_EINVAL, "the file name contains a control character");
     return ISMS_OK;
+}
+
+int web_tmpdir_make(char dir[WEB_TMPDIR_MAX], isms_err *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, WEB_TMPDIR_MAX, "%s/isms-web-XXXXXX", tmp && *tmp && strlen(tmp) < WEB_TMPDIR_MAX - 32 ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return err_set(err, ISMS_EIO, "cannot make a temporary directory: %s", strerror(errno));
+    return ISMS_OK;
+}
+
+void web_tmpdir_remove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        for (struct dirent *e; (e = readdir(d));)
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                char p[WEB_TMPDIR_MAX + 300];
+                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+                unlink(p);
+            }
+        closedir(d);
+    }
+    rmdir(dir);
 }
 
 int web_upload_file(web_req *rq, const web_file **out, isms_err *err)

@@ -41,6 +41,7 @@ enum { ROUTE_API = 1, ROUTE_PAGE = 2, ROUTE_CACHE = 4 /* a read whose answer dep
  * other fields and the multipart framing. */
 #define WEB_UPLOAD_MAX ((size_t)25 << 20)
 #define WEB_UPLOAD_SLACK ((size_t)256 << 10)
+#define WEB_TMPDIR_MAX 512
 
 typedef struct web_param {
     const char *name, *value;
@@ -134,6 +135,10 @@ int web_multipart_parse(const char *ctype, const char *body, size_t len, size_t 
 /* upload.c: the single file part named "file" of an upload request, refusing other file
  * fields, several files and file names with paths or control characters. */
 int web_upload_file(web_req *rq, const web_file **out, isms_err *err);
+/* A private (0700) directory under $TMPDIR or /tmp for the files one request writes or reads
+ * through a path; web_tmpdir_remove empties and removes it, whatever happened. */
+int web_tmpdir_make(char dir[WEB_TMPDIR_MAX], isms_err *err);
+void web_tmpdir_remove(const char *dir);
 
 /* Response cache (cache.c): answers keyed by request and workspace generation. */
 int web_cache_generation(ws *w, int64_t *gen);

@@ -15,9 +15,11 @@ http_users() {
     done
 }
 
-# http_start [serve options...]: start `isms serve` on a free port; sets URL and SERVER.
+# http_start [serve options...]: start `isms serve` on a free port; sets URL and SERVER. Its
+# temporary files go to $T/tmp, which every request must leave empty.
 http_start() {
-    "$ISMS" serve --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
+    mkdir -p "$T/tmp"
+    TMPDIR="$T/tmp" "$ISMS" serve --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>"$T/serve.err" &
     SERVER=$!
     trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
     for _ in $(seq 50); do grep -q http "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
