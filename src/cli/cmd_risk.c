@@ -251,11 +251,11 @@ static int risk_edit(cli_ctx *c)
 static int risk_treat(cli_ctx *c)
 {
     const char *opt = NULL, *controls = NULL, *rl = NULL, *ri = NULL, *owner = NULL, *due = NULL, *plan = NULL,
-               *done = NULL, *pos[1];
+               *done = NULL, *not_done = NULL, *pos[1];
     int np = 0;
     cli_opt opts[] = {{"option", 1, &opt}, {"controls", 1, &controls}, {"residual-likelihood", 1, &rl},
                       {"residual-impact", 1, &ri}, {"owner", 1, &owner}, {"due", 1, &due}, {"plan", 1, &plan},
-                      {"done", 0, &done}, {NULL, 0, NULL}};
+                      {"done", 0, &done}, {"not-done", 0, &not_done}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 1, &np))
         return EXIT_USAGE;
     int64_t id;
@@ -263,9 +263,11 @@ static int risk_treat(cli_ctx *c)
         return cli_usage_error(c, "give the risk id");
     if (cli_risk_id(c, pos[0], &id))
         return EXIT_USAGE;
-    int o = risk_option_parse(opt);
+    int o = opt ? risk_option_parse(opt) : RISK_UNTREATED;
     if (o < 0)
-        return cli_usage_error(c, "--option must be mitigate, accept, transfer or avoid, not '%s'", opt ? opt : "");
+        return cli_usage_error(c, "--option must be mitigate, accept, transfer or avoid, not '%s'", opt);
+    if (done && not_done)
+        return cli_usage_error(c, "give --done or --not-done, not both");
     long rlv = 0, riv = 0;
     if ((rl && cli_int(c, "--residual-likelihood", rl, -1000, 1000, &rlv)) ||
         (ri && cli_int(c, "--residual-impact", ri, -1000, 1000, &riv)))
@@ -280,17 +282,25 @@ static int risk_treat(cli_ctx *c)
         return rc;
     isms_err err = {0};
     risk_method m;
-    risk r = {0};
-    r.id = id;
-    r.option = (risk_option)o;
-    r.controls = controls ? controls : "";
-    r.residual_likelihood = (int)rlv;
-    r.residual_impact = (int)riv;
-    r.treatment_owner = owner;
-    r.due_date = due;
-    r.treatment_plan = plan;
-    r.done = done != NULL;
-    if (ws_begin(w, &err) || load_method(w, &m, &err) || store_risk_treat(w, &m, &r, &err))
+    risk r;
+    if (ws_begin(w, &err) || load_method(w, &m, &err) || store_risk_get(w, id, c->a, &r, &err))
+        return cli_abort(w, &err);
+    /* Re-treating changes only what is given: every option left out keeps the recorded value. */
+    if (!opt && r.option == RISK_UNTREATED) {
+        ws_rollback(w);
+        ws_close(w);
+        return cli_usage_error(c, "--option is required: risk R%lld has no treatment yet", (long long)id);
+    }
+    if (opt) r.option = (risk_option)o;
+    if (controls) r.controls = controls;
+    if (!r.controls) r.controls = "";
+    if (rl) r.residual_likelihood = (int)rlv;
+    if (ri) r.residual_impact = (int)riv;
+    if (owner) r.treatment_owner = owner;
+    if (due) r.due_date = due;
+    if (plan) r.treatment_plan = plan;
+    if (done || not_done) r.done = done != NULL;
+    if (store_risk_treat(w, &m, &r, &err))
         return cli_abort(w, &err);
     risk after;
     if (store_risk_get(w, id, c->a, &after, &err))
@@ -579,12 +589,14 @@ const cli_cmd cmds_risk[] = {
     {"show", risk_show, "ID [--json]", "One risk with its treatment and acceptance."},
     {"edit", risk_edit, "ID [--title T] [--asset ID|NAME|none] [--threat T] [--vulnerability V] [--likelihood N] "
                         "[--impact N] [--owner O]",
-     "Change a risk's assessment. A new owner must accept the residual risk again."},
+     "Change the given fields of a risk's assessment; the others keep their values. A new owner must\n"
+     "accept the residual risk again."},
     {"treat", risk_treat,
      "ID --option mitigate|accept|transfer|avoid [--controls A.8.5,A.5.17] [--residual-likelihood N "
-     "--residual-impact N] [--owner O] [--due YYYY-MM-DD] [--plan TEXT] [--done]",
+     "--residual-impact N] [--owner O] [--due YYYY-MM-DD] [--plan TEXT] [--done|--not-done]",
      "Record the treatment (6.1.3). Mitigation names the Annex A controls; they become applicable in the SoA.\n"
-     "A control excluded in the SoA is refused. A new treatment clears an earlier acceptance."},
+     "A control excluded in the SoA is refused. A new treatment clears an earlier acceptance. On a risk\n"
+     "already treated every option left out (--option too) keeps its recorded value; \"\" clears a text."},
     {"accept", risk_accept, "ID --by OWNER",
      "The risk owner accepts the residual risk (6.1.3 f); needed when it stays above the appetite."},
     {"rm", risk_rm, "ID", "Delete a risk and its control links."},

@@ -477,8 +477,13 @@ int api_risk_treat(web_req *rq, web_resp *rs)
 
 int api_risk_treat_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o)
 {
+    /* Over the recorded treatment: a member left out (or null) keeps its value. */
     risk_op op = {0};
-    op.r.id = id;
+    isms_err err = {0};
+    if (store_risk_get(rq->w, id, rq->a, &op.r, &err)) {
+        web_json_fail(rs, &err);
+        return -1;
+    }
     const char *opt = NULL;
     json_t *ctl = json_object_get(o, "controls");
     int bad = api_jstr(rs, o, "option", &opt) || api_jint(rs, o, "residual_likelihood", &op.r.residual_likelihood) ||
@@ -506,9 +511,14 @@ int api_risk_treat_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o)
         bad = api_jstr(rs, o, "controls", &op.r.controls);
     }
     json_t *done = json_object_get(o, "done");
-    op.r.done = done && json_is_true(done);
-    int option = risk_option_parse(opt);
-    if (!bad && option < 0) {
+    if (!bad && done && !json_is_boolean(done) && !json_is_null(done)) {
+        web_json_error(rs, 422, "invalid", "done: must be true or false");
+        bad = 1;
+    }
+    if (done && json_is_boolean(done))
+        op.r.done = json_is_true(done);
+    int option = opt ? risk_option_parse(opt) : (int)op.r.option;
+    if (!bad && (option < 0 || option == RISK_UNTREATED)) {
         web_json_error(rs, 422, "invalid", "option: must be mitigate, accept, transfer or avoid");
         bad = 1;
     }

@@ -164,8 +164,12 @@ static int risk_treat_core(web_req *rq, web_resp *tmp, void *ctx)
         put(rq, o, f[i], 0);
     put(rq, o, "residual_likelihood", 1);
     put(rq, o, "residual_impact", 1);
-    if (web_form(rq, "done"))
+    /* done: "yes" or "no" changes it; blank (or left out) keeps it, as the other fields do. */
+    const char *done = web_form(rq, "done");
+    if (done && (!strcmp(done, "yes") || !strcmp(done, "1")))
         json_object_set_new(o, "done", json_true());
+    else if (done && !strcmp(done, "no"))
+        json_object_set_new(o, "done", json_false());
     int64_t id = risk_id(rq);
     int rc = id ? api_risk_treat_apply(rq, tmp, id, o) : -1;
     if (!id)
@@ -234,14 +238,17 @@ void forms_risk_actions(web_req *rq, web_resp *rs)
                 "action=\"/risks/treatment\" id=\"treat-form\">");
     csrf_field(rq, rs);
     web_raw(rs, "<label>Risk id <input name=\"id\" required placeholder=\"R12\"></label>"
-                "<label>Option <select name=\"option\"><option>mitigate</option><option>accept</option>"
+                "<p class=\"muted\">On a risk already treated, fields left blank keep their value.</p>"
+                "<label>Option <select name=\"option\"><option value=\"\">unchanged (a new treatment: choose)</option>"
+                "<option>mitigate</option><option>accept</option>"
                 "<option>transfer</option><option>avoid</option></select></label>"
                 "<label>Controls <input name=\"controls\" placeholder=\"A.8.5,A.5.17\"></label>"
                 "<label>Residual likelihood <input name=\"residual_likelihood\" type=\"number\" min=\"1\" max=\"5\"></label>"
                 "<label>Residual impact <input name=\"residual_impact\" type=\"number\" min=\"1\" max=\"5\"></label>"
                 "<label>Treatment owner <input name=\"treatment_owner\"></label>"
                 "<label>Due date <input name=\"due_date\" type=\"date\"></label><label>Plan <input name=\"plan\"></label>"
-                "<label class=\"inline\"><input type=\"checkbox\" name=\"done\" value=\"1\"> done</label>"
+                "<label>Done <select name=\"done\"><option value=\"\">unchanged</option><option value=\"yes\">yes</option>"
+                "<option value=\"no\">no</option></select></label>"
                 "<button type=\"submit\">Record treatment</button></form>"
                 "<form method=\"post\" class=\"edit\" action=\"/risks/acceptance\">");
     csrf_field(rq, rs);
