@@ -12,10 +12,13 @@
 
 #define IMPORT_MAX_BYTES (256L * 1024 * 1024)
 
+/* An option left out leaves *out as it is: 0 (not rated) on add, the stored value on edit. */
 static int parse_cia(cli_ctx *c, const char *what, const char *s, int *out)
 {
     long v = 0;
-    if (s && cli_int(c, what, s, 1, 3, &v))
+    if (!s)
+        return 0;
+    if (cli_int(c, what, s, 1, 3, &v))
         return EXIT_USAGE;
     *out = (int)v;
     return 0;
@@ -40,6 +43,7 @@ static int asset_add(cli_ctx *c)
         parse_cia(c, "--integrity", in, &x.integrity) || parse_cia(c, "--availability", av, &x.availability))
         return EXIT_USAGE;
     isms_err err = {0};
+    asset_normalize(&x, c->a);
     if (asset_validate(&x, &err))
         return cli_fail(&err);
     ws *w;
@@ -284,8 +288,11 @@ const cli_cmd cmds_asset[] = {
      "Prints the new asset's id."},
     {"list", asset_list, "[--json]", "List every asset with its owner, classification, C/I/A and number of risks."},
     {"show", asset_show, "ID|NAME [--json]", "Show one asset."},
-    {"edit", asset_edit, "ID|NAME [--name N] [--type T] [--owner O] [--classification C] [--confidentiality 1-3] ...",
-     "Change the given fields of an asset."},
+    {"edit", asset_edit,
+     "ID|NAME [--name N] [--type T] [--owner O] [--classification C] [--confidentiality 1-3] [--integrity 1-3] "
+     "[--availability 1-3] [--description TEXT]",
+     "Change the given fields of an asset; every option left out keeps its value. --description \"\" clears\n"
+     "the description; name and owner cannot be blank."},
     {"rm", asset_rm, "ID|NAME", "Delete an asset; refused while risks reference it."},
     {"import", asset_import, "FILE.csv",
      "Import assets from CSV with a header line. Required columns: name, type, owner, classification;\n"

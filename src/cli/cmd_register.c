@@ -53,6 +53,7 @@ static int reg_add(cli_ctx *c, int k)
         return EXIT_USAGE;
     reg_rec r = {0};
     apply_vals(k, &r, vals);
+    reg_normalize(k, &r, c->a);
     reg_defaults(k, &r);
     isms_err err = {0};
     if (reg_validate(k, &r, &err))
@@ -346,6 +347,7 @@ static int reg_add_child(cli_ctx *c, int k)
         return EXIT_USAGE;
     reg_rec r = {0};
     apply_vals(ck, &r, vals);
+    reg_normalize(ck, &r, c->a);
     reg_defaults(ck, &r);
     isms_err err = {0};
     if (reg_validate(ck, &r, &err))

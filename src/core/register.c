@@ -8,6 +8,7 @@
 
 #include "core/catalog.h"
 #include "core/register.h"
+#include "util/text.h"
 
 static const char *const levels[] = {"low", "medium", "high", "critical", NULL};
 static const char *const data_access[] = {"none", "internal", "confidential", "restricted", NULL};
@@ -128,7 +129,7 @@ int reg_field_index(int k, const char *name)
 const char *reg_get(int k, const reg_rec *r, const char *name)
 {
     int i = reg_field_index(k, name);
-    return i < 0 || !r->v[i] || !*r->v[i] ? NULL : r->v[i];
+    return i < 0 || text_blank(r->v[i]) ? NULL : r->v[i];
 }
 
 int reg_set(int k, reg_rec *r, const char *name, const char *v)
@@ -311,9 +312,15 @@ static int check_controls(const char *name, const char *s, isms_err *err)
     return ISMS_OK;
 }
 
+void reg_normalize(int k, reg_rec *r, arena *a)
+{
+    for (int i = 0; i < reg_kinds[k].nfields; i++)
+        text_optional(a, &r->v[i]);
+}
+
 static int check_field(const reg_field *f, const char *v, isms_err *err)
 {
-    if (!v || !*v)
+    if (text_blank(v))
         return f->required ? err_set(err, ISMS_EINVAL, "%s: required (%s)", f->name, f->label) : ISMS_OK;
     if (strlen(v) > (size_t)f->max)
         return err_set(err, ISMS_EINVAL, "%s: longer than %d characters", f->name, f->max);

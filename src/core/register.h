@@ -75,7 +75,11 @@ int reg_set(int k, reg_rec *r, const char *name, const char *v);
 int reg_filter_valid(int k, int i, const char *v);
 /* Fill the defaults of absent fields, for a record about to be created. */
 void reg_defaults(int k, reg_rec *r);
-/* Check every field and the cross-field rules; err names the field first ("email: ..."). */
+/* Trim every value (into a); a blank value becomes NULL, so a required one is then missing. The
+ * store does this before it validates and writes. */
+void reg_normalize(int k, reg_rec *r, arena *a);
+/* Check every field and the cross-field rules; err names the field first ("email: ...").
+ * A value of only white space counts as absent. */
 int reg_validate(int k, const reg_rec *r, isms_err *err);
 
 /* A real calendar day YYYY-MM-DD. */

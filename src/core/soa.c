@@ -1,4 +1,5 @@
 #include "core/soa.h"
+#include "util/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -206,16 +207,16 @@ size_t soa_validate(const soa_entry *entries, size_t count, arena *a, soa_issue 
             add_issue(a, &arr, &n, &cap, id, "undecided",
                       arena_sprintf(a, "applicable through risk treatment (%s) but the decision is not recorded",
                                     e->risks));
-        if (e->nrisks == 0 && e->reasons == 0 && (!e->justification || !*e->justification))
+        if (e->nrisks == 0 && e->reasons == 0 && text_blank(e->justification))
             add_issue(a, &arr, &n, &cap, id, "no_reason",
                       "applicable with no reason for inclusion: link a risk, or give a legal, contractual "
                       "or business reason");
         if (e->status == SOA_STATUS_NONE)
             add_issue(a, &arr, &n, &cap, id, "no_status", "applicable with no implementation status");
-        if ((!e->implementation || !*e->implementation))
+        if (text_blank(e->implementation))
             add_issue(a, &arr, &n, &cap, id, "no_implementation",
                       "applicable with no description of how it is implemented");
-        if (!e->owner || !*e->owner)
+        if (text_blank(e->owner))
             add_issue(a, &arr, &n, &cap, id, "no_owner", "applicable with no owner");
     }
     *out = arr;

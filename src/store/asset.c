@@ -6,6 +6,7 @@
 
 #include "store/internal.h"
 #include "util/json.h"
+#include "util/text.h"
 
 const char *const asset_types[] = {"information", "software", "hardware", "service", "cloud",
                                    "network",     "people",   "facility", NULL};
@@ -19,9 +20,18 @@ static int in_list(const char *const *list, const char *v)
     return 0;
 }
 
+void asset_normalize(asset *x, arena *a)
+{
+    x->name = text_trim(a, x->name);
+    x->owner = text_trim(a, x->owner);
+    x->type = text_trim(a, x->type);
+    x->classification = text_trim(a, x->classification);
+    text_optional(a, &x->description);
+}
+
 int asset_validate(const asset *x, isms_err *err)
 {
-    if (!x->name || !*x->name)
+    if (text_blank(x->name))
         return err_set(err, ISMS_EINVAL, "name: an asset needs a name");
     if (strlen(x->name) > 200)
         return err_set(err, ISMS_EINVAL, "name: longer than 200 characters");
@@ -30,7 +40,7 @@ int asset_validate(const asset *x, isms_err *err)
                        "type: '%s' is not an asset type (information, software, hardware, service, cloud, "
                        "network, people, facility)",
                        x->type ? x->type : "");
-    if (!x->owner || !*x->owner)
+    if (text_blank(x->owner))
         return err_set(err, ISMS_EINVAL, "owner: every asset needs an owner (A.5.9)");
     if (!in_list(asset_classifications, x->classification))
         return err_set(err, ISMS_EINVAL,
@@ -69,6 +79,8 @@ static char *asset_text(const asset *x)
     return b.data; /* caller frees */
 }
 
+static int asset_insert(ws *w, const asset *x, int64_t *id, isms_err *err);
+
 static void bind_cia(sqlite3_stmt *st, int i, int v)
 {
     if (v)
@@ -77,7 +89,18 @@ static void bind_cia(sqlite3_stmt *st, int i, int v)
         sqlite3_bind_null(st, i);
 }
 
-int store_asset_insert(ws *w, const asset *x, int64_t *id, isms_err *err)
+int store_asset_insert(ws *w, const asset *in, int64_t *id, isms_err *err)
+{
+    arena ta;
+    arena_init(&ta);
+    asset n = *in;
+    asset_normalize(&n, &ta);
+    int rc = asset_insert(w, &n, id, err);
+    arena_free(&ta);
+    return rc;
+}
+
+static int asset_insert(ws *w, const asset *x, int64_t *id, isms_err *err)
 {
     int rc = asset_validate(x, err);
     if (rc)
@@ -172,13 +195,17 @@ int store_asset_get(ws *w, const char *id_or_name, arena *a, asset *x, isms_err 
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading an asset", err);
 }
 
-int store_asset_update(ws *w, const asset *x, isms_err *err)
+int store_asset_update(ws *w, const asset *in, isms_err *err)
 {
-    int rc = asset_validate(x, err);
-    if (rc)
-        return rc;
     arena a;
     arena_init(&a);
+    asset n = *in, *x = &n;
+    asset_normalize(x, &a);
+    int rc = asset_validate(x, err);
+    if (rc) {
+        arena_free(&a);
+        return rc;
+    }
     asset before;
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", (long long)x->id);

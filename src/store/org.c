@@ -4,6 +4,7 @@
 
 #include "store/internal.h"
 #include "util/json.h"
+#include "util/text.h"
 
 int store_org_get(ws *w, arena *a, org *o, isms_err *err)
 {
@@ -43,7 +44,23 @@ static int audit_org(ws *w, const char *action, const char *name, const char *sc
     return rc;
 }
 
+static int org_create(ws *w, const char *name, isms_err *err);
+
 int store_org_create(ws *w, const char *name, isms_err *err)
+{
+    arena a;
+    arena_init(&a);
+    int rc = text_required(&a, &name, err, "name: the organization needs a name");
+    if (rc) {
+        arena_free(&a);
+        return rc;
+    }
+    rc = org_create(w, name, err);
+    arena_free(&a);
+    return rc;
+}
+
+static int org_create(ws *w, const char *name, isms_err *err)
 {
     sqlite3_stmt *st;
     int rc;
@@ -63,15 +80,33 @@ int store_org_create(ws *w, const char *name, isms_err *err)
     return audit_org(w, "create", name, NULL, NULL, err);
 }
 
+static int org_update(ws *w, const char *name, const char *scope, const char *context, isms_err *err);
+
 int store_org_update(ws *w, const char *name, const char *scope, const char *context, isms_err *err)
+{
+    arena a;
+    arena_init(&a);
+    int rc = name ? text_required(&a, &name, err, "name: the organization's name cannot be blank") : ISMS_OK;
+    scope = text_trim(&a, scope);
+    context = text_trim(&a, context);
+    if (!rc)
+        rc = org_update(w, name, scope, context, err);
+    arena_free(&a);
+    return rc;
+}
+
+static int org_update(ws *w, const char *name, const char *scope, const char *context, isms_err *err)
 {
     sqlite3_stmt *st;
     int rc;
     char now[32];
     store_now(now);
+    /* NULL keeps a field, "" (a blank value, trimmed) clears it */
     if ((rc = st_prepare(w,
-                         "UPDATE org SET name = coalesce(?1, name), scope = coalesce(?2, scope), "
-                         "context = coalesce(?3, context), updated_at = ?4 WHERE id = 1",
+                         "UPDATE org SET name = coalesce(?1, name), "
+                         "scope = CASE WHEN ?2 IS NULL THEN scope WHEN ?2 = '' THEN NULL ELSE ?2 END, "
+                         "context = CASE WHEN ?3 IS NULL THEN context WHEN ?3 = '' THEN NULL ELSE ?3 END, "
+                         "updated_at = ?4 WHERE id = 1",
                          &st, err)))
         return rc;
     st_text(st, 1, name);
@@ -87,14 +122,28 @@ int store_org_update(ws *w, const char *name, const char *scope, const char *con
     return audit_org(w, "update", name, scope, context, err);
 }
 
-int store_scope_add(ws *w, const scope_item *s, int64_t *id, isms_err *err)
+static int scope_add(ws *w, const scope_item *s, int64_t *id, isms_err *err);
+
+int store_scope_add(ws *w, const scope_item *in, int64_t *id, isms_err *err)
+{
+    arena a;
+    arena_init(&a);
+    scope_item s = *in;
+    s.kind = text_trim(&a, s.kind ? s.kind : "");
+    text_optional(&a, &s.note);
+    int rc = text_required(&a, &s.name, err, "a scope item needs a name");
+    if (!rc)
+        rc = scope_add(w, &s, id, err);
+    arena_free(&a);
+    return rc;
+}
+
+static int scope_add(ws *w, const scope_item *s, int64_t *id, isms_err *err)
 {
     sqlite3_stmt *st;
     int rc;
     if (strcmp(s->kind, "unit") && strcmp(s->kind, "location") && strcmp(s->kind, "system"))
         return err_set(err, ISMS_EINVAL, "scope kind '%s' is not unit, location or system", s->kind);
-    if (!s->name || !*s->name)
-        return err_set(err, ISMS_EINVAL, "a scope item needs a name");
     if ((rc = st_prepare(w, "INSERT INTO scope_item(kind, name, in_scope, note) VALUES (?,?,?,?)", &st, err)))
         return rc;
     st_text(st, 1, s->kind);
@@ -183,12 +232,25 @@ int store_scope_list(ws *w, arena *a, scope_item **out, size_t *n, isms_err *err
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the scope", err);
 }
 
-int store_party_add(ws *w, const party *p, int64_t *id, isms_err *err)
+static int party_add(ws *w, const party *p, int64_t *id, isms_err *err);
+
+int store_party_add(ws *w, const party *in, int64_t *id, isms_err *err)
+{
+    arena a;
+    arena_init(&a);
+    party p = *in;
+    text_optional(&a, &p.requirements);
+    int rc = text_required(&a, &p.name, err, "an interested party needs a name");
+    if (!rc)
+        rc = party_add(w, &p, id, err);
+    arena_free(&a);
+    return rc;
+}
+
+static int party_add(ws *w, const party *p, int64_t *id, isms_err *err)
 {
     sqlite3_stmt *st;
     int rc;
-    if (!p->name || !*p->name)
-        return err_set(err, ISMS_EINVAL, "an interested party needs a name");
     if ((rc = st_prepare(w, "INSERT INTO party(name, requirements) VALUES (?,?)", &st, err)))
         return rc;
     st_text(st, 1, p->name);

@@ -7,6 +7,7 @@
 #include "store/internal.h"
 #include "util/buf.h"
 #include "util/json.h"
+#include "util/text.h"
 
 /* "SELECT x.id, parent, fields..., created_at, updated_at, derived0, derived1 FROM table x" */
 static void select_sql(int k, buf *b)
@@ -88,7 +89,22 @@ static int parent_exists(ws *w, int k, int64_t parent_id, isms_err *err)
     return s == SQLITE_ROW ? ISMS_OK : st_error(w, s, "reading a register", err);
 }
 
-int store_reg_insert(ws *w, int k, reg_rec *r, isms_err *err)
+static int reg_insert(ws *w, int k, reg_rec *r, isms_err *err);
+
+int store_reg_insert(ws *w, int k, reg_rec *in, isms_err *err)
+{
+    /* Values are stored trimmed; the copy keeps the caller's strings as they were. */
+    arena a;
+    arena_init(&a);
+    reg_rec n = *in;
+    reg_normalize(k, &n, &a);
+    int rc = reg_insert(w, k, &n, err);
+    in->id = n.id;
+    arena_free(&a);
+    return rc;
+}
+
+static int reg_insert(ws *w, int k, reg_rec *r, isms_err *err)
 {
     const reg_kind *K = &reg_kinds[k];
     int rc = reg_validate(k, r, err);
@@ -129,14 +145,18 @@ int store_reg_insert(ws *w, int k, reg_rec *r, isms_err *err)
     return audit(w, "create", k, NULL, r, NULL, err);
 }
 
-int store_reg_update(ws *w, int k, const reg_rec *r, isms_err *err)
+int store_reg_update(ws *w, int k, const reg_rec *in, isms_err *err)
 {
     const reg_kind *K = &reg_kinds[k];
-    int rc = reg_validate(k, r, err);
-    if (rc)
-        return rc;
     arena a;
     arena_init(&a);
+    reg_rec n = *in, *r = &n;
+    reg_normalize(k, r, &a);
+    int rc = reg_validate(k, r, err);
+    if (rc) {
+        arena_free(&a);
+        return rc;
+    }
     reg_rec before;
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", (long long)r->id);

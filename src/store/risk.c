@@ -6,6 +6,7 @@
 #include "core/catalog.h"
 #include "store/internal.h"
 #include "util/json.h"
+#include "util/text.h"
 
 static void risk_json(jw *j, const risk *r)
 {
@@ -54,18 +55,17 @@ static int risk_audit(ws *w, const char *action, const risk *before, const risk 
     return rc;
 }
 
-/* Validate the assessment part of a risk. */
-static int risk_assess_validate(ws *w, const risk_method *m, const risk *r, isms_err *err)
+/* Trim the assessment's text (into a) and validate it: a blank title, threat, vulnerability or
+ * owner is missing. */
+static int risk_assess_validate(ws *w, const risk_method *m, risk *r, arena *a, isms_err *err)
 {
-    if (!r->title || !*r->title)
-        return err_set(err, ISMS_EINVAL, "title: a risk needs a title");
-    if (!r->threat || !*r->threat)
-        return err_set(err, ISMS_EINVAL, "threat: a risk needs a threat");
-    if (!r->vulnerability || !*r->vulnerability)
-        return err_set(err, ISMS_EINVAL, "vulnerability: a risk needs a vulnerability");
-    if (!r->owner || !*r->owner)
-        return err_set(err, ISMS_EINVAL, "owner: every risk needs an owner who is accountable for it (6.1.2 c)");
     int rc;
+    if ((rc = text_required(a, &r->title, err, "title: a risk needs a title")) ||
+        (rc = text_required(a, &r->threat, err, "threat: a risk needs a threat")) ||
+        (rc = text_required(a, &r->vulnerability, err, "vulnerability: a risk needs a vulnerability")) ||
+        (rc = text_required(a, &r->owner, err,
+                            "owner: every risk needs an owner who is accountable for it (6.1.2 c)")))
+        return rc;
     if ((rc = risk_check_value(m, "likelihood", r->likelihood, err)) ||
         (rc = risk_check_value(m, "impact", r->impact, err)))
         return rc;
@@ -73,9 +73,21 @@ static int risk_assess_validate(ws *w, const risk_method *m, const risk *r, isms
     return ISMS_OK;
 }
 
-int store_risk_insert(ws *w, const risk_method *m, const risk *r, int64_t *id, isms_err *err)
+static int risk_insert(ws *w, const risk_method *m, risk *r, int64_t *id, arena *a, isms_err *err);
+
+int store_risk_insert(ws *w, const risk_method *m, const risk *in, int64_t *id, isms_err *err)
 {
-    int rc = risk_assess_validate(w, m, r, err);
+    arena a;
+    arena_init(&a);
+    risk n = *in;
+    int rc = risk_insert(w, m, &n, id, &a, err);
+    arena_free(&a);
+    return rc;
+}
+
+static int risk_insert(ws *w, const risk_method *m, risk *r, int64_t *id, arena *a, isms_err *err)
+{
+    int rc = risk_assess_validate(w, m, r, a, err);
     if (rc)
         return rc;
     sqlite3_stmt *st;
@@ -208,14 +220,14 @@ int store_risk_each(ws *w, int (*cb)(const risk *, void *), void *ctx, isms_err 
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing risks", err);
 }
 
-int store_risk_update(ws *w, const risk_method *m, const risk *r, isms_err *err)
+int store_risk_update(ws *w, const risk_method *m, const risk *in, isms_err *err)
 {
     arena a;
     arena_init(&a);
-    risk before;
+    risk before, n = *in, *r = &n;
     int rc = store_risk_get(w, r->id, &a, &before, err);
     if (rc == ISMS_OK)
-        rc = risk_assess_validate(w, m, r, err);
+        rc = risk_assess_validate(w, m, r, &a, err);
     if (rc == ISMS_OK && before.residual_likelihood &&
         risk_score(before.residual_likelihood, before.residual_impact) > risk_score(r->likelihood, r->impact))
         rc = err_set(err, ISMS_EINVAL,
@@ -303,6 +315,9 @@ int store_risk_treat(ws *w, const risk_method *m, const risk *r, isms_err *err)
         t.treatment_owner = r->treatment_owner;
         t.due_date = r->due_date;
         t.treatment_plan = r->treatment_plan;
+        text_optional(&a, &t.treatment_owner);
+        text_optional(&a, &t.due_date);
+        text_optional(&a, &t.treatment_plan);
         t.done = r->done;
         rc = risk_treatment_validate(m, &t, err);
     }
@@ -382,6 +397,7 @@ int store_risk_accept(ws *w, const risk_method *m, int64_t id, const char *by, i
     arena a;
     arena_init(&a);
     risk before;
+    by = text_trim(&a, by);
     int rc = store_risk_get(w, id, &a, &before, err);
     if (rc == ISMS_OK && before.option == RISK_UNTREATED)
         rc = err_set(err, ISMS_EINVAL, "risk %lld has no treatment yet: record one with `isms risk treat` first",

@@ -89,7 +89,10 @@ typedef struct asset {
     long nrisks;
 } asset;
 
-/* Validate type, classification and CIA values; fills err naming the bad field. */
+/* Trim the text fields (into a); a blank description becomes NULL. Insert and update do this. */
+void asset_normalize(asset *x, arena *a);
+/* Validate type, classification and CIA values; a blank name or owner is missing. Fills err
+ * naming the bad field. */
 int asset_validate(const asset *x, isms_err *err);
 extern const char *const asset_types[];
 extern const char *const asset_classifications[];
