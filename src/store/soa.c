@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store/internal.h"
+#include "util/text.h"
 #include "util/json.h"
 
 static void entry_defaults(soa_entry *out)
@@ -104,13 +105,20 @@ static char *entry_text(const soa_entry *e)
     return b.data;
 }
 
-int store_soa_save(ws *w, const soa_entry *e, isms_err *err)
+int store_soa_save(ws *w, const soa_entry *in, isms_err *err)
 {
-    int rc = soa_entry_check(e, err);
-    if (rc)
-        return rc;
+    /* Texts are stored trimmed; a blank one is no text at all. */
     arena a;
     arena_init(&a);
+    soa_entry x = *in, *e = &x;
+    text_optional(&a, &x.justification);
+    text_optional(&a, &x.implementation);
+    text_optional(&a, &x.owner);
+    int rc = soa_entry_check(e, err);
+    if (rc) {
+        arena_free(&a);
+        return rc;
+    }
     soa_entry *all = arena_alloc(&a, CATALOG_NCONTROLS * sizeof *all);
     if ((rc = store_soa_load(w, &a, all, err))) {
         arena_free(&a);
@@ -218,10 +226,13 @@ int store_soa_changed(ws *w, arena *a, int *versions, int *changed, isms_err *er
 
 int store_soa_approve(ws *w, const char *by, const char *note, int *version, isms_err *err)
 {
-    if (!by || !*by)
-        return err_set(err, ISMS_EINVAL, "--by: name who approves the SoA");
     arena a;
     arena_init(&a);
+    text_optional(&a, &note);
+    if (text_required(&a, &by, err, "--by: name who approves the SoA")) {
+        arena_free(&a);
+        return ISMS_EINVAL;
+    }
     soa_entry *all = arena_alloc(&a, CATALOG_NCONTROLS * sizeof *all);
     char last[65], cur[65];
     int v, rc = store_soa_load(w, &a, all, err);
@@ -232,22 +243,16 @@ int store_soa_approve(ws *w, const char *by, const char *note, int *version, ism
         if (v && !strcmp(cur, last))
             rc = err_set(err, ISMS_ECONFLICT, "the SoA has not changed since version %d was approved", v);
     }
-    /* An auditor cannot accept an approved SoA with undecided controls or unjustified exclusions. */
+    /* What `isms soa validate` calls a weakness blocks the approval: undecided controls,
+     * unjustified exclusions, and applicable controls without a reason, status, implementation
+     * text or owner. An approved SoA that an auditor would reject is no approval. */
     soa_issue *issues;
     size_t nissues = rc ? 0 : soa_validate(all, CATALOG_NCONTROLS, &a, &issues);
-    int blocking = 0;
-    const char *first = NULL;
-    for (size_t i = 0; i < nissues; i++)
-        if (!strcmp(issues[i].code, "undecided") || !strcmp(issues[i].code, "weak_justification") ||
-            !strcmp(issues[i].code, "excluded_but_treats_risk")) {
-            if (!blocking++)
-                first = arena_sprintf(&a, "%s: %s", issues[i].control, issues[i].message);
-        }
-    if (rc == ISMS_OK && blocking)
+    if (rc == ISMS_OK && nissues)
         rc = err_set(err, ISMS_EINVAL,
-                     "the SoA cannot be approved while %d control(s) lack a decision or a justified exclusion "
-                     "(first: %s); see `isms soa validate`",
-                     blocking, first);
+                     "the SoA cannot be approved while %zu weakness(es) remain (first: %s %s: %s); see "
+                     "`isms soa validate`",
+                     nissues, issues[0].control, issues[0].code, issues[0].message);
     char now[32];
     store_now(now);
     sqlite3_stmt *st;
