@@ -26,7 +26,7 @@ static int readiness_run(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        json_readiness(&j, it, n, blockers);
+        json_readiness(&j, it, n, blockers, f.r);
         jw_end(&j);
         return blockers ? EXIT_PROBLEMS : EXIT_OK;
     }

@@ -1,5 +1,6 @@
 /* Certification cycle dates, the internal audit programme, finding rules and Stage 1 readiness. */
 #include "core/cycle.h"
+#include "util/buf.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -284,108 +285,166 @@ void cycle_programme(const int *applicable, const int *high_risk, arena *a, prog
     *n = k;
 }
 
-static void item(readiness_item *it, size_t *k, const char *ref, const char *title, int ok, const char *detail)
+/* A Stage 1 requirement and the gap blockers that block it: those of one clause, optionally only
+ * some codes, and optionally controls (their SoA weaknesses or the rest). */
+typedef struct readiness_def {
+    const char *ref, *title, *clause, *codes; /* codes: "a,b" or NULL for every code of the clause */
+    const char *clause2;                      /* a second clause, every code (9.2.1 and 9.2.2) */
+    int controls;                             /* 1: SoA weaknesses of controls, 2: the other control gaps */
+} readiness_def;
+
+static const readiness_def readiness_defs[] = {
+    {"4.1", "Context of the organization", "4.1", NULL, NULL, 0},
+    {"4.2", "Interested parties", "4.2", NULL, NULL, 0},
+    {"4.3", "Scope of the ISMS", "4.3", NULL, NULL, 0},
+    {"5.2", "Information security policy", "5.2", NULL, NULL, 0},
+    {"6.1.2", "Risk assessment process", "6.1.2", NULL, NULL, 0},
+    {"6.1.3", "Risk treatment process", "6.1.3", "no_risks,risks_untreated,risks_awaiting_acceptance", NULL, 0},
+    {"6.1.3 d", "Statement of Applicability", "6.1.3", "soa_undecided,soa_never_approved,soa_changed", NULL, 1},
+    {"6.1.3 e", "Risk treatment plan", "8.3", "no_plan,risks_untreated,treatments_overdue,treatments_without_due_date",
+     NULL, 0},
+    {"6.2", "Information security objectives", "6.2", NULL, NULL, 0},
+    {"7.2", "Competence records", "7.2", NULL, NULL, 0},
+    {"7.5.1 b", "Documented information the ISMS needs", "7.5.1", NULL, NULL, 0},
+    {"8.1", "Operational planning and control", "8.1", NULL, NULL, 0},
+    {"8.2", "Risk assessment results", "8.2", NULL, NULL, 0},
+    {"8.3", "Risk treatment results", "8.3", "no_plan,risks_untreated,treatments_overdue", NULL, 0},
+    {"9.1", "Monitoring and measurement results", "9.1", NULL, NULL, 0},
+    {"9.2", "Internal audit programme and results", "9.2.1", NULL, "9.2.2", 0},
+    {"9.3", "Management review results", "9.3.2", NULL, "9.3.3", 0},
+    {"10.2", "Nonconformities and corrective actions", "10.2", NULL, NULL, 0},
+    {"Annex A", "Controls implemented and evidenced", NULL, NULL, NULL, 2},
+};
+#define NDEFS (sizeof readiness_defs / sizeof *readiness_defs)
+
+static int code_in(const char *list, const char *code)
 {
-    it[*k] = (readiness_item){ref, title, ok, detail};
-    (*k)++;
+    size_t n = strlen(code);
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !strncmp(p, code, n))
+            return 1;
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
+static int def_claims(const readiness_def *d, const gap_blocker *b)
+{
+    if (b->is_control)
+        return d->controls == 1 ? gap_code_is_soa(b->code) : d->controls == 2 ? !gap_code_is_soa(b->code) : 0;
+    if (d->clause2 && !strcmp(d->clause2, b->ref))
+        return 1;
+    return d->clause && !strcmp(d->clause, b->ref) && (!d->codes || code_in(d->codes, b->code));
+}
+
+/* What an item says when nothing blocks it: what was found. */
+static const char *ok_detail(const char *ref, const gap_facts *g, const gap_report *r, arena *a)
+{
+    if (!strcmp(ref, "4.1"))
+        return "internal and external issues recorded";
+    if (!strcmp(ref, "4.2"))
+        return arena_sprintf(a, "%ld interested part%s with requirements", g->parties, g->parties == 1 ? "y" : "ies");
+    if (!strcmp(ref, "4.3"))
+        return arena_sprintf(a, "scope statement and %ld in-scope item(s)", g->scope_in);
+    if (!strcmp(ref, "5.2"))
+        return "an approved information security policy is in force";
+    if (!strcmp(ref, "6.1.2"))
+        return "risk methodology and acceptance criteria recorded";
+    if (!strcmp(ref, "6.1.3"))
+        return "every risk has a treatment decision";
+    if (!strcmp(ref, "6.1.3 d"))
+        return arena_sprintf(a, "approved version %d, every exclusion justified", g->soa_versions);
+    if (!strcmp(ref, "6.1.3 e"))
+        return "every treatment has an owner and a due date";
+    if (!strcmp(ref, "6.2"))
+        return arena_sprintf(a, "%ld objective(s), all measured", g->objectives);
+    if (!strcmp(ref, "7.2"))
+        return arena_sprintf(a, "%ld person(s), all trained in the last 12 months", g->people);
+    if (!strcmp(ref, "7.5.1 b"))
+        return arena_sprintf(a, "%ld approved document(s), all within their review date", g->documents_approved);
+    if (!strcmp(ref, "8.1"))
+        return "every applicable control has a status and an owner";
+    if (!strcmp(ref, "8.2"))
+        return arena_sprintf(a, "%ld risk(s) assessed in the last 12 months", g->risks);
+    if (!strcmp(ref, "8.3"))
+        return "treatments decided and on schedule";
+    if (!strcmp(ref, "9.1"))
+        return arena_sprintf(a, "%ld check run(s) or evidence item(s) in the last 90 days", g->monitoring_recent);
+    if (!strcmp(ref, "9.2"))
+        return arena_sprintf(a, "%ld internal audit(s) completed in the last 12 months", g->audits_completed_12m);
+    if (!strcmp(ref, "9.3"))
+        return arena_sprintf(a, "%ld management review(s) held in the last 12 months", g->reviews_held_12m);
+    if (!strcmp(ref, "10.2"))
+        return g->ncs_open ? arena_sprintf(a, "%ld nonconformit%s with corrective actions on schedule", g->ncs_open,
+                                           g->ncs_open == 1 ? "y" : "ies")
+                           : "no open nonconformities";
+    if (!strcmp(ref, "Annex A"))
+        return r->ready == r->total
+                   ? "every control implemented and evidenced, or justifiably excluded"
+                   : "no decided control lacks implementation or evidence (SoA weaknesses: see 6.1.3 d)";
+    return "no gap";
+}
+
+/* The detail of a blocked item: its clause messages, then its controls summed up with the first. */
+static const char *blocked_detail(const gap_blocker *b, const int *mine, size_t nb, int soa, arena *a)
+{
+    buf out;
+    buf_init(&out, 1 << 16);
+    const gap_blocker *first_ctl = NULL;
+    int nctl = 0;
+    const char *last_ctl = "", *last_msg = "";
+    for (size_t i = 0; i < nb; i++) {
+        if (!mine[i])
+            continue;
+        if (!b[i].is_control) {
+            if (strcmp(last_msg, b[i].message)) /* 9.2.1 and 9.2.2 say the same */
+                buf_printf(&out, "%s%s", out.len ? "; " : "", b[i].message);
+            last_msg = b[i].message;
+            continue;
+        }
+        if (!first_ctl)
+            first_ctl = &b[i];
+        if (strcmp(last_ctl, b[i].ref))
+            nctl++;
+        last_ctl = b[i].ref;
+    }
+    if (first_ctl)
+        buf_printf(&out, "%s%d control(s) %s, e.g. %s: %s%s", out.len ? "; " : "", nctl,
+                   soa ? "with SoA weaknesses" : "not implemented and evidenced", first_ctl->ref, first_ctl->message,
+                   soa ? " (isms soa validate)" : " (isms gap)");
+    const char *s = arena_strdup(a, out.data ? out.data : "");
+    buf_free(&out);
+    return s;
 }
 
 size_t readiness_evaluate(const readiness_facts *f, arena *a, readiness_item **out, size_t *blockers)
 {
-    const gap_facts *g = f->g;
-    readiness_item *it = arena_alloc(a, 24 * sizeof *it);
+    gap_blocker *b;
+    size_t nb = gap_blockers(f->r, a, &b);
+    int *claimed = arena_alloc(a, (nb ? nb : 1) * sizeof *claimed);
+    int *mine = arena_alloc(a, (nb ? nb : 1) * sizeof *mine);
+    readiness_item *it = arena_alloc(a, (NDEFS + 1) * sizeof *it);
     size_t k = 0;
-    item(it, &k, "4.3", "Scope of the ISMS", g->has_scope_statement && g->scope_in > 0,
-         !g->has_scope_statement ? "no scope statement (isms org set --scope)"
-         : !g->scope_in         ? "no in-scope units, locations or systems (isms org scope add)"
-                                : arena_sprintf(a, "scope statement and %ld in-scope item(s)", g->scope_in));
-    item(it, &k, "5.2", "Information security policy", f->policy_approved,
-         f->policy_approved ? "an approved information security policy is in force"
-                            : "no approved, current information security policy (A.5.1 evidence or isms policy approve)");
-    item(it, &k, "6.1.2", "Risk assessment process", g->method_confirmed,
-         g->method_confirmed ? "risk methodology and acceptance criteria recorded"
-                             : "risk methodology not reviewed and saved (isms risk method set)");
-    const char *treat = g->risks_untreated
-                            ? arena_sprintf(a, "%ld risk(s) without a treatment decision", g->risks_untreated)
-                        : g->risks_awaiting_acceptance
-                            ? arena_sprintf(a, "%ld residual risk(s) above appetite not accepted by their owner",
-                                            g->risks_awaiting_acceptance)
-                            : NULL;
-    item(it, &k, "6.1.3", "Risk treatment process", g->risks > 0 && !treat,
-         !g->risks ? "no risks assessed" : treat ? treat : "every risk has a treatment decision");
-    const char *soa = !g->soa_versions ? "the Statement of Applicability has never been approved (isms soa approve)"
-                      : g->soa_changed_since_approval ? "the SoA changed since its last approval (isms soa approve)"
-                      : f->soa_undecided ? arena_sprintf(a, "%d control(s) without a decision", f->soa_undecided)
-                      : f->soa_issues ? arena_sprintf(a, "%d SoA weakness(es), e.g. unjustified exclusions (isms soa validate)",
-                                                      f->soa_issues)
-                                      : NULL;
-    item(it, &k, "6.1.3 d", "Statement of Applicability", !soa,
-         soa ? soa : arena_sprintf(a, "approved version %d, every exclusion justified", g->soa_versions));
-    const char *plan = !g->risks ? "no risk treatment plan"
-                       : g->risks_untreated ? arena_sprintf(a, "%ld risk(s) missing from the plan: no treatment decided",
-                                                            g->risks_untreated)
-                       : g->risks_overdue ? arena_sprintf(a, "%ld treatment(s) overdue", g->risks_overdue)
-                       : g->risks_without_due_date
-                           ? arena_sprintf(a, "%ld treatment(s) without a due date", g->risks_without_due_date)
-                           : NULL;
-    item(it, &k, "6.1.3 e", "Risk treatment plan", !plan, plan ? plan : "every treatment has an owner and a due date");
-    item(it, &k, "6.2", "Information security objectives", f->objectives > 0 && f->objectives_measured == f->objectives,
-         !f->objectives ? "no security objectives with measures and targets (isms objective add)"
-         : f->objectives_measured < f->objectives
-             ? arena_sprintf(a, "%ld of %ld objective(s) never measured (isms objective measure)",
-                             f->objectives - f->objectives_measured, f->objectives)
-             : arena_sprintf(a, "%ld objective(s), all measured", f->objectives));
-    item(it, &k, "7.2", "Competence records", f->people > 0 && f->people_trained == f->people,
-         !f->people ? "no people register with competence and training records (isms person add)"
-         : f->people_trained < f->people
-             ? arena_sprintf(a, "%ld of %ld person(s) without security training in the last 12 months",
-                             f->people - f->people_trained, f->people)
-             : arena_sprintf(a, "%ld person(s), all trained in the last 12 months", f->people));
-    item(it, &k, "7.5.1 b", "Documented information the ISMS needs",
-         f->documents_approved > 0 && !f->documents_overdue && !f->documents_unapproved,
-         !f->documents_approved ? "no approved policies or procedures"
-         : f->documents_overdue ? arena_sprintf(a, "%ld document(s) past their review date", f->documents_overdue)
-         : f->documents_unapproved
-             ? arena_sprintf(a, "%ld policy draft(s) never approved (isms policy approve)", f->documents_unapproved)
-                                : arena_sprintf(a, "%ld approved document(s), all within their review date",
-                                                f->documents_approved));
-    item(it, &k, "8.1", "Operational planning and control", !f->applicable_without_owner && g->risks > 0,
-         f->applicable_without_owner
-             ? arena_sprintf(a, "%d applicable control(s) without an implementation status or owner",
-                             f->applicable_without_owner)
-             : !g->risks ? "no risk treatment to plan" : "every applicable control has a status and an owner");
-    item(it, &k, "8.2", "Risk assessment results", g->risks > 0 && !f->risks_not_reviewed,
-         !g->risks ? "no risk assessment results"
-         : f->risks_not_reviewed
-             ? arena_sprintf(a, "%ld risk(s) not reviewed in the last 12 months", f->risks_not_reviewed)
-             : arena_sprintf(a, "%ld risk(s) assessed in the last 12 months", g->risks));
-    item(it, &k, "8.3", "Risk treatment results", g->risks > 0 && !g->risks_overdue && !g->risks_untreated,
-         !g->risks ? "no risk treatment results"
-         : g->risks_untreated || g->risks_overdue
-             ? arena_sprintf(a, "%ld untreated, %ld overdue", g->risks_untreated, g->risks_overdue)
-             : "treatments decided and on schedule");
-    item(it, &k, "9.1", "Monitoring and measurement results", f->monitoring_recent > 0,
-         f->monitoring_recent ? arena_sprintf(a, "%ld check run(s) or evidence item(s) in the last 90 days", f->monitoring_recent)
-                              : "no monitoring results in the last 90 days (isms check run, isms evidence add)");
-    item(it, &k, "9.2", "Internal audit programme and results", g->audits_completed_12m > 0,
-         g->audits_completed_12m
-             ? arena_sprintf(a, "%ld internal audit(s) completed in the last 12 months", g->audits_completed_12m)
-             : "no internal audit completed in the cycle (isms audit plan, isms audit complete)");
-    item(it, &k, "9.3", "Management review results", g->reviews_held_12m > 0,
-         g->reviews_held_12m ? arena_sprintf(a, "%ld management review(s) held in the last 12 months", g->reviews_held_12m)
-                             : "no management review held in the cycle (isms review pack, isms review record)");
-    const char *nc = g->ncs_without_action
-                         ? arena_sprintf(a, "%ld nonconformit%s without a corrective action", g->ncs_without_action,
-                                         g->ncs_without_action == 1 ? "y" : "ies")
-                     : g->majors_open ? arena_sprintf(a, "%ld major nonconformit%s not closed", g->majors_open,
-                                                      g->majors_open == 1 ? "y" : "ies")
-                     : g->actions_overdue ? arena_sprintf(a, "%ld action(s) overdue", g->actions_overdue)
-                                          : NULL;
-    item(it, &k, "10.2", "Nonconformities and corrective actions", !nc,
-         nc ? nc
-            : g->ncs_open ? arena_sprintf(a, "%ld nonconformit%s with corrective actions on schedule", g->ncs_open,
-                                          g->ncs_open == 1 ? "y" : "ies")
-                          : "no open nonconformities");
+    for (size_t d = 0; d < NDEFS; d++) {
+        const readiness_def *def = &readiness_defs[d];
+        int any = 0;
+        for (size_t i = 0; i < nb; i++) {
+            mine[i] = def_claims(def, &b[i]);
+            any |= mine[i];
+            claimed[i] |= mine[i];
+        }
+        it[k++] = (readiness_item){def->ref, def->title, !any,
+                                   any ? blocked_detail(b, mine, nb, def->controls == 1, a)
+                                       : ok_detail(def->ref, f->g, f->r, a)};
+    }
+    /* A gap no requirement above names still blocks: readiness never says less than the gap analysis. */
+    int rest = 0;
+    for (size_t i = 0; i < nb; i++)
+        rest |= (mine[i] = !claimed[i]);
+    if (rest)
+        it[k++] = (readiness_item){"other", "Other gaps of the gap analysis", 0, blocked_detail(b, mine, nb, 0, a)};
     size_t bad = 0;
     for (size_t i = 0; i < k; i++)
         bad += !it[i].ok;

@@ -61,26 +61,20 @@ typedef struct programme_item {
 /* applicable and high_risk are per control in catalog order. */
 void cycle_programme(const int *applicable, const int *high_risk, arena *a, programme_item **out, size_t *n);
 
-/* Stage 1 readiness: the mandatory documented information and the usual Stage 1 blockers. */
+/* Stage 1 readiness: the mandatory documented information and the usual Stage 1 blockers. It is
+ * judged on the gap analysis: every blocker the gap analysis finds (gap_blockers) blocks one of
+ * the readiness requirements, so `isms readiness` is ready exactly when `isms gap` finds no gap. */
 typedef struct readiness_facts {
     const gap_facts *g;
-    int soa_issues;                 /* soa_validate findings (unjustified exclusions, ...) */
-    int soa_undecided;
-    int applicable_without_owner;   /* applicable controls without status or owner (8.1) */
-    long risks_not_reviewed;        /* not reviewed in the last 12 months (8.2) */
-    long monitoring_recent;         /* check runs and evidence collected in the last 90 days (9.1) */
-    int policy_approved;            /* an approved information security policy in force (5.2) */
-    long documents_approved, documents_overdue; /* documented information the ISMS decided it needs (7.5.1 b) */
-    long documents_unapproved;                  /* generated policies never approved */
-    long objectives, objectives_measured;        /* 6.2 */
-    long people, people_trained;                 /* 7.2 competence records */
+    const gap_report *r;            /* the gap analysis over g and the SoA */
 } readiness_facts;
 typedef struct readiness_item {
     const char *ref, *title;
     int ok;
     const char *detail;   /* what is missing, or what was found */
 } readiness_item;
-/* Evaluate every requirement; returns the number of items, *blockers the number not ok. */
+/* Evaluate every requirement; returns the number of items, *blockers the number not ok. A gap
+ * blocker no requirement claims makes an item "Other gaps" so that none is ever dropped. */
 size_t readiness_evaluate(const readiness_facts *f, arena *a, readiness_item **out, size_t *blockers);
 
 #endif

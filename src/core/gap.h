@@ -31,6 +31,13 @@ typedef struct gap_facts {
     long majors_open;
     long ncs_without_action;    /* nonconformities with no corrective action at all (10.2) */
     long actions_overdue;       /* open corrective and review actions past their due date */
+    int policy_approved;        /* an approved information security policy in force (5.2) */
+    long documents_approved, documents_overdue; /* documented information the ISMS decided it needs (7.5.1 b) */
+    long documents_unapproved;                  /* generated policies never approved */
+    long objectives, objectives_measured;        /* 6.2 */
+    long people, people_trained;                 /* 7.2 competence records */
+    long risks_not_reviewed;    /* not reviewed in the last 12 months (8.2) */
+    long monitoring_recent;     /* check runs and evidence collected in the last 90 days (9.1) */
 } gap_facts;
 
 typedef struct gap_control {
@@ -39,6 +46,8 @@ typedef struct gap_control {
     evidence_status evidence;  /* passing | stale | no_evidence | not_applicable (failing comes from checks) */
     const char *state;         /* "ready" | "gap" | "undecided" | "excluded" */
     const char *missing[GAP_MAX_MISSING];
+    const char *codes[GAP_MAX_MISSING];  /* stable code of each missing item: soa_validate's codes,
+                                            not_implemented, check_failing, evidence_expired, no_evidence */
     int nmissing;
 } gap_control;
 
@@ -46,6 +55,7 @@ typedef struct gap_clause {
     const catalog_clause *clause;
     const char *state;         /* "met" | "gap" | "not_tracked" */
     const char *missing[GAP_MAX_MISSING];
+    const char *codes[GAP_MAX_MISSING];  /* stable code of each missing item (no_parties, ...) */
     int nmissing;
 } gap_clause;
 
@@ -69,5 +79,18 @@ typedef struct gap_report {
 
 /* Compute the gap analysis over the SoA entries (catalog order) and the workspace facts. */
 void gap_analyze(const soa_entry *entries, size_t n, const gap_facts *f, arena *a, gap_report *out);
+
+/* One thing that keeps the ISMS from being ready: a missing item of a clause or a control. The
+ * gap analysis, Stage 1 readiness and their JSON all list exactly these. */
+typedef struct gap_blocker {
+    const char *ref;      /* clause ("4.2") or control ("A.5.9") */
+    const char *code;     /* the missing item's code */
+    const char *message;
+    int is_control;
+} gap_blocker;
+/* Every blocker of a report, clauses first then controls in catalog order; returns the count. */
+size_t gap_blockers(const gap_report *r, arena *a, gap_blocker **out);
+/* Whether code is one of soa_validate's codes (a weakness of the SoA itself). */
+int gap_code_is_soa(const char *code);
 
 #endif

@@ -167,18 +167,44 @@ int soa_entry_check(const soa_entry *e, isms_err *err)
     return ISMS_OK;
 }
 
-static void add_issue(arena *a, soa_issue **arr, size_t *n, size_t *cap, const char *ctl,
-                      const char *code, const char *msg)
+static void add_issue(soa_issue *out, size_t *n, const char *ctl, const char *code, const char *msg)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 32;
-        soa_issue *na = arena_alloc(a, ncap * sizeof *na);
-        if (*n)
-            memcpy(na, *arr, *n * sizeof *na);
-        *arr = na;
-        *cap = ncap;
+    if (*n < SOA_ENTRY_MAX_ISSUES)
+        out[(*n)++] = (soa_issue){ctl, code, msg};
+}
+
+size_t soa_entry_validate(const soa_entry *e, arena *a, soa_issue *out)
+{
+    size_t n = 0;
+    const char *id = e->ctl->id;
+    int app = soa_effective_applicable(e);
+    const char *why;
+    if (app == SOA_UNDECIDED) {
+        add_issue(out, &n, id, "undecided", "no applicability decision recorded");
+        return n;
     }
-    (*arr)[(*n)++] = (soa_issue){ctl, code, msg};
+    if (app == SOA_EXCLUDED) {
+        if (e->nrisks > 0)
+            add_issue(out, &n, id, "excluded_but_treats_risk",
+                      arena_sprintf(a, "excluded, yet it treats risk(s) %s", e->risks));
+        if (soa_justification_weak(e->justification, &why))
+            add_issue(out, &n, id, "weak_justification", arena_sprintf(a, "exclusion not justified: %s", why));
+        return n;
+    }
+    if (e->applicable == SOA_UNDECIDED)
+        add_issue(out, &n, id, "undecided",
+                  arena_sprintf(a, "applicable through risk treatment (%s) but the decision is not recorded", e->risks));
+    if (e->nrisks == 0 && e->reasons == 0 && text_blank(e->justification))
+        add_issue(out, &n, id, "no_reason",
+                  "applicable with no reason for inclusion: link a risk, or give a legal, contractual "
+                  "or business reason");
+    if (e->status == SOA_STATUS_NONE)
+        add_issue(out, &n, id, "no_status", "applicable with no implementation status");
+    if (text_blank(e->implementation))
+        add_issue(out, &n, id, "no_implementation", "applicable with no description of how it is implemented");
+    if (text_blank(e->owner))
+        add_issue(out, &n, id, "no_owner", "applicable with no owner");
+    return n;
 }
 
 size_t soa_validate(const soa_entry *entries, size_t count, arena *a, soa_issue **out)
@@ -186,38 +212,21 @@ size_t soa_validate(const soa_entry *entries, size_t count, arena *a, soa_issue 
     soa_issue *arr = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < count; i++) {
-        const soa_entry *e = &entries[i];
-        const char *id = e->ctl->id;
-        int app = soa_effective_applicable(e);
-        const char *why;
-        if (app == SOA_UNDECIDED) {
-            add_issue(a, &arr, &n, &cap, id, "undecided", "no applicability decision recorded");
-            continue;
+        soa_issue one[SOA_ENTRY_MAX_ISSUES];
+        size_t k = soa_entry_validate(&entries[i], a, one);
+        if (k && n + k > cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            while (ncap < n + k)
+                ncap *= 2;
+            soa_issue *na = arena_alloc(a, ncap * sizeof *na);
+            if (n)
+                memcpy(na, arr, n * sizeof *na);
+            arr = na;
+            cap = ncap;
         }
-        if (app == SOA_EXCLUDED) {
-            if (e->nrisks > 0)
-                add_issue(a, &arr, &n, &cap, id, "excluded_but_treats_risk",
-                          arena_sprintf(a, "excluded, yet it treats risk(s) %s", e->risks));
-            if (soa_justification_weak(e->justification, &why))
-                add_issue(a, &arr, &n, &cap, id, "weak_justification",
-                          arena_sprintf(a, "exclusion not justified: %s", why));
-            continue;
-        }
-        if (e->applicable == SOA_UNDECIDED)
-            add_issue(a, &arr, &n, &cap, id, "undecided",
-                      arena_sprintf(a, "applicable through risk treatment (%s) but the decision is not recorded",
-                                    e->risks));
-        if (e->nrisks == 0 && e->reasons == 0 && text_blank(e->justification))
-            add_issue(a, &arr, &n, &cap, id, "no_reason",
-                      "applicable with no reason for inclusion: link a risk, or give a legal, contractual "
-                      "or business reason");
-        if (e->status == SOA_STATUS_NONE)
-            add_issue(a, &arr, &n, &cap, id, "no_status", "applicable with no implementation status");
-        if (text_blank(e->implementation))
-            add_issue(a, &arr, &n, &cap, id, "no_implementation",
-                      "applicable with no description of how it is implemented");
-        if (text_blank(e->owner))
-            add_issue(a, &arr, &n, &cap, id, "no_owner", "applicable with no owner");
+        if (k)
+            memcpy(arr + n, one, k * sizeof *one);
+        n += k;
     }
     *out = arr;
     return n;

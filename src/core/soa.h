@@ -50,6 +50,12 @@ int soa_justification_weak(const char *text, const char **why);
 /* Check a proposed entry before it is stored: an exclusion of a control that treats risks is
  * refused naming them; an exclusion needs a real justification. */
 int soa_entry_check(const soa_entry *e, isms_err *err);
+/* The most weaknesses one entry can have. */
+#define SOA_ENTRY_MAX_ISSUES 6
+/* The weaknesses of one entry into out (room for SOA_ENTRY_MAX_ISSUES); returns how many. A blank
+ * (white space only) justification, implementation or owner counts as missing. The gap analysis
+ * and readiness use this too, so every weakness here is a gap and a Stage 1 blocker. */
+size_t soa_entry_validate(const soa_entry *e, arena *a, soa_issue *out);
 /* Every weakness left in the SoA; returns the count and an arena array in *out. */
 size_t soa_validate(const soa_entry *entries, size_t n, arena *a, soa_issue **out);
 /* The applicability the SoA shows: the decision, else applicable when a risk treatment uses it. */

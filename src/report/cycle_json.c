@@ -1,4 +1,5 @@
 #include "report/cycle_json.h"
+#include "report/json.h"
 
 #include <string.h>
 
@@ -41,7 +42,7 @@ void json_certification(jw *j, const cert_rec *cr, const milestone_rec *ms, size
     jw_obj_end(j);
 }
 
-void json_readiness(jw *j, const readiness_item *it, size_t n, size_t blockers)
+void json_readiness(jw *j, const readiness_item *it, size_t n, size_t blockers, const gap_report *r)
 {
     jw_obj(j);
     jw_kbool(j, "ready", blockers == 0);
@@ -57,6 +58,8 @@ void json_readiness(jw *j, const readiness_item *it, size_t n, size_t blockers)
         jw_obj_end(j);
     }
     jw_arr_end(j);
+    if (r)
+        json_gap_blockers(j, r);
     jw_obj_end(j);
 }
 

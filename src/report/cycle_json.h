@@ -13,8 +13,9 @@
 void json_certification(jw *j, const cert_rec *cr, const milestone_rec *ms, size_t nm, const char *today);
 /* One roadmap milestone with its state on today. */
 void json_milestone(jw *j, const milestone_rec *m, const char *today);
-/* {ready, blockers, requirements: [{ref, title, ok, detail}]}. */
-void json_readiness(jw *j, const readiness_item *it, size_t n, size_t blockers);
+/* {ready, blockers, requirements: [{ref, title, ok, detail}], gaps: [{ref, code, message}]}; the
+ * gaps (those of the gap analysis r, left out when NULL) are what blocks the requirements. */
+void json_readiness(jw *j, const readiness_item *it, size_t n, size_t blockers, const gap_report *r);
 /* A control or a clause in a list: id, (theme,) title. */
 void json_control_brief(jw *j, const catalog_control *ctl);
 void json_clause_brief(jw *j, const catalog_clause *cl);

@@ -103,6 +103,29 @@ void json_soa_entry(jw *j, arena *a, const soa_entry *e)
     jw_obj_end(j);
 }
 
+void json_gap_blockers(jw *j, const gap_report *r)
+{
+    jw_key(j, "gaps");
+    jw_arr(j);
+    for (int pass = 0; pass < 2; pass++) {
+        size_t n = pass ? r->ncontrols : r->nclauses;
+        for (size_t i = 0; i < n; i++) {
+            const char *ref = pass ? r->controls[i].entry->ctl->id : r->clauses[i].clause->id;
+            int nm = pass ? r->controls[i].nmissing : r->clauses[i].nmissing;
+            const char *const *codes = pass ? r->controls[i].codes : r->clauses[i].codes;
+            const char *const *msgs = pass ? r->controls[i].missing : r->clauses[i].missing;
+            for (int k = 0; k < nm; k++) {
+                jw_obj(j);
+                jw_kstr(j, "ref", ref);
+                jw_kstr(j, "code", codes[k]);
+                jw_kstr(j, "message", msgs[k]);
+                jw_obj_end(j);
+            }
+        }
+    }
+    jw_arr_end(j);
+}
+
 void json_gap(jw *j, const char *org_name, const gap_report *r)
 {
     jw_obj(j);
@@ -166,6 +189,7 @@ void json_gap(jw *j, const char *org_name, const gap_report *r)
         jw_obj_end(j);
     }
     jw_arr_end(j);
+    json_gap_blockers(j, r);
     jw_obj_end(j);
 }
 

@@ -18,6 +18,9 @@ void json_alert(jw *j, const alert *al);
 void json_api_token(jw *j, const api_token *t);
 /* The gap analysis report. */
 void json_gap(jw *j, const char *org_name, const gap_report *r);
+/* "gaps": every blocker of the report as {ref, code, message}, clauses first then controls (the
+ * order of gap_blockers); `isms gap` and `isms readiness` both write it. */
+void json_gap_blockers(jw *j, const gap_report *r);
 /* A policy at the version read: status, approval, review dates, acknowledgments; the Markdown
  * text too when with_body. */
 void json_policy_doc(jw *j, const policy_doc *d, int with_body);

@@ -454,6 +454,11 @@ int store_action_verify(ws *w, int64_t id, int effective, const char *note, cons
     if (!corrective)
         return err_set(err, ISMS_EINVAL, "action %lld follows a management review: it closes when implemented",
                        (long long)id);
+    if (!strcmp(status, "closed"))
+        return err_set(err, ISMS_ECONFLICT,
+                       "action %lld is closed: its effectiveness was already checked and found effective "
+                       "(a new problem needs a new finding or action)",
+                       (long long)id);
     if (strcmp(status, "implemented"))
         return err_set(err, ISMS_ECONFLICT,
                        "action %lld is %s: its effectiveness can be checked once it is implemented (isms action done)",

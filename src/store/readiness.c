@@ -1,4 +1,6 @@
-/* The facts Stage 1 readiness is judged on, read in one pass over the workspace. */
+/* The facts Stage 1 readiness is judged on beyond the registers' counts: policies, documents,
+ * objectives, competence, risk reviews and monitoring. They are gap facts too, so `isms gap` and
+ * `isms readiness` judge the same workspace the same way. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,29 +8,12 @@
 #include "core/soa.h"
 #include "store/internal.h"
 
-int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, isms_err *err)
+int store_stage1_facts(ws *w, const char *today, gap_facts *f, isms_err *err)
 {
-    memset(f, 0, sizeof *f);
-    int rc = store_gap_facts(w, a, g, err);
-    if (rc)
-        return rc;
-    f->g = g;
-    soa_entry *e = arena_alloc(a, CATALOG_NCONTROLS * sizeof *e);
-    if ((rc = store_soa_load(w, a, e, err)))
-        return rc;
-    soa_issue *issues;
-    f->soa_issues = (int)soa_validate(e, CATALOG_NCONTROLS, a, &issues);
-    for (size_t i = 0; i < CATALOG_NCONTROLS; i++) {
-        if (e[i].applicable == SOA_UNDECIDED)
-            f->soa_undecided++;
-        else if (soa_effective_applicable(&e[i]) &&
-                 (e[i].status == SOA_STATUS_NONE || !e[i].owner || !*e[i].owner))
-            f->applicable_without_owner++;
-    }
-    char today[11], year_ago[11], quarter_ago[11];
-    store_today(today);
-    cycle_date_add(today, -1, 0, 0, year_ago);
-    cycle_date_add(today, 0, 0, -90, quarter_ago);
+    char year_ago[11], quarter_ago[11];
+    if (cycle_date_add(today, -1, 0, 0, year_ago) || cycle_date_add(today, 0, 0, -90, quarter_ago))
+        return err_set(err, ISMS_EINVAL, "today '%s' is not a date", today);
+    int rc = 0;
     f->risks_not_reviewed = st_count(w, "SELECT count(*) FROM risk WHERE substr(updated_at, 1, 10) < ?", year_ago,
                                      err, &rc);
     f->monitoring_recent =
@@ -62,5 +47,21 @@ int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, ism
     f->objectives_measured = rs.objectives_measured;
     f->people = rs.people;
     f->people_trained = rs.people_trained;
+    return ISMS_OK;
+}
+
+int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, isms_err *err)
+{
+    memset(f, 0, sizeof *f);
+    int rc = store_gap_facts(w, a, g, err);
+    if (rc)
+        return rc;
+    f->g = g;
+    soa_entry *e = arena_alloc(a, CATALOG_NCONTROLS * sizeof *e);
+    if ((rc = store_soa_load(w, a, e, err)))
+        return rc;
+    gap_report *r = arena_alloc(a, sizeof *r);
+    gap_analyze(e, CATALOG_NCONTROLS, g, a, r);
+    f->r = r;
     return ISMS_OK;
 }

@@ -381,17 +381,18 @@ int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
     char appetite[128];
     snprintf(appetite, sizeof appetite,
              "(coalesce(residual_likelihood, likelihood) * coalesce(residual_impact, impact)) > %d", m.appetite);
-    f->has_context = st_count(w, "SELECT count(*) FROM org WHERE length(trim(coalesce(context,''))) > 0", NULL, err, &rc) > 0;
-    f->has_scope_statement = st_count(w, "SELECT count(*) FROM org WHERE length(trim(coalesce(scope,''))) > 0", NULL, err, &rc) > 0;
+    /* A stored value of only white space (saved before values were trimmed) counts as missing. */
+    f->has_context = st_count(w, "SELECT count(*) FROM org WHERE NOT " TEXT_SQL_BLANK("context"), NULL, err, &rc) > 0;
+    f->has_scope_statement = st_count(w, "SELECT count(*) FROM org WHERE NOT " TEXT_SQL_BLANK("scope"), NULL, err, &rc) > 0;
     f->scope_in = st_count(w, "SELECT count(*) FROM scope_item WHERE in_scope = 1", NULL, err, &rc);
     f->scope_out = st_count(w, "SELECT count(*) FROM scope_item WHERE in_scope = 0", NULL, err, &rc);
     f->parties = st_count(w, "SELECT count(*) FROM party", NULL, err, &rc);
     f->parties_without_requirements =
-        st_count(w, "SELECT count(*) FROM party WHERE length(trim(coalesce(requirements,''))) = 0", NULL, err, &rc);
+        st_count(w, "SELECT count(*) FROM party WHERE " TEXT_SQL_BLANK("requirements"), NULL, err, &rc);
     f->assets = st_count(w, "SELECT count(*) FROM asset", NULL, err, &rc);
-    f->assets_without_owner = st_count(w, "SELECT count(*) FROM asset WHERE length(trim(owner)) = 0", NULL, err, &rc);
+    f->assets_without_owner = st_count(w, "SELECT count(*) FROM asset WHERE " TEXT_SQL_BLANK("owner"), NULL, err, &rc);
     f->risks = st_count(w, "SELECT count(*) FROM risk", NULL, err, &rc);
-    f->risks_without_owner = st_count(w, "SELECT count(*) FROM risk WHERE length(trim(owner)) = 0", NULL, err, &rc);
+    f->risks_without_owner = st_count(w, "SELECT count(*) FROM risk WHERE " TEXT_SQL_BLANK("owner"), NULL, err, &rc);
     f->risks_untreated = st_count(w, "SELECT count(*) FROM risk WHERE option IS NULL", NULL, err, &rc);
     char *sql = arena_sprintf(a,
                               "SELECT count(*) FROM risk WHERE option IS NOT NULL AND option <> 'avoid' "
@@ -407,7 +408,8 @@ int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
                                       "AND done = 0 AND due_date IS NULL",
                                       NULL, err, &rc);
     if (rc || (rc = store_evidence_counts(w, today, f->ev_fresh, f->ev_stale, err)) ||
-        (rc = store_check_failing(w, f->check_failing, err)) || (rc = store_lifecycle_facts(w, today, f, err)))
+        (rc = store_check_failing(w, f->check_failing, err)) || (rc = store_lifecycle_facts(w, today, f, err)) ||
+        (rc = store_stage1_facts(w, today, f, err)))
         return rc;
     return store_soa_changed(w, a, &f->soa_versions, &f->soa_changed_since_approval, err);
 }

@@ -339,7 +339,11 @@ int store_feedback_list(ws *w, const char *since, arena *a, feedback_rec **out, 
 int store_audit_programme_inputs(ws *w, int *applicable, int *high_risk, isms_err *err);
 /* Fill the audit-lifecycle fields of gap_facts (audits, reviews, nonconformities, overdue actions). */
 int store_lifecycle_facts(ws *w, const char *today, gap_facts *f, isms_err *err);
-/* Everything Stage 1 readiness looks at, as of today; g is filled too and f->g points at it. */
+/* The Stage 1 facts of gap_facts (policy, documents, objectives, competence, risk reviews,
+ * monitoring) on today; store_gap_facts calls it. */
+int store_stage1_facts(ws *w, const char *today, gap_facts *f, isms_err *err);
+/* Everything Stage 1 readiness looks at, as of today: g is filled and f->g points at it, and f->r
+ * at the gap analysis over it, so readiness has exactly the gap analysis' blockers. */
 int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, isms_err *err);
 
 /* Every dated event of the ISMS, for the calendar. */

@@ -159,7 +159,7 @@ int api_readiness(web_req *rq, web_resp *rs)
     }
     readiness_item *it;
     size_t blockers, n = readiness_evaluate(&f, rq->a, &it, &blockers);
-    json_readiness(web_json_begin(rq, rs, 200), it, n, blockers);
+    json_readiness(web_json_begin(rq, rs, 200), it, n, blockers, f.r);
     return 0;
 }
 

@@ -246,6 +246,8 @@ int form_package_verify(web_req *rq, web_resp *rs)
 static const char *fix_link(const char *ref, const char **label)
 {
     static const char *const fixes[][3] = {
+        {"4.1", "/org", "Organization and scope"},      {"4.2", "/org", "Interested parties"},
+        {"Annex A", "/gap", "Gap analysis"},            {"other", "/gap", "Gap analysis"},
         {"4.3", "/org", "Organization and scope"},      {"5.2", "/evidence?control=A.5.1", "Policy evidence"},
         {"6.1.2", "/settings", "Risk method"},          {"6.1.3 d", "/soa", "Statement of Applicability"},
         {"6.1.3", "/risks", "Risks"},                   {"6.2", "/objectives", "Objectives"},
@@ -296,7 +298,18 @@ int page_readiness(web_req *rq, web_resp *rs)
             web_html(rs, "<a href=\"%s\">%s</a> · ", href, label);
         web_html(rs, "<a href=\"/controls#clause-%s\">guidance</a></td></tr>", clause);
     }
-    web_raw(rs, "</tbody></table><p class=\"muted\">Internal audits (9.2), management reviews (9.3) and corrective "
+    /* The gaps themselves: the same list `isms gap` and `isms readiness --json` give. */
+    gap_blocker *gb;
+    size_t ngb = gap_blockers(f.r, rq->a, &gb);
+    web_html(rs, "</tbody></table><details id=\"gap-blockers\"%s><summary>Every gap behind the blockers (%s)</summary>"
+                 "<table><thead><tr><th>Clause or control</th><th>Code</th><th>What is missing</th></tr></thead><tbody>",
+             ngb && ngb <= 20 ? " open" : "", arena_sprintf(rq->a, "%zu", ngb));
+    for (size_t i = 0; i < ngb; i++)
+        web_html(rs, "<tr><td>%s</td><td><code>%s</code></td><td>%s</td></tr>", gb[i].ref, gb[i].code, gb[i].message);
+    if (!ngb)
+        web_raw(rs, "<tr><td colspan=\"3\">None: the gap analysis finds nothing missing.</td></tr>");
+    web_raw(rs, "</tbody></table></details>");
+    web_raw(rs, "<p class=\"muted\">Internal audits (9.2), management reviews (9.3) and corrective "
                 "actions (10.2) are recorded with <code>isms audit</code>, <code>isms review</code> and "
                 "<code>isms action</code>. <a href=\"/certification\">Certification and roadmap</a>.</p>");
     page_foot(rs);

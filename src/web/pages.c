@@ -130,8 +130,17 @@ static int dashboard_body(web_req *rq, web_resp *rs)
              o.name, r.readiness, r.ready, r.total);
     web_html(rs, "<div class=\"card\"><div class=\"num\">%.1f%%</div><div>of tracked clauses met (%d of %d)</div></div>",
              r.clause_readiness, r.clauses_met, r.clauses_tracked);
-    web_html(rs, "<div class=\"card\"><div class=\"num\">%ld</div><div>risks, %ld untreated, %ld overdue</div></div></section>",
+    web_html(rs, "<div class=\"card\"><div class=\"num\">%ld</div><div>risks, %ld untreated, %ld overdue</div></div>",
              f->risks, f->risks_untreated, f->risks_overdue);
+    /* Stage 1 readiness from the same gap analysis: the blockers `isms readiness` lists. */
+    readiness_facts rf = {f, &r};
+    readiness_item *ri;
+    size_t blockers;
+    readiness_evaluate(&rf, rq->a, &ri, &blockers);
+    web_html(rs, "<div class=\"card\"><div class=\"num\" id=\"stage1-blockers\">%s</div><div><a href=\"/readiness\">%s</a>"
+                 "</div></div></section>",
+             arena_sprintf(rq->a, "%zu", blockers),
+             blockers ? "Stage 1 blocker(s)" : "Stage 1 blockers: ready for the audit");
     web_raw(rs, "<section class=\"grid\"><div><h2>Readiness by theme</h2><table class=\"themes\">");
     for (int t = 0; t < 4; t++)
         web_html(rs, "<tr><th>%s</th><td><meter min=\"0\" max=\"100\" value=\"%.1f\"></meter></td><td>%.1f%%</td>"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # From nothing to "ready for Stage 1" through the CLI only: `isms readiness` lists blockers, and
-# each step resolves exactly the requirements it should, until it exits 0. Then the package of
+# each step resolves exactly the requirements it should, until it exits 0. At every step `isms gap`
+# agrees: it exits 1 exactly while readiness does, and both list the same gaps. Then the package of
 # the ready ISMS verifies, and fails verification once any byte changes.
 . "$(dirname "$0")/lib.sh"
 export ISMS_TODAY=2026-11-30
@@ -13,42 +14,49 @@ step() { # WHAT EXPECTED-REFS: readiness must list exactly these blockers and ex
     CHECKS=$((CHECKS + 1))
     if [ -n "$2" ] && [ "$rrc" != 1 ]; then fail "$1: readiness exit $rrc with blockers (wanted 1)"; fi
     if [ -z "$2" ] && [ "$rrc" != 0 ]; then fail "$1: readiness exit $rrc when ready (wanted 0)"; fi
+    "$ISMS" gap --json >"$T/g.json" 2>"$T/g.err"
+    grc=$?
+    equals "$grc" "$rrc" "$1: gap exits as readiness does"
+    equals "$(python3 -c 'import json,sys; k=lambda f: sorted((g["ref"], g["code"]) for g in json.load(open(f))["gaps"]); print(k(sys.argv[1]) == k(sys.argv[2]))' "$T/r.json" "$T/g.json")" \
+        "True" "$1: readiness and gap list the same gaps"
 }
 
 expect_rc 0 isms init --org "Northwind Analytics"
-ALL="4.3 5.2 6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3"
-step "a new workspace: everything but 10.2" "$ALL"
+ALL="4.1 4.2 4.3 5.2 6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3 10.2"
+step "a new workspace: everything" "$ALL"
 expect_rc 1 isms readiness
-contains "$OUT" "Not ready for Stage 1: 15 blocker(s)." "text summary"
+contains "$OUT" "Not ready for Stage 1: 18 blocker(s)." "text summary"
 contains "$OUT" "BLOCKER  4.3" "blocker listed"
 
 expect_rc 0 isms org set --scope "Design, development and operation of the Northwind analytics service" \
     --context "Analytics SaaS for retailers, 60 staff, hosted on AWS eu-west-1"
-step "a scope statement alone is not enough" "$ALL"
+step "the context (4.1); a scope statement alone is not enough" "${ALL#4.1 }"
 expect_rc 0 isms org scope add --kind system --name "Production AWS account"
-step "scope (4.3)" "5.2 6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3"
+step "scope (4.3)" "4.2 5.2 6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3 10.2"
+expect_rc 0 isms org party add --name "Retail customers" --requirements "Data processing agreement, EU hosting, 99.9% availability"
+step "interested parties (4.2)" "5.2 6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3 10.2"
 
 expect_rc 0 isms policy profile set --security-lead "Priya Nair" --approver "Northwind board" --review-months 12 \
     --tools aws,github,gworkspace --work-model remote
 expect_rc 0 isms policy generate information-security access-control
-step "drafts are not policy" "5.2 6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3"
+step "drafts are not policy" "5.2 6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3 10.2"
 expect_rc 0 isms policy approve information-security --by "Northwind board"
-step "the policy (5.2); access control still a draft" "6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3"
+step "the policy (5.2); access control still a draft" "6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 7.5.1 b 8.1 8.2 8.3 9.1 9.2 9.3 10.2"
 expect_rc 1 isms readiness --json
 contains "$OUT" "1 policy draft(s) never approved" "the draft named"
 expect_rc 0 isms policy approve access-control --by "Northwind board"
-step "documents (7.5.1 b)" "6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 8.1 8.2 8.3 9.1 9.2 9.3"
+step "documents (7.5.1 b)" "6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 8.1 8.2 8.3 9.1 9.2 9.3 10.2"
 
 expect_rc 0 isms risk method set --appetite 8
-step "risk methodology (6.1.2)" "6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 8.1 8.2 8.3 9.1 9.2 9.3"
+step "risk methodology: 6.1.2 still needs assets and risks" "6.1.2 6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 8.1 8.2 8.3 9.1 9.2 9.3 10.2"
 expect_rc 0 isms asset add --name "Analytics warehouse" --type cloud --owner CTO --classification restricted \
     --confidentiality 3 --integrity 3 --availability 2
 expect_rc 0 isms risk add --title "Warehouse ransomware" --asset "Analytics warehouse" --threat T01 \
     --vulnerability V03 --likelihood 4 --impact 5 --owner CTO
-step "risks assessed (8.2), not yet treated" "6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 8.3 9.1 9.2 9.3"
+step "risks assessed (6.1.2, 8.2), not yet treated" "6.1.3 6.1.3 d 6.1.3 e 6.2 7.2 8.3 9.1 9.2 9.3 10.2"
 expect_rc 0 isms risk treat 1 --option mitigate --controls A.8.13,A.8.7 --residual-likelihood 2 --residual-impact 3 \
     --due 2027-03-31 --plan "Immutable backups and EDR"
-step "treatment (6.1.3, 6.1.3 e, 8.3); its controls need owners (8.1)" "6.1.3 d 6.2 7.2 8.1 9.1 9.2 9.3"
+step "treatment (6.1.3, 6.1.3 e, 8.3); its controls need owners (8.1) and evidence" "6.1.3 d 6.2 7.2 8.1 9.1 9.2 9.3 10.2 Annex A"
 
 # Decide all 93 controls in the SoA: applicable and implemented, each with an owner.
 isms soa list --json | python3 -c 'import json,sys; print("\n".join(c["id"] for c in json.load(sys.stdin)))' > "$T/ids"
@@ -59,36 +67,44 @@ while read -r id; do
         fail "soa set $id: $(cat "$T/soa.err")"
 done < "$T/ids"
 CHECKS=$((CHECKS + 1))
-step "operational planning (8.1); SoA not approved" "6.1.3 d 6.2 7.2 9.1 9.2 9.3"
+step "implemented controls need evidence" "6.1.3 d 6.2 7.2 9.1 9.2 9.3 10.2 Annex A"
+expect_rc 1 isms gap --json
+equals "$(jget "$OUT" 'sorted(set(g["code"] for g in d["gaps"] if g["ref"].startswith("A.")))')" '["no_evidence"]' \
+    "the controls' only gap is evidence"
+# One documented procedure per control, in the ISMS manual: evidence for all 93.
+printf '# Northwind ISMS manual\n' > "$T/isms-manual.md"
+expect_rc 0 isms evidence add "$T/isms-manual.md" --controls "$(paste -sd, "$T/ids")" --type policy \
+    --description "ISMS manual: the operating procedure of every Annex A control"
+step "operational planning (8.1); SoA not approved" "6.1.3 d 6.2 7.2 9.1 9.2 9.3 10.2"
 expect_rc 0 isms soa approve --by "Northwind board"
-step "SoA approved (6.1.3 d)" "6.2 7.2 9.1 9.2 9.3"
+step "SoA approved (6.1.3 d)" "6.2 7.2 9.1 9.2 9.3 10.2"
 expect_rc 2 isms soa set A.7.4 --applicable no --justification "n/a"
 contains "$ERR" "boilerplate" "an unjustified exclusion is refused"
-step "the refused change leaves the approved SoA" "6.2 7.2 9.1 9.2 9.3"
+step "the refused change leaves the approved SoA" "6.2 7.2 9.1 9.2 9.3 10.2"
 expect_rc 0 isms soa set A.7.4 --applicable no \
     --justification "No premises of our own: all staff work remotely and hosting is on AWS, whose physical security monitoring we rely on under A.5.23"
-step "a justified exclusion changes the SoA: approve again" "6.1.3 d 6.2 7.2 9.1 9.2 9.3"
+step "a justified exclusion changes the SoA: approve again" "6.1.3 d 6.2 7.2 9.1 9.2 9.3 10.2"
 expect_rc 0 isms soa approve --by "Northwind board"
-step "SoA version 2" "6.2 7.2 9.1 9.2 9.3"
+step "SoA version 2" "6.2 7.2 9.1 9.2 9.3 10.2"
 
 expect_rc 0 isms objective add --objective "Patch critical vulnerabilities fast" --measure "Days to patch, median" \
     --target 7 --unit days --direction at_most --owner CTO
-step "an objective never measured" "6.2 7.2 9.1 9.2 9.3"
+step "an objective never measured" "6.2 7.2 9.1 9.2 9.3 10.2"
 expect_rc 0 isms objective measure 1 --date 2026-11-15 --value 5
-step "objectives (6.2)" "7.2 9.1 9.2 9.3"
+step "objectives (6.2)" "7.2 9.1 9.2 9.3 10.2"
 expect_rc 0 isms person add --name "Priya Nair" --email priya@northwind.example --start-date 2025-01-06 \
     --screening-completed 2024-12-15 --terms-signed 2024-12-20
 expect_rc 0 isms person add --name "Tom Berg" --email tom@northwind.example --start-date 2026-02-01 \
     --screening-completed 2026-01-10 --terms-signed 2026-01-12
 expect_rc 0 isms person train priya@northwind.example --course "Security awareness" --completed 2026-03-01
-step "one of two people trained" "7.2 9.1 9.2 9.3"
+step "one of two people trained" "7.2 9.1 9.2 9.3 10.2"
 expect_rc 0 isms person train tom@northwind.example --course "Security awareness" --completed 2026-02-03
-step "competence records (7.2)" "9.1 9.2 9.3"
+step "competence records (7.2)" "9.1 9.2 9.3 10.2"
 
 printf 'instance,encrypted\ni-0abc,yes\n' > "$T/ebs-encryption.csv"
 expect_rc 0 isms evidence add "$T/ebs-encryption.csv" --controls A.8.24 --type config_snapshot \
     --description "EBS encryption export, November"
-step "monitoring results (9.1)" "9.2 9.3"
+step "monitoring results (9.1)" "9.2 9.3 10.2"
 
 expect_rc 0 isms audit plan --year 1 --auditor "Lena Ostrowski (external)" --start 2026-11-16 --end 2026-11-18
 expect_rc 0 isms audit finding 1 --type minor --ref A.8.13 --description "Restore test not recorded for Q3"
