@@ -154,10 +154,19 @@ static void test_findings(void **state)
     assert_null(cycle_milestone_find("stage3"));
 }
 
-static size_t blockers_of(const readiness_facts *f, readiness_item **it, arena *a)
+static soa_entry entries[CATALOG_NCONTROLS];
+
+/* Readiness over the gap analysis of g and the SoA entries, as the store builds it. */
+static size_t blockers_of(gap_facts *g, readiness_item **it, arena *a)
 {
+    gap_report *r = arena_alloc(a, sizeof *r);
+    gap_analyze(entries, CATALOG_NCONTROLS, g, a, r);
+    readiness_facts f = {g, r};
     size_t b;
-    readiness_evaluate(f, a, it, &b);
+    readiness_evaluate(&f, a, it, &b);
+    /* ready exactly when the gap analysis finds nothing */
+    gap_blocker *gb;
+    assert_int_equal(b == 0, gap_blockers(r, a, &gb) == 0);
     return b;
 }
 
@@ -175,55 +184,84 @@ static void test_readiness(void **state)
     (void)state;
     arena a;
     arena_init(&a);
+    size_t n;
+    const catalog_control *all = catalog_controls(&n);
+    for (size_t i = 0; i < n; i++)
+        entries[i] = (soa_entry){.ctl = &all[i], .applicable = SOA_UNDECIDED, .risks = ""};
     gap_facts g;
     memset(&g, 0, sizeof g);
-    readiness_facts f = {.g = &g};
     readiness_item *it;
-    size_t total = blockers_of(&f, &it, &a);
-    assert_int_equal(total, 15);   /* everything but 10.2 on an empty workspace */
-    assert_true(item_ok(it, 16, "10.2"));
+    size_t total = blockers_of(&g, &it, &a);
+    assert_int_equal(total, 18);   /* everything but the controls' implementation on an empty workspace */
+    assert_true(item_ok(it, 19, "Annex A"));
+    assert_false(item_ok(it, 19, "6.1.3 d"));
 
     /* A ready workspace ... */
+    for (size_t i = 0; i < n; i++) {
+        entries[i] = (soa_entry){.ctl = &all[i], .applicable = SOA_APPLICABLE, .reasons = SOA_REASON_BUSINESS,
+                                 .status = SOA_IMPLEMENTED, .implementation = "how", .owner = "o", .risks = ""};
+        g.ev_fresh[i] = 1;
+    }
+    g.has_context = 1;
+    g.parties = 2;
     g.has_scope_statement = 1;
     g.scope_in = 2;
     g.method_confirmed = 1;
+    g.assets = 3;
     g.risks = 4;
     g.soa_versions = 1;
     g.audits_completed_12m = 1;
     g.reviews_held_12m = 1;
-    f.policy_approved = 1;
-    f.documents_approved = 14;
-    f.objectives = f.objectives_measured = 3;
-    f.people = f.people_trained = 10;
-    f.monitoring_recent = 5;
-    assert_int_equal(blockers_of(&f, &it, &a), 0);
+    g.policy_approved = 1;
+    g.documents_approved = 14;
+    g.objectives = g.objectives_measured = 3;
+    g.people = g.people_trained = 10;
+    g.monitoring_recent = 5;
+    assert_int_equal(blockers_of(&g, &it, &a), 0);
     /* ... and each blocker alone. */
     g.soa_changed_since_approval = 1;
-    assert_int_equal(blockers_of(&f, &it, &a), 1);
-    assert_false(item_ok(it, 16, "6.1.3 d"));
+    assert_int_equal(blockers_of(&g, &it, &a), 1);
+    assert_false(item_ok(it, 19, "6.1.3 d"));
     g.soa_changed_since_approval = 0;
-    f.soa_issues = 2;   /* e.g. an exclusion without justification */
-    assert_int_equal(blockers_of(&f, &it, &a), 1);
-    f.soa_issues = 0;
+    entries[3].owner = " \t\xc2\xa0";   /* blank is no owner: an SoA weakness and an 8.1 gap */
+    assert_int_equal(blockers_of(&g, &it, &a), 2);
+    assert_false(item_ok(it, 19, "6.1.3 d"));
+    assert_false(item_ok(it, 19, "8.1"));
+    entries[3].owner = "o";
+    g.ev_fresh[5] = 0;   /* implemented without evidence */
+    assert_int_equal(blockers_of(&g, &it, &a), 1);
+    assert_false(item_ok(it, 19, "Annex A"));
+    g.ev_stale[5] = 1;   /* expired evidence */
+    assert_int_equal(blockers_of(&g, &it, &a), 1);
+    assert_false(item_ok(it, 19, "Annex A"));
+    g.ev_fresh[5] = 1;
+    g.ev_stale[5] = 0;
+    g.assets_without_owner = 1;
+    assert_int_equal(blockers_of(&g, &it, &a), 2);   /* the assessment (6.1.2) and its results (8.2) */
+    g.assets_without_owner = 0;
+    g.parties = 0;
+    assert_int_equal(blockers_of(&g, &it, &a), 1);
+    assert_false(item_ok(it, 19, "4.2"));
+    g.parties = 2;
     g.risks_overdue = 1;
-    assert_int_equal(blockers_of(&f, &it, &a), 2);   /* the plan (6.1.3 e) and its results (8.3) */
+    assert_int_equal(blockers_of(&g, &it, &a), 2);   /* the plan (6.1.3 e) and its results (8.3) */
     g.risks_overdue = 0;
     g.majors_open = 1;
-    assert_int_equal(blockers_of(&f, &it, &a), 1);
+    assert_int_equal(blockers_of(&g, &it, &a), 1);
     g.majors_open = 0;
     g.actions_overdue = 1;
-    assert_int_equal(blockers_of(&f, &it, &a), 1);
+    assert_int_equal(blockers_of(&g, &it, &a), 1);
     g.actions_overdue = 0;
-    f.people_trained = 9;
-    assert_int_equal(blockers_of(&f, &it, &a), 1);
-    assert_false(item_ok(it, 16, "7.2"));
-    f.people_trained = 10;
-    f.documents_overdue = 1;
-    assert_int_equal(blockers_of(&f, &it, &a), 1);
-    f.documents_overdue = 0;
+    g.people_trained = 9;
+    assert_int_equal(blockers_of(&g, &it, &a), 1);
+    assert_false(item_ok(it, 19, "7.2"));
+    g.people_trained = 10;
+    g.documents_overdue = 1;
+    assert_int_equal(blockers_of(&g, &it, &a), 1);
+    g.documents_overdue = 0;
     g.audits_completed_12m = 0;
-    assert_int_equal(blockers_of(&f, &it, &a), 1);
-    assert_false(item_ok(it, 16, "9.2"));
+    assert_int_equal(blockers_of(&g, &it, &a), 2);   /* 9.2, and 10.2 has nothing handled yet */
+    assert_false(item_ok(it, 19, "9.2"));
     arena_free(&a);
 }
 

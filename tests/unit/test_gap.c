@@ -22,6 +22,8 @@ static void fill_ready(void)
 static gap_facts good = {
     .has_context = 1, .has_scope_statement = 1, .scope_in = 3, .parties = 2, .method_confirmed = 1,
     .assets = 5, .risks = 4, .soa_versions = 1, .audits_completed_12m = 1, .reviews_held_12m = 1,
+    .policy_approved = 1, .documents_approved = 3, .objectives = 2, .objectives_measured = 2, .people = 4,
+    .people_trained = 4, .monitoring_recent = 6,
 };
 
 static const gap_clause *clause(const gap_report *r, const char *id)

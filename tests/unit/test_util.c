@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/json.h"
+#include "util/text.h"
 
 static void test_buf_cap(void **state)
 {
@@ -129,11 +130,48 @@ static void test_csv_errors(void **state)
     fclose(f);
 }
 
+/* A value of only white space, ASCII or Unicode, is blank; values are trimmed on both ends. */
+static void test_text_trim_and_blank(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    assert_true(text_blank(NULL));
+    assert_true(text_blank(""));
+    assert_true(text_blank("   "));
+    assert_true(text_blank(" \t\r\n\v\f"));
+    assert_true(text_blank("\xc2\xa0"));                 /* U+00A0 */
+    assert_true(text_blank("\xe2\x80\x83\xe3\x80\x80 "));  /* U+2003, U+3000 */
+    assert_true(text_blank("\xef\xbb\xbf\xe2\x80\x8b"));   /* BOM, zero-width space */
+    assert_false(text_blank(" x "));
+    assert_false(text_blank("\xc2\xa1"));                /* U+00A1 is a letter-like sign, not space */
+    assert_string_equal(text_trim(&a, "  Dana Lee \t"), "Dana Lee");
+    assert_string_equal(text_trim(&a, "\xc2\xa0" "CTO" "\xc2\xa0"), "CTO");
+    assert_string_equal(text_trim(&a, "a  b"), "a  b");   /* inner spaces stay */
+    assert_string_equal(text_trim(&a, "\xe2\x80\x83"), "");
+    assert_null(text_trim(&a, NULL));
+    const char *v = "  owner  ";
+    isms_err err = {0};
+    assert_int_equal(text_required(&a, &v, &err, "owner: needed (%s)", "A.5.9"), ISMS_OK);
+    assert_string_equal(v, "owner");
+    v = " \n ";
+    assert_int_equal(text_required(&a, &v, &err, "owner: needed (%s)", "A.5.9"), ISMS_EINVAL);
+    assert_string_equal(err.msg, "owner: needed (A.5.9)");
+    v = "  ";
+    text_optional(&a, &v);
+    assert_null(v);
+    v = " note ";
+    text_optional(&a, &v);
+    assert_string_equal(v, "note");
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_text_trim_and_blank),
         cmocka_unit_test(test_json_escaping),
         cmocka_unit_test(test_csv_records_and_lines),
         cmocka_unit_test(test_csv_errors),
