@@ -6,6 +6,7 @@
 #include "core/risk.h"
 #include "store/internal.h"
 #include "util/json.h"
+#include "util/text.h"
 
 #define TEXT_MAX 20000
 
@@ -48,11 +49,13 @@ int st_audit_row(ws *w, const char *action, const char *table, const char *key_c
     return store_audit(w, action, table, key, before, after, err);
 }
 
-static int need_text(const char *what, const char *s, isms_err *err)
+/* Trim *s (into a) and refuse it when blank or over the cap. */
+static int need_text(arena *a, const char *what, const char **s, isms_err *err)
 {
-    if (!s || !*s)
-        return err_set(err, ISMS_EINVAL, "%s is required", what);
-    if (strlen(s) > TEXT_MAX)
+    int rc = text_required(a, s, err, "%s is required", what);
+    if (rc)
+        return rc;
+    if (strlen(*s) > TEXT_MAX)
         return err_set(err, ISMS_EINVAL, "%s is longer than %d characters", what, TEXT_MAX);
     return ISMS_OK;
 }
@@ -93,8 +96,9 @@ static int applicable_flags(ws *w, int *flags, isms_err *err)
 int store_audit_plan(ws *w, audit_rec *x, arena *ar, isms_err *err)
 {
     int rc;
-    if ((rc = need_text("the audit title", x->title, err)) || (rc = need_text("the audit criteria", x->criteria, err)) ||
-        (rc = need_text("the auditor", x->auditor, err)) || (rc = need_date("start date", x->start_date, err)) ||
+    if ((rc = need_text(ar, "the audit title", &x->title, err)) ||
+        (rc = need_text(ar, "the audit criteria", &x->criteria, err)) ||
+        (rc = need_text(ar, "the auditor", &x->auditor, err)) || (rc = need_date("start date", x->start_date, err)) ||
         (rc = need_date("end date", x->end_date, err)))
         return rc;
     if (strcmp(x->end_date, x->start_date) < 0)
@@ -210,7 +214,7 @@ int store_audit_complete(ws *w, int64_t id, const char *summary, const char *on,
     audit_rec x;
     int rc = store_audit_get(w, id, &a, &x, err);
     if (!rc)
-        rc = need_text("a summary of the audit results", summary, err);
+        rc = need_text(&a, "a summary of the audit results", &summary, err);
     if (!rc)
         rc = need_date("completion date", on, err);
     if (!rc && !strcmp(x.status, "completed"))
@@ -240,14 +244,29 @@ int store_audit_complete(ws *w, int64_t id, const char *summary, const char *on,
     return rc;
 }
 
-int store_finding_add(ws *w, finding_rec *f, isms_err *err)
+static int finding_add(ws *w, finding_rec *f, isms_err *err);
+
+int store_finding_add(ws *w, finding_rec *in, isms_err *err)
+{
+    arena a;
+    arena_init(&a);
+    finding_rec f = *in;
+    text_optional(&a, &f.evidence);
+    int rc = need_text(&a, "the finding's description", &f.description, err);
+    if (!rc)
+        rc = finding_add(w, &f, err);
+    in->id = f.id;
+    in->ref = f.ref;
+    arena_free(&a);
+    return rc;
+}
+
+static int finding_add(ws *w, finding_rec *f, isms_err *err)
 {
     int rc;
     if (!cycle_finding_type_valid(f->type))
         return err_set(err, ISMS_EINVAL, "finding type '%s' is not major, minor, observation or improvement",
                        f->type ? f->type : "");
-    if ((rc = need_text("the finding's description", f->description, err)))
-        return rc;
     if (f->evidence && strlen(f->evidence) > TEXT_MAX)
         return err_set(err, ISMS_EINVAL, "the evidence text is longer than %d characters", TEXT_MAX);
     char ref[32];
@@ -324,11 +343,29 @@ int store_finding_list(ws *w, int64_t audit_id, arena *a, finding_rec **out, siz
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading findings", err);
 }
 
-int store_action_add(ws *w, action_rec *x, isms_err *err)
+static int action_add(ws *w, action_rec *x, isms_err *err);
+
+int store_action_add(ws *w, action_rec *in, isms_err *err)
+{
+    /* Texts are stored trimmed; a blank root cause is no root cause. */
+    arena a;
+    arena_init(&a);
+    action_rec x = *in;
+    text_optional(&a, &x.root_cause);
+    int rc = need_text(&a, "the actions to take", &x.description, err);
+    if (!rc)
+        rc = need_text(&a, "the owner", &x.owner, err);
+    if (!rc)
+        rc = action_add(w, &x, err);
+    in->id = x.id;
+    arena_free(&a);
+    return rc;
+}
+
+static int action_add(ws *w, action_rec *x, isms_err *err)
 {
     int rc;
-    if ((rc = need_text("the actions to take", x->description, err)) || (rc = need_text("the owner", x->owner, err)) ||
-        (rc = need_date("due date", x->due_date, err)))
+    if ((rc = need_date("due date", x->due_date, err)))
         return rc;
     if ((x->finding_id > 0) == (x->review_id > 0))
         return err_set(err, ISMS_EINVAL, "an action follows either a finding or a management review");
@@ -345,7 +382,7 @@ int store_action_add(ws *w, action_rec *x, isms_err *err)
         if (s != SQLITE_ROW)
             return err_set(err, ISMS_ENOTFOUND, "no finding with id %lld (isms audit findings)", (long long)x->finding_id);
         /* 10.2 b: a nonconformity's action must rest on its cause, not only on the symptom. */
-        if (nc && (!x->root_cause || !*x->root_cause))
+        if (nc && text_blank(x->root_cause))
             return err_set(err, ISMS_EINVAL,
                            "finding %lld is a nonconformity: its corrective action needs --root-cause (10.2 b)",
                            (long long)x->finding_id);
@@ -443,13 +480,31 @@ int store_action_implemented(ws *w, int64_t id, const char *on, isms_err *err)
                          vals, 4, err);
 }
 
+static int action_verify(ws *w, int64_t id, int effective, const char *note, const char *by, const char *on,
+                         isms_err *err);
+
 int store_action_verify(ws *w, int64_t id, int effective, const char *note, const char *by, const char *on,
                         isms_err *err)
 {
+    arena a;
+    arena_init(&a);
+    int rc = need_date("date", on, err);
+    if (!rc)
+        rc = need_text(&a, "--note describing the effectiveness check", &note, err);
+    if (!rc)
+        rc = need_text(&a, "--by (who checked)", &by, err);
+    if (!rc)
+        rc = action_verify(w, id, effective, note, by, on, err);
+    arena_free(&a);
+    return rc;
+}
+
+static int action_verify(ws *w, int64_t id, int effective, const char *note, const char *by, const char *on,
+                         isms_err *err)
+{
     char status[16], due[11], now[32];
     int corrective, rc;
-    if ((rc = need_date("date", on, err)) || (rc = need_text("--note describing the effectiveness check", note, err)) ||
-        (rc = need_text("--by (who checked)", by, err)) || (rc = action_state(w, id, status, &corrective, due, err)))
+    if ((rc = action_state(w, id, status, &corrective, due, err)))
         return rc;
     if (!corrective)
         return err_set(err, ISMS_EINVAL, "action %lld follows a management review: it closes when implemented",

@@ -6,6 +6,7 @@
 #include "core/cycle.h"
 #include "core/risk.h"
 #include "store/internal.h"
+#include "util/text.h"
 
 #define TEXT_MAX 20000
 
@@ -156,7 +157,26 @@ int store_milestone_list(ws *w, arena *a, milestone_rec **out, size_t *n, isms_e
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the roadmap", err);
 }
 
-int store_review_record(ws *w, review_rec *r, isms_err *err)
+static int review_record(ws *w, review_rec *r, isms_err *err);
+
+int store_review_record(ws *w, review_rec *in, isms_err *err)
+{
+    /* Texts are stored trimmed; blank attendees or decisions are none. */
+    arena a;
+    arena_init(&a);
+    review_rec r = *in;
+    r.attendees = text_trim(&a, r.attendees);
+    r.decisions = text_trim(&a, r.decisions);
+    text_optional(&a, &r.improvements);
+    text_optional(&a, &r.changes);
+    text_optional(&a, &r.resources);
+    int rc = review_record(w, &r, err);
+    in->id = r.id;
+    arena_free(&a);
+    return rc;
+}
+
+static int review_record(ws *w, review_rec *r, isms_err *err)
 {
     if (!r->held_on || !risk_date_valid(r->held_on))
         return err_set(err, ISMS_EINVAL, "review date '%s' is not a date (YYYY-MM-DD)", r->held_on ? r->held_on : "");
@@ -246,7 +266,22 @@ int store_review_list(ws *w, arena *a, review_rec **out, size_t *n, isms_err *er
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading reviews", err);
 }
 
-int store_feedback_add(ws *w, feedback_rec *f, isms_err *err)
+static int feedback_add(ws *w, feedback_rec *f, isms_err *err);
+
+int store_feedback_add(ws *w, feedback_rec *in, isms_err *err)
+{
+    arena a;
+    arena_init(&a);
+    feedback_rec f = *in;
+    f.party = text_trim(&a, f.party);
+    f.summary = text_trim(&a, f.summary);
+    int rc = feedback_add(w, &f, err);
+    in->id = f.id;
+    arena_free(&a);
+    return rc;
+}
+
+static int feedback_add(ws *w, feedback_rec *f, isms_err *err)
 {
     if (!f->party || !*f->party || strlen(f->party) > 200)
         return err_set(err, ISMS_EINVAL, "--party is required (at most 200 characters)");

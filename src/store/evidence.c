@@ -11,6 +11,7 @@
 #include "core/catalog.h"
 #include "core/evidence.h"
 #include "store/internal.h"
+#include "util/text.h"
 #include "util/json.h"
 
 const char *store_evidence_dir(ws *w, arena *a)
@@ -110,7 +111,7 @@ static int evidence_add(ws *w, int in, const char *path, evidence *ev, int64_t m
     const evidence_kind *k = evidence_kind_find(ev->kind);
     if (!k)
         return err_set(err, ISMS_EINVAL, "unknown evidence type '%s' (see `isms evidence types`)", ev->kind ? ev->kind : "");
-    if (!ev->description || !*ev->description)
+    if (text_blank(ev->description))
         return err_set(err, ISMS_EINVAL, "--description: say what this evidence shows");
     char controls[1024];
     int rc = catalog_controls_normalize(ev->controls, controls, sizeof controls, err);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store/internal.h"
+#include "util/text.h"
 #include "util/buf.h"
 #include "util/json.h"
 
@@ -332,8 +333,8 @@ static int write_evidence_file(ws *w, const policy_doc *d, const char *by, const
 
 int store_policy_approve(ws *w, const char *name, const char *by, arena *a, policy_doc *d, isms_err *err)
 {
-    if (!by || !*by)
-        return err_set(err, ISMS_EINVAL, "--by: name who approves the policy");
+    if (text_required(a, &by, err, "--by: name who approves the policy"))
+        return ISMS_EINVAL;
     if (strlen(by) > 200)
         return err_set(err, ISMS_EINVAL, "--by: longer than 200 characters");
     int rc = store_policy_get(w, name, 0, a, d, err);
@@ -407,12 +408,16 @@ out:
 int store_policy_ack(ws *w, const char *name, const char *person, int *already, isms_err *err)
 {
     *already = 0;
-    if (!person || !*person)
-        return err_set(err, ISMS_EINVAL, "--person: name who acknowledges the policy");
-    if (strlen(person) > 200)
-        return err_set(err, ISMS_EINVAL, "--person: longer than 200 characters");
     arena a;
     arena_init(&a);
+    if (text_required(&a, &person, err, "--person: name who acknowledges the policy")) {
+        arena_free(&a);
+        return ISMS_EINVAL;
+    }
+    if (strlen(person) > 200) {
+        arena_free(&a);
+        return err_set(err, ISMS_EINVAL, "--person: longer than 200 characters");
+    }
     policy_doc d;
     int rc = store_policy_get(w, name, 0, &a, &d, err);
     if (rc)
