@@ -87,8 +87,8 @@ static int cert_milestone(cli_ctx *c)
     cli_opt opts[] = {{"due", 1, &due}, {"note", 1, &note}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 1, &np))
         return EXIT_USAGE;
-    if (np != 1 || !due)
-        return cli_usage_error(c, "expected `milestone KEY --due YYYY-MM-DD [--note TEXT]`");
+    if (np != 1 || (!due && !note))
+        return cli_usage_error(c, "expected `milestone KEY [--due YYYY-MM-DD] [--note TEXT]`");
     ws *w;
     int rc = cli_open(c, 0, &w);
     if (rc)
@@ -108,7 +108,7 @@ const cli_cmd cmds_cert[] = {
     {"set", cert_set, "[--body NAME] [--number N] [--stage1 DATE] [--stage2 DATE] [--issued DATE]",
      "Record the certification body, the audit dates and the certificate. A certificate is valid for\n"
      "three years from its issue date."},
-    {"milestone", cert_milestone, "KEY --due DATE [--note TEXT]",
+    {"milestone", cert_milestone, "KEY [--due DATE] [--note TEXT]",
      "Plan a roadmap milestone: scope, risk_assessment, soa, controls, internal_audit,\n"
      "management_review, stage1, stage2."},
     {NULL, NULL, NULL, NULL},

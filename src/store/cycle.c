@@ -77,19 +77,42 @@ int store_milestone_set(ws *w, const char *key, const char *due_date, const char
     const milestone_def *m;
     if (cycle_milestone_lookup(key, &m, err))
         return err->code;
-    if (!due_date || !risk_date_valid(due_date))
-        return err_set(err, ISMS_EINVAL, "due date '%s' is not a date (YYYY-MM-DD)", due_date ? due_date : "");
-    if (note && strlen(note) > TEXT_MAX)
-        return err_set(err, ISMS_EINVAL, "the note is longer than %d characters", TEXT_MAX);
     arena a;
     arena_init(&a);
     char *before = st_row_json(w, "milestone", "key", key, &a);
+    /* A change names what it changes: no due date keeps the planned one (a new milestone needs one). */
+    if (!due_date) {
+        sqlite3_stmt *q;
+        int qrc = st_prepare(w, "SELECT due_date FROM milestone WHERE key = ?", &q, err);
+        if (qrc) {
+            arena_free(&a);
+            return qrc;
+        }
+        st_text(q, 1, key);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            due_date = st_col(q, 0, &a);
+        sqlite3_finalize(q);
+    }
+    if (!due_date) {
+        arena_free(&a);
+        return err_set(err, ISMS_EINVAL, "milestone %s is not planned yet: give its due date (YYYY-MM-DD)", key);
+    }
+    if (due_date && !risk_date_valid(due_date)) {
+        arena_free(&a);
+        return err_set(err, ISMS_EINVAL, "due date '%s' is not a date (YYYY-MM-DD)", due_date);
+    }
+    note = text_trim(&a, note);
+    if (note && strlen(note) > TEXT_MAX) {
+        arena_free(&a);
+        return err_set(err, ISMS_EINVAL, "the note is longer than %d characters", TEXT_MAX);
+    }
     char now[32];
     store_now(now);
     sqlite3_stmt *st;
     int rc = st_prepare(w,
                         "INSERT INTO milestone(key, due_date, note, updated_at) VALUES (?1,?2,?3,?4) "
-                        "ON CONFLICT(key) DO UPDATE SET due_date = ?2, note = coalesce(?3, note), updated_at = ?4",
+                        "ON CONFLICT(key) DO UPDATE SET due_date = ?2, "
+                        "note = CASE WHEN ?3 IS NULL THEN note WHEN ?3 = '' THEN NULL ELSE ?3 END, updated_at = ?4",
                         &st, err);
     if (!rc) {
         st_text(st, 1, key);

@@ -309,6 +309,7 @@ static void control_page(web_req *rq, web_resp *rs, int idx, const soa_entry *x,
         web_html(rs, "</select></label><label>How it is implemented <textarea name=\"implementation\" rows=\"3\">%s</textarea></label>"
                      "<label>Owner <input name=\"owner\" value=\"%s\"></label>"
                      "<fieldset><legend>Reasons for inclusion</legend>"
+                     "<input type=\"hidden\" name=\"reasons_given\" value=\"1\">"
                      "<label class=\"inline\"><input type=\"checkbox\" name=\"legal\" value=\"1\"%s> legal</label>"
                      "<label class=\"inline\"><input type=\"checkbox\" name=\"contractual\" value=\"1\"%s> contractual</label>"
                      "<label class=\"inline\"><input type=\"checkbox\" name=\"business\" value=\"1\"%s> business</label></fieldset>"
@@ -355,24 +356,31 @@ int page_control_save(web_req *rq, web_resp *rs)
         fail_page(rq, rs, &err);
         return 0;
     }
-    /* The form becomes the same JSON change the API takes, so both enforce the same rules. */
+    /* The form becomes the same JSON change the API takes, so both enforce the same rules. A
+     * field the form does not post keeps its value; one posted empty clears it. */
     json_t *o = json_object();
     const char *app = web_form(rq, "applicable"), *st = web_form(rq, "status");
-    json_object_set_new(o, "applicable", !app || !*app ? json_null() : json_boolean(!strcmp(app, "yes")));
+    if (app)
+        json_object_set_new(o, "applicable", !*app ? json_null() : json_boolean(!strcmp(app, "yes")));
     if (st && *st)
         json_object_set_new(o, "status", json_string(st));
-    json_t *reasons = json_array();
-    static const char *const rn[] = {"legal", "contractual", "business"};
-    for (int k = 0; k < 3; k++)
-        if (web_form(rq, rn[k]))
-            json_array_append_new(reasons, json_string(rn[k]));
-    json_object_set_new(o, "reasons", reasons);
+    /* Unticked boxes are not posted: the hidden reasons_given says the form carried them. */
+    if (web_form(rq, "reasons_given")) {
+        json_t *reasons = json_array();
+        static const char *const rn[] = {"legal", "contractual", "business"};
+        for (int k = 0; k < 3; k++)
+            if (web_form(rq, rn[k]))
+                json_array_append_new(reasons, json_string(rn[k]));
+        json_object_set_new(o, "reasons", reasons);
+    }
     soa_entry x = e[i];
-    /* An emptied text field clears the value. */
     const char *j = web_form(rq, "justification"), *im = web_form(rq, "implementation"), *ow = web_form(rq, "owner");
-    x.justification = j && *j ? j : NULL;
-    x.implementation = im && *im ? im : NULL;
-    x.owner = ow && *ow ? ow : NULL;
+    if (j)
+        x.justification = *j ? j : NULL;
+    if (im)
+        x.implementation = *im ? im : NULL;
+    if (ow)
+        x.owner = *ow ? ow : NULL;
     web_resp tmp = {.status = 200};
     buf_init(&tmp.body, 1 << 16);
     int rc = api_soa_apply(rq, &tmp, &x, o);
