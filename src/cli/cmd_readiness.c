@@ -45,6 +45,8 @@ const cli_cmd cmds_readiness[] = {
      "Check the mandatory documented information (scope 4.3, policy 5.2, risk processes 6.1.2/6.1.3,\n"
      "SoA, treatment plan, objectives 6.2, competence 7.2, documents 7.5.1 b, operational planning 8.1,\n"
      "risk results 8.2/8.3, monitoring 9.1, internal audit 9.2, management review 9.3, corrective\n"
-     "actions 10.2) and the usual Stage 1 blockers. Exit 1 with the list of blockers, 0 when ready."},
+     "actions 10.2), context 4.1, interested parties 4.2, the controls' implementation and evidence, and\n"
+     "the usual Stage 1 blockers. Judged on the gap analysis: ready exactly when `isms gap` finds no gap;\n"
+     "--json lists the same gaps. Exit 1 with the list of blockers, 0 when ready."},
     {NULL, NULL, NULL, NULL},
 };

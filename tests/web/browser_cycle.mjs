@@ -93,7 +93,7 @@ try {
   // Readiness, with links to where each blocker is fixed.
   await page.click('header a[href="/readiness"]');
   await page.waitForURL(`${url}/readiness`);
-  check((await page.locator('#requirements tbody tr').count()) === 16, 'readiness lists the sixteen requirements');
+  check((await page.locator('#requirements tbody tr').count()) === 19, 'readiness lists the nineteen requirements');
   check((await page.textContent('#readiness-summary')).length > 0, 'readiness says whether Stage 1 can go ahead');
   await page.screenshot({ path: join(artifacts, 'cycle-readiness.png'), fullPage: true });
   await page.click('a[href="/controls#clause-9.2"]');

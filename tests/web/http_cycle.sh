@@ -120,7 +120,7 @@ equals "$(jget "$BODY" '[m["due_date"] for m in d["roadmap"] if m["key"]=="soa"]
 # --- readiness ---
 req GET /api/v1/readiness "$TOK_viewer"
 code_is 200 "readiness"
-equals "$(jget "$BODY" 'len(d["requirements"])')" "16" "sixteen requirements"
+equals "$(jget "$BODY" 'len(d["requirements"])')" "19" "nineteen requirements"
 equals "$(jget "$BODY" 'd["blockers"] == sum(1 for r in d["requirements"] if not r["ok"])')" "true" "blockers counted"
 READY=$BODY
 expect_rc 1 isms readiness --json
@@ -383,7 +383,7 @@ code_is 403 "verification form without the CSRF token"
 page viewer /readiness
 code_is 200 "readiness page"
 contains "$BODY" "Not ready for Stage 1" "readiness summary"
-equals "$(printf %s "$BODY" | grep -o '<tr class="\(ok\|blocker\)"' | wc -l)" "16" "sixteen requirements shown"
+equals "$(printf %s "$BODY" | grep -o '<tr class="\(ok\|blocker\)"' | wc -l)" "19" "nineteen requirements shown"
 contains "$BODY" 'href="/objectives"' "blockers link to where they are fixed"
 contains "$BODY" 'href="/controls#clause-9.2"' "requirements link to the guidance"
 page viewer /controls
