@@ -637,6 +637,7 @@ static void test_timeout(void **state)
     has(f->err.msg, "timeout");
     /* A timeout is not retried: a stalled endpoint costs one timeout, not one per attempt. */
     f->ctx.max_retries = 3;
+    usleep(1700000); /* the fake logs the stalled request once it has slept */
     scenario(f, "default");
     inject(f, "{\"path\":\"/iam/GetAccountSummary\",\"count\":1,\"sleep\":1.5}");
     assert_int_equal(run(f, "aws.root_mfa"), ISMS_EIO);
