@@ -128,63 +128,27 @@ static xmlNode *iam_result(aws_reply *r, const char *action)
 
 /* ---- what a session reads once ---- */
 
-/* A read that the checks of a session share (the account summary, the credential report, the
- * bucket list): its outcome and the evidence it left, replayed into each later check's evidence
- * so that every check keeps the answers it was judged on. */
-typedef struct aws_once {
-    int rc;
-    isms_err err;
-    void *value;    /* in the client's arena, which lives as long as the session */
-    char *raw;      /* the evidence sections the read appended (malloc'd) */
-    size_t raw_len;
-} aws_once;
-
-static void once_free(void *data)
-{
-    aws_once *o = data;
-    free(o->raw);
-    free(o);
-}
-
 typedef int (*aws_read_fn)(aws_client *cl, void **value, isms_err *err);
 
-/* read's value, from the session when an earlier check made it (op names it in errors). */
+typedef struct aws_read {
+    aws_client *cl;
+    aws_read_fn fn;
+} aws_read;
+
+static int aws_read_call(void *ud, void **value, isms_err *err)
+{
+    aws_read *r = ud;
+    return r->fn(r->cl, value, err);
+}
+
+/* read's value, made once per session (values live in the client's arena, as long as it). */
 static int read_once(aws_client *cl, const char *name, const char *op, aws_read_fn read, void **value,
                      isms_err *err)
 {
-    check_ctx *ctx = cl->ctx;
-    check_shared *slot = cl->shared ? check_shared_slot(ctx, name) : NULL;
-    aws_once *o = slot ? slot->data : NULL;
-    *value = NULL;
-    if (o) {
-        int rc = check_hold(ctx, o->raw_len, op, err);
-        if (!rc && ctx->raw && o->raw_len && buf_append(ctx->raw, o->raw, o->raw_len))
-            rc = err_set(err, ISMS_ENOMEM, "the answers to %s exceed the evidence a check may keep", op);
-        if (rc)
-            return rc;
-        if (o->rc) {
-            *err = o->err;
-            return o->rc;
-        }
-        *value = o->value;
-        return ISMS_OK;
-    }
-    size_t mark = ctx->raw ? ctx->raw->len : 0;
-    int rc = read(cl, value, err);
-    if (slot && (o = calloc(1, sizeof *o)) != NULL) {
-        o->rc = rc;
-        if (rc)
-            o->err = *err;
-        o->value = *value;
-        size_t n = ctx->raw ? ctx->raw->len - mark : 0;
-        if (n && (o->raw = malloc(n)) != NULL) {
-            memcpy(o->raw, ctx->raw->data + mark, n);
-            o->raw_len = n;
-        }
-        slot->data = o;
-        slot->release = once_free;
-    }
-    return rc;
+    aws_read ud = {cl, read};
+    if (!cl->shared)
+        return read(cl, value, err);
+    return check_read_once(cl->ctx, name, op, aws_read_call, &ud, NULL, value, err);
 }
 
 /* "<op>: the answer has no <member>": a well-formed answer that lacks what a check needs. */

@@ -66,6 +66,15 @@ int check_source_gone(check_ctx *ctx, const char *source, isms_err *err);
 /* Count n more bytes of answers against what the check may hold; over the limit, an error
  * naming what (the operation, "iam ListUsers") and the limit. */
 int check_hold(check_ctx *ctx, size_t n, const char *what, isms_err *err);
+/* Reads a value for check_read_once; ud is the caller's. */
+typedef int (*check_read_fn)(void *ud, void **value, isms_err *err);
+/* The value read makes, read once per session under name ("aws.report") and shared by the
+ * session's later checks, failures included; what the read appended to ctx->raw is kept and
+ * appended again (and counted, as op) for each later check, so that every check's evidence
+ * holds the answers it was judged on. release (may be NULL) frees the value with the session.
+ * Without a session it is simply read. */
+int check_read_once(check_ctx *ctx, const char *name, const char *op, check_read_fn read, void *ud,
+                    void (*release)(void *value), void **value, isms_err *err);
 /* Tell the front end what the check is doing now (printf-style), when it listens. */
 void check_note(check_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -151,6 +151,68 @@ int check_hold(check_ctx *ctx, size_t n, const char *what, isms_err *err)
     return ISMS_OK;
 }
 
+typedef struct read_once {
+    int rc;
+    isms_err err;
+    void *value;
+    void (*release)(void *value);
+    char *raw;  /* the evidence the read appended (malloc'd) */
+    size_t raw_len;
+} read_once;
+
+static void read_once_free(void *data)
+{
+    read_once *o = data;
+    if (o->value && o->release)
+        o->release(o->value);
+    free(o->raw);
+    free(o);
+}
+
+int check_read_once(check_ctx *ctx, const char *name, const char *op, check_read_fn read, void *ud,
+                    void (*release)(void *value), void **value, isms_err *err)
+{
+    check_shared *slot = check_shared_slot(ctx, name);
+    read_once *o = slot ? slot->data : NULL;
+    *value = NULL;
+    if (o) {
+        int rc = check_hold(ctx, o->raw_len, op, err);
+        if (!rc && ctx->raw && o->raw_len && buf_append(ctx->raw, o->raw, o->raw_len))
+            rc = err_set(err, ISMS_ENOMEM, "the answers to %s exceed the evidence a check may keep", op);
+        if (rc)
+            return rc;
+        if (o->rc) {
+            *err = o->err;
+            return o->rc;
+        }
+        *value = o->value;
+        return ISMS_OK;
+    }
+    size_t mark = ctx->raw ? ctx->raw->len : 0;
+    int rc = read(ud, value, err);
+    if (!slot)
+        return rc; /* not shared: the caller owns the value */
+    if (!(o = calloc(1, sizeof *o))) {
+        if (!rc && *value && release)
+            release(*value);
+        *value = NULL;
+        return rc ? rc : err_set(err, ISMS_ENOMEM, "out of memory");
+    }
+    o->rc = rc;
+    if (rc)
+        o->err = *err;
+    o->value = rc ? NULL : *value;
+    o->release = release;
+    size_t n = ctx->raw ? ctx->raw->len - mark : 0;
+    if (n && (o->raw = malloc(n)) != NULL) {
+        memcpy(o->raw, ctx->raw->data + mark, n);
+        o->raw_len = n;
+    }
+    slot->data = o;
+    slot->release = read_once_free;
+    return rc;
+}
+
 void check_note(check_ctx *ctx, const char *fmt, ...)
 {
     if (!ctx->note)
