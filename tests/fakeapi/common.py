@@ -26,7 +26,9 @@ JSON. No match gives 404 {"message": "Not Found"}; an exception gives 500 with t
 stderr.
 
 Request (req): method, path, query (dict name -> last value), query_list (dict name -> list),
-headers (case-insensitive), body (bytes), json() (parsed body or None), base_url
+headers (case-insensitive), body (bytes), json() (parsed body or None), peer ("127.0.0.1:PORT"
+of the client's connection, also in the request log: one peer for many requests means the
+client reused its connection), base_url
 ("http://host:port" as the client addressed us), scenario (name), params (scenario parameters,
 a dict), api (the FakeAPI), fixture(name) / fixture_response(name) (below).
 
@@ -165,6 +167,7 @@ class Request:
         self.query = {k: v[-1] for k, v in self.query_list.items()}
         self.headers = handler.headers
         self.body = body
+        self.peer = "%s:%d" % handler.client_address[:2]
         host = handler.headers.get("Host") or "127.0.0.1:%d" % handler.server.server_address[1]
         self.base_url = "http://" + host
         with api.lock:
@@ -334,7 +337,8 @@ class FakeAPI:
                 if logged:
                     with api.lock:
                         api.log.append({"method": req.method, "path": req.path, "query": req.query,
-                                        "headers": dict(req.headers.items()), "status": resp.status})
+                                        "headers": dict(req.headers.items()), "status": resp.status,
+                                        "peer": req.peer})
                 if os.environ.get("FAKEAPI_LOG"):
                     sys.stderr.write("%s %s %s -> %d\n" % (api.name, req.method, self.path, resp.status))
                 if resp.sleep:
