@@ -65,7 +65,8 @@ extended to clear state of the subclass.
 
 Paging: paginate(req, items, default_per_page=30, max_per_page=100) serves one page of a list
 with an RFC 8288 Link header (rel="next", "last", "first", "prev"), GitHub-style `page` and
-`per_page` query parameters; the scenario parameter "page_size" caps the page size further.
+`per_page` query parameters; the scenario parameter "page_size" caps the page size further, and
+"cycle_to": N gives the last page a rel="next" back to page N (a paging cycle).
 """
 import email.utils
 import gzip
@@ -149,6 +150,8 @@ def paginate(req, items, default_per_page=30, max_per_page=100, headers=None):
     links = []
     if page < last:
         links += ['<%s>; rel="next"' % url(page + 1), '<%s>; rel="last"' % url(last)]
+    elif req.params.get("cycle_to"):
+        links.append('<%s>; rel="next"' % url(int(req.params["cycle_to"])))
     if page > 1:
         links += ['<%s>; rel="first"' % url(1), '<%s>; rel="prev"' % url(page - 1)]
     h = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
