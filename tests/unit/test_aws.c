@@ -191,6 +191,7 @@ static int run(fix *f, const char *id)
     buf_reset(&f->raw);
     memset(&f->res, 0, sizeof f->res);
     err_clear(&f->err);
+    f->ctx.held = 0;
     int rc = def(id)->run(&f->ctx, &f->res, &f->err);
     no_secrets(f);
     if (!rc)
@@ -646,6 +647,62 @@ static void test_timeout(void **state)
     assert_int_equal(served(f, "/iam/GetAccountSummary"), 1);
 }
 
+/* The checks of a session share one client: one credential report, one account summary and one
+ * bucket listing, each replayed into the evidence of every check that was judged on it. */
+static void test_session_shares_reads(void **state)
+{
+    fix *f = *state;
+    f->ctx.session = check_session_new();
+    for (const check_def *d = checks_aws; d->id; d++)
+        expect(f, d->id, CHECK_PASS);
+    has(f->raw.data, "### kms ListKeys");
+    expect(f, "aws.access_keys_rotation", CHECK_PASS);
+    has(f->raw.data, "### iam GetCredentialReport, Content decoded");
+    expect(f, "aws.s3_public_access_block", CHECK_PASS);
+    has(f->raw.data, "### s3 ListBuckets (HTTP 200)");
+    check_session_free(f->ctx.session);
+    f->ctx.session = NULL;
+    all_signed(f);
+    assert_int_equal(served(f, "/iam/GetCredentialReport"), 1);
+    assert_int_equal(served(f, "/iam/GetAccountSummary"), 1);
+    assert_int_equal(served(f, "/s3/ListBuckets"), 2); /* two pages, once */
+    /* Without a session each check reads for itself, as before. */
+    scenario(f, "default");
+    expect(f, "aws.console_users_without_mfa", CHECK_PASS);
+    expect(f, "aws.access_keys_rotation", CHECK_PASS);
+    assert_int_equal(served(f, "/iam/GetCredentialReport"), 2);
+}
+
+/* After a timeout the session gives up on AWS: the later checks send nothing and say why. */
+static void test_session_gives_up(void **state)
+{
+    fix *f = *state;
+    f->ctx.session = check_session_new();
+    f->ctx.timeout_ms = 300;
+    inject(f, "{\"path\":\"/iam/GetAccountSummary\",\"count\":5,\"sleep\":1.5}");
+    assert_int_equal(run(f, "aws.root_mfa"), ISMS_EIO);
+    has(f->err.msg, "timeout");
+    for (const char *const *id = (const char *const[]){"aws.password_policy", "aws.kms_rotation", NULL}; *id; id++) {
+        assert_int_equal(run(f, *id), ISMS_EIO);
+        has(f->err.msg, "not run: AWS did not answer earlier in this run (iam GetAccountSummary: 127.0.0.1:");
+    }
+    check_session_free(f->ctx.session);
+    f->ctx.session = NULL;
+    assert_int_equal(served(f, "/iam/GetAccountPasswordPolicy") + served(f, "/kms/"), 0);
+    usleep(1700000); /* let the fake finish the stalled request before the next test */
+}
+
+/* What one check may hold: over the limit, an error naming the operation and the limit. */
+static void test_hold_limit(void **state)
+{
+    fix *f = *state;
+    f->ctx.max_held = 1000; /* the two ListBuckets pages are 1167 bytes */
+    assert_int_equal(run(f, "aws.s3_encryption"), ISMS_ENOMEM);
+    assert_string_equal(f->err.msg, "the answers to s3 ListBuckets exceed the 1000 bytes a check may hold");
+    f->ctx.max_held = 0;
+    expect(f, "aws.s3_encryption", CHECK_PASS);
+}
+
 /* A wrong secret is caught by the fake's signature check; S3's answer then echoes the canonical
  * request, session token included, which must not reach the evidence or the message. */
 static void test_secrets_never_kept(void **state)
@@ -892,6 +949,9 @@ int main(void)
         T(test_throttling_retried),
         T(test_throttling_exhausted),
         T(test_timeout),
+        T(test_session_shares_reads),
+        T(test_session_gives_up),
+        T(test_hold_limit),
         T(test_secrets_never_kept),
         T(test_session_token),
         T(test_unreachable),
