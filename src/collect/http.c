@@ -390,7 +390,7 @@ static int http_send(http_client *c, const char *method, const char *url, const 
     if (!method || !*method || strpbrk(method, " \r\n"))
         return err_set(err, ISMS_EINVAL, "%s: invalid HTTP method", host);
     if (c->stopped[0])
-        return err_set(err, ISMS_EIO, "%s", c->stopped);
+        return err_set(err, ISMS_EIO, "%s earlier in this run; not asked again", c->stopped);
     CURL *h = c->curl;
     long backoff = c->backoff_ms > 0 ? c->backoff_ms : 1;
     for (int attempt = 0;; attempt++) {
@@ -436,8 +436,7 @@ static int http_send(http_client *c, const char *method, const char *url, const 
         if (cc == CURLE_OPERATION_TIMEDOUT) {
             buf_free(&x.body);
             if (give_up)
-                snprintf(c->stopped, sizeof c->stopped,
-                         "%s did not answer within %ld ms earlier in this run; not asked again", host, c->timeout_ms);
+                snprintf(c->stopped, sizeof c->stopped, "%s did not answer within %ld ms", host, c->timeout_ms);
             return err_set(err, ISMS_EIO, "%s: timeout: no complete response within %ld ms%s%s", host, c->timeout_ms,
                            tries, give_up ? "; not asked again in this run" : "");
         }

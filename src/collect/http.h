@@ -39,7 +39,7 @@ typedef struct http_client {
     long max_wait_ms;          /* cap on any single wait, Retry-After included; default 30000 */
     size_t max_body;           /* one answer; default 64 MiB */
     int stop_after_timeout;    /* a timeout is not retried, and every later request fails at once */
-    char stopped[320];         /* with stop_after_timeout: why the host is no longer asked, or "" */
+    char stopped[320];         /* with stop_after_timeout: "HOST did not answer within N ms", or "" */
     const char *user_agent;    /* default "isms/VERSION" */
     http_sign_fn sign;         /* optional */
     void *sign_ctx;
