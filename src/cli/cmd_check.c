@@ -1,7 +1,9 @@
 /* isms check: automated checks against AWS, GitHub, Google Workspace and this host. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "collect/check_run.h"
@@ -73,10 +75,64 @@ int cli_select_checks(cli_ctx *c, const char **args, int nargs, const check_def 
     return n;
 }
 
-/* Run one check and record it in its own transaction, so a long run never holds the workspace. */
-int cli_check_run_one(cli_ctx *c, ws *w, const check_def *d, check_run *run, isms_err *err)
+/* Progress of a run on a terminal: which check of how many, and the request it waits on. */
+typedef struct cli_check_progress {
+    size_t i, n;
+    const char *id;
+    double last;  /* when the line was last written, to write it at most ten times a second */
+} cli_check_progress;
+
+static double now_s(void)
 {
-    return check_run_record(w, d, c->a, env_get, run, err);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress_line(cli_check_progress *p, const char *what, int force)
+{
+    double t = now_s();
+    if (!force && t - p->last < 0.1)
+        return;
+    p->last = t;
+    /* One line, rewritten in place, short enough for an 80-column terminal. */
+    fprintf(stderr, "\r\033[K[%zu/%zu] %.36s%s%.34s", p->i + 1, p->n, p->id, what ? ": " : "", what ? what : "");
+    fflush(stderr);
+}
+
+static void progress_note(void *ud, const char *what) { progress_line(ud, what, 0); }
+
+/* Progress for a run of n checks, or NULL when stderr is no terminal or the output is JSON.
+ * Shared with `isms monitor run`. */
+cli_check_progress *cli_check_progress_start(cli_ctx *c, int json, size_t n)
+{
+    if (json || !cli_progress_wanted())
+        return NULL;
+    cli_check_progress *p = arena_alloc(c->a, sizeof *p);
+    p->n = n;
+    return p;
+}
+
+/* Run check i of the run and record it in its own transaction, so a long run never holds the
+ * workspace; the run's checks share session s (NULL: nothing shared) and p (may be NULL) shows
+ * what is happening. Shared with `isms monitor run`. */
+int cli_check_run_one(cli_ctx *c, ws *w, const check_def *d, check_session *s, cli_check_progress *p, size_t i,
+                      check_run *run, isms_err *err)
+{
+    check_run_opts opts = {.session = s};
+    if (p) {
+        p->i = i;
+        p->id = d->id;
+        progress_line(p, NULL, 1);
+        opts.note = progress_note;
+        opts.note_ud = p;
+    }
+    int rc = check_run_record(w, d, c->a, env_get, &opts, run, err);
+    if (p) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    return rc;
 }
 
 static void run_text(const check_run *r)
@@ -114,24 +170,26 @@ static int check_run_cmd(cli_ctx *c)
         jw_key(&j, "results");
         jw_arr(&j);
     }
-    int bad = 0, progress = !json && cli_progress_wanted() && ns > 3;
+    int bad = 0;
+    cli_check_progress *progress = cli_check_progress_start(c, json != NULL, (size_t)ns);
+    /* One client, one token and one read of each shared document per source for the run. */
+    check_session *session = check_session_new();
     for (int i = 0; i < ns; i++) {
         check_run run;
         isms_err err = {0};
-        if (progress)
-            cli_progress("checking", (size_t)i, (size_t)ns);
-        if (cli_check_run_one(c, w, sel[i], &run, &err)) {
+        if (cli_check_run_one(c, w, sel[i], session, progress, (size_t)i, &run, &err)) {
+            check_session_free(session);
             ws_close(w);
             return cli_fail(&err);
         }
         bad += strcmp(run.status, "pass") != 0;
-        if (progress)
-            fputs("\r\033[K", stderr);
         if (json)
             check_run_json(&j, &run);
         else
             run_text(&run);
+        fflush(stdout);
     }
+    check_session_free(session);
     ws_close(w);
     if (json) {
         jw_arr_end(&j);
@@ -241,7 +299,7 @@ int cli_evidence_import(cli_ctx *c)
         return EXIT_USAGE;
     }
     buf raw;
-    buf_init(&raw, 64u << 20);
+    buf_init(&raw, CHECK_MAX_HELD);
     check_ctx ctx = {.a = c->a, .raw = &raw, .getenv = env_get, .timeout_ms = 15000, .max_retries = 4};
     check_result res = {0};
     isms_err err = {0};

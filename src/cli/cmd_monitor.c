@@ -15,7 +15,10 @@
 #include "report/json.h"
 #include "util/json.h"
 
-int cli_check_run_one(cli_ctx *c, ws *w, const check_def *d, check_run *run, isms_err *err);
+typedef struct cli_check_progress cli_check_progress;
+cli_check_progress *cli_check_progress_start(cli_ctx *c, int json, size_t n);
+int cli_check_run_one(cli_ctx *c, ws *w, const check_def *d, check_session *s, cli_check_progress *p, size_t i,
+                      check_run *run, isms_err *err);
 int cli_select_checks(cli_ctx *c, const char **args, int nargs, const check_def **sel, size_t max);
 
 static volatile sig_atomic_t stop_requested;
@@ -307,7 +310,9 @@ static int monitor_run(cli_ctx *c)
         if ((rc = store_check_latest(w, c->a, &latest, &nl, &err)))
             break;
         time_t now = time(NULL);
-        int ran = 0, progress = cli_progress_wanted() && ns > 3;
+        cli_check_progress *progress = cli_check_progress_start(c, json != NULL, ns);
+        /* What the cycle's checks share: one client and one read per source, given up together. */
+        check_session *session = check_session_new();
         bad = 0;
         for (size_t i = 0; i < ns && !stop_requested; i++) {
             const check_run *prev = latest_of(latest, nl, sel[i]->id);
@@ -316,12 +321,9 @@ static int monitor_run(cli_ctx *c)
                 bad += strcmp(prev->status, "pass") != 0;
                 continue;
             }
-            if (progress)
-                cli_progress("monitoring", i, ns);
             check_run run;
-            if ((rc = cli_check_run_one(c, w, sel[i], &run, &err)))
+            if ((rc = cli_check_run_one(c, w, sel[i], session, progress, i, &run, &err)))
                 break;
-            ran++;
             bad += strcmp(run.status, "pass") != 0;
             if ((rc = alert_transition(c, w, prev, &run, &err)))
                 break;
@@ -340,8 +342,7 @@ static int monitor_run(cli_ctx *c)
             }
             fflush(stdout);
         }
-        if (progress && ran)
-            cli_progress("monitoring", ns, ns);
+        check_session_free(session);
         if (rc || (rc = queue_stale(c, w, &err)))
             break;
         cycles++;

@@ -19,6 +19,7 @@
 
 struct aws_owned {
     struct aws_owned *next;
+    char *body;  /* the answer as received (malloc'd) */
     xmlDoc *doc;
     json_t *json;
 };
@@ -105,20 +106,98 @@ int aws_open(aws_client *cl, check_ctx *ctx, isms_err *err)
         return rc;
     cl->http.timeout_ms = ctx->timeout_ms > 0 ? ctx->timeout_ms : 15000;
     cl->http.max_retries = ctx->max_retries > 0 ? ctx->max_retries : ctx->max_retries < 0 ? 0 : 4;
+    cl->http.max_body = CHECK_MAX_ANSWER;
+    /* A stalled endpoint costs one timeout, not one per attempt, request and check. */
+    cl->http.stop_after_timeout = 1;
     pthread_once(&xml_once, xml_start);
     return ISMS_OK;
 }
 
+static void owned_free(struct aws_owned *o)
+{
+    if (o->doc)
+        xmlFreeDoc(o->doc);
+    if (o->json)
+        json_decref(o->json);
+    free(o->body);
+    o->doc = NULL;
+    o->json = NULL;
+    o->body = NULL;
+}
+
 void aws_close(aws_client *cl)
 {
-    for (struct aws_owned *o = cl->owned; o; o = o->next) {
-        if (o->doc)
-            xmlFreeDoc(o->doc);
-        if (o->json)
-            json_decref(o->json);
-    }
+    for (struct aws_owned *o = cl->owned; o; o = o->next)
+        owned_free(o);
     cl->owned = NULL;
     http_cleanup(&cl->http);
+}
+
+void aws_reply_free(aws_client *cl, aws_reply *r)
+{
+    (void)cl;
+    if (r->own)
+        owned_free(r->own);
+    r->own = NULL;
+    r->body = NULL;
+    r->len = 0;
+    r->root = NULL;
+    r->json = NULL;
+}
+
+static void session_client_free(void *data)
+{
+    aws_close(data);
+    free(data);
+}
+
+int aws_acquire(check_ctx *ctx, aws_client **out, isms_err *err)
+{
+    *out = NULL;
+    int rc = check_source_gone(ctx, "AWS", err);
+    if (rc)
+        return rc;
+    check_shared *slot = check_shared_slot(ctx, "aws");
+    if (slot && slot->data) {
+        aws_client *cl = slot->data;
+        cl->ctx = ctx;
+        *out = cl;
+        return ISMS_OK;
+    }
+    aws_client *cl = calloc(1, sizeof *cl);
+    if (!cl)
+        return err_set(err, ISMS_ENOMEM, "out of memory");
+    if ((rc = aws_open(cl, ctx, err))) {
+        aws_close(cl);
+        free(cl);
+        return rc;
+    }
+    if (slot) {
+        /* What the shared client allocates must outlive this check. */
+        cl->a = check_shared_arena(ctx);
+        cl->region = arena_strdup(cl->a, cl->region);
+        cl->endpoint = arena_strdup(cl->a, cl->endpoint);
+        cl->shared = 1;
+        slot->data = cl;
+        slot->release = session_client_free;
+    }
+    *out = cl;
+    return ISMS_OK;
+}
+
+void aws_done(aws_client *cl)
+{
+    if (!cl)
+        return;
+    if (cl->shared) {
+        /* The next check's answers are its own: this one's documents go now. */
+        for (struct aws_owned *o = cl->owned; o; o = o->next)
+            owned_free(o);
+        cl->owned = NULL;
+        return;
+    }
+    aws_close(cl);
+    free(cl);
 }
 
 /* ---- secrets ---- */
@@ -171,13 +250,15 @@ static const char *scrub_str(aws_client *cl, const char *s)
     return s ? scrub(cl, s, strlen(s), NULL) : NULL;
 }
 
-/* Keep a response as evidence: a labelled section per call. Only the final answer of a call is
- * kept; a full buffer loses the section rather than failing the check. */
-static void keep_raw(aws_client *cl, const char *label, long status, const char *body, size_t len)
+/* Keep a response as evidence: a labelled section per call (only the final answer of a call),
+ * counted against what the check may hold; op names the operation in the error. */
+static int keep_raw(aws_client *cl, const char *op, const char *label, long status, const char *body, size_t len,
+                    isms_err *err)
 {
     buf *raw = cl->ctx->raw;
-    if (!raw)
-        return;
+    int rc = check_hold(cl->ctx, len, op, err);
+    if (rc || !raw)
+        return rc;
     size_t n;
     const char *clean = scrub(cl, body, len, &n);
     size_t mark = raw->len;
@@ -186,7 +267,9 @@ static void keep_raw(aws_client *cl, const char *label, long status, const char 
         raw->len = mark;
         if (raw->data)
             raw->data[mark] = '\0';
+        return err_set(err, ISMS_ENOMEM, "the answers to %s exceed the evidence a check may keep", op);
     }
+    return ISMS_OK;
 }
 
 /* ---- XML and base64 ---- */
@@ -360,13 +443,13 @@ static int in_list(const char *list, const char *code)
     return 0;
 }
 
-static void own(aws_client *cl, xmlDoc *doc, json_t *json)
+static struct aws_owned *own(aws_client *cl, char *body)
 {
     struct aws_owned *o = arena_alloc(cl->a, sizeof *o);
-    o->doc = doc;
-    o->json = json;
+    o->body = body;
     o->next = cl->owned;
     cl->owned = o;
+    return o;
 }
 
 /* The error code and message of an AWS error body, in either protocol. */
@@ -410,35 +493,50 @@ static void error_of(aws_client *cl, const aws_call *c, aws_reply *r)
     r->message = scrub_str(cl, r->message);
 }
 
+/* "s3 GetBucketEncryption" of the label "s3 GetBucketEncryption logs": what a message names. */
+static const char *op_of(aws_client *cl, const char *label)
+{
+    size_t n = strcspn(label, " ");
+    n += label[n] == ' ' ? 1 + strcspn(label + n + 1, " ") : 0;
+    return arena_strndup(cl->a, label, n);
+}
+
 static int aws_send(aws_client *cl, const aws_call *c, aws_reply *r, isms_err *err)
 {
     sign_ctx s = {&cl->creds, c->region, c->service};
     cl->http.sign = sign_cb;
     cl->http.sign_ctx = &s;
     long backoff = cl->http.backoff_ms > 0 ? cl->http.backoff_ms : 1;
+    const char *op = op_of(cl, c->label);
     int rc = ISMS_OK;
+    check_note(cl->ctx, "%s", c->label);
     for (int attempt = 0;; attempt++) {
         memset(r, 0, sizeof *r);
         http_response hr;
         isms_err herr = {0};
-        rc = http_request(&cl->http, c->method, c->url, c->headers, c->nheaders, c->body, c->body_len, cl->a, &hr,
-                          &herr);
+        rc = http_request_take(&cl->http, c->method, c->url, c->headers, c->nheaders, c->body, c->body_len, cl->a,
+                               &hr, &herr);
         if (rc) {
             rc = err_set(err, rc, "%s: %s", c->label, scrub_str(cl, herr.msg));
+            if (cl->http.stopped[0])
+                check_source_give_up(cl->ctx, "AWS", arena_sprintf(cl->a, "%s: %s", c->label, cl->http.stopped));
             break;
         }
+        /* The body belongs to the reply from here on: aws_reply_free or aws_close frees it. */
+        r->own = own(cl, hr.heap);
         r->status = hr.status;
         r->body = hr.body;
         r->len = hr.len;
         if (hr.status >= 200 && hr.status < 300) {
-            keep_raw(cl, c->label, hr.status, hr.body, hr.len);
+            if ((rc = keep_raw(cl, op, c->label, hr.status, hr.body, hr.len, err)))
+                break;
             if (c->xml) {
                 xmlDoc *d = aws_xml_parse(hr.body, hr.len);
                 if (!d) {
                     rc = err_set(err, ISMS_EIO, "%s: the answer (HTTP %ld) is not well-formed XML", c->label, hr.status);
                     break;
                 }
-                own(cl, d, NULL);
+                r->own->doc = d;
                 r->root = xmlDocGetRootElement(d);
             } else {
                 json_t *j = json_loadb(hr.body, hr.len, 0, NULL);
@@ -447,7 +545,7 @@ static int aws_send(aws_client *cl, const aws_call *c, aws_reply *r, isms_err *e
                     rc = err_set(err, ISMS_EIO, "%s: the answer (HTTP %ld) is not a JSON object", c->label, hr.status);
                     break;
                 }
-                own(cl, NULL, j);
+                r->own->json = j;
                 r->json = j;
             }
             break;
@@ -458,6 +556,7 @@ static int aws_send(aws_client *cl, const aws_call *c, aws_reply *r, isms_err *e
         int again = (aws_is_throttle(r->code) && hr.status != 429 && hr.status != 503) || hr.status == 500 ||
                     hr.status == 502 || hr.status == 504;
         if (again && attempt < cl->http.max_retries) {
+            aws_reply_free(cl, r);
             long w = hr.retry_after_ms >= 0 ? hr.retry_after_ms : backoff;
             sleep_ms(w > cl->http.max_wait_ms ? cl->http.max_wait_ms : w);
             if (backoff < cl->http.max_wait_ms)
@@ -467,7 +566,14 @@ static int aws_send(aws_client *cl, const aws_call *c, aws_reply *r, isms_err *e
         /* Error bodies are kept as code and message only: see the top of this file. */
         const char *summary = arena_sprintf(cl->a, "%s: %s\n", r->code ? r->code : "(no error code)",
                                             r->message ? r->message : "");
-        keep_raw(cl, c->label, hr.status, summary, strlen(summary));
+        const char *code = r->code, *message = r->message;
+        long status = r->status;
+        aws_reply_free(cl, r);
+        r->code = code;
+        r->message = message;
+        r->status = status;
+        if ((rc = keep_raw(cl, op, c->label, hr.status, summary, strlen(summary), err)))
+            break;
         if (r->code && in_list(c->ok_codes, r->code))
             break;
         rc = err_set(err, ISMS_EIO, "%s: HTTP %ld%s%s%s%s%s", c->label, hr.status, r->code ? " " : "",
@@ -475,6 +581,8 @@ static int aws_send(aws_client *cl, const aws_call *c, aws_reply *r, isms_err *e
                      attempt ? arena_sprintf(cl->a, " (after %d attempts)", attempt + 1) : "");
         break;
     }
+    if (rc && r->own)
+        aws_reply_free(cl, r);
     cl->http.sign = NULL;
     cl->http.sign_ctx = NULL;
     return rc;
@@ -576,15 +684,21 @@ static xmlNode *iam_result(aws_reply *r, const char *action)
 int aws_credential_report(aws_client *cl, const char **csv, size_t *len, isms_err *err)
 {
     long wait = cl->http.backoff_ms > 0 ? cl->http.backoff_ms : 500, waited = 0;
-    aws_reply r;
+    aws_reply r = {0};
     int rc;
     for (;;) {
         if ((rc = aws_iam(cl, "GenerateCredentialReport", NULL, NULL, &r, err)))
             return rc;
-        const char *state = aws_xml_text(cl->a, aws_xml_child(iam_result(&r, "GenerateCredentialReport"), "State"));
-        if (!state || (strcmp(state, "STARTED") && strcmp(state, "INPROGRESS") && strcmp(state, "COMPLETE")))
-            return err_set(err, ISMS_EIO, "iam GenerateCredentialReport: unexpected state '%.40s'",
-                           state ? state : "(none)");
+        xmlNode *gen = iam_result(&r, "GenerateCredentialReport");
+        const char *state = aws_xml_text(cl->a, aws_xml_child(gen, "State"));
+        aws_reply_free(cl, &r);
+        if (!gen)
+            return err_set(err, ISMS_EIO, "iam GenerateCredentialReport: the answer has no "
+                                          "GenerateCredentialReportResult element");
+        if (!state)
+            return err_set(err, ISMS_EIO, "iam GenerateCredentialReport: the answer has no State element");
+        if (strcmp(state, "STARTED") && strcmp(state, "INPROGRESS") && strcmp(state, "COMPLETE"))
+            return err_set(err, ISMS_EIO, "iam GenerateCredentialReport: unexpected state '%.40s'", state);
         if (!strcmp(state, "COMPLETE")) {
             /* A report another client started can still be in progress here: poll on. */
             if ((rc = aws_iam(cl, "GetCredentialReport", NULL, "ReportInProgress,ReportNotPresent", &r, err)))
@@ -602,16 +716,31 @@ int aws_credential_report(aws_client *cl, const char **csv, size_t *len, isms_er
     }
     xmlNode *res = iam_result(&r, "GetCredentialReport");
     const char *fmt = aws_xml_text(cl->a, aws_xml_child(res, "ReportFormat"));
-    const char *content = aws_xml_text(cl->a, aws_xml_child(res, "Content"));
-    if (!content)
-        return err_set(err, ISMS_EIO, "iam GetCredentialReport: the answer has no Content");
-    if (fmt && strcmp(fmt, "text/csv"))
-        return err_set(err, ISMS_EIO, "iam GetCredentialReport: report format '%.40s', expected text/csv", fmt);
-    char *out = aws_base64_decode(cl->a, content, strlen(content), len);
-    if (!out)
-        return err_set(err, ISMS_EIO, "iam GetCredentialReport: Content is not valid base64");
+    xmlNode *cnode = aws_xml_child(res, "Content");
+    long status = r.status;
+    rc = ISMS_OK;
+    if (!res)
+        rc = err_set(err, ISMS_EIO, "iam GetCredentialReport: the answer has no GetCredentialReportResult element");
+    else if (!cnode)
+        rc = err_set(err, ISMS_EIO, "iam GetCredentialReport: the answer has no Content element");
+    else if (fmt && strcmp(fmt, "text/csv"))
+        rc = err_set(err, ISMS_EIO, "iam GetCredentialReport: report format '%.40s', expected text/csv", fmt);
+    char *out = NULL;
+    if (!rc) {
+        /* Decoded straight from the document's text: no second copy of the base64. */
+        xmlChar *content = xmlNodeGetContent(cnode);
+        const char *ctext = content ? (const char *)content : "";
+        out = aws_base64_decode(cl->a, ctext, strlen(ctext), len);
+        xmlFree(content);
+        if (!out)
+            rc = err_set(err, ISMS_EIO, "iam GetCredentialReport: Content is not valid base64");
+    }
+    aws_reply_free(cl, &r);
     /* The decoded CSV too, so the evidence can be read without decoding it. */
-    keep_raw(cl, "iam GetCredentialReport, Content decoded", r.status, out, *len);
-    *csv = out;
-    return ISMS_OK;
+    if (!rc)
+        rc = keep_raw(cl, "iam GetCredentialReport", "iam GetCredentialReport, Content decoded", status, out, *len,
+                      err);
+    if (!rc)
+        *csv = out;
+    return rc;
 }

@@ -20,9 +20,9 @@ extern const check_def checks_aws[];
 #define AWS_KEY_MAX_AGE_DAYS 90
 
 /* One source run's connection: credentials, region, endpoints and the documents it parsed
- * (freed by aws_close). */
+ * (freed by aws_reply_free, or at the latest by aws_close). */
 typedef struct aws_client {
-    check_ctx *ctx;
+    check_ctx *ctx;        /* the check being run: its evidence, its budget, its progress */
     arena *a;
     http_client http;
     sigv4_creds creds;
@@ -30,6 +30,7 @@ typedef struct aws_client {
     const char *endpoint;  /* AWS_ENDPOINT_URL without a trailing '/', or NULL for the real AWS;
                             * AWS_ENDPOINT_URL_IAM (_S3, _CLOUDTRAIL, _KMS) overrides it per service */
     struct aws_owned *owned;
+    int shared;            /* the session's client: aws_done leaves it open */
 } aws_client;
 
 /* An answer from AWS. status is the final HTTP status; code/message are set when AWS answered
@@ -39,8 +40,9 @@ typedef struct aws_reply {
     const char *body;
     size_t len;
     const char *code, *message;
-    xmlNode *root;  /* XML services: the document element (freed with the client) */
-    json_t *json;   /* JSON services: the parsed body (freed with the client) */
+    xmlNode *root;  /* XML services: the document element (freed with the reply or the client) */
+    json_t *json;   /* JSON services: the parsed body (freed with the reply or the client) */
+    struct aws_owned *own; /* what aws_reply_free releases */
 } aws_reply;
 
 /* Read the configuration through ctx->getenv and prepare a client. Missing credentials are an
@@ -48,6 +50,16 @@ typedef struct aws_reply {
  * negative means none. */
 int aws_open(aws_client *cl, check_ctx *ctx, isms_err *err);
 void aws_close(aws_client *cl);
+/* The AWS client of ctx's session, opened by its first AWS check and shared by the rest (one
+ * connection, one signing configuration), now working for ctx; without a session a new client
+ * of the check's own. Refused at once when AWS stopped answering earlier in the session.
+ * Release with aws_done. */
+int aws_acquire(check_ctx *ctx, aws_client **cl, isms_err *err);
+/* Done with a client from aws_acquire: a check's own is closed, the session's stays open. */
+void aws_done(aws_client *cl);
+/* Release a reply's body and parsed document before the client goes (a paged listing holds one
+ * page at a time). Its body, root and json are gone after; safe on a zeroed reply. */
+void aws_reply_free(aws_client *cl, aws_reply *r);
 
 /* IAM query call: POST Action=action&Version=2010-05-08 plus params (already form-encoded, may be
  * NULL). An AWS error whose code is in ok_codes (comma-separated, may be NULL) is returned as

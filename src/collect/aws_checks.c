@@ -126,6 +126,34 @@ static xmlNode *iam_result(aws_reply *r, const char *action)
     return aws_xml_child(r->root, name);
 }
 
+/* ---- what a session reads once ---- */
+
+typedef int (*aws_read_fn)(aws_client *cl, void **value, isms_err *err);
+
+typedef struct aws_read {
+    aws_client *cl;
+    aws_read_fn fn;
+} aws_read;
+
+static int aws_read_call(void *ud, void **value, isms_err *err)
+{
+    aws_read *r = ud;
+    return r->fn(r->cl, value, err);
+}
+
+/* read's value, made once per session (values live in the client's arena, as long as it). */
+static int read_once(aws_client *cl, const char *name, const char *op, aws_read_fn read, void **value,
+                     isms_err *err)
+{
+    aws_read ud = {cl, read};
+    if (!cl->shared)
+        return read(cl, value, err);
+    return check_read_once(cl->ctx, name, op, aws_read_call, &ud, NULL, value, err);
+}
+
+/* "<op>: the answer has no <member>": a well-formed answer that lacks what a check needs. */
+#define MISSING(err, op, ...) err_set(err, ISMS_EIO, op ": the answer has no " __VA_ARGS__)
+
 /* ---- account summary: root MFA and root access keys ---- */
 
 typedef struct acct_summary {
@@ -133,31 +161,48 @@ typedef struct acct_summary {
     long keys;  /* AccountAccessKeysPresent */
 } acct_summary;
 
-static int summary_run(check_ctx *ctx, acct_summary *s, isms_err *err)
+static int read_summary(aws_client *cl, void **value, isms_err *err)
 {
-    aws_client cl;
-    int rc = aws_open(&cl, ctx, err);
     aws_reply r;
-    if (!rc)
-        rc = aws_iam(&cl, "GetAccountSummary", NULL, NULL, &r, err);
-    if (!rc) {
-        s->mfa = s->keys = -1;
-        xmlNode *map = aws_xml_child(iam_result(&r, "GetAccountSummary"), "SummaryMap");
-        for (xmlNode *e = map ? map->children : NULL; e; e = e->next) {
-            if (e->type != XML_ELEMENT_NODE || strcmp((const char *)e->name, "entry"))
-                continue;
-            const char *k = aws_xml_text(ctx->a, aws_xml_child(e, "key"));
-            long v = text_long(aws_xml_text(ctx->a, aws_xml_child(e, "value")));
-            if (k && !strcmp(k, "AccountMFAEnabled"))
-                s->mfa = v;
-            else if (k && !strcmp(k, "AccountAccessKeysPresent"))
-                s->keys = v;
-        }
-        if (!map)
-            rc = err_set(err, ISMS_EIO, "iam GetAccountSummary: the answer has no SummaryMap");
+    int rc = aws_iam(cl, "GetAccountSummary", NULL, NULL, &r, err);
+    if (rc)
+        return rc;
+    acct_summary *s = arena_alloc(cl->a, sizeof *s);
+    s->mfa = s->keys = -1;
+    xmlNode *map = aws_xml_child(iam_result(&r, "GetAccountSummary"), "SummaryMap");
+    for (xmlNode *e = map ? map->children : NULL; e; e = e->next) {
+        if (e->type != XML_ELEMENT_NODE || strcmp((const char *)e->name, "entry"))
+            continue;
+        const char *k = aws_xml_text(cl->a, aws_xml_child(e, "key"));
+        long v = text_long(aws_xml_text(cl->a, aws_xml_child(e, "value")));
+        if (k && !strcmp(k, "AccountMFAEnabled"))
+            s->mfa = v;
+        else if (k && !strcmp(k, "AccountAccessKeysPresent"))
+            s->keys = v;
     }
-    aws_close(&cl);
-    return rc;
+    aws_reply_free(cl, &r);
+    if (!map)
+        return MISSING(err, "iam GetAccountSummary", "SummaryMap element");
+    *value = s;
+    return ISMS_OK;
+}
+
+/* The account summary; *entry names the SummaryMap entry the check needs, an error when absent. */
+static int summary_run(check_ctx *ctx, acct_summary *s, const char *entry, isms_err *err)
+{
+    aws_client *cl;
+    int rc = aws_acquire(ctx, &cl, err);
+    void *v = NULL;
+    if (!rc)
+        rc = read_once(cl, "aws.summary", "iam GetAccountSummary", read_summary, &v, err);
+    aws_done(cl);
+    if (rc)
+        return rc;
+    *s = *(acct_summary *)v;
+    long got = !strcmp(entry, "AccountMFAEnabled") ? s->mfa : s->keys;
+    if (got < 0)
+        return err_set(err, ISMS_EIO, "iam GetAccountSummary: the answer's SummaryMap has no %s entry", entry);
+    return ISMS_OK;
 }
 
 static int judge_root_mfa(arena *a, long mfa, const char *from, check_result *out, isms_err *err)
@@ -183,14 +228,14 @@ static int judge_root_keys(arena *a, long keys, const char *from, check_result *
 static int root_mfa_run(check_ctx *ctx, check_result *out, isms_err *err)
 {
     acct_summary s;
-    int rc = summary_run(ctx, &s, err);
+    int rc = summary_run(ctx, &s, "AccountMFAEnabled", err);
     return rc ? rc : judge_root_mfa(ctx->a, s.mfa, "GetAccountSummary AccountMFAEnabled", out, err);
 }
 
 static int root_keys_run(check_ctx *ctx, check_result *out, isms_err *err)
 {
     acct_summary s;
-    int rc = summary_run(ctx, &s, err);
+    int rc = summary_run(ctx, &s, "AccountAccessKeysPresent", err);
     return rc ? rc : judge_root_keys(ctx->a, s.keys, "GetAccountSummary AccountAccessKeysPresent", out, err);
 }
 
@@ -297,19 +342,36 @@ static time_t report_time(const char *s)
 
 static long days_since(time_t now, time_t t) { return (long)((now - t) / 86400); }
 
-/* The report, fetched live. */
+static const char *const *root_row(const report *rep);
+
+static int read_report(aws_client *cl, void **value, isms_err *err)
+{
+    const char *csv = NULL;
+    size_t len = 0;
+    int rc = aws_credential_report(cl, &csv, &len, err);
+    report *rep = arena_alloc(cl->a, sizeof *rep);
+    if (!rc)
+        rc = parse_report(cl->a, csv, len, rep, err);
+    /* AWS always lists the root user: a report without it is not the account's whole report. */
+    if (!rc && !root_row(rep))
+        rc = err_set(err, ISMS_EIO, "iam GetCredentialReport: the report has no <root_account> row");
+    if (!rc)
+        *value = rep;
+    return rc;
+}
+
+/* The report, fetched live (once per session). */
 static int report_run(check_ctx *ctx, report *rep, isms_err *err)
 {
     memset(rep, 0, sizeof *rep);
-    aws_client cl;
-    int rc = aws_open(&cl, ctx, err);
-    const char *csv = NULL;
-    size_t len = 0;
+    aws_client *cl;
+    int rc = aws_acquire(ctx, &cl, err);
+    void *v = NULL;
     if (!rc)
-        rc = aws_credential_report(&cl, &csv, &len, err);
+        rc = read_once(cl, "aws.report", "iam GetCredentialReport", read_report, &v, err);
+    aws_done(cl);
     if (!rc)
-        rc = parse_report(ctx->a, csv, len, rep, err);
-    aws_close(&cl);
+        *rep = *(report *)v;
     return rc;
 }
 
@@ -564,19 +626,27 @@ static int judge_password(arena *a, const pw_policy *p, check_result *out)
     return result(out, bad ? CHECK_FAIL : CHECK_PASS, summary, details);
 }
 
+/* The members AWS always sends in a PasswordPolicy, each needed by the judgement. */
+static const char *const pw_required[5] = {"MinimumPasswordLength", "RequireUppercaseCharacters",
+                                           "RequireLowercaseCharacters", "RequireNumbers", "RequireSymbols"};
+
 static int password_run(check_ctx *ctx, check_result *out, isms_err *err)
 {
-    aws_client cl;
-    int rc = aws_open(&cl, ctx, err);
-    aws_reply r;
+    aws_client *cl;
+    int rc = aws_acquire(ctx, &cl, err);
+    aws_reply r = {0};
     pw_policy p = {0};
     if (!rc)
-        rc = aws_iam(&cl, "GetAccountPasswordPolicy", NULL, "NoSuchEntity", &r, err);
+        rc = aws_iam(cl, "GetAccountPasswordPolicy", NULL, "NoSuchEntity", &r, err);
     if (!rc && !r.code) {
         xmlNode *pp = aws_xml_child(iam_result(&r, "GetAccountPasswordPolicy"), "PasswordPolicy");
+        for (int i = 0; pp && !rc && i < 5; i++)
+            if (!aws_xml_child(pp, pw_required[i]))
+                rc = err_set(err, ISMS_EIO, "iam GetAccountPasswordPolicy: the answer's PasswordPolicy has no %s",
+                             pw_required[i]);
         if (!pp) {
-            rc = err_set(err, ISMS_EIO, "iam GetAccountPasswordPolicy: the answer has no PasswordPolicy");
-        } else {
+            rc = MISSING(err, "iam GetAccountPasswordPolicy", "PasswordPolicy element");
+        } else if (!rc) {
             arena *a = ctx->a;
             p.present = 1;
             p.min_len = text_long(aws_xml_text(a, aws_xml_child(pp, "MinimumPasswordLength")));
@@ -589,7 +659,9 @@ static int password_run(check_ctx *ctx, check_result *out, isms_err *err)
             p.expire = text_flag(aws_xml_text(a, aws_xml_child(pp, "ExpirePasswords")));
         }
     }
-    aws_close(&cl);
+    if (cl)
+        aws_reply_free(cl, &r);
+    aws_done(cl);
     return rc ? rc : judge_password(ctx->a, &p, out);
 }
 
@@ -607,6 +679,11 @@ static int password_eval(check_ctx *ctx, const char *doc, size_t len, check_resu
         json_decref(j);
         return err_set(err, ISMS_EINVAL, "no PasswordPolicy object; expected %s", what);
     }
+    for (int i = 0; i < 5; i++)
+        if (!json_object_get(pp, pw_required[i])) {
+            json_decref(j);
+            return err_set(err, ISMS_EINVAL, "the PasswordPolicy has no %s; expected %s", pw_required[i], what);
+        }
     pw_policy p = {.present = 1};
     p.min_len = json_long(json_object_get(pp, "MinimumPasswordLength"));
     p.reuse = json_long(json_object_get(pp, "PasswordReusePrevention"));
@@ -688,22 +765,42 @@ static char *dump(arena *a, json_t *j)
     return out;
 }
 
+/* Whether every trail of list has what the judgement reads (AWS always sends these); from names
+ * the document in the error. */
+static int trails_complete(json_t *list, const char *from, isms_err *err)
+{
+    static const char *const bools[2] = {"IsMultiRegionTrail", "LogFileValidationEnabled"};
+    size_t i;
+    json_t *t;
+    json_array_foreach(list, i, t) {
+        const char *name = json_string_value(json_object_get(t, "Name"));
+        if (!json_is_object(t) || !name)
+            return err_set(err, ISMS_EIO, "%s: trail %zu of trailList has no Name", from, i + 1);
+        for (int k = 0; k < 2; k++)
+            if (!json_is_boolean(json_object_get(t, bools[k])))
+                return err_set(err, ISMS_EIO, "%s: trail %.100s has no %s", from, name, bools[k]);
+    }
+    return ISMS_OK;
+}
+
 static int trails_run(check_ctx *ctx, check_result *out, isms_err *err)
 {
-    aws_client cl;
-    int rc = aws_open(&cl, ctx, err);
-    aws_reply r;
+    aws_client *cl;
+    int rc = aws_acquire(ctx, &cl, err);
+    aws_reply r = {0};
     const char *prefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.";
     json_t *status = json_object();
     json_t *list = NULL;
     /* Shadow trails too: a multi-region trail homed in another region still covers this one. */
     if (!rc)
-        rc = aws_json(&cl, "cloudtrail", arena_sprintf(ctx->a, "%sDescribeTrails", prefix),
+        rc = aws_json(cl, "cloudtrail", arena_sprintf(ctx->a, "%sDescribeTrails", prefix),
                       "{\"includeShadowTrails\":true}", NULL, &r, err);
     if (!rc) {
         list = json_object_get(r.json, "trailList");
         if (!json_is_array(list))
-            rc = err_set(err, ISMS_EIO, "cloudtrail DescribeTrails: the answer has no trailList");
+            rc = MISSING(err, "cloudtrail DescribeTrails", "trailList");
+        else
+            rc = trails_complete(list, "cloudtrail DescribeTrails", err);
     }
     size_t i;
     json_t *t;
@@ -716,22 +813,29 @@ static int trails_run(check_ctx *ctx, check_result *out, isms_err *err)
             const char *arn = json_string_value(json_object_get(t, "TrailARN"));
             if (!arn)
                 arn = json_string_value(json_object_get(t, "Name"));
-            if (!arn)
-                continue;
             aws_reply s;
-            if ((rc = aws_json(&cl, "cloudtrail", arena_sprintf(ctx->a, "%sGetTrailStatus", prefix),
+            if ((rc = aws_json(cl, "cloudtrail", arena_sprintf(ctx->a, "%sGetTrailStatus", prefix),
                                dump(ctx->a, json_pack("{ss}", "Name", arn)),
                                "AccessDeniedException,TrailNotFoundException,CloudTrailARNInvalidException", &s, err)))
                 break;
-            if (s.code)
+            if (s.code) {
                 json_object_set_new(status, arn, json_pack("{ss}", "error", s.code));
-            else
-                json_object_set(status, arn, s.json);
+            } else if (!json_is_boolean(json_object_get(s.json, "IsLogging"))) {
+                rc = err_set(err, ISMS_EIO, "cloudtrail GetTrailStatus %.200s: the answer has no IsLogging", arn);
+            } else {
+                /* Only what the judgement reads: the answer itself goes with the reply. */
+                json_object_set_new(status, arn, json_pack("{sO}", "IsLogging", json_object_get(s.json, "IsLogging")));
+            }
+            aws_reply_free(cl, &s);
+            if (rc)
+                break;
         }
     if (!rc)
-        rc = judge_trails(ctx->a, list, status, arena_sprintf(ctx->a, "in %s", cl.region), out);
+        rc = judge_trails(ctx->a, list, status, arena_sprintf(ctx->a, "in %s", cl->region), out);
     json_decref(status);
-    aws_close(&cl);
+    if (cl)
+        aws_reply_free(cl, &r);
+    aws_done(cl);
     return rc;
 }
 
@@ -743,8 +847,9 @@ static int trails_eval(check_ctx *ctx, const char *doc, size_t len, check_result
     if (!j)
         return ISMS_EINVAL;
     json_t *list = json_object_get(j, "trailList");
-    int rc = json_is_array(list) ? judge_trails(ctx->a, list, NULL, "in the export", out)
-                                 : err_set(err, ISMS_EINVAL, "no trailList array; expected %s", what);
+    int rc = !json_is_array(list) ? err_set(err, ISMS_EINVAL, "no trailList array; expected %s", what)
+             : trails_complete(list, "describe-trails", err) ? ISMS_EINVAL
+                                                               : judge_trails(ctx->a, list, NULL, "in the export", out);
     json_decref(j);
     return rc;
 }
@@ -755,50 +860,68 @@ typedef struct bucket {
     const char *name, *region;
 } s3_bucket;
 
+typedef struct bucket_list {
+    s3_bucket *b;
+    size_t n;
+} bucket_list;
+
 /* Every bucket with its region: BucketRegion from ListBuckets (sent with max-buckets, which both
- * pages and asks for it), else GetBucketLocation for endpoints that do not send it. */
-static int list_buckets(aws_client *cl, s3_bucket **out, size_t *n, isms_err *err)
+ * pages and asks for it), else GetBucketLocation for endpoints that do not send it. An account
+ * without buckets answers an empty <Buckets/>: a missing one is an error, not a zero. */
+static int read_buckets(aws_client *cl, void **value, isms_err *err)
 {
     arena *a = cl->a;
     size_t cap = 0;
-    *n = 0;
-    *out = NULL;
+    bucket_list *l = arena_alloc(a, sizeof *l);
     const char *token = NULL;
-    for (int page = 0;; page++) {
+    http_pages seen;
+    http_pages_init(&seen, a);
+    for (size_t page = 1;; page++) {
         const char *q = token ? arena_sprintf(a, "max-buckets=1000&continuation-token=%s", http_escape(a, token))
                               : "max-buckets=1000";
         aws_reply r;
-        int rc = aws_s3_get(cl, NULL, q, NULL, page ? arena_sprintf(a, "s3 ListBuckets page %d", page + 1)
-                                                    : "s3 ListBuckets",
+        int rc = aws_s3_get(cl, NULL, q, NULL, page > 1 ? arena_sprintf(a, "s3 ListBuckets page %zu", page)
+                                                        : "s3 ListBuckets",
                             NULL, &r, err);
         if (rc)
             return rc;
         xmlNode *bs = aws_xml_child(r.root, "Buckets");
-        for (xmlNode *b = bs ? bs->children : NULL; b; b = b->next) {
+        if (!bs) {
+            aws_reply_free(cl, &r);
+            return MISSING(err, "s3 ListBuckets", "Buckets element");
+        }
+        for (xmlNode *b = bs->children; b; b = b->next) {
             if (b->type != XML_ELEMENT_NODE || strcmp((const char *)b->name, "Bucket"))
                 continue;
             const char *name = aws_xml_text(a, aws_xml_child(b, "Name"));
-            if (!name || !*name)
-                continue;
-            if (*n == cap) {
+            if (!name || !*name) {
+                aws_reply_free(cl, &r);
+                return err_set(err, ISMS_EIO, "s3 ListBuckets: bucket %zu of page %zu has no Name", l->n + 1, page);
+            }
+            if (l->n == cap) {
                 cap = cap ? cap * 2 : 32;
                 s3_bucket *g = arena_alloc(a, cap * sizeof *g);
-                if (*n)
-                    memcpy(g, *out, *n * sizeof *g);
-                *out = g;
+                if (l->n)
+                    memcpy(g, l->b, l->n * sizeof *g);
+                l->b = g;
             }
             const char *region = aws_xml_text(a, aws_xml_child(b, "BucketRegion"));
-            (*out)[(*n)++] = (s3_bucket){name, region && *region ? region : NULL};
+            l->b[l->n++] = (s3_bucket){name, region && *region ? region : NULL};
         }
         const char *next = aws_xml_text(a, aws_xml_child(r.root, "ContinuationToken"));
+        aws_reply_free(cl, &r);
         if (!next || !*next)
             break;
-        if ((token && !strcmp(next, token)) || page >= 10000)
-            return err_set(err, ISMS_EIO, "s3 ListBuckets: the paging token does not advance");
+        size_t again = http_pages_seen(&seen, next, page + 1);
+        if (again || (token && !strcmp(next, token)))
+            return err_set(err, ISMS_EIO,
+                           "s3 ListBuckets: the ContinuationToken of page %zu leads back to page %zu (a paging cycle); "
+                           "stopped",
+                           page, again ? again : page);
         token = next;
     }
-    for (size_t i = 0; i < *n; i++) {
-        s3_bucket *b = &(*out)[i];
+    for (size_t i = 0; i < l->n; i++) {
+        s3_bucket *b = &l->b[i];
         if (b->region)
             continue;
         aws_reply r;
@@ -806,10 +929,17 @@ static int list_buckets(aws_client *cl, s3_bucket **out, size_t *n, isms_err *er
                             &r, err);
         if (rc)
             return rc;
+        if (strcmp((const char *)r.root->name, "LocationConstraint")) {
+            aws_reply_free(cl, &r);
+            return err_set(err, ISMS_EIO, "s3 GetBucketLocation %s: the answer has no LocationConstraint element",
+                           b->name);
+        }
         const char *loc = aws_xml_text(a, r.root);
+        aws_reply_free(cl, &r);
         /* Empty means us-east-1; "EU" is the legacy name of eu-west-1. */
         b->region = !loc || !*loc ? "us-east-1" : !strcmp(loc, "EU") ? "eu-west-1" : loc;
     }
+    *value = l;
     return ISMS_OK;
 }
 
@@ -821,24 +951,38 @@ typedef struct s3_check {
     const char *query;     /* "encryption" */
     const char *action;    /* "GetBucketEncryption" */
     const char *missing;   /* the error code meaning "not configured" */
-    bstate (*judge)(arena *a, const char *bucket, aws_reply *r, lines *bad, lines *good);
+    const char *root;      /* the document element of a configured answer */
+    /* Judge one bucket's answer into *st; an error when the answer lacks what is judged. */
+    int (*judge)(arena *a, const char *bucket, aws_reply *r, lines *bad, lines *good, bstate *st, isms_err *err);
 } s3_check;
 
-static bstate judge_encryption(arena *a, const char *bucket, aws_reply *r, lines *bad, lines *good)
+static int judge_encryption(arena *a, const char *bucket, aws_reply *r, lines *bad, lines *good, bstate *st,
+                            isms_err *err)
 {
+    *st = B_OK;
     if (r->code) {
         line(bad, "%s: no default encryption configured", bucket);
-        return B_BAD;
+        *st = B_BAD;
+        return ISMS_OK;
     }
     buf algs;
     buf_init(&algs, 4096);
+    int rules = 0;
     for (xmlNode *rule = r->root->children; rule; rule = rule->next) {
         if (rule->type != XML_ELEMENT_NODE || strcmp((const char *)rule->name, "Rule"))
             continue;
+        rules++;
         xmlNode *d = aws_xml_child(rule, "ApplyServerSideEncryptionByDefault");
         const char *alg = aws_xml_text(a, aws_xml_child(d, "SSEAlgorithm"));
         const char *key = aws_xml_text(a, aws_xml_child(d, "KMSMasterKeyID"));
         const char *bke = aws_xml_text(a, aws_xml_child(rule, "BucketKeyEnabled"));
+        if (d && !alg) {
+            buf_free(&algs);
+            return err_set(err, ISMS_EIO,
+                           "s3 GetBucketEncryption %s: the answer's ApplyServerSideEncryptionByDefault has no "
+                           "SSEAlgorithm",
+                           bucket);
+        }
         if (!alg || !*alg)
             continue;
         const char *kind = !strcmp(alg, "AES256")         ? "SSE-S3"
@@ -848,51 +992,65 @@ static bstate judge_encryption(arena *a, const char *bucket, aws_reply *r, lines
         buf_printf(&algs, "%s%s (%s%s%s%s)", algs.len ? ", " : "", kind, alg, key && *key ? ", key " : "",
                    key && *key ? key : "", bke && !strcmp(bke, "true") ? ", bucket key" : "");
     }
-    bstate st = B_OK;
-    if (!algs.len) {
+    int rc = ISMS_OK;
+    if (!rules) {
+        rc = err_set(err, ISMS_EIO, "s3 GetBucketEncryption %s: the answer has no Rule element", bucket);
+    } else if (!algs.len) {
         line(bad, "%s: encryption configuration has no default algorithm", bucket);
-        st = B_BAD;
+        *st = B_BAD;
     } else {
         line(good, "%s: %s", bucket, algs.data);
     }
     buf_free(&algs);
-    return st;
+    return rc;
 }
 
-static bstate judge_pab(arena *a, const char *bucket, aws_reply *r, lines *bad, lines *good)
+static int judge_pab(arena *a, const char *bucket, aws_reply *r, lines *bad, lines *good, bstate *st, isms_err *err)
 {
+    *st = B_OK;
     if (r->code) {
         line(bad, "%s: no public access block configured", bucket);
-        return B_BAD;
+        *st = B_BAD;
+        return ISMS_OK;
     }
     static const char *const names[4] = {"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
                                          "RestrictPublicBuckets"};
     char off[160] = "";
-    for (int i = 0; i < 4; i++)
-        if (text_flag(aws_xml_text(a, aws_xml_child(r->root, names[i]))) != 1)
+    for (int i = 0; i < 4; i++) {
+        const char *v = aws_xml_text(a, aws_xml_child(r->root, names[i]));
+        if (!v)
+            return err_set(err, ISMS_EIO, "s3 GetPublicAccessBlock %s: the answer has no %s element", bucket,
+                           names[i]);
+        if (text_flag(v) != 1)
             snprintf(off + strlen(off), sizeof off - strlen(off), "%s%s", off[0] ? ", " : "", names[i]);
+    }
     if (off[0]) {
         line(bad, "%s: %s off", bucket, off);
-        return B_BAD;
+        *st = B_BAD;
+        return ISMS_OK;
     }
     line(good, "%s: all four settings on", bucket);
-    return B_OK;
+    return ISMS_OK;
 }
 
 static const s3_check s3_encryption = {"default encryption", "encryption", "GetBucketEncryption",
-                                       "ServerSideEncryptionConfigurationNotFoundError", judge_encryption};
+                                       "ServerSideEncryptionConfigurationNotFoundError",
+                                       "ServerSideEncryptionConfiguration", judge_encryption};
 static const s3_check s3_pab = {"the full public access block", "publicAccessBlock", "GetPublicAccessBlock",
-                                "NoSuchPublicAccessBlockConfiguration", judge_pab};
+                                "NoSuchPublicAccessBlockConfiguration", "PublicAccessBlockConfiguration", judge_pab};
 
 static int s3_run(check_ctx *ctx, const s3_check *k, check_result *out, isms_err *err)
 {
-    aws_client cl;
+    aws_client *cl;
     arena *a = ctx->a;
-    int rc = aws_open(&cl, ctx, err);
+    int rc = aws_acquire(ctx, &cl, err);
     s3_bucket *bs = NULL;
     size_t n = 0;
-    if (!rc)
-        rc = list_buckets(&cl, &bs, &n, err);
+    void *v = NULL;
+    if (!rc && !(rc = read_once(cl, "aws.buckets", "s3 ListBuckets", read_buckets, &v, err))) {
+        bs = ((bucket_list *)v)->b;
+        n = ((bucket_list *)v)->n;
+    }
     lines bad, good, unread;
     lines_init(&bad);
     lines_init(&good);
@@ -903,24 +1061,25 @@ static int s3_run(check_ctx *ctx, const s3_check *k, check_result *out, isms_err
     const char *ok = arena_sprintf(a, "%s,AccessDenied,NoSuchBucket", k->missing);
     for (size_t i = 0; !rc && i < n; i++) {
         aws_reply r;
-        rc = aws_s3_get(&cl, bs[i].name, k->query, bs[i].region,
+        rc = aws_s3_get(cl, bs[i].name, k->query, bs[i].region,
                         arena_sprintf(a, "s3 %s %s", k->action, bs[i].name), ok, &r, err);
         if (rc)
             break;
+        bstate st = B_OK;
         if (r.code && !strcmp(r.code, "NoSuchBucket")) {
             ngone++;
-            continue;
-        }
-        if (r.code && strcmp(r.code, k->missing)) {
+        } else if (r.code && strcmp(r.code, k->missing)) {
             line(&unread, "%s: cannot read the configuration: %s%s%s", bs[i].name, r.code, r.message ? ": " : "",
                  r.message ? r.message : "");
             nunread++;
-            continue;
-        }
-        if (k->judge(a, bs[i].name, &r, &bad, &good) == B_BAD)
+        } else if (!r.code && strcmp((const char *)r.root->name, k->root)) {
+            rc = err_set(err, ISMS_EIO, "s3 %s %s: the answer has no %s element", k->action, bs[i].name, k->root);
+        } else if (!(rc = k->judge(a, bs[i].name, &r, &bad, &good, &st, err)) && st == B_BAD) {
             nbad++;
+        }
+        aws_reply_free(cl, &r);
     }
-    aws_close(&cl);
+    aws_done(cl);
     const char *bad_s = lines_take(a, &bad), *good_s = lines_take(a, &good), *unread_s = lines_take(a, &unread);
     if (rc)
         return rc;
@@ -956,78 +1115,117 @@ static int s3_pab_run(check_ctx *ctx, check_result *out, isms_err *err) { return
 
 static int kms_run(check_ctx *ctx, check_result *out, isms_err *err)
 {
-    aws_client cl;
+    aws_client *cl;
     arena *a = ctx->a;
-    int rc = aws_open(&cl, ctx, err);
+    int rc = aws_acquire(ctx, &cl, err);
     lines bad, good;
     lines_init(&bad);
     lines_init(&good);
     int eligible = 0, aws_managed = 0, other = 0, inactive = 0;
     const char *marker = NULL;
-    for (int page = 0; !rc; page++) {
+    http_pages seen;
+    http_pages_init(&seen, a);
+    for (size_t page = 1; !rc; page++) {
         json_t *req = json_pack("{si}", "Limit", 1000);
         if (marker)
             json_object_set_new(req, "Marker", json_string(marker));
         aws_reply r;
-        if ((rc = aws_json(&cl, "kms", "TrentService.ListKeys", dump(a, req), NULL, &r, err)))
+        if ((rc = aws_json(cl, "kms", "TrentService.ListKeys", dump(a, req), NULL, &r, err)))
             break;
+        json_t *keys = json_object_get(r.json, "Keys"), *truncated = json_object_get(r.json, "Truncated");
+        if (!json_is_array(keys))
+            rc = MISSING(err, "kms ListKeys", "Keys");
+        else if (!json_is_boolean(truncated))
+            rc = MISSING(err, "kms ListKeys", "Truncated");
         size_t i;
         json_t *k;
-        json_array_foreach(json_object_get(r.json, "Keys"), i, k) {
-            const char *id = json_string_value(json_object_get(k, "KeyId"));
-            if (!id)
-                continue;
-            aws_reply d;
-            if ((rc = aws_json(&cl, "kms", "TrentService.DescribeKey", dump(a, json_pack("{ss}", "KeyId", id)), NULL,
-                               &d, err)))
-                break;
-            json_t *m = json_object_get(d.json, "KeyMetadata");
-            const char *mgr = json_string_value(json_object_get(m, "KeyManager"));
-            const char *spec = json_string_value(json_object_get(m, "KeySpec"));
-            if (!spec)
-                spec = json_string_value(json_object_get(m, "CustomerMasterKeySpec"));
-            const char *state = json_string_value(json_object_get(m, "KeyState"));
-            const char *origin = json_string_value(json_object_get(m, "Origin"));
-            const char *desc = json_string_value(json_object_get(m, "Description"));
-            if (mgr && !strcmp(mgr, "AWS")) {
-                aws_managed++; /* AWS rotates its own keys every year */
-                continue;
+        if (!rc)
+            json_array_foreach(keys, i, k) {
+                const char *id = json_string_value(json_object_get(k, "KeyId"));
+                if (!id) {
+                    rc = err_set(err, ISMS_EIO, "kms ListKeys: key %zu of page %zu has no KeyId", i + 1, page);
+                    break;
+                }
+                aws_reply d;
+                if ((rc = aws_json(cl, "kms", "TrentService.DescribeKey", dump(a, json_pack("{ss}", "KeyId", id)),
+                                   NULL, &d, err)))
+                    break;
+                json_t *m = json_object_get(d.json, "KeyMetadata");
+                const char *mgr = json_string_value(json_object_get(m, "KeyManager"));
+                const char *spec = json_string_value(json_object_get(m, "KeySpec"));
+                if (!spec)
+                    spec = json_string_value(json_object_get(m, "CustomerMasterKeySpec"));
+                const char *state = json_string_value(json_object_get(m, "KeyState"));
+                const char *origin = json_string_value(json_object_get(m, "Origin"));
+                const char *desc = arena_strdup(a, json_string_value(json_object_get(m, "Description")));
+                const char *lacks = !json_is_object(m) ? NULL
+                                    : !mgr             ? "KeyManager"
+                                    : !spec            ? "KeySpec"
+                                    : !state           ? "KeyState"
+                                    : !origin          ? "Origin"
+                                                       : NULL;
+                if (!json_is_object(m))
+                    rc = err_set(err, ISMS_EIO, "kms DescribeKey %s: the answer has no KeyMetadata", id);
+                else if (lacks)
+                    rc = err_set(err, ISMS_EIO, "kms DescribeKey %s: the answer's KeyMetadata has no %s", id, lacks);
+                int is_aws = !rc && !strcmp(mgr, "AWS");
+                /* Automatic rotation exists only for symmetric keys with KMS-generated material. */
+                int is_other = !rc && (strcmp(spec, "SYMMETRIC_DEFAULT") || strcmp(origin, "AWS_KMS"));
+                int is_off = !rc && strcmp(state, "Enabled");
+                aws_reply_free(cl, &d);
+                if (rc)
+                    break;
+                if (is_aws) {
+                    aws_managed++; /* AWS rotates its own keys every year */
+                    continue;
+                }
+                if (is_other) {
+                    other++;
+                    continue;
+                }
+                if (is_off) {
+                    inactive++; /* disabled or pending deletion: cannot be used, rotation is moot */
+                    continue;
+                }
+                eligible++;
+                aws_reply st;
+                if ((rc = aws_json(cl, "kms", "TrentService.GetKeyRotationStatus",
+                                   dump(a, json_pack("{ss}", "KeyId", id)), NULL, &st, err)))
+                    break;
+                const char *label = desc && *desc ? arena_sprintf(a, "%s (%.80s)", id, desc) : id;
+                json_t *on = json_object_get(st.json, "KeyRotationEnabled");
+                if (!json_is_boolean(on)) {
+                    rc = err_set(err, ISMS_EIO, "kms GetKeyRotationStatus %s: the answer has no KeyRotationEnabled", id);
+                } else if (json_is_true(on)) {
+                    long days = json_long(json_object_get(st.json, "RotationPeriodInDays"));
+                    line(&good, "%s: rotation on%s", label, days > 0 ? arena_sprintf(a, ", every %ld days", days) : "");
+                } else {
+                    line(&bad, "%s: automatic rotation off", label);
+                }
+                aws_reply_free(cl, &st);
+                if (rc)
+                    break;
             }
-            /* Automatic rotation exists only for symmetric keys with KMS-generated material. */
-            if ((spec && strcmp(spec, "SYMMETRIC_DEFAULT")) || (origin && strcmp(origin, "AWS_KMS"))) {
-                other++;
-                continue;
-            }
-            if (state && strcmp(state, "Enabled")) {
-                inactive++; /* disabled or pending deletion: cannot be used, rotation is moot */
-                continue;
-            }
-            eligible++;
-            aws_reply s;
-            if ((rc = aws_json(&cl, "kms", "TrentService.GetKeyRotationStatus",
-                               dump(a, json_pack("{ss}", "KeyId", id)), NULL, &s, err)))
-                break;
-            const char *label = desc && *desc ? arena_sprintf(a, "%s (%.80s)", id, desc) : id;
-            if (json_is_true(json_object_get(s.json, "KeyRotationEnabled"))) {
-                long days = json_long(json_object_get(s.json, "RotationPeriodInDays"));
-                line(&good, "%s: rotation on%s", label, days > 0 ? arena_sprintf(a, ", every %ld days", days) : "");
-            } else {
-                line(&bad, "%s: automatic rotation off", label);
-            }
+        const char *next = arena_strdup(a, json_string_value(json_object_get(r.json, "NextMarker")));
+        int more = json_is_true(truncated);
+        aws_reply_free(cl, &r);
+        if (rc || !more)
+            break;
+        if (!next) {
+            rc = err_set(err, ISMS_EIO, "kms ListKeys: the answer is Truncated but has no NextMarker");
+            break;
         }
-        if (rc)
-            break;
-        const char *next = json_string_value(json_object_get(r.json, "NextMarker"));
-        if (!json_is_true(json_object_get(r.json, "Truncated")) || !next)
-            break;
-        if ((marker && !strcmp(marker, next)) || page >= 10000) {
-            rc = err_set(err, ISMS_EIO, "kms ListKeys: the paging marker does not advance");
+        size_t again = http_pages_seen(&seen, next, page + 1);
+        if (again || (marker && !strcmp(marker, next))) {
+            rc = err_set(err, ISMS_EIO,
+                         "kms ListKeys: the NextMarker of page %zu leads back to page %zu (a paging cycle); stopped", page,
+                         again ? again : page);
             break;
         }
-        marker = arena_strdup(a, next);
+        marker = next;
     }
-    const char *region = arena_strdup(a, cl.region);
-    aws_close(&cl);
+    const char *region = arena_strdup(a, cl ? cl->region : "");
+    aws_done(cl);
     int nbad = bad.n;
     const char *bad_s = lines_take(a, &bad), *good_s = lines_take(a, &good);
     if (rc)

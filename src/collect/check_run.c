@@ -1,4 +1,5 @@
 /* Selecting, running and recording automated checks for every front end. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "collect/check_run.h"
@@ -36,12 +37,20 @@ int check_select(const char *const *names, int nnames, const char *(*get)(const 
     return (int)k;
 }
 
-int check_run_record(ws *w, const check_def *d, arena *a, const char *(*get)(const char *), check_run *run,
-                     isms_err *err)
+int check_run_record(ws *w, const check_def *d, arena *a, const char *(*get)(const char *),
+                     const check_run_opts *opts, check_run *run, isms_err *err)
 {
     buf raw;
-    buf_init(&raw, 64u << 20);
-    check_ctx ctx = {.a = a, .raw = &raw, .getenv = get, .timeout_ms = 15000, .max_retries = 4};
+    /* Room for every answer the check may hold plus the labels around them. */
+    buf_init(&raw, CHECK_MAX_HELD + (4u << 20));
+    const char *t = get("ISMS_HTTP_TIMEOUT_MS");
+    long timeout = t && atol(t) > 0 ? atol(t) : 15000;
+    check_ctx ctx = {.a = a, .raw = &raw, .getenv = get, .timeout_ms = timeout, .max_retries = 4};
+    if (opts) {
+        ctx.session = opts->session;
+        ctx.note = opts->note;
+        ctx.note_ud = opts->note_ud;
+    }
     check_result res = {0};
     isms_err cerr = {0};
     int rc = d->run(&ctx, &res, &cerr);

@@ -25,7 +25,8 @@ const char github_checks_source[] =
     "https://github.example.com/api/v3; default https://api.github.com). Archived repositories are skipped.";
 
 typedef struct gh {
-    check_ctx *ctx;
+    check_ctx *ctx;        /* the check being run: its evidence, budget and progress */
+    arena *a;              /* what the client allocates: the session's when shared */
     http_client http;
     const char *token, *org, *api, *host;
     http_header hdr[3];
@@ -66,10 +67,11 @@ static int gh_loopback(const char *url)
     return !strcmp(host, "127.0.0.1") || !strcasecmp(host, "localhost") || !strcmp(host, "[::1]");
 }
 
-static int gh_open(gh *g, check_ctx *ctx, isms_err *err)
+static int gh_open(gh *g, check_ctx *ctx, arena *a, isms_err *err)
 {
     memset(g, 0, sizeof *g);
     g->ctx = ctx;
+    g->a = a;
     g->token = env(ctx, "GITHUB_TOKEN");
     if (!g->token)
         return err_set(err, ISMS_EINVAL,
@@ -93,22 +95,72 @@ static int gh_open(gh *g, check_ctx *ctx, isms_err *err)
     size_t n = strlen(api);
     while (n && api[n - 1] == '/')
         n--;
-    g->api = arena_strndup(ctx->a, api, n);
+    g->api = arena_strndup(a, api, n);
+    g->org = arena_strdup(a, g->org);
+    g->token = arena_strdup(a, g->token);
     char host[256];
     http_url_host(g->api, host, sizeof host);
-    g->host = arena_strdup(ctx->a, host);
+    g->host = arena_strdup(a, host);
     int rc = http_init(&g->http, err);
     if (rc)
         return rc;
     g->http.timeout_ms = ctx->timeout_ms > 0 ? ctx->timeout_ms : 15000;
     g->http.max_retries = ctx->max_retries > 0 ? ctx->max_retries : 4;
-    g->hdr[0] = (http_header){"Authorization", arena_sprintf(ctx->a, "Bearer %s", g->token)};
+    g->http.max_body = CHECK_MAX_ANSWER;
+    /* A stalled endpoint costs one timeout, not one per attempt, repository and check. */
+    g->http.stop_after_timeout = 1;
+    g->hdr[0] = (http_header){"Authorization", arena_sprintf(a, "Bearer %s", g->token)};
     g->hdr[1] = (http_header){"Accept", "application/vnd.github+json"};
     g->hdr[2] = (http_header){"X-GitHub-Api-Version", GITHUB_API_VERSION};
     return ISMS_OK;
 }
 
 static void gh_close(gh *g) { http_cleanup(&g->http); }
+
+static void gh_shared_free(void *data)
+{
+    gh_close(data);
+    free(data);
+}
+
+/* The client of ctx's session, opened by its first GitHub check and shared by the rest (one
+ * connection), now working for ctx; without a session own, opened for the check (gh_done it). */
+static int gh_acquire(check_ctx *ctx, gh *own, gh **out, isms_err *err)
+{
+    *out = NULL;
+    int rc = check_source_gone(ctx, "GitHub", err);
+    if (rc)
+        return rc;
+    check_shared *slot = check_shared_slot(ctx, "github");
+    if (!slot) {
+        if ((rc = gh_open(own, ctx, ctx->a, err)))
+            return rc;
+        *out = own;
+        return ISMS_OK;
+    }
+    gh *g = slot->data;
+    if (!g) {
+        if (!(g = calloc(1, sizeof *g)))
+            return err_set(err, ISMS_ENOMEM, "out of memory");
+        if ((rc = gh_open(g, ctx, check_shared_arena(ctx), err))) {
+            gh_close(g);
+            free(g);
+            return rc;
+        }
+        slot->data = g;
+        slot->release = gh_shared_free;
+    }
+    g->ctx = ctx;
+    *out = g;
+    return ISMS_OK;
+}
+
+/* Done with a client of gh_acquire: a check's own is closed, the session's stays open. */
+static void gh_done(gh *g, gh *own)
+{
+    if (g == own)
+        gh_close(own);
+}
 
 /* The first occurrence of needle (nl > 0 bytes) in s, or NULL. */
 static const char *gh_find(const char *s, size_t len, const char *needle, size_t nl)
@@ -142,10 +194,16 @@ static char *gh_scrub(gh *g, const char *s, size_t len, size_t *outlen)
         p = hit + tl;
     }
     buf_append(&b, p, (size_t)(end - p));
-    char *out = arena_strndup(g->ctx->a, b.data ? b.data : "", b.len);
+    char *out = arena_strndup(g->a, b.data ? b.data : "", b.len);
     *outlen = b.len;
     buf_free(&b);
     return out;
+}
+
+static const char *gh_path(gh *g, const char *url)
+{
+    const char *p = url + strlen(g->api);
+    return arena_strndup(g->a, p, strcspn(p, "?#"));
 }
 
 /* One line of evidence: the request and the parsed (or verbatim) response body. */
@@ -162,14 +220,8 @@ static int gh_keep_raw(gh *g, const char *url, long status, json_t *doc, const c
     int bad = !s || buf_puts(g->ctx->raw, s) || buf_putc(g->ctx->raw, '\n');
     free(s);
     if (bad)
-        return err_set(err, ISMS_ENOMEM, "the GitHub responses exceed the evidence size limit");
+        return err_set(err, ISMS_ENOMEM, "the answers to GET %s exceed the evidence a check may keep", gh_path(g, url));
     return ISMS_OK;
-}
-
-static const char *gh_path(gh *g, const char *url)
-{
-    const char *p = url + strlen(g->api);
-    return arena_strndup(g->ctx->a, p, strcspn(p, "?#"));
 }
 
 /* GET a path under the API (or a paging URL). 401 and rate limits are errors; every other
@@ -178,18 +230,29 @@ static int gh_get(gh *g, const char *path_or_url, gh_resp *r, isms_err *err)
 {
     memset(r, 0, sizeof *r);
     r->message = "";
-    const char *url = path_or_url[0] == '/' ? arena_sprintf(g->ctx->a, "%s%s", g->api, path_or_url) : path_or_url;
-    http_response h;
-    int rc = http_request(&g->http, "GET", url, g->hdr, 3, NULL, 0, g->ctx->a, &h, err);
-    if (rc)
-        return rc;
+    const char *url = path_or_url[0] == '/' ? arena_sprintf(g->a, "%s%s", g->api, path_or_url) : path_or_url;
     const char *what = gh_path(g, url);
+    check_note(g->ctx, "GET %s", what);
+    http_response h;
+    int rc = http_request_take(&g->http, "GET", url, g->hdr, 3, NULL, 0, g->a, &h, err);
+    if (rc) {
+        if (g->http.stopped[0])
+            check_source_give_up(g->ctx, "GitHub", g->http.stopped);
+        return rc;
+    }
+    /* The page is parsed and dropped here: only the parsed document goes on. */
+    if ((rc = check_hold(g->ctx, h.len, arena_sprintf(g->a, "GET %s", what), err))) {
+        http_response_free(&h);
+        return rc;
+    }
     size_t len;
     char *body = gh_scrub(g, h.body, h.len, &len);
     json_error_t jerr;
     r->status = h.status;
     r->doc = len ? json_loadb(body, len, JSON_DECODE_ANY, &jerr) : NULL;
-    if ((rc = gh_keep_raw(g, url, h.status, r->doc, body, len, err)))
+    rc = gh_keep_raw(g, url, h.status, r->doc, body, len, err);
+    http_response_free(&h);
+    if (rc)
         goto fail;
     if (h.status >= 200 && h.status < 300 && len && !r->doc) {
         rc = err_set(err, ISMS_EIO, "%s: GET %s answered %ld with invalid JSON (%s)", g->host, what, h.status,
@@ -198,7 +261,7 @@ static int gh_get(gh *g, const char *path_or_url, gh_resp *r, isms_err *err)
     }
     const char *m = json_string_value(json_object_get(r->doc, "message"));
     if (m)
-        r->message = arena_sprintf(g->ctx->a, "%.200s", m);
+        r->message = arena_sprintf(g->a, "%.200s", m);
     if (h.status == 401) {
         rc = err_set(err, ISMS_EINVAL,
                      "GitHub at %s rejected GITHUB_TOKEN (401 %s): check that the token is valid and not expired",
@@ -239,14 +302,18 @@ static int gh_unexpected(gh *g, const char *what, const gh_resp *r, isms_err *er
                    *r->message ? ": " : "", r->message);
 }
 
-/* GET every page of a list into one array. A non-200 page stops with *status set and *arr NULL. */
+/* GET every page of a list into one array. A non-200 page stops with *status set and *arr NULL.
+ * A next link already followed is a paging cycle: stopped at once. */
 static int gh_list(gh *g, const char *path, json_t **arr, gh_resp *last, isms_err *err)
 {
     *arr = NULL;
     json_t *all = json_array();
     const char *url = path;
-    for (int page = 0; url; page++) {
-        if (page == GITHUB_MAX_PAGES) {
+    http_pages seen;
+    http_pages_init(&seen, g->a);
+    http_pages_seen(&seen, arena_sprintf(g->a, "%s%s", g->api, path), 1);
+    for (size_t page = 1; url; page++) {
+        if (page > GITHUB_MAX_PAGES) {
             json_decref(all);
             return err_set(err, ISMS_EIO, "%s: GET %s has more than %d pages", g->host, path, GITHUB_MAX_PAGES);
         }
@@ -267,9 +334,12 @@ static int gh_list(gh *g, const char *path, json_t **arr, gh_resp *last, isms_er
         json_array_extend(all, last->doc);
         json_decref(last->doc);
         last->doc = NULL;
-        if (last->next && !strcmp(last->next, url)) {
+        size_t again = last->next ? http_pages_seen(&seen, last->next, page + 1) : 0;
+        if (again) {
             json_decref(all);
-            return err_set(err, ISMS_EIO, "%s: GET %s pages back to itself", g->host, path);
+            return err_set(err, ISMS_EIO,
+                           "%s: GET %s: the next link of page %zu leads back to page %zu (a paging cycle); stopped",
+                           g->host, gh_path(g, url), page, again);
         }
         url = last->next;
     }
@@ -313,23 +383,27 @@ static int gh_eval_org(check_ctx *ctx, json_t *org, check_result *out, isms_err 
 
 static int run_org_2fa(check_ctx *ctx, check_result *out, isms_err *err)
 {
-    gh g;
-    int rc = gh_open(&g, ctx, err);
+    gh own, *g;
+    int rc = gh_acquire(ctx, &own, &g, err);
     if (rc)
         return rc;
     gh_resp r;
-    const char *path = arena_sprintf(ctx->a, "/orgs/%s", http_escape(ctx->a, g.org));
-    if (!(rc = gh_get(&g, path, &r, err))) {
-        if (r.status == 200)
+    const char *path = arena_sprintf(ctx->a, "/orgs/%s", http_escape(ctx->a, g->org));
+    if (!(rc = gh_get(g, path, &r, err))) {
+        if (r.status == 200 && !json_is_object(r.doc))
+            rc = err_set(err, ISMS_EIO, "GET %s: the answer is not an organization object", path);
+        else if (r.status == 200 && !jstr(r.doc, "login"))
+            rc = err_set(err, ISMS_EIO, "GET %s: the answer has no login", path);
+        else if (r.status == 200)
             rc = gh_eval_org(ctx, r.doc, out, err);
         else if (r.status == 404)
-            rc = err_set(err, ISMS_ENOTFOUND, "GitHub at %s has no organization '%s' visible to this token", g.host,
-                         g.org);
+            rc = err_set(err, ISMS_ENOTFOUND, "GitHub at %s has no organization '%s' visible to this token", g->host,
+                         g->org);
         else
-            rc = gh_unexpected(&g, arena_sprintf(ctx->a, "GET %s", path), &r, err);
+            rc = gh_unexpected(g, arena_sprintf(ctx->a, "GET %s", path), &r, err);
         json_decref(r.doc);
     }
-    gh_close(&g);
+    gh_done(g, &own);
     return rc;
 }
 
@@ -354,8 +428,10 @@ static int gh_eval_members(check_ctx *ctx, const char *org, json_t *arr, check_r
     json_t *u;
     json_array_foreach(arr, i, u) {
         const char *login = jstr(u, "login");
-        if (!login)
-            continue;
+        if (!login) {
+            buf_free(&b);
+            return err_set(err, ISMS_EIO, "GET /orgs/{org}/members: member %zu of the answer has no login", i + 1);
+        }
         buf_printf(&b, "%s%s: two-factor authentication disabled%s", n ? "\n" : "", login,
                    jtrue(u, "site_admin") ? " (site administrator)" : "");
         n++;
@@ -371,31 +447,31 @@ static int gh_eval_members(check_ctx *ctx, const char *org, json_t *arr, check_r
 
 static int run_members_2fa(check_ctx *ctx, check_result *out, isms_err *err)
 {
-    gh g;
-    int rc = gh_open(&g, ctx, err);
+    gh own, *g;
+    int rc = gh_acquire(ctx, &own, &g, err);
     if (rc)
         return rc;
     const char *path =
-        arena_sprintf(ctx->a, "/orgs/%s/members?filter=2fa_disabled&per_page=100", http_escape(ctx->a, g.org));
+        arena_sprintf(ctx->a, "/orgs/%s/members?filter=2fa_disabled&per_page=100", http_escape(ctx->a, g->org));
     json_t *arr;
     gh_resp r;
-    if (!(rc = gh_list(&g, path, &arr, &r, err))) {
+    if (!(rc = gh_list(g, path, &arr, &r, err))) {
         if (arr)
-            rc = gh_eval_members(ctx, g.org, arr, out, err);
+            rc = gh_eval_members(ctx, g->org, arr, out, err);
         else if (r.status == 403 || r.status == 422)
             rc = err_set(err, ISMS_EINVAL,
                          "only an organization owner's token can list members without two-factor authentication "
                          "(GitHub answered %ld%s%s)",
                          r.status, *r.message ? ": " : "", r.message);
         else if (r.status == 404)
-            rc = err_set(err, ISMS_ENOTFOUND, "GitHub at %s has no organization '%s' visible to this token", g.host,
-                         g.org);
+            rc = err_set(err, ISMS_ENOTFOUND, "GitHub at %s has no organization '%s' visible to this token", g->host,
+                         g->org);
         else
-            rc = gh_unexpected(&g, "GET /orgs/{org}/members", &r, err);
+            rc = gh_unexpected(g, "GET /orgs/{org}/members", &r, err);
         json_decref(arr);
         json_decref(r.doc);
     }
-    gh_close(&g);
+    gh_done(g, &own);
     return rc;
 }
 
@@ -426,14 +502,11 @@ static void tally_line(buf *b, const char *repo, const char *text)
 /* Examines one repository (a list entry); adds to t; non-OK only when the run must stop. */
 typedef int (*repo_fn)(gh *g, json_t *repo, const char *owner, const char *name, tally *t, isms_err *err);
 
-/* Runs fn on every non-archived repository of the organization. */
-static int gh_sweep(gh *g, repo_fn fn, tally *t, isms_err *err)
+/* The organization's repositories, every page; each needs a name and whether it is archived. */
+static int gh_read_repos(void *ud, void **value, isms_err *err)
 {
-    memset(t, 0, sizeof *t);
-    buf_init(&t->bad_lines, 8u << 20);
-    buf_init(&t->unknown_lines, 8u << 20);
-    buf_init(&t->notes, 8u << 20);
-    const char *path = arena_sprintf(g->ctx->a, "/orgs/%s/repos?per_page=100&type=all", http_escape(g->ctx->a, g->org));
+    gh *g = ud;
+    const char *path = arena_sprintf(g->a, "/orgs/%s/repos?per_page=100&type=all", http_escape(g->a, g->org));
     json_t *arr;
     gh_resp r;
     int rc = gh_list(g, path, &arr, &r, err);
@@ -451,15 +524,48 @@ static int gh_sweep(gh *g, repo_fn fn, tally *t, isms_err *err)
     size_t i;
     json_t *repo;
     json_array_foreach(arr, i, repo) {
+        const char *lacks = !jstr(repo, "name")                                  ? "name"
+                            : !json_is_boolean(json_object_get(repo, "archived")) ? "archived"
+                                                                                  : NULL;
+        if (lacks) {
+            rc = err_set(err, ISMS_EIO, "GET /orgs/{org}/repos: repository %zu of the answer has no %s", i + 1, lacks);
+            json_decref(arr);
+            return rc;
+        }
+    }
+    *value = arr;
+    return ISMS_OK;
+}
+
+static void gh_repos_free(void *value) { json_decref(value); }
+
+/* Runs fn on every non-archived repository of the organization (listed once per session). */
+static int gh_sweep(gh *g, repo_fn fn, tally *t, isms_err *err)
+{
+    memset(t, 0, sizeof *t);
+    buf_init(&t->bad_lines, 8u << 20);
+    buf_init(&t->unknown_lines, 8u << 20);
+    buf_init(&t->notes, 8u << 20);
+    void *v = NULL;
+    int shared = check_shared_slot(g->ctx, "github.repos") != NULL;
+    int rc = check_read_once(g->ctx, "github.repos", "GET /orgs/{org}/repos", gh_read_repos, g, gh_repos_free, &v,
+                             err);
+    if (rc)
+        return rc;
+    json_t *arr = v;
+    size_t i;
+    json_t *repo;
+    json_array_foreach(arr, i, repo) {
         const char *name = jstr(repo, "name");
         const char *owner = jstr(json_object_get(repo, "owner"), "login");
-        if (!name || jtrue(repo, "archived"))
+        if (jtrue(repo, "archived"))
             continue;
         t->total++;
         if ((rc = fn(g, repo, owner ? owner : g->org, name, t, err)))
             break;
     }
-    json_decref(arr);
+    if (!shared)
+        json_decref(arr); /* this check's own list */
     return rc;
 }
 
@@ -494,12 +600,12 @@ typedef struct sweep_def {
 
 static int gh_run_sweep(check_ctx *ctx, const sweep_def *s, check_result *out, isms_err *err)
 {
-    gh g;
-    int rc = gh_open(&g, ctx, err);
+    gh own, *g;
+    int rc = gh_acquire(ctx, &own, &g, err);
     if (rc)
         return rc;
     tally t;
-    if (!(rc = gh_sweep(&g, s->fn, &t, err))) {
+    if (!(rc = gh_sweep(g, s->fn, &t, err))) {
         tally_result(ctx, &t, out);
         if (t.bad)
             out->summary = arena_sprintf(ctx->a, "%d of %d repositories %s", t.bad, t.total, s->lacking);
@@ -507,18 +613,18 @@ static int gh_run_sweep(check_ctx *ctx, const sweep_def *s, check_result *out, i
             out->summary = arena_sprintf(ctx->a, "could not read the %s of %d of %d repositories", s->settings,
                                          t.unknown, t.total);
         else if (!t.total)
-            out->summary = arena_sprintf(ctx->a, "%s has no active repositories", g.org);
+            out->summary = arena_sprintf(ctx->a, "%s has no active repositories", g->org);
         else
             out->summary = arena_sprintf(ctx->a, "%s in all %d repositories", s->holds, t.total);
     }
     tally_free(&t);
-    gh_close(&g);
+    gh_done(g, &own);
     return rc;
 }
 
 static const char *full_name(gh *g, const char *owner, const char *name)
 {
-    return arena_sprintf(g->ctx->a, "%s/%s", owner, name);
+    return arena_sprintf(g->a, "%s/%s", owner, name);
 }
 
 /* --- branch protection -------------------------------------------------------------------------- */
@@ -549,7 +655,7 @@ static const char *gh_protection_gaps(arena *a, json_t *p)
 
 static int repo_protection(gh *g, json_t *repo, const char *owner, const char *name, tally *t, isms_err *err)
 {
-    arena *a = g->ctx->a;
+    arena *a = g->a;
     const char *fn = full_name(g, owner, name);
     const char *branch = jstr(repo, "default_branch");
     if (!branch) {
@@ -564,7 +670,11 @@ static int repo_protection(gh *g, json_t *repo, const char *owner, const char *n
     if (rc)
         return rc;
     const char *label = arena_sprintf(a, "%s (%s)", fn, branch);
-    if (r.status == 200) {
+    if (r.status == 200 && !json_is_object(r.doc)) {
+        json_decref(r.doc);
+        return err_set(err, ISMS_EIO, "GET /repos/%s/branches/%s/protection: the answer is not a protection object",
+                       fn, branch);
+    } else if (r.status == 200) {
         const char *gaps = gh_protection_gaps(a, r.doc);
         if (*gaps) {
             t->bad++;
@@ -651,7 +761,7 @@ static int eval_branch_protection(check_ctx *ctx, const char *doc, size_t len, c
 static int repo_details(gh *g, const char *owner, const char *name, tally *t, json_t **doc, json_t **sa,
                         isms_err *err)
 {
-    arena *a = g->ctx->a;
+    arena *a = g->a;
     *doc = *sa = NULL;
     gh_resp r;
     int rc = gh_get(g, arena_sprintf(a, "/repos/%s/%s", http_escape(a, owner), http_escape(a, name)), &r, err);
@@ -704,7 +814,7 @@ static int repo_secret_scanning(gh *g, json_t *repo, const char *owner, const ch
 
 static int repo_dependabot(gh *g, json_t *repo, const char *owner, const char *name, tally *t, isms_err *err)
 {
-    arena *a = g->ctx->a;
+    arena *a = g->a;
     json_t *doc, *sa;
     int rc = repo_details(g, owner, name, t, &doc, &sa, err);
     if (rc || !doc)

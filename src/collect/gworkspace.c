@@ -237,7 +237,8 @@ int gws_jwt(arena *a, const gws_key *k, const char *sub, long long now, char **j
 /* --- the client ------------------------------------------------------------------------------------ */
 
 typedef struct gws {
-    check_ctx *ctx;
+    check_ctx *ctx;        /* the check being run: its evidence, budget and progress */
+    arena *a;              /* what the client allocates: the session's when shared */
     http_client http;
     gws_key key;
     const char *admin, *api, *api_host, *token_host;
@@ -307,7 +308,7 @@ static char *gws_scrub(gws *g, const char *s, size_t len, size_t *outlen)
             p = hit + tl;
         }
         buf_append(&b, p, (size_t)(end - p));
-        cur = arena_strndup(g->ctx->a, b.data ? b.data : "", b.len);
+        cur = arena_strndup(g->a, b.data ? b.data : "", b.len);
         len = b.len;
         buf_free(&b);
     }
@@ -327,7 +328,7 @@ static const char *gws_said(gws *g, const char *s)
     size_t n = len < 200 ? len : 200;
     while (n && n < len && ((unsigned char)t[n] & 0xC0) == 0x80)
         n--;
-    t = arena_strndup(g->ctx->a, t, n);
+    t = arena_strndup(g->a, t, n);
     for (char *p = t; *p; p++)
         if ((unsigned char)*p < ' ')
             *p = ' ';
@@ -338,13 +339,13 @@ static const char *gws_said(gws *g, const char *s)
 static const char *gws_grant_hint(gws *g, const char *error, const char *desc)
 {
     if (!strcmp(error, "unauthorized_client"))
-        return arena_sprintf(g->ctx->a,
+        return arena_sprintf(g->a,
                              "authorise the service account's client ID for domain-wide delegation with the scope %s "
                              "(Admin console > Security > Access and data control > API controls)",
                              GWS_SCOPE);
     if (!strcmp(error, "invalid_grant")) {
         if (strstr(desc, "email or User ID"))
-            return arena_sprintf(g->ctx->a, "ISMS_GWORKSPACE_ADMIN (%s) must be an existing user of the Workspace",
+            return arena_sprintf(g->a, "ISMS_GWORKSPACE_ADMIN (%s) must be an existing user of the Workspace",
                                  g->admin);
         if (strstr(desc, "Signature"))
             return "the key in GOOGLE_APPLICATION_CREDENTIALS is not (or no longer) a key of this service account; "
@@ -361,7 +362,7 @@ static const char *gws_grant_hint(gws *g, const char *error, const char *desc)
 /* Exchange a fresh JWT for an access token. */
 static int gws_token(gws *g, isms_err *err)
 {
-    arena *a = g->ctx->a;
+    arena *a = g->a;
     char *jwt;
     int rc = gws_jwt(a, &g->key, g->admin, (long long)time(NULL), &jwt, err);
     if (rc)
@@ -408,10 +409,11 @@ static void gws_close(gws *g)
 }
 
 /* Read the configuration, load the key and sign in. On error everything is released. */
-static int gws_open(gws *g, check_ctx *ctx, isms_err *err)
+static int gws_open(gws *g, check_ctx *ctx, arena *a, isms_err *err)
 {
     memset(g, 0, sizeof *g);
     g->ctx = ctx;
+    g->a = a;
     const char *path = env(ctx, "GOOGLE_APPLICATION_CREDENTIALS");
     if (!path)
         return err_set(err, ISMS_EINVAL,
@@ -433,11 +435,12 @@ static int gws_open(gws *g, check_ctx *ctx, isms_err *err)
     size_t n = strlen(api);
     while (n && api[n - 1] == '/')
         n--;
-    g->api = arena_strndup(ctx->a, api, n);
+    g->api = arena_strndup(a, api, n);
     char host[256];
     http_url_host(g->api, host, sizeof host);
-    g->api_host = arena_strdup(ctx->a, host);
-    int rc = gws_key_load(ctx->a, path, &g->key, err);
+    g->api_host = arena_strdup(a, host);
+    g->admin = arena_strdup(a, g->admin);
+    int rc = gws_key_load(a, path, &g->key, err);
     if (rc)
         return rc;
     if (!gws_url_ok(g->key.token_uri)) {
@@ -448,16 +451,78 @@ static int gws_open(gws *g, check_ctx *ctx, isms_err *err)
                        path);
     }
     http_url_host(g->key.token_uri, host, sizeof host);
-    g->token_host = arena_strdup(ctx->a, host);
+    g->token_host = arena_strdup(a, host);
     if ((rc = http_init(&g->http, err))) {
         gws_key_free(&g->key);
         return rc;
     }
     g->http.timeout_ms = ctx->timeout_ms > 0 ? ctx->timeout_ms : 15000;
     g->http.max_retries = ctx->max_retries > 0 ? ctx->max_retries : 4;
+    g->http.max_body = CHECK_MAX_ANSWER;
+    /* A stalled endpoint costs one timeout, not one per attempt and check. */
+    g->http.stop_after_timeout = 1;
+    check_note(ctx, "token exchange at %s", g->token_host);
     if ((rc = gws_token(g, err)))
         gws_close(g);
     return rc;
+}
+
+/* Remember that Google stopped answering, so that the session's later checks are not run. */
+static void gws_gone(gws *g)
+{
+    if (g->http.stopped[0])
+        check_source_give_up(g->ctx, "Google Workspace", g->http.stopped);
+}
+
+/* The session's client: signed in once, or the reason it could not be. */
+typedef struct gws_shared {
+    gws g;
+    int rc;
+    isms_err err;
+} gws_shared;
+
+static void gws_shared_free(void *data)
+{
+    gws_shared *s = data;
+    if (!s->rc)
+        gws_close(&s->g);
+    free(s);
+}
+
+/* The client of ctx's session, signed in by its first Google check (one token for the run), now
+ * working for ctx; without a session a new one of the check's own (*own set: gws_close it). */
+static int gws_acquire(check_ctx *ctx, gws *own, gws **out, isms_err *err)
+{
+    *out = NULL;
+    int rc = check_source_gone(ctx, "Google Workspace", err);
+    if (rc)
+        return rc;
+    check_shared *slot = check_shared_slot(ctx, "gworkspace");
+    if (!slot) {
+        if ((rc = gws_open(own, ctx, ctx->a, err))) {
+            gws_gone(own);
+            return rc;
+        }
+        *out = own;
+        return ISMS_OK;
+    }
+    gws_shared *s = slot->data;
+    if (!s) {
+        if (!(s = calloc(1, sizeof *s)))
+            return err_set(err, ISMS_ENOMEM, "out of memory");
+        s->rc = gws_open(&s->g, ctx, check_shared_arena(ctx), &s->err);
+        if (s->rc)
+            gws_gone(&s->g);
+        slot->data = s;
+        slot->release = gws_shared_free;
+    }
+    if (s->rc) {
+        *err = s->err;
+        return s->rc;
+    }
+    s->g.ctx = ctx;
+    *out = &s->g;
+    return ISMS_OK;
 }
 
 /* One line of evidence: the request and the parsed (or verbatim) response body. */
@@ -473,7 +538,7 @@ static int gws_keep_raw(gws *g, const char *url, long status, json_t *doc, const
     int bad = !s || buf_puts(g->ctx->raw, s) || buf_putc(g->ctx->raw, '\n');
     free(s);
     if (bad)
-        return err_set(err, ISMS_ENOMEM, "the Google Workspace responses exceed the evidence size limit");
+        return err_set(err, ISMS_ENOMEM, "the answers to users.list exceed the evidence a check may keep");
     return ISMS_OK;
 }
 
@@ -485,7 +550,7 @@ static const char *gws_api_message(gws *g, json_t *doc)
     const char *st = json_is_object(e) ? json_string_value(json_object_get(e, "status")) : NULL;
     if (!msg)
         return "";
-    return arena_sprintf(g->ctx->a, "%s%s%s", st ? gws_said(g, st) : "", st ? ": " : "", gws_said(g, msg));
+    return arena_sprintf(g->a, "%s%s%s", st ? gws_said(g, st) : "", st ? ": " : "", gws_said(g, msg));
 }
 
 static int gws_users_error(gws *g, long status, int attempts, json_t *doc, isms_err *err)
@@ -509,16 +574,19 @@ static int gws_users_error(gws *g, long status, int attempts, json_t *doc, isms_
                    *m ? ": " : "", m);
 }
 
-/* Every user of the account, over all pages, into one new array. */
+/* Every user of the account, over all pages, into one new array. Each page is dropped once its
+ * users are taken; the answers count against what the check may hold. */
 static int gws_list_users(gws *g, json_t **users, isms_err *err)
 {
-    arena *a = g->ctx->a;
+    arena *a = g->a;
     *users = NULL;
     json_t *all = json_array();
     const char *page_token = NULL;
+    http_pages seen;
+    http_pages_init(&seen, a);
     int rc = ISMS_OK;
-    for (int page = 0;; page++) {
-        if (page == GWS_MAX_PAGES) {
+    for (size_t page = 1;; page++) {
+        if (page > GWS_MAX_PAGES) {
             rc = err_set(err, ISMS_EIO, "the Admin SDK at %s has more than %d pages of users", g->api_host,
                          GWS_MAX_PAGES);
             break;
@@ -526,14 +594,23 @@ static int gws_list_users(gws *g, json_t **users, isms_err *err)
         const char *url =
             arena_sprintf(a, "%s" GWS_USERS_PATH "?customer=my_customer&maxResults=500&projection=full%s%s", g->api,
                           page_token ? "&pageToken=" : "", page_token ? http_escape(a, page_token) : "");
+        check_note(g->ctx, "users.list page %zu", page);
         http_response h;
-        if ((rc = http_request(&g->http, "GET", url, g->hdr, 2, NULL, 0, a, &h, err)))
+        if ((rc = http_request_take(&g->http, "GET", url, g->hdr, 2, NULL, 0, a, &h, err))) {
+            gws_gone(g);
             break;
+        }
+        if ((rc = check_hold(g->ctx, h.len, "users.list", err))) {
+            http_response_free(&h);
+            break;
+        }
         size_t len;
         char *body = gws_scrub(g, h.body, h.len, &len);
         json_error_t jerr;
         json_t *doc = len ? json_loadb(body, len, 0, &jerr) : NULL;
-        if ((rc = gws_keep_raw(g, url, h.status, doc, body, len, err))) {
+        rc = gws_keep_raw(g, url, h.status, doc, body, len, err);
+        http_response_free(&h);
+        if (rc) {
             json_decref(doc);
             break;
         }
@@ -543,25 +620,37 @@ static int gws_list_users(gws *g, json_t **users, isms_err *err)
             break;
         }
         json_t *list = json_object_get(doc, "users");
+        const char *kind = json_string_value(json_object_get(doc, "kind"));
         if (!json_is_object(doc) || (list && !json_is_array(list))) {
             rc = err_set(err, ISMS_EIO, "the Admin SDK at %s answered users.list with %s", g->api_host,
                          doc ? "something other than a users page" : "invalid JSON");
             json_decref(doc);
             break;
         }
-        if (list)
-            json_array_extend(all, list);
-        /* The last page has no nextPageToken (and may have no "users"). */
-        const char *next = json_string_value(json_object_get(doc, "nextPageToken"));
-        if (next && *next && page_token && !strcmp(next, page_token)) {
-            rc = err_set(err, ISMS_EIO, "the Admin SDK at %s pages users.list back to the same page", g->api_host);
+        /* The last page may have no "users"; a page with neither users nor its kind is no page. */
+        if (!list && (!kind || strcmp(kind, "admin#directory#users"))) {
+            rc = err_set(err, ISMS_EIO,
+                         "users.list: the answer of the Admin SDK at %s has no users (nor kind "
+                         "admin#directory#users)",
+                         g->api_host);
             json_decref(doc);
             break;
         }
+        if (list)
+            json_array_extend(all, list);
+        /* The last page has no nextPageToken. */
+        const char *next = json_string_value(json_object_get(doc, "nextPageToken"));
         page_token = next && *next ? arena_strdup(a, next) : NULL;
         json_decref(doc);
         if (!page_token)
             break;
+        size_t again = http_pages_seen(&seen, page_token, page + 1);
+        if (again) {
+            rc = err_set(err, ISMS_EIO,
+                         "users.list: the nextPageToken of page %zu leads back to page %zu (a paging cycle); stopped",
+                         page, again);
+            break;
+        }
     }
     if (rc) {
         json_decref(all);
@@ -570,6 +659,16 @@ static int gws_list_users(gws *g, json_t **users, isms_err *err)
     *users = all;
     return ISMS_OK;
 }
+
+static int gws_read_users(void *ud, void **value, isms_err *err)
+{
+    json_t *users = NULL;
+    int rc = gws_list_users(ud, &users, err);
+    *value = users;
+    return rc;
+}
+
+static void gws_users_free(void *value) { json_decref(value); }
 
 /* --- evaluation ------------------------------------------------------------------------------------ */
 
@@ -985,16 +1084,20 @@ static int gws_eval(check_ctx *ctx, gws_kind kind, json_t *users, check_result *
 
 static int gws_run(check_ctx *ctx, gws_kind kind, check_result *out, isms_err *err)
 {
-    gws g;
-    int rc = gws_open(&g, ctx, err);
+    gws own, *g;
+    int rc = gws_acquire(ctx, &own, &g, err);
     if (rc)
         return rc;
-    json_t *users;
-    if (!(rc = gws_list_users(&g, &users, err))) {
+    /* One user list per session: the six checks judge the same users. */
+    void *users = NULL;
+    int shared = check_shared_slot(ctx, "gworkspace.users") != NULL;
+    if (!(rc = check_read_once(ctx, "gworkspace.users", "users.list", gws_read_users, g, gws_users_free, &users,
+                               err)))
         rc = gws_eval(ctx, kind, users, out, err);
+    if (!shared)
         json_decref(users);
-    }
-    gws_close(&g);
+    if (g == &own)
+        gws_close(&own);
     return rc;
 }
 

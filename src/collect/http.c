@@ -284,7 +284,7 @@ static void sleep_ms(long ms)
         ;
 }
 
-static const char *size_text(arena *a, size_t n)
+const char *http_size_text(arena *a, size_t n)
 {
     if (n >= (1u << 20) && n % (1u << 20) == 0)
         return arena_sprintf(a, "%zu MiB", n >> 20);
@@ -367,10 +367,13 @@ static long retry_wait(http_client *c, CURLcode cc, long status, const xfer *x, 
     return w < 0 ? -1 : w > c->max_wait_ms ? c->max_wait_ms : w;
 }
 
-int http_request(http_client *c, const char *method, const char *url, const http_header *headers, size_t nheaders,
-                 const char *body, size_t body_len, arena *a, http_response *out, isms_err *err)
+/* One request with retries; the final body stays in body (the caller frees it). */
+static int http_send(http_client *c, const char *method, const char *url, const http_header *headers,
+                     size_t nheaders, const char *body, size_t body_len, arena *a, http_response *out, buf *got,
+                     isms_err *err)
 {
     memset(out, 0, sizeof *out);
+    buf_init(got, c->max_body);
     out->retry_after_ms = out->ratelimit_remaining = -1;
     char host[256];
     http_url_host(url, host, sizeof host);
@@ -386,6 +389,8 @@ int http_request(http_client *c, const char *method, const char *url, const http
         return err_set(err, ISMS_EINVAL, "%s: the HTTP client is not initialised", host);
     if (!method || !*method || strpbrk(method, " \r\n"))
         return err_set(err, ISMS_EINVAL, "%s: invalid HTTP method", host);
+    if (c->stopped[0])
+        return err_set(err, ISMS_EIO, "%s earlier in this run; not asked again", c->stopped);
     CURL *h = c->curl;
     long backoff = c->backoff_ms > 0 ? c->backoff_ms : 1;
     for (int attempt = 0;; attempt++) {
@@ -414,10 +419,12 @@ int http_request(http_client *c, const char *method, const char *url, const http
         out->attempts = attempt + 1;
         if (x.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
             buf_free(&x.body);
-            return err_set(err, ISMS_ENOMEM, "%s: the response is larger than the %s limit; transfer aborted", host,
-                           size_text(a, c->max_body));
+            return err_set(err, ISMS_ENOMEM, "%s: the answer is larger than the %s one answer may hold; transfer aborted",
+                           host, http_size_text(a, c->max_body));
         }
-        long w = retry_wait(c, cc, status, &x, backoff);
+        /* A host that let one request time out is not waited on again (stop_after_timeout). */
+        int give_up = cc == CURLE_OPERATION_TIMEDOUT && c->stop_after_timeout;
+        long w = give_up ? -1 : retry_wait(c, cc, status, &x, backoff);
         if (w >= 0 && attempt < c->max_retries) {
             buf_free(&x.body);
             sleep_ms(w);
@@ -428,8 +435,10 @@ int http_request(http_client *c, const char *method, const char *url, const http
         const char *tries = attempt ? arena_sprintf(a, " (after %d attempts)", attempt + 1) : "";
         if (cc == CURLE_OPERATION_TIMEDOUT) {
             buf_free(&x.body);
-            return err_set(err, ISMS_EIO, "%s: timeout: no complete response within %ld ms%s", host, c->timeout_ms,
-                           tries);
+            if (give_up)
+                snprintf(c->stopped, sizeof c->stopped, "%s did not answer within %ld ms", host, c->timeout_ms);
+            return err_set(err, ISMS_EIO, "%s: timeout: no complete response within %ld ms%s%s", host, c->timeout_ms,
+                           tries, give_up ? "; not asked again in this run" : "");
         }
         if (cc != CURLE_OK) {
             buf_free(&x.body);
@@ -437,13 +446,104 @@ int http_request(http_client *c, const char *method, const char *url, const http
         }
         out->status = status;
         out->len = x.body.len;
-        out->body = arena_strndup(a, x.body.data ? x.body.data : "", x.body.len);
         out->content_type = x.ctype;
         out->link_next = x.link_next;
         out->retry_after_ms = x.retry_after_ms;
         out->ratelimit_remaining = x.rl_remaining;
         out->ratelimit_reset = x.rl_reset;
-        buf_free(&x.body);
+        *got = x.body;
         return ISMS_OK;
     }
+}
+
+int http_request(http_client *c, const char *method, const char *url, const http_header *headers, size_t nheaders,
+                 const char *body, size_t body_len, arena *a, http_response *out, isms_err *err)
+{
+    buf got;
+    int rc = http_send(c, method, url, headers, nheaders, body, body_len, a, out, &got, err);
+    if (!rc)
+        out->body = arena_strndup(a, got.data ? got.data : "", got.len);
+    buf_free(&got);
+    return rc;
+}
+
+int http_request_take(http_client *c, const char *method, const char *url, const http_header *headers,
+                      size_t nheaders, const char *body, size_t body_len, arena *a, http_response *out,
+                      isms_err *err)
+{
+    buf got;
+    int rc = http_send(c, method, url, headers, nheaders, body, body_len, a, out, &got, err);
+    if (rc) {
+        buf_free(&got);
+        return rc;
+    }
+    if (!got.data && !(got.data = calloc(1, 1))) /* an empty body is still a string of its own */
+        return err_set(err, ISMS_ENOMEM, "out of memory");
+    out->body = got.data;
+    out->heap = got.data;
+    return ISMS_OK;
+}
+
+void http_response_free(http_response *r)
+{
+    if (r->heap) {
+        free(r->heap);
+        if (r->body == r->heap)
+            r->body = NULL;
+        r->heap = NULL;
+        r->len = 0;
+    }
+}
+
+/* FNV-1a, 64 bits: enough to tell paging keys apart, each hit confirmed by strcmp. */
+static unsigned long long key_hash(const char *s)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+void http_pages_init(http_pages *p, arena *a)
+{
+    memset(p, 0, sizeof *p);
+    p->a = a;
+}
+
+static void pages_grow(http_pages *p)
+{
+    size_t cap = p->cap ? p->cap * 2 : 64;
+    char **keys = arena_alloc(p->a, cap * sizeof *keys);
+    unsigned long long *hashes = arena_alloc(p->a, cap * sizeof *hashes);
+    size_t *page = arena_alloc(p->a, cap * sizeof *page);
+    for (size_t i = 0; i < p->cap; i++) {
+        if (!p->keys[i])
+            continue;
+        size_t j = (size_t)p->hashes[i] & (cap - 1);
+        while (keys[j])
+            j = (j + 1) & (cap - 1);
+        keys[j] = p->keys[i];
+        hashes[j] = p->hashes[i];
+        page[j] = p->page[i];
+    }
+    p->keys = keys;
+    p->hashes = hashes;
+    p->page = page;
+    p->cap = cap;
+}
+
+size_t http_pages_seen(http_pages *p, const char *key, size_t page)
+{
+    if ((p->n + 1) * 2 > p->cap)
+        pages_grow(p);
+    unsigned long long h = key_hash(key);
+    size_t j = (size_t)h & (p->cap - 1);
+    for (; p->keys[j]; j = (j + 1) & (p->cap - 1))
+        if (p->hashes[j] == h && !strcmp(p->keys[j], key))
+            return p->page[j];
+    p->keys[j] = arena_strdup(p->a, key);
+    p->hashes[j] = h;
+    p->page[j] = page;
+    p->n++;
+    return 0;
 }

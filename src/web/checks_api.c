@@ -119,13 +119,18 @@ int checks_run(web_req *rq, const char *const *names, int nnames, jw *j, int *ra
     jw_obj(j);
     jw_key(j, "results");
     jw_arr(j);
+    /* One client, one token and one read of each shared document per source for the request. */
+    check_run_opts opts = {.session = check_session_new()};
     for (int i = 0; i < ns; i++) {
         check_run run;
-        if (check_run_record(rq->w, sel[i], rq->a, env_get, &run, err))
+        if (check_run_record(rq->w, sel[i], rq->a, env_get, &opts, &run, err)) {
+            check_session_free(opts.session);
             return -1;
+        }
         bad += strcmp(run.status, "pass") != 0;
         check_run_json(j, &run);
     }
+    check_session_free(opts.session);
     jw_arr_end(j);
     jw_kint(j, "failed", bad);
     jw_key(j, "skipped");

@@ -117,6 +117,122 @@ fi
 CHECKS=$((CHECKS + 1))
 grep -rqa -- "ServerSideEncryptionConfigurationNotFoundError" "$ISMS_DB"* || fail "the raw AWS responses are kept"
 
+# ---- Answers without the data a check needs ----
+# A well-formed answer lacking the operation's data is an error naming the operation and the
+# member, never a pass or a count of nothing.
+missing() { # CHECK ACTION MEMBER MESSAGE
+    post /__scenario "{\"name\": \"default\", \"params\": {\"strip\": {\"$2\": [\"$3\"]}}}"
+    expect_rc 1 isms check run "$1" --json
+    equals "$(status_of "$1")" "error" "$2 without $3: $1 is an error"
+    contains "$(field_of "$1" summary)" "$4" "$2 without $3: named in $1's summary"
+}
+missing aws.root_mfa GetAccountSummary SummaryMap "iam GetAccountSummary: the answer has no SummaryMap element"
+missing aws.root_mfa GetAccountSummary AccountMFAEnabled "SummaryMap has no AccountMFAEnabled entry"
+missing aws.root_access_keys GetAccountSummary AccountAccessKeysPresent "SummaryMap has no AccountAccessKeysPresent entry"
+missing aws.password_policy GetAccountPasswordPolicy PasswordPolicy \
+    "iam GetAccountPasswordPolicy: the answer has no PasswordPolicy element"
+missing aws.password_policy GetAccountPasswordPolicy RequireSymbols "PasswordPolicy has no RequireSymbols"
+missing aws.console_users_without_mfa GenerateCredentialReport State \
+    "iam GenerateCredentialReport: the answer has no State element"
+missing aws.access_keys_rotation GetCredentialReport Content "iam GetCredentialReport: the answer has no Content element"
+missing aws.cloudtrail_multiregion DescribeTrails trailList "cloudtrail DescribeTrails: the answer has no trailList"
+missing aws.cloudtrail_multiregion DescribeTrails 'trailList[].IsMultiRegionTrail' "has no IsMultiRegionTrail"
+missing aws.cloudtrail_multiregion GetTrailStatus IsLogging "cloudtrail GetTrailStatus"
+contains "$(field_of aws.cloudtrail_multiregion summary)" "the answer has no IsLogging" "GetTrailStatus without IsLogging"
+missing aws.s3_encryption ListBuckets Buckets "s3 ListBuckets: the answer has no Buckets element"
+missing aws.s3_public_access_block ListBuckets Name "s3 ListBuckets: bucket 1 of page 1 has no Name"
+missing aws.s3_encryption GetBucketEncryption Rule "the answer has no Rule element"
+missing aws.s3_public_access_block GetPublicAccessBlock BlockPublicPolicy "the answer has no BlockPublicPolicy element"
+missing aws.kms_rotation ListKeys Keys "kms ListKeys: the answer has no Keys"
+missing aws.kms_rotation ListKeys Truncated "kms ListKeys: the answer has no Truncated"
+missing aws.kms_rotation DescribeKey KeyMetadata "the answer has no KeyMetadata"
+missing aws.kms_rotation DescribeKey KeyMetadata.KeyState "the answer's KeyMetadata has no KeyState"
+missing aws.kms_rotation GetKeyRotationStatus KeyRotationEnabled "the answer has no KeyRotationEnabled"
+# An empty list sent as an empty element is a real zero: an account without buckets or keys.
+scenario empty
+expect_rc 0 isms check run aws.s3_encryption aws.kms_rotation --json
+equals "$(field_of aws.s3_encryption summary)" "no S3 buckets" "an empty <Buckets/> is no buckets"
+equals "$(status_of aws.kms_rotation)" "pass" "an empty Keys list is no keys"
+# Offline documents are held to the same: a trail without IsMultiRegionTrail is not judged.
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["trailList"][1]["IsMultiRegionTrail"]; json.dump(d,open(sys.argv[2],"w"))' \
+    "$FIXTURES/aws/offline/describe-trails.pass.json" "$T/trails-cut.json"
+expect_rc 2 isms evidence import --check aws.cloudtrail_multiregion "$T/trails-cut.json" --json
+contains "$ERR" "has no IsMultiRegionTrail" "an exported trail without IsMultiRegionTrail is refused"
+echo '{"PasswordPolicy": {"MinimumPasswordLength": 20, "RequireSymbols": true}}' > "$T/policy-cut.json"
+expect_rc 2 isms evidence import --check aws.password_policy "$T/policy-cut.json" --json
+contains "$ERR" "the PasswordPolicy has no RequireUppercaseCharacters" "an exported policy without its flags is refused"
+
+# ---- One client, one credential report, one connection per run ----
+scenario default
+expect_rc 0 isms check run aws --json
+LOG=$(python3 -c 'import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]+"/__requests").read().decode())' "$API")
+equals "$(jget "$LOG" 'len([r for r in d if r["action"]=="/iam/GetCredentialReport"])')" "1" \
+    "one credential report for the two checks that read it"
+equals "$(jget "$LOG" 'len([r for r in d if r["action"]=="/iam/GetAccountSummary"])')" "1" \
+    "one account summary for the two root checks"
+equals "$(jget "$LOG" 'len([r for r in d if r["action"]=="/s3/ListBuckets"])')" "2" \
+    "one bucket listing (two pages) for the two S3 checks"
+equals "$(jget "$LOG" 'len(set(r["peer"] for r in d))')" "1" "every request of the run on one connection"
+
+# ---- A paging cycle stops at once ----
+post /__scenario '{"name": "default", "params": {"bucket_cycle": true}}'
+expect_rc 1 isms check run aws.s3_encryption --json
+contains "$(field_of aws.s3_encryption summary)" "leads back to page 2 (a paging cycle)" "a ListBuckets cycle is named"
+LOG=$(python3 -c 'import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]+"/__requests").read().decode())' "$API")
+equals "$(jget "$LOG" 'len(d)')" "3" "the cycle A -> B -> A stops at the third page"
+
+# ---- What a check may hold ----
+# max_rss_kb OUTFILE CMD...: run CMD (stdout to OUTFILE), print its peak resident set in KiB.
+max_rss_kb() {
+    python3 -c 'import resource,subprocess,sys
+with open(sys.argv[1],"w") as out: subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+# Answers of 20 MB each, generated by the fake: the check stops at 64 MiB, holding one page at a
+# time (the sanitizer's quarantine of freed memory kept small so that RSS shows what is held).
+post /__scenario '{"name": "default", "params": {"huge_pages": 10, "huge_mb": 20}}'
+RSS=$(ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=16 max_rss_kb "$T/huge.json" "$ISMS" check run aws.s3_encryption --json)
+OUT=$(cat "$T/huge.json")
+equals "$(status_of aws.s3_encryption)" "error" "pages of 20 MB: an error"
+contains "$(field_of aws.s3_encryption summary)" "the answers to s3 ListBuckets exceed the 64 MiB a check may hold" \
+    "the check's limit is named"
+CHECKS=$((CHECKS + 1))
+[ "$RSS" -lt 300000 ] || fail "pages of 20 MB: peak RSS ${RSS} KiB, wanted under 300000 (one page at a time)"
+echo "check_aws.sh: 10 pages of 20 MB: peak RSS ${RSS} KiB" >&2
+post /__scenario '{"name": "default", "params": {"huge_pages": 1, "huge_mb": 40}}'
+expect_rc 1 isms check run aws.s3_encryption --json
+contains "$(field_of aws.s3_encryption summary)" "the answer is larger than the 32 MiB one answer may hold" \
+    "one answer of 40 MB: its limit is named"
+
+# ---- A stalled endpoint: one timeout for the whole source ----
+# It accepts connections and never answers.
+python3 -c 'import socket,sys,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(64); print(s.getsockname()[1], flush=True); time.sleep(600)' \
+    > "$T/stall-port" &
+STALL_PID=$!
+trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; kill "$STALL_PID" 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 100); do [ -s "$T/stall-port" ] && break; sleep 0.1; done
+STALL="http://127.0.0.1:$(head -1 "$T/stall-port")"
+T0=$(date +%s%N)
+expect_rc 1 env AWS_ENDPOINT_URL="$STALL" ISMS_HTTP_TIMEOUT_MS=2000 "$ISMS" check run aws --json
+MS=$((($(date +%s%N) - T0) / 1000000))
+equals "$(jget "$OUT" 'sorted(set(r["status"] for r in d["results"]))')" '["error"]' "stalled: every check an error"
+contains "$(field_of aws.root_mfa summary)" "no complete response within 2000 ms" "the first check names the timeout"
+contains "$(field_of aws.kms_rotation summary)" "not run: AWS did not answer earlier in this run" \
+    "the later checks say AWS did not answer"
+CHECKS=$((CHECKS + 1))
+[ "$MS" -lt 12000 ] || fail "a stalled endpoint took ${MS} ms for nine checks; wanted about one 2000 ms timeout"
+echo "check_aws.sh: nine checks against a stalled endpoint: ${MS} ms" >&2
+
+# ---- Progress on a terminal only ----
+scenario default
+script -qec "$ISMS check run aws" /dev/null > "$T/tty.out" 2>&1
+contains "$(cat "$T/tty.out")" "[1/9] aws.root_mfa" "progress shown on a terminal"
+expect_rc 0 isms check run aws
+not_contains "$ERR" "[1/9]" "no progress when stderr is not a terminal"
+script -qec "$ISMS check run aws --json" /dev/null > "$T/tty.out" 2>&1
+not_contains "$(cat "$T/tty.out")" "[1/9]" "no progress with --json"
+
 # Offline: exported AWS CLI documents.
 O="$FIXTURES/aws/offline"
 expect_rc 1 isms evidence import --check aws.password_policy "$O/get-account-password-policy.fail.json" --json

@@ -98,6 +98,46 @@ if grep -rqa -- "$TOKEN" "$ISMS_DB"*; then fail "the token was stored in the wor
 CHECKS=$((CHECKS + 1))
 grep -rqa -- "Branch not protected" "$ISMS_DB"* || fail "the raw GitHub responses are kept"
 
+# ---- Answers without the data a check needs, shared reads, paging cycles ----
+# post_scenario JSON: switch the fake with parameters.
+post_scenario() {
+    python3 -c 'import sys,urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1]+"/__scenario",sys.argv[2].encode(),{"Content-Type":"application/json"}))' \
+        "$API" "$1" > /dev/null
+}
+fake_log() { python3 -c 'import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]+"/__requests").read().decode())' "$API"; }
+post_scenario '{"name": "fail", "strip": {"/orgs/acme/members": ["login"]}}'
+expect_rc 1 isms check run github.members_without_2fa --json
+equals "$(status_of github.members_without_2fa)" "error" "members without login: an error, not a count"
+contains "$(field_of github.members_without_2fa summary)" "GET /orgs/{org}/members: member 1 of the answer has no login" \
+    "the missing login is named"
+post_scenario '{"name": "default", "strip": {"/orgs/acme/repos": ["name"]}}'
+expect_rc 1 isms check run github.branch_protection --json
+equals "$(status_of github.branch_protection)" "error" "repositories without name: an error"
+contains "$(field_of github.branch_protection summary)" "repository 1 of the answer has no name" "the missing name is named"
+post_scenario '{"name": "default", "strip": {"/orgs/acme/repos": ["archived"]}}'
+expect_rc 1 isms check run github.secret_scanning --json
+contains "$(field_of github.secret_scanning summary)" "has no archived" "repositories without archived: an error"
+post_scenario '{"name": "default", "replace": {"/repos/acme/[^/]+/branches/[^/]+/protection": []}}'
+expect_rc 1 isms check run github.branch_protection --json
+equals "$(status_of github.branch_protection)" "error" "a protection answer that is no object: an error"
+contains "$(field_of github.branch_protection summary)" "is not a protection object" "named"
+
+# One client and one repository list for the whole run, on one connection.
+scenario default 2
+expect_rc 0 isms check run github --json
+LOG=$(fake_log)
+equals "$(jget "$LOG" 'len([r for r in d if r["path"]=="/orgs/acme/repos"])')" "3" \
+    "the repositories listed once (three pages) for the three sweeps"
+equals "$(jget "$LOG" 'len(set(r["peer"] for r in d))')" "1" "every request of the run on one connection"
+
+# A Link cycle A -> B -> A stops at once, not at the 1000-page cap.
+post_scenario '{"name": "default", "page_size": 3, "cycle_to": 1}'
+expect_rc 1 isms check run github.branch_protection --json
+contains "$(field_of github.branch_protection summary)" "(a paging cycle); stopped" "the cycle is named"
+equals "$(jget "$(fake_log)" 'len([r for r in d if r["path"]=="/orgs/acme/repos"])')" "3" \
+    "pages 1, 2 and 1 again, then stopped"
+
 # Offline: a saved GET /orgs/{org} document.
 expect_rc 1 isms evidence import --check github.org_2fa_required "$FIXTURES/github/fail/org.json" --json
 equals "$(jget "$OUT" 'd["status"]')" "fail" "saved organization without required 2FA"

@@ -163,6 +163,27 @@ grep -rqa -- "admin#directory#users" "$ISMS_DB"* || fail "the raw users pages ar
 CHECKS=$((CHECKS + 1))
 if grep -rqa -- "expires_in" "$ISMS_DB"*; then fail "the token response was stored"; fi
 
+# ---- One token and one user list per run; answers without users; paging cycles ----
+fake_log() { python3 -c 'import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]+"/__requests").read().decode())' "$API"; }
+scenario default '{"page_size": 3}'
+expect_rc 0 isms check run gworkspace --json
+LOG=$(fake_log)
+equals "$(jget "$LOG" 'len([r for r in d if r["path"]=="/token"])')" "1" "one access token for the six checks"
+equals "$(jget "$LOG" 'len([r for r in d if r["path"]=="/admin/directory/v1/users"])')" "3" \
+    "the users listed once (three pages) for the six checks"
+equals "$(jget "$LOG" 'len(set(r["peer"] for r in d))')" "1" "every request of the run on one connection"
+scenario default '{"no_users": true}'
+expect_rc 1 isms check run gworkspace.admins_2sv --json
+equals "$(status_of gworkspace.admins_2sv)" "error" "a page without users nor kind: an error"
+contains "$(field_of gworkspace.admins_2sv summary)" "users.list: the answer of the Admin SDK" "the operation is named"
+contains "$(field_of gworkspace.admins_2sv summary)" "has no users" "the missing member is named"
+scenario default '{"page_size": 3, "token_cycle": true}'
+expect_rc 1 isms check run gworkspace.dormant_accounts --json
+contains "$(field_of gworkspace.dormant_accounts summary)" "the nextPageToken of page 3 leads back to page 2 (a paging cycle)" \
+    "a nextPageToken cycle is named"
+equals "$(jget "$(fake_log)" 'len([r for r in d if r["path"]=="/admin/directory/v1/users"])')" "3" \
+    "stopped at once, after the third page"
+
 # Offline: a saved users.list answer.
 expect_rc 1 isms evidence import --check gworkspace.2sv_enrolled "$FIXTURES/gworkspace/export/users-fail.json" --json
 equals "$(jget "$OUT" 'd["status"]')" "fail" "saved list with unenrolled users"

@@ -54,6 +54,24 @@ expect_rc 0 isms --db "$T/three.db" monitor alerts --json
 equals "$(jget "$OUT" 'd[0]["delivered_at"]')" "null" "still pending"
 contains "$(jget "$OUT" 'd[0]["last_error"]')" "127.0.0.1:9" "the failure is recorded, naming the receiver"
 
+# A stalled AWS endpoint (accepts, never answers): one timeout for the whole cycle, then the other
+# AWS checks of the cycle are errors saying AWS did not answer, without waiting again.
+python3 -c 'import socket,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(64); print(s.getsockname()[1], flush=True); time.sleep(300)' \
+    > "$T/stall-port" &
+STALL=$!
+trap 'kill $HOOK $STALL 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 50); do [ -s "$T/stall-port" ] && break; sleep 0.1; done
+start=$(date +%s)
+expect_rc 1 env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_REGION=eu-west-1 \
+    AWS_ENDPOINT_URL="http://127.0.0.1:$(head -1 "$T/stall-port")" ISMS_HTTP_TIMEOUT_MS=1000 \
+    "$ISMS" --db "$T/three.db" monitor run --once --json aws
+CHECKS=$((CHECKS + 1)); [ $(( $(date +%s) - start )) -le 10 ] || fail "a stalled AWS endpoint held the monitor cycle up"
+equals "$(printf '%s\n' "$OUT" | grep -c '"status":"error"')" "9" "every AWS check of the cycle is an error"
+equals "$(printf '%s\n' "$OUT" | grep -c 'not run: AWS did not answer earlier in this run')" "8" \
+    "the checks after the first say AWS did not answer"
+kill $STALL 2>/dev/null
+
 expect_rc 2 isms monitor run --once --webhook "ftp://example/hook"
 contains "$ERR" "http" "only http(s) webhooks"
 expect_rc 2 isms monitor run --once --interval 0

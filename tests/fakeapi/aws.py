@@ -26,7 +26,16 @@ injected status is answered in the service's error shape; its code is body.code 
 ServiceUnavailable, 500 InternalFailure, 403 AccessDenied. E.g.
     POST /__inject {"path": "/iam/GetAccountSummary", "count": 2, "status": 400, "retry_after": "0"}
 GET /__requests lists each request with its routing key ("action"), the signing scope it carried
-("scope_service", "scope_region") and "auth" ("ok" or the error code given).
+("scope_service", "scope_region"), "auth" ("ok" or the error code given) and "peer" (the client's
+address and port: one peer for many requests means the connection was reused).
+
+Scenario parameters that bend well-formed answers (POST /__scenario {"name": ..., "params": ...}):
+- "strip": {"ACTION": ["MEMBER", ...]} removes members from ACTION's successful answers: for XML
+  the element MEMBER (or the SummaryMap entry whose key is MEMBER); for JSON a key path such as
+  "KeyMetadata", "KeyMetadata.KeyState" or "trailList[].IsMultiRegionTrail".
+- "huge_pages": N, "huge_mb": M: ListBuckets answers N pages (one bucket each, ContinuationToken
+  huge-1, huge-2, ...) of about M MB each, generated here (the bulk is the Owner's DisplayName).
+- "bucket_cycle": true: ListBuckets pages first -> cycle-a -> cycle-b -> cycle-a ... (a paging cycle).
 """
 import base64
 import datetime
@@ -76,7 +85,8 @@ class AwsAPI(common.FakeAPI):
         if req.path.startswith("/__"):
             return super().handle(req)
         rec = {"method": req.method, "path": req.path, "query": req.query, "action": None, "auth": None,
-               "scope_service": None, "scope_region": None, "token": "X-Amz-Security-Token" in req.headers}
+               "scope_service": None, "scope_region": None, "token": "X-Amz-Security-Token" in req.headers,
+               "peer": req.peer}
         service = guess_service(req)
         try:
             service, action, key = classify(req)
@@ -90,6 +100,9 @@ class AwsAPI(common.FakeAPI):
                 check_auth(req, service, action, rec)
                 rec["auth"] = "ok"
                 resp = HANDLERS[service](req, action)
+                strip = (req.params.get("strip") or {}).get(action)
+                if strip and resp.status == 200:
+                    resp.body = stripped(resp.body, strip, service in ("iam", "s3"))
         except AwsError as e:
             if rec["auth"] is None and rec["action"]:
                 rec["auth"] = e.code
@@ -155,6 +168,38 @@ def classify(req):
         raise AwsError(400, "InvalidAction", "Could not find operation %s for version %s"
                        % (f.get("Action"), f.get("Version")))
     return "iam", f.get("Action") or "", "/iam/%s" % (f.get("Action") or "")
+
+
+# ---- answers without their data ----
+
+def stripped(body, members, is_xml):
+    """body without members (see "strip" above): still well-formed, lacking what a check needs."""
+    if is_xml:
+        text = body.decode()
+        for m in members:
+            n = re.escape(m)
+            text = re.sub(r"<entry>\s*<key>%s</key>.*?</entry>\s*" % n, "", text, flags=re.S)
+            text = re.sub(r"<%s(\s[^>]*)?/>\s*|<%s(\s[^>]*)?>.*?</%s>\s*" % (n, n, n), "", text, count=1, flags=re.S)
+        return text.encode()
+    doc = json.loads(body)
+    for m in members:
+        drop(doc, m.split("."))
+    return json.dumps(doc, indent=1).encode()
+
+
+def drop(obj, path):
+    head, rest = path[0], path[1:]
+    many = head.endswith("[]")
+    key = head[:-2] if many else head
+    if not isinstance(obj, dict) or key not in obj:
+        return
+    if not rest:
+        del obj[key]
+    elif many:
+        for item in obj[key]:
+            drop(item, rest)
+    else:
+        drop(obj[key], rest)
 
 
 # ---- errors ----
@@ -430,12 +475,34 @@ def bucket_region(req, bucket):
     return bucket_files(req).get(bucket) or REGION
 
 
+def huge_page(req, token):
+    """ListBuckets page K of the "huge_pages" parameter: one bucket and M MB of owner name."""
+    k = int(token.split("-")[1]) if token else 0
+    pad = "x" * int(float(req.params.get("huge_mb", 20)) * 1000000)
+    nxt = "<ContinuationToken>huge-%d</ContinuationToken>" % (k + 1) if k + 1 < int(req.params["huge_pages"]) else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<ListAllMyBucketsResult xmlns="%s"><Owner><ID>%s</ID>'
+            '<DisplayName>%s</DisplayName></Owner><Buckets><Bucket><Name>huge-%d</Name>'
+            '<CreationDate>2024-01-01T00:00:00.000Z</CreationDate><BucketRegion>%s</BucketRegion></Bucket>'
+            '</Buckets>%s</ListAllMyBucketsResult>' % (S3_NS, "0" * 64, pad, k, REGION, nxt)).encode()
+
+
 def s3(req, action):
+    if action == "ListBuckets" and req.params.get("huge_pages"):
+        return common.Response(200, huge_page(req, req.query.get("continuation-token")), None, "application/xml")
     if action == "ListBuckets":
         token = req.query.get("continuation-token")
         name = "s3/ListBuckets.%s.xml" % safe_name(token, "continuation-token") if token else "s3/ListBuckets.xml"
-        return common.Response(200, load(req, name, AwsError(400, "InvalidArgument", "The continuation token "
-                                                             "provided is incorrect")), None, "application/xml")
+        if req.params.get("bucket_cycle"):
+            # Page 1 -> cycle-a -> cycle-b -> cycle-a -> ...: a paging cycle that never repeats a
+            # token twice in a row.
+            nxt = {None: "cycle-a", "cycle-a": "cycle-b", "cycle-b": "cycle-a"}.get(token, "cycle-a")
+            data = ('<?xml version="1.0" encoding="UTF-8"?>\n<ListAllMyBucketsResult xmlns="%s"><Buckets><Bucket>'
+                    '<Name>%s</Name><BucketRegion>%s</BucketRegion></Bucket></Buckets>'
+                    '<ContinuationToken>%s</ContinuationToken></ListAllMyBucketsResult>'
+                    % (S3_NS, token or "first", REGION, nxt)).encode()
+            return common.Response(200, data, None, "application/xml")
+        data = load(req, name, AwsError(400, "InvalidArgument", "The continuation token provided is incorrect"))
+        return common.Response(200, data, None, "application/xml")
     bucket = urllib.parse.unquote(req.path[1:])
     if bucket not in bucket_files(req):
         raise AwsError(404, "NoSuchBucket", "The specified bucket does not exist", {"BucketName": bucket})

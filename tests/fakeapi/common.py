@@ -26,7 +26,9 @@ JSON. No match gives 404 {"message": "Not Found"}; an exception gives 500 with t
 stderr.
 
 Request (req): method, path, query (dict name -> last value), query_list (dict name -> list),
-headers (case-insensitive), body (bytes), json() (parsed body or None), base_url
+headers (case-insensitive), body (bytes), json() (parsed body or None), peer ("127.0.0.1:PORT"
+of the client's connection, also in the request log: one peer for many requests means the
+client reused its connection), base_url
 ("http://host:port" as the client addressed us), scenario (name), params (scenario parameters,
 a dict), api (the FakeAPI), fixture(name) / fixture_response(name) (below).
 
@@ -63,7 +65,8 @@ extended to clear state of the subclass.
 
 Paging: paginate(req, items, default_per_page=30, max_per_page=100) serves one page of a list
 with an RFC 8288 Link header (rel="next", "last", "first", "prev"), GitHub-style `page` and
-`per_page` query parameters; the scenario parameter "page_size" caps the page size further.
+`per_page` query parameters; the scenario parameter "page_size" caps the page size further, and
+"cycle_to": N gives the last page a rel="next" back to page N (a paging cycle).
 """
 import email.utils
 import gzip
@@ -147,6 +150,8 @@ def paginate(req, items, default_per_page=30, max_per_page=100, headers=None):
     links = []
     if page < last:
         links += ['<%s>; rel="next"' % url(page + 1), '<%s>; rel="last"' % url(last)]
+    elif req.params.get("cycle_to"):
+        links.append('<%s>; rel="next"' % url(int(req.params["cycle_to"])))
     if page > 1:
         links += ['<%s>; rel="first"' % url(1), '<%s>; rel="prev"' % url(page - 1)]
     h = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
@@ -165,6 +170,7 @@ class Request:
         self.query = {k: v[-1] for k, v in self.query_list.items()}
         self.headers = handler.headers
         self.body = body
+        self.peer = "%s:%d" % handler.client_address[:2]
         host = handler.headers.get("Host") or "127.0.0.1:%d" % handler.server.server_address[1]
         self.base_url = "http://" + host
         with api.lock:
@@ -334,7 +340,8 @@ class FakeAPI:
                 if logged:
                     with api.lock:
                         api.log.append({"method": req.method, "path": req.path, "query": req.query,
-                                        "headers": dict(req.headers.items()), "status": resp.status})
+                                        "headers": dict(req.headers.items()), "status": resp.status,
+                                        "peer": req.peer})
                 if os.environ.get("FAKEAPI_LOG"):
                     sys.stderr.write("%s %s %s -> %d\n" % (api.name, req.method, self.path, resp.status))
                 if resp.sleep:

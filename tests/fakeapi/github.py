@@ -14,7 +14,13 @@ application/vnd.github+json (415) and X-GitHub-Api-Version 2022-11-28 (400; the 
 a missing one, this fake insists). Responses carry x-ratelimit-* headers; the scenario
 "ratelimited" answers everything with GitHub's primary rate limit 403 (x-ratelimit-remaining: 0,
 reset an hour ahead).
+
+Scenario parameters that bend well-formed answers: "strip": {"PATH_REGEX": ["KEY", ...]} removes
+KEY from the object answered for a matching path (from each object of a list); "replace":
+{"PATH_REGEX": JSON} answers JSON instead; "cycle_to": N (common.paginate) loops the last page of
+a list back to page N.
 """
+import json
 import os
 import re
 import sys
@@ -66,6 +72,17 @@ def before(req):
 
 
 def after(req, resp):
+    if resp.status == 200:
+        for rx, keys in (req.params.get("strip") or {}).items():
+            if re.fullmatch(rx, req.path):
+                doc = json.loads(resp.body)
+                for item in doc if isinstance(doc, list) else [doc]:
+                    for k in keys:
+                        item.pop(k, None)
+                resp.body = json.dumps(doc).encode()
+        for rx, doc in (req.params.get("replace") or {}).items():
+            if re.fullmatch(rx, req.path):
+                resp.body = json.dumps(doc).encode()
     names = {k.lower() for k, _ in resp.headers}
     if "x-ratelimit-remaining" not in names:
         served[0] += 1

@@ -22,6 +22,10 @@ README there, and common.py for scenarios, injection and the control endpoints).
   resource/api". "echo_token": true echoes the Authorization header back in the page (as a
   debugging proxy might), to test that the collector scrubs it from what it keeps.
 
+Parameters that bend well-formed answers: "token_cycle": true gives the last page a nextPageToken
+back to the second page (a paging cycle); "no_users": true answers every page without "users"
+and without "kind".
+
 Dates in the fixtures may be written "now-Nd" (N days ago) and are served as RFC 3339 times, so
 that the dormant-account scenarios stay true as time passes.
 
@@ -284,6 +288,10 @@ def users(req):
     end = offset + len(chunk)
     if end < len(people) or (req.params.get("trailing_empty") and chunk and end == len(people)):
         body["nextPageToken"] = page_token(end, req.scenario)
+    elif req.params.get("token_cycle"):
+        body["nextPageToken"] = page_token(size, req.scenario)
+    if req.params.get("no_users"):
+        body = {"etag": body["etag"]}
     if req.params.get("echo_token"):
         body["debug"] = {"authorization": req.headers.get("Authorization")}
     return common.json_response(body)

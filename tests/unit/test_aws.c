@@ -191,6 +191,7 @@ static int run(fix *f, const char *id)
     buf_reset(&f->raw);
     memset(&f->res, 0, sizeof f->res);
     err_clear(&f->err);
+    f->ctx.held = 0;
     int rc = def(id)->run(&f->ctx, &f->res, &f->err);
     no_secrets(f);
     if (!rc)
@@ -635,10 +636,71 @@ static void test_timeout(void **state)
     assert_int_equal(run(f, "aws.root_mfa"), ISMS_EIO);
     has(f->err.msg, "iam GetAccountSummary: ");
     has(f->err.msg, "timeout");
-    /* With a retry the slow answer is survived: the second attempt is prompt. */
-    f->ctx.max_retries = 1;
+    /* A timeout is not retried: a stalled endpoint costs one timeout, not one per attempt. */
+    f->ctx.max_retries = 3;
+    usleep(1700000); /* the fake logs the stalled request once it has slept */
+    scenario(f, "default");
     inject(f, "{\"path\":\"/iam/GetAccountSummary\",\"count\":1,\"sleep\":1.5}");
-    expect(f, "aws.root_mfa", CHECK_PASS);
+    assert_int_equal(run(f, "aws.root_mfa"), ISMS_EIO);
+    has(f->err.msg, "not asked again in this run");
+    usleep(1700000); /* the fake logs the stalled request once it has slept */
+    assert_int_equal(served(f, "/iam/GetAccountSummary"), 1);
+}
+
+/* The checks of a session share one client: one credential report, one account summary and one
+ * bucket listing, each replayed into the evidence of every check that was judged on it. */
+static void test_session_shares_reads(void **state)
+{
+    fix *f = *state;
+    f->ctx.session = check_session_new();
+    for (const check_def *d = checks_aws; d->id; d++)
+        expect(f, d->id, CHECK_PASS);
+    has(f->raw.data, "### kms ListKeys");
+    expect(f, "aws.access_keys_rotation", CHECK_PASS);
+    has(f->raw.data, "### iam GetCredentialReport, Content decoded");
+    expect(f, "aws.s3_public_access_block", CHECK_PASS);
+    has(f->raw.data, "### s3 ListBuckets (HTTP 200)");
+    check_session_free(f->ctx.session);
+    f->ctx.session = NULL;
+    all_signed(f);
+    assert_int_equal(served(f, "/iam/GetCredentialReport"), 1);
+    assert_int_equal(served(f, "/iam/GetAccountSummary"), 1);
+    assert_int_equal(served(f, "/s3/ListBuckets"), 2); /* two pages, once */
+    /* Without a session each check reads for itself, as before. */
+    scenario(f, "default");
+    expect(f, "aws.console_users_without_mfa", CHECK_PASS);
+    expect(f, "aws.access_keys_rotation", CHECK_PASS);
+    assert_int_equal(served(f, "/iam/GetCredentialReport"), 2);
+}
+
+/* After a timeout the session gives up on AWS: the later checks send nothing and say why. */
+static void test_session_gives_up(void **state)
+{
+    fix *f = *state;
+    f->ctx.session = check_session_new();
+    f->ctx.timeout_ms = 300;
+    inject(f, "{\"path\":\"/iam/GetAccountSummary\",\"count\":5,\"sleep\":1.5}");
+    assert_int_equal(run(f, "aws.root_mfa"), ISMS_EIO);
+    has(f->err.msg, "timeout");
+    for (const char *const *id = (const char *const[]){"aws.password_policy", "aws.kms_rotation", NULL}; *id; id++) {
+        assert_int_equal(run(f, *id), ISMS_EIO);
+        has(f->err.msg, "not run: AWS did not answer earlier in this run (iam GetAccountSummary: 127.0.0.1:");
+    }
+    check_session_free(f->ctx.session);
+    f->ctx.session = NULL;
+    assert_int_equal(served(f, "/iam/GetAccountPasswordPolicy") + served(f, "/kms/"), 0);
+    usleep(1700000); /* let the fake finish the stalled request before the next test */
+}
+
+/* What one check may hold: over the limit, an error naming the operation and the limit. */
+static void test_hold_limit(void **state)
+{
+    fix *f = *state;
+    f->ctx.max_held = 1000; /* the two ListBuckets pages are 1167 bytes */
+    assert_int_equal(run(f, "aws.s3_encryption"), ISMS_ENOMEM);
+    assert_string_equal(f->err.msg, "the answers to s3 ListBuckets exceed the 1000 bytes a check may hold");
+    f->ctx.max_held = 0;
+    expect(f, "aws.s3_encryption", CHECK_PASS);
 }
 
 /* A wrong secret is caught by the fake's signature check; S3's answer then echoes the canonical
@@ -775,10 +837,16 @@ static void test_offline_password_policy(void **state)
                        "\"PasswordReusePrevention\": 24}";
     assert_int_equal(eval_doc(f, "aws.password_policy", bare, strlen(bare)), ISMS_OK);
     assert_int_equal(f->res.status, CHECK_PASS);
-    const char *bom = "\xEF\xBB\xBF\n{\"PasswordPolicy\": {\"MinimumPasswordLength\": 6}}";
+    const char *bom = "\xEF\xBB\xBF\n{\"PasswordPolicy\": {\"MinimumPasswordLength\": 6, \"RequireSymbols\": false, "
+                      "\"RequireNumbers\": true, \"RequireUppercaseCharacters\": true, "
+                      "\"RequireLowercaseCharacters\": true}}";
     assert_int_equal(eval_doc(f, "aws.password_policy", bom, strlen(bom)), ISMS_OK);
     assert_int_equal(f->res.status, CHECK_FAIL);
-    has(f->res.details, "RequireSymbols is not set");
+    has(f->res.details, "RequireSymbols is false");
+    /* AWS always sends the Require* flags: an export without one is not judged as "off". */
+    const char *cut = "{\"PasswordPolicy\": {\"MinimumPasswordLength\": 20, \"RequireSymbols\": true}}";
+    assert_int_equal(eval_doc(f, "aws.password_policy", cut, strlen(cut)), ISMS_EINVAL);
+    has(f->err.msg, "the PasswordPolicy has no RequireUppercaseCharacters");
     size_t len;
     char *trails = slurp(f, "offline/describe-trails.pass.json", &len);
     assert_int_equal(eval_doc(f, "aws.password_policy", trails, len), ISMS_EINVAL);
@@ -881,6 +949,9 @@ int main(void)
         T(test_throttling_retried),
         T(test_throttling_exhausted),
         T(test_timeout),
+        T(test_session_shares_reads),
+        T(test_session_gives_up),
+        T(test_hold_limit),
         T(test_secrets_never_kept),
         T(test_session_token),
         T(test_unreachable),

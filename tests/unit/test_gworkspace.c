@@ -572,6 +572,36 @@ static void test_paging_three_pages(void **state)
     assert_int_equal(raw_lines(f), 4);
 }
 
+/* The six checks of a session: one token, one user list, each check's evidence holding the pages;
+ * then a stalled token endpoint gives up on Google for the rest of the session. */
+static void test_session(void **state)
+{
+    fix *f = *state;
+    scenario(f, "{\"name\":\"default\",\"page_size\":3}");
+    f->ctx.session = check_session_new();
+    for (const check_def *d = checks_gworkspace; d->id; d++) {
+        assert_int_equal(run(f, d->id), ISMS_OK);
+        assert_int_equal(raw_lines(f), 3);
+    }
+    check_session_free(f->ctx.session);
+    assert_int_equal(served(f, "/token"), 1);
+    assert_int_equal(served(f, USERS), 3);
+
+    scenario(f, "{\"name\":\"default\"}");
+    f->ctx.session = check_session_new();
+    f->ctx.timeout_ms = 300;
+    control(f, "POST", "/__inject", "{\"path\":\"/token\",\"count\":5,\"sleep\":1.5}");
+    assert_int_equal(run(f, "gworkspace.2sv_enrolled"), ISMS_EIO);
+    has(f->err.msg, "timeout");
+    assert_int_equal(run(f, "gworkspace.dormant_accounts"), ISMS_EIO);
+    has(f->err.msg, "not run: Google Workspace did not answer earlier in this run");
+    check_session_free(f->ctx.session);
+    f->ctx.session = NULL;
+    usleep(1700000); /* the stalled request is logged once the fake has slept */
+    assert_int_equal(served(f, "/token"), 1);
+    assert_int_equal(served(f, USERS), 0);
+}
+
 static void test_retry_429_and_503(void **state)
 {
     fix *f = *state;
@@ -957,6 +987,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_table),
         T(test_jwt),
+        T(test_session),
         T(test_2sv_enrolled),
         T(test_2sv_enforced),
         T(test_admins_2sv),

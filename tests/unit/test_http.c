@@ -276,6 +276,59 @@ static void test_timeout(void **state)
     assert_int_equal(f->r.status, 200);
 }
 
+/* A client that stops after a timeout waits once, and then refuses every request at once. */
+static void test_stop_after_timeout(void **state)
+{
+    fix *f = *state;
+    f->c.timeout_ms = 300;
+    f->c.max_retries = 3;
+    f->c.stop_after_timeout = 1;
+    long t0 = now_ms();
+    assert_int_equal(get(f, "/sleep/2000"), ISMS_EIO);
+    assert_int_equal(f->r.attempts, 1);
+    assert_non_null(strstr(f->err.msg, "no complete response within 300 ms; not asked again in this run"));
+    assert_int_equal(get(f, "/status/200"), ISMS_EIO);
+    assert_non_null(strstr(f->err.msg, "did not answer within 300 ms earlier in this run"));
+    assert_true(now_ms() - t0 < 1500);
+}
+
+/* A taken body is the caller's: released at once, not kept in the arena. */
+static void test_request_take(void **state)
+{
+    fix *f = *state;
+    size_t before = f->a.used;
+    assert_int_equal(http_request_take(&f->c, "GET", url(f, "/bytes/200000"), NULL, 0, NULL, 0, &f->a, &f->r, &f->err),
+                     ISMS_OK);
+    assert_int_equal(f->r.len, 200000);
+    assert_int_equal(f->r.body[199999], 'x');
+    assert_int_equal(f->r.body[200000], '\0');
+    assert_true(f->a.used - before < 100000);
+    http_response_free(&f->r);
+    assert_null(f->r.body);
+    http_response_free(&f->r); /* twice is fine */
+    assert_int_equal(http_request_take(&f->c, "GET", url(f, "/status/204"), NULL, 0, NULL, 0, &f->a, &f->r, &f->err),
+                     ISMS_OK);
+    assert_string_equal(f->r.body, "");
+    http_response_free(&f->r);
+}
+
+/* Paging keys: a key seen before names the page it led to, however many pages there are. */
+static void test_pages_seen(void **state)
+{
+    fix *f = *state;
+    http_pages p;
+    http_pages_init(&p, &f->a);
+    assert_int_equal(http_pages_seen(&p, "A", 1), 0);
+    assert_int_equal(http_pages_seen(&p, "B", 2), 0);
+    assert_int_equal(http_pages_seen(&p, "A", 3), 1);
+    for (int i = 0; i < 5000; i++)
+        assert_int_equal(http_pages_seen(&p, arena_sprintf(&f->a, "token-%d", i), (size_t)i + 3), 0);
+    assert_int_equal(http_pages_seen(&p, "token-4321", 9999), 4324);
+    assert_int_equal(http_pages_seen(&p, "B", 9999), 2);
+    assert_string_equal(http_size_text(&f->a, 64u << 20), "64 MiB");
+    assert_string_equal(http_size_text(&f->a, 1000), "1000 bytes");
+}
+
 static void test_body_cap(void **state)
 {
     fix *f = *state;
@@ -423,6 +476,9 @@ int main(void)
         T(test_permanent_503),
         T(test_rate_limit_headers),
         T(test_timeout),
+        T(test_stop_after_timeout),
+        T(test_request_take),
+        T(test_pages_seen),
         T(test_body_cap),
         T(test_link_paging),
         T(test_sign_per_attempt),
