@@ -384,7 +384,9 @@ int ws_open(const char *path, int flags, ws **out, isms_err *err)
     sqlite3_extended_result_codes(w->db, 1);
     int version = 0;
     if ((rc = check_file(w, &version, err)) || (rc = st_exec(w, "PRAGMA foreign_keys = ON", err)) ||
-        (rc = st_exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) ||
+        /* FULL: in WAL mode every commit is flushed to the disk before it is acknowledged, so a
+         * power loss cannot take back a change isms reported as saved (NORMAL could). */
+        (rc = st_exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err)) ||
         (rc = migrate(w, version, err))) {
         ws_close(w);
         return rc;
