@@ -285,6 +285,22 @@ int anchor_verify(const anchor_checkpoint *c, const unsigned char pk[ANCHOR_PUBL
     return crypto_sign_verify_detached(sig, (const unsigned char *)msg, (unsigned long long)len, pk) == 0;
 }
 
+void anchor_sign_bytes(const anchor_key *k, const void *data, size_t len, char sig[129])
+{
+    unsigned char s[crypto_sign_BYTES];
+    crypto_sign_detached(s, NULL, data, (unsigned long long)len, k->secret_key);
+    anchor_hex(s, sizeof s, sig);
+}
+
+int anchor_verify_bytes(const unsigned char pk[ANCHOR_PUBLIC_KEY_BYTES], const void *data, size_t len,
+                        const char *sig)
+{
+    unsigned char s[crypto_sign_BYTES];
+    if (!sig || unhex(sig, strlen(sig), s, sizeof s))
+        return 0;
+    return crypto_sign_verify_detached(s, data, (unsigned long long)len, pk) == 0;
+}
+
 int anchor_checkpoint_json(const anchor_checkpoint *c, char *out, size_t n)
 {
     int len = snprintf(out, n,

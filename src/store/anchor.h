@@ -78,6 +78,11 @@ void anchor_sign(const anchor_key *k, int64_t count, const char *head, anchor_ch
 /* 1 when c's signature verifies with pk, else 0. Only pk is trusted, never c->public_key. */
 int anchor_verify(const anchor_checkpoint *c, const unsigned char pk[ANCHOR_PUBLIC_KEY_BYTES]);
 
+/* Detached signature (128 hex digits) of any bytes with k, and its check against pk (1: valid). */
+void anchor_sign_bytes(const anchor_key *k, const void *data, size_t len, char sig[129]);
+int anchor_verify_bytes(const unsigned char pk[ANCHOR_PUBLIC_KEY_BYTES], const void *data, size_t len,
+                        const char *sig);
+
 /* c as one JSON object (no newline) into out; its length, or -1 if n is short. */
 int anchor_checkpoint_json(const anchor_checkpoint *c, char *out, size_t n);
 /* Parse and validate a JSON checkpoint (every field present and well-formed). */

@@ -98,6 +98,9 @@ void audit_check_anchor(audit_check *out, const audit_chain *v, const anchor_che
 /* store_audit_check against the workspace's own files; returns ISMS_OK with *bad_seq 0 when
  * intact, else the first untrusted seq and every problem in err's message. */
 int store_audit_verify(ws *w, int64_t *bad_seq, int64_t *count, isms_err *err);
+/* Sign data with the workspace's key (refused as store_audit_check refuses it): the signature and
+ * public key as hex, for the evidence package's manifest. */
+int store_audit_sign(ws *w, const void *data, size_t len, char sig[129], char public_key[65], isms_err *err);
 /* Sign the log as it is now (`isms log anchor`): create the key when missing (*key_created) and
  * replace the checkpoint file with one for the current head, into *out. */
 int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, isms_err *err);

@@ -902,6 +902,19 @@ int store_audit_verify(ws *w, int64_t *bad_seq, int64_t *count, isms_err *err)
     return rc;
 }
 
+int store_audit_sign(ws *w, const void *data, size_t len, char sig[129], char public_key[65], isms_err *err)
+{
+    anchor_paths p;
+    anchor_key k;
+    int rc;
+    if ((rc = anchor_init(err)) || (rc = anchor_paths_of(w->path, &p, err)) || (rc = anchor_key_load(p.key, &k, err)))
+        return rc;
+    anchor_sign_bytes(&k, data, len, sig);
+    anchor_hex(k.public_key, sizeof k.public_key, public_key);
+    sodium_memzero(&k, sizeof k);
+    return ISMS_OK;
+}
+
 int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, isms_err *err)
 {
     anchor_paths p;
