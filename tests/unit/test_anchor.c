@@ -222,6 +222,12 @@ static void test_store_anchor(void **state)
     isms_err err = {0};
     const char *db = in_dir("w.db");
     assert_int_equal(ws_open(db, WS_CREATE, &w, &err), ISMS_OK);
+    /* Every commit is flushed before it is acknowledged: FULL (2), not NORMAL (1), in WAL mode. */
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(w->db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
     add_assets(w, 0, 3);
     audit_check ac;
     assert_int_equal(store_audit_check(w, NULL, NULL, &ac, &err), ISMS_OK);
