@@ -9,7 +9,7 @@ PY=/usr/bin/python3
 
 expect_rc 0 isms init --org "Crash Ltd"
 expect_rc 0 isms asset add --name Base --type software --owner IT --classification internal
-for w in 0 1 2 3; do
+for w in 0 1 2 3 4; do
     expect_rc 0 isms asset add --name "edit-$w" --type software --owner start --classification internal
 done
 printf 'admin password 1234\n' > "$T/pw"
@@ -99,7 +99,7 @@ threads = [threading.Thread(target=cli_writer, args=(w, 14)) for w in range(4)]
 for t in threads: t.start()
 for t in threads: t.join()
 
-# The server under a burst of POSTs, killed mid-burst, three times.
+# The server under a burst of POSTs, killed mid-burst, three times, beside a CLI writer.
 def server_cycle(cycle):
     p = subprocess.Popen([isms, "serve", "--listen", "127.0.0.1:0", "--quiet"], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, env=env)
@@ -139,8 +139,12 @@ def server_cycle(cycle):
     stop.set()
     for t in ps: t.join()
 
+# A CLI writer keeps writing meanwhile: checkpoints from both must only move forward.
+side = threading.Thread(target=cli_writer, args=(4, 8))
+side.start()
 for c in range(3):
     server_cycle(c)
+side.join()
 
 # Kills aimed at the checkpoint write, which comes last in a write: the checkpoint file must hold
 # a validly signed checkpoint, never ahead of the log, after each.
