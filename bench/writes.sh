@@ -3,6 +3,7 @@
 # the sqlite3 shell doing the same inserts (an asset row and an audit-log row per transaction) on
 # the same schema, with the same journal (WAL) and synchronous setting, in the same run.
 #   sh bench/writes.sh            (after `make build/isms build/bench/write_bench`; BENCH_N=300)
+# BENCH_OLD_ISMS=path/to/an/older/isms adds its CLI writes (e.g. before the checkpoint and FULL).
 set -eu
 N=${BENCH_N:-300}
 DIR=${BENCH_DIR:-build/bench/writes}
@@ -27,10 +28,10 @@ sqlite_rate() { # SYNC: one sqlite3 process, N transactions
     rate "$N" "$t0" "$t1"
 }
 store_rate() { fresh "st-$1-$2.db"; build/bench/write_bench "$DIR/st-$1-$2.db" "$N" "$1" "$2"; }
-cli_rate() { # N isms processes
+cli_rate() { # BINARY: N isms processes
     fresh cli.db; t0=$(now)
     for i in $(seq "$N"); do
-        ISMS_DB="$DIR/cli.db" $ISMS asset add --name "cli $i" --type software --owner IT --classification internal >/dev/null
+        ISMS_DB="$DIR/cli.db" $1 asset add --name "cli $i" --type software --owner IT --classification internal >/dev/null
     done
     t1=$(now); rate "$N" "$t0" "$t1"
 }
@@ -53,7 +54,10 @@ printf '  %-58s %6s\n' "baseline: sqlite3, synchronous=FULL" "$SQ_FULL" \
     "isms store, NORMAL, no checkpoint (before this change)" "$ST_NORMAL_NOCK"
 echo "  store FULL + checkpoint vs sqlite3 FULL: $(echo "$ST_FULL $SQ_FULL" | awk '{ printf "%.0f%%", 100 * $1 / $2 }') (target: at least 50%)"
 if [ "${BENCH_CLI:-1}" = 1 ]; then
-    SQC=$(sqlite_cli_rate); CLI=$(cli_rate)
+    SQC=$(sqlite_cli_rate); CLI=$(cli_rate "$ISMS")
     printf '  %-58s %6s\n' "baseline: one sqlite3 process per insert, FULL" "$SQC" \
         "one isms asset add process per insert, FULL + checkpoint" "$CLI"
+    if [ -n "${BENCH_OLD_ISMS:-}" ]; then
+        printf '  %-58s %6s\n' "one $BENCH_OLD_ISMS asset add per insert" "$(cli_rate "$BENCH_OLD_ISMS")"
+    fi
 fi

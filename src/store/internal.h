@@ -19,9 +19,8 @@ struct ws {
         const char *sql; /* a string literal: looked up by address */
         sqlite3_stmt *st;
     } stmts[WS_STMT_CACHE];
-    /* The audit log's anchor: the signing key (loaded at the first commit that appends entries)
-     * and the entries the open transaction appended, whose head is signed once it commits. */
-    int key_loaded;
+    /* The audit log's anchor: the signing key (read at each commit that appends entries) and
+     * the entries the open transaction appended, whose head is signed once it commits. */
     anchor_key key;
     int64_t txn_first_seq, txn_last_seq; /* 0: no entry appended yet */
     char txn_base_hash[65], txn_last_hash[65];

@@ -485,25 +485,24 @@ static int anchor_ready(ws *w, isms_err *err)
         return rc;
     int64_t base = w->txn_first_seq - 1;
     int created = 0;
-    if (!w->key_loaded) {
-        rc = anchor_key_load(p.key, &w->key, err);
-        if (rc == ISMS_ENOTFOUND) {
-            if (file_exists(p.checkpoint))
-                return err_set(err, ISMS_ECONFLICT,
-                               "the change was not saved: the signing key %s is missing but the checkpoint %s "
-                               "exists; restore the key from a backup, or run `isms log anchor` to sign the log "
-                               "with a new key",
-                               p.key, p.checkpoint);
-            rc = anchor_key_create(p.key, &w->key, err);
-            if (rc == ISMS_ECONFLICT)
-                rc = anchor_key_load(p.key, &w->key, err);
-            else
-                created = rc == ISMS_OK;
-        }
-        if (rc)
-            return not_saved(err, rc);
-        w->key_loaded = 1;
+    /* Read at every anchored commit, not once per connection: a long-running server then
+     * follows a key replaced by `isms log anchor` and refuses as soon as the file is exposed. */
+    rc = anchor_key_load(p.key, &w->key, err);
+    if (rc == ISMS_ENOTFOUND) {
+        if (file_exists(p.checkpoint))
+            return err_set(err, ISMS_ECONFLICT,
+                           "the change was not saved: the signing key %s is missing but the checkpoint %s "
+                           "exists; restore the key from a backup, or run `isms log anchor` to sign the log "
+                           "with a new key",
+                           p.key, p.checkpoint);
+        rc = anchor_key_create(p.key, &w->key, err);
+        if (rc == ISMS_ECONFLICT)
+            rc = anchor_key_load(p.key, &w->key, err);
+        else
+            created = rc == ISMS_OK;
     }
+    if (rc)
+        return not_saved(err, rc);
     if (!file_exists(p.checkpoint)) {
         /* Only a log that had no entries, or whose key is being made now, may start a checkpoint
          * file unasked: a missing one beside a signed log is what deleting it would look like. */
@@ -938,7 +937,6 @@ int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, isms_err
         *key_created = 1;
     if (rc)
         goto done;
-    w->key_loaded = 1;
     /* Under the write lock, so no change commits between reading the head and signing it. */
     anchor_sign(&w->key, count, head, out);
     rc = anchor_file_create(p.checkpoint, out, err);
