@@ -390,14 +390,32 @@ static int read_slots(int fd, anchor_checkpoint slot[2], int ok[2])
     return 0;
 }
 
-/* The newest slot that verifies with pk (any parsed one when pk is NULL): its index, or -1. */
-static int newest_slot(const anchor_checkpoint slot[2], const int ok[2], const unsigned char *pk)
+/* Whether c verifies with pk, asking seen first and telling it what verified. */
+static int verified(const anchor_checkpoint *c, const unsigned char *pk, anchor_seen *seen)
 {
-    int best = -1;
-    for (int i = 0; i < 2; i++)
-        if (ok[i] && (!pk || anchor_verify(&slot[i], pk)) && (best < 0 || slot[i].count > slot[best].count))
-            best = i;
-    return best;
+    if (seen && seen->valid && !memcmp(seen->pk, pk, sizeof seen->pk) && !memcmp(&seen->ck, c, sizeof *c))
+        return 1;
+    if (!anchor_verify(c, pk))
+        return 0;
+    if (seen) {
+        seen->valid = 1;
+        seen->ck = *c;
+        memcpy(seen->pk, pk, sizeof seen->pk);
+    }
+    return 1;
+}
+
+/* The newest slot that verifies with pk (any parsed one when pk is NULL): its index, or -1. The
+ * newer slot is checked first, so the older one is verified only when the newer one fails. */
+static int newest_slot(const anchor_checkpoint slot[2], const int ok[2], const unsigned char *pk, anchor_seen *seen)
+{
+    int first = ok[0] && ok[1] ? (slot[1].count > slot[0].count) : ok[1];
+    for (int n = 0; n < 2; n++) {
+        int i = n ? !first : first;
+        if (ok[i] && (!pk || verified(&slot[i], pk, seen)))
+            return i;
+    }
+    return -1;
 }
 
 static int lock_fd(int fd, int how)
@@ -408,7 +426,8 @@ static int lock_fd(int fd, int how)
     return 0;
 }
 
-int anchor_file_read(const char *path, const unsigned char *pk, anchor_checkpoint *out, isms_err *err)
+int anchor_file_read(const char *path, const unsigned char *pk, anchor_checkpoint *out, anchor_seen *seen,
+                     isms_err *err)
 {
     memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -427,12 +446,12 @@ int anchor_file_read(const char *path, const unsigned char *pk, anchor_checkpoin
         err_set(err, ISMS_EIO, "cannot read the checkpoint %s: %s", path, strerror(e));
         return -1;
     }
-    int best = newest_slot(slot, ok, pk);
+    int best = newest_slot(slot, ok, pk, seen);
     if (best >= 0) {
         *out = slot[best];
         return ANCHOR_FILE_OK;
     }
-    best = newest_slot(slot, ok, NULL);
+    best = newest_slot(slot, ok, NULL, NULL);
     if (best < 0)
         return ANCHOR_FILE_DAMAGED;
     *out = slot[best];
@@ -472,8 +491,8 @@ int anchor_file_create(const char *path, const anchor_checkpoint *c, isms_err *e
     return ISMS_OK;
 }
 
-int anchor_file_advance(const char *path, const anchor_key *k, int64_t count, const char *head, int *written,
-                        isms_err *err)
+int anchor_file_advance(const char *path, const anchor_key *k, int64_t count, const char *head, anchor_seen *seen,
+                        int *written, isms_err *err)
 {
     *written = 0;
     int fd = open(path, O_RDWR | O_CLOEXEC);
@@ -489,7 +508,7 @@ int anchor_file_advance(const char *path, const anchor_key *k, int64_t count, co
         close(fd);
         return err_set(err, ISMS_EIO, "cannot read the checkpoint %s: %s", path, strerror(e));
     }
-    int best = newest_slot(slot, ok, k->public_key);
+    int best = newest_slot(slot, ok, k->public_key, seen);
     if (best >= 0 && slot[best].count >= count) {
         close(fd);
         return ISMS_OK; /* another writer already signed this far: never move back */
@@ -518,5 +537,10 @@ int anchor_file_advance(const char *path, const anchor_key *k, int64_t count, co
     if (bad)
         return err_set(err, ISMS_EIO, "cannot write the checkpoint %s: %s", path, strerror(e));
     *written = 1;
+    if (seen) {
+        seen->valid = 1;
+        seen->ck = c;
+        memcpy(seen->pk, k->public_key, sizeof seen->pk);
+    }
     return ISMS_OK;
 }

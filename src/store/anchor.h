@@ -88,10 +88,21 @@ int anchor_checkpoint_json(const anchor_checkpoint *c, char *out, size_t n);
 /* Parse and validate a JSON checkpoint (every field present and well-formed). */
 int anchor_checkpoint_parse(const char *text, size_t len, anchor_checkpoint *c, isms_err *err);
 
+/* The checkpoint a process last verified or signed, with its key: reading the same bytes again
+ * needs no second verification (one costs about three signatures), so a commit checks about one
+ * signature. Zero it to start. */
+typedef struct anchor_seen {
+    int valid;
+    anchor_checkpoint ck;
+    unsigned char pk[ANCHOR_PUBLIC_KEY_BYTES];
+} anchor_seen;
+
 /* Read the checkpoint file at path under a shared lock: the newest checkpoint whose signature
- * verifies with pk (any well-formed one when pk is NULL) into *out. Returns an ANCHOR_FILE_*
- * state, or -1 with err filled when the file exists but cannot be read. */
-int anchor_file_read(const char *path, const unsigned char *pk, anchor_checkpoint *out, isms_err *err);
+ * verifies with pk (any well-formed one when pk is NULL) into *out; seen (or NULL) skips verifying
+ * what was verified before and remembers what this verified. Returns an ANCHOR_FILE_* state, or
+ * -1 with err filled when the file exists but cannot be read. */
+int anchor_file_read(const char *path, const unsigned char *pk, anchor_checkpoint *out, anchor_seen *seen,
+                     isms_err *err);
 /* Create the checkpoint file at path holding only c (temp file, flushed, renamed into place). */
 int anchor_file_create(const char *path, const anchor_checkpoint *c, isms_err *err);
 /* Sign (count, head) and store it in the file at path, unless the file already holds a checkpoint
@@ -99,7 +110,7 @@ int anchor_file_create(const char *path, const anchor_checkpoint *c, isms_err *e
  * durable by the disk's next flush (the next commit's): after a power loss the file can lag the
  * database, which verification accepts, but is never ahead of it nor torn. *written: 1 when this
  * checkpoint was stored. ISMS_ENOTFOUND when the file is missing (it is not created here). */
-int anchor_file_advance(const char *path, const anchor_key *k, int64_t count, const char *head, int *written,
-                        isms_err *err);
+int anchor_file_advance(const char *path, const anchor_key *k, int64_t count, const char *head, anchor_seen *seen,
+                        int *written, isms_err *err);
 
 #endif

@@ -22,6 +22,7 @@ struct ws {
     /* The audit log's anchor: the signing key (read at each commit that appends entries) and
      * the entries the open transaction appended, whose head is signed once it commits. */
     anchor_key key;
+    anchor_seen seen;    /* the checkpoint last verified or signed here */
     int64_t txn_first_seq, txn_last_seq; /* 0: no entry appended yet */
     char txn_base_hash[65], txn_last_hash[65];
     int anchor_disabled; /* benchmarks only: measure the write path without checkpoints */

@@ -445,7 +445,7 @@ static int not_saved(isms_err *err, int rc)
 static int anchor_matches(ws *w, const char *path, int64_t base, isms_err *err)
 {
     anchor_checkpoint ck;
-    int state = anchor_file_read(path, w->key.public_key, &ck, err);
+    int state = anchor_file_read(path, w->key.public_key, &ck, &w->seen, err);
     if (state < 0)
         return not_saved(err, ISMS_EIO);
     if (state == ANCHOR_FILE_DAMAGED || state == ANCHOR_FILE_BADSIG)
@@ -529,7 +529,7 @@ static void anchor_advance(ws *w)
     isms_err e = {0};
     int written;
     if (anchor_paths_of(w->path, &p, &e) ||
-        anchor_file_advance(p.checkpoint, &w->key, w->txn_last_seq, w->txn_last_hash, &written, &e))
+        anchor_file_advance(p.checkpoint, &w->key, w->txn_last_seq, w->txn_last_hash, &w->seen, &written, &e))
         snprintf(w->warning, sizeof w->warning,
                  "the change was saved, but its checkpoint was not signed (%s); `isms log verify` names the "
                  "entries it does not cover until the next change",
@@ -820,7 +820,7 @@ int store_audit_check(ws *w, const anchor_checkpoint *pinned, const unsigned cha
     if (pinned) {
         out->ck = *pinned;
         state = ANCHOR_FILE_OK;
-    } else if ((state = anchor_file_read(p.checkpoint, trusted ? pk : NULL, &out->ck, err)) < 0) {
+    } else if ((state = anchor_file_read(p.checkpoint, trusted ? pk : NULL, &out->ck, NULL, err)) < 0) {
         sodium_memzero(&key, sizeof key);
         return ISMS_EIO;
     }

@@ -163,22 +163,22 @@ static void test_file_slots(void **state)
     anchor_checkpoint c, got;
     int written;
     unlink(cp);
-    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &err), ANCHOR_FILE_MISSING);
-    assert_int_equal(anchor_file_advance(cp, &k, 1, head, &written, &err), ISMS_ENOTFOUND);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, NULL, &err), ANCHOR_FILE_MISSING);
+    assert_int_equal(anchor_file_advance(cp, &k, 1, head, NULL, &written, &err), ISMS_ENOTFOUND);
     anchor_sign(&k, 3, head, &c);
     assert_int_equal(anchor_file_create(cp, &c, &err), ISMS_OK);
-    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &err), ANCHOR_FILE_OK);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, NULL, &err), ANCHOR_FILE_OK);
     assert_int_equal(got.count, 3);
     /* Forward only: an older count is not written over a newer one. */
-    assert_int_equal(anchor_file_advance(cp, &k, 2, head, &written, &err), ISMS_OK);
+    assert_int_equal(anchor_file_advance(cp, &k, 2, head, NULL, &written, &err), ISMS_OK);
     assert_false(written);
-    assert_int_equal(anchor_file_advance(cp, &k, 5, head, &written, &err), ISMS_OK);
+    assert_int_equal(anchor_file_advance(cp, &k, 5, head, NULL, &written, &err), ISMS_OK);
     assert_true(written);
-    assert_int_equal(anchor_file_advance(cp, &k, 6, head, &written, &err), ISMS_OK);
-    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &err), ANCHOR_FILE_OK);
+    assert_int_equal(anchor_file_advance(cp, &k, 6, head, NULL, &written, &err), ISMS_OK);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, NULL, &err), ANCHOR_FILE_OK);
     assert_int_equal(got.count, 6);
     /* Another key: the signatures do not verify. */
-    assert_int_equal(anchor_file_read(cp, other.public_key, &got, &err), ANCHOR_FILE_BADSIG);
+    assert_int_equal(anchor_file_read(cp, other.public_key, &got, NULL, &err), ANCHOR_FILE_BADSIG);
     /* A torn write damages one slot: the other still holds the previous checkpoint. */
     int fd = open(cp, O_RDWR);
     char slot[ANCHOR_SLOT];
@@ -187,17 +187,32 @@ static void test_file_slots(void **state)
     off_t off = newest_first ? 0 : ANCHOR_SLOT;
     assert_int_equal(pwrite(fd, "{\"format\":\"isms-ch", 18, off + 40), 18);
     close(fd);
-    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &err), ANCHOR_FILE_OK);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, NULL, &err), ANCHOR_FILE_OK);
     assert_int_equal(got.count, 5);
     /* And the next checkpoint goes into the damaged slot, keeping the good one. */
-    assert_int_equal(anchor_file_advance(cp, &k, 7, head, &written, &err), ISMS_OK);
-    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &err), ANCHOR_FILE_OK);
+    assert_int_equal(anchor_file_advance(cp, &k, 7, head, NULL, &written, &err), ISMS_OK);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, NULL, &err), ANCHOR_FILE_OK);
     assert_int_equal(got.count, 7);
+    /* What a process verified before is not verified again, but only the very same checkpoint:
+     * a slot changed behind it is checked afresh. */
+    anchor_seen seen = {0};
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &seen, &err), ANCHOR_FILE_OK);
+    assert_true(seen.valid);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &seen, &err), ANCHOR_FILE_OK);
+    assert_int_equal(got.count, 7);
+    anchor_checkpoint forged = got;
+    forged.signature[0] = forged.signature[0] == '0' ? '1' : '0';
+    assert_int_equal(anchor_file_create(cp, &forged, &err), ISMS_OK);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &seen, &err), ANCHOR_FILE_BADSIG);
+    assert_int_equal(anchor_file_advance(cp, &k, 8, head, &seen, &written, &err), ISMS_OK);
+    assert_true(written);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, NULL, &err), ANCHOR_FILE_OK);
+    assert_int_equal(got.count, 8);
     /* Both slots gone: damaged. */
     fd = open(cp, O_RDWR | O_TRUNC);
     assert_int_equal(write(fd, "garbage\n", 8), 8);
     close(fd);
-    assert_int_equal(anchor_file_read(cp, k.public_key, &got, &err), ANCHOR_FILE_DAMAGED);
+    assert_int_equal(anchor_file_read(cp, k.public_key, &got, NULL, &err), ANCHOR_FILE_DAMAGED);
 }
 
 static void add_assets(ws *w, int from, int n)
