@@ -45,22 +45,34 @@ static void json_checkpoint(jw *j, const anchor_checkpoint *ck)
     jw_obj_end(j);
 }
 
-/* Read a checkpoint.json (as a report package carries it) for --checkpoint. */
+/* Read a checkpoint for --checkpoint: a checkpoint.json (as a package carries it) or a checkpoint
+ * file (two slots: the one with the greater count is taken, and its signature checked later). */
 static int read_checkpoint_file(const char *path, anchor_checkpoint *ck, isms_err *err)
 {
     FILE *f = fopen(path, "r");
     if (!f)
         return err_set(err, ISMS_EINVAL, "cannot read the checkpoint %s", path);
-    char text[ANCHOR_SLOT + 1];
-    size_t got = fread(text, 1, ANCHOR_SLOT, f);
+    static char text[2 * ANCHOR_SLOT + 1];
+    size_t got = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[got] = '\0';
-    char *nl = strchr(text, '\n');
-    if (nl)
-        *nl = '\0';
+    int found = 0;
     isms_err perr = {0};
-    if (anchor_checkpoint_parse(text, strlen(text), ck, &perr))
-        return err_set(err, ISMS_EINVAL, "%s is not a checkpoint: %s", path, perr.msg);
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        anchor_checkpoint c;
+        size_t len = strspn(line, " ") == strlen(line) ? 0 : strlen(line);
+        if (len && anchor_checkpoint_parse(line, len, &c, found ? NULL : &perr) == ISMS_OK &&
+            (!found || c.count > ck->count)) {
+            *ck = c;
+            found = 1;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    if (!found)
+        return err_set(err, ISMS_EINVAL, "%s is not a checkpoint: %s", path, perr.msg[0] ? perr.msg : "it is empty");
     return ISMS_OK;
 }
 
@@ -181,11 +193,14 @@ static int log_anchor(cli_ctx *c, ws *w, const char *force)
     }
     anchor_checkpoint ck;
     int created;
-    if (store_audit_anchor(w, &ck, &created, &err))
+    char kept[4300];
+    if (store_audit_anchor(w, &ck, &created, kept, sizeof kept, &err))
         return cli_abort(w, &err);
     ws_close(w);
     if (created)
         printf("Made a new signing key (public key %s).\n", ck.public_key);
+    if (kept[0])
+        printf("Kept the checkpoint it replaces as %s.\n", kept);
     printf("Signed the audit log at entry %lld (head %.16s...): public key %s\n", (long long)ck.count, ck.head,
            ck.public_key);
     return EXIT_OK;
@@ -242,9 +257,10 @@ const cli_cmd cmds_log[] = {
      "(<workspace>.checkpoint, signed with <workspace>.key): an edited entry, deleted entries (even the\n"
      "newest one), a recomputed chain, a bad signature, a missing checkpoint or key, or a key file others\n"
      "can read exit 1. --public-key KEY checks the signature with a pinned key (64 hex digits, or a file\n"
-     "holding them) instead of the key file; --checkpoint FILE checks against an earlier checkpoint.json\n"
-     "(from a package) instead of the newest.\n"
+     "holding them) instead of the key file; --checkpoint FILE checks against an earlier checkpoint (a\n"
+     "package's checkpoint.json, or a checkpoint file kept) instead of the newest.\n"
      "`isms log key` prints the public key that auditors pin. `isms log anchor` signs the log as it is now\n"
-     "(after a lost checkpoint or key); it refuses when the log shows changes unless --force."},
+     "(after a lost checkpoint or key), keeping the checkpoint it replaces as <checkpoint>.replaced-TIME;\n"
+     "it refuses when the log shows changes unless --force."},
     {NULL, NULL, NULL, NULL},
 };

@@ -102,8 +102,10 @@ int store_audit_verify(ws *w, int64_t *bad_seq, int64_t *count, isms_err *err);
  * public key as hex, for the evidence package's manifest. */
 int store_audit_sign(ws *w, const void *data, size_t len, char sig[129], char public_key[65], isms_err *err);
 /* Sign the log as it is now (`isms log anchor`): create the key when missing (*key_created) and
- * replace the checkpoint file with one for the current head, into *out. */
-int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, isms_err *err);
+ * replace the checkpoint file with one for the current head, into *out; the old checkpoint file
+ * is kept under the name put in kept ("" when there was none). */
+int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, char *kept, size_t kept_size,
+                       isms_err *err);
 
 /* --- organization and scope (clause 4) --- */
 typedef struct org {

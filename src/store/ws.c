@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/catalog.h"
 #include "store/internal.h"
@@ -914,11 +915,12 @@ int store_audit_sign(ws *w, const void *data, size_t len, char sig[129], char pu
     return ISMS_OK;
 }
 
-int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, isms_err *err)
+int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, char *kept, size_t kept_size, isms_err *err)
 {
     anchor_paths p;
     int rc;
     *key_created = 0;
+    kept[0] = '\0';
     if ((rc = anchor_init(err)) || (rc = anchor_paths_of(w->path, &p, err)) || (rc = ws_begin(w, err)))
         return rc;
     sqlite3_stmt *st;
@@ -937,6 +939,16 @@ int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, isms_err
         *key_created = 1;
     if (rc)
         goto done;
+    /* The checkpoint replaced is evidence of what the log was: kept beside it, not overwritten. */
+    if (file_exists(p.checkpoint)) {
+        char now[32];
+        store_now(now);
+        snprintf(kept, kept_size, "%s.replaced-%s", p.checkpoint, now);
+        if (link(p.checkpoint, kept)) {
+            rc = err_set(err, ISMS_EIO, "cannot keep the old checkpoint as %s: %s", kept, strerror(errno));
+            goto done;
+        }
+    }
     /* Under the write lock, so no change commits between reading the head and signing it. */
     anchor_sign(&w->key, count, head, out);
     rc = anchor_file_create(p.checkpoint, out, err);

@@ -178,6 +178,8 @@ equals "$(jget "$OUT" '[d["unsigned_entries"], d["checkpoint"]["count"] == d["en
 expect_rc 2 isms --db "$T/last1.db" log anchor
 contains "$ERR" "were deleted" "anchor names what it would hide"
 expect_rc 0 isms --db "$T/last1.db" log anchor --force
+contains "$OUT" "Kept the checkpoint it replaces as $T/last1.db.checkpoint.replaced-" "the replaced checkpoint is kept"
+expect_rc 1 isms --db "$T/last1.db" log verify --checkpoint "$(ls "$T"/last1.db.checkpoint.replaced-*)"
 expect_rc 0 isms --db "$T/last1.db" log verify
 expect_rc 1 isms --db "$T/last1.db" log verify --checkpoint "$T/kept.json"
 
