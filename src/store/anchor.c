@@ -148,8 +148,8 @@ static int sync_dir(const char *path)
 static int write_temp(const char *path, const void *data, size_t len, mode_t mode, char *tmp, size_t tn,
                       isms_err *err)
 {
-    static unsigned serial;
-    snprintf(tmp, tn, "%s.tmp-%ld-%u", path, (long)getpid(), serial++);
+    static unsigned serial; /* server threads may get here at once: distinct names each */
+    snprintf(tmp, tn, "%s.tmp-%ld-%u", path, (long)getpid(), __atomic_fetch_add(&serial, 1, __ATOMIC_RELAXED));
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
         return err_set(err, ISMS_EIO, "cannot create %s: %s", tmp, strerror(errno));
