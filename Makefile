@@ -91,6 +91,10 @@ build/bench/gen_workspace: bench/gen_workspace.c build/libisms.a
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -o $@ $< build/libisms.a $(LDLIBS)
 
+build/bench/write_bench: bench/write_bench.c build/libisms.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -o $@ $< build/libisms.a $(LDLIBS)
+
 # Benchmarks on a 100,000-asset / 100,000-risk workspace, beside a baseline in the same run.
 bench: deps
 	@$(MAKE) --no-print-directory build/isms build/bench/gen_workspace

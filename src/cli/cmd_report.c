@@ -67,17 +67,21 @@ static int report_package(cli_ctx *c)
 
 static int report_verify(cli_ctx *c)
 {
-    const char *pos[1] = {0}, *json = NULL;
+    const char *pos[1] = {0}, *json = NULL, *pubkey = NULL;
     int np = 0;
-    cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    cli_opt opts[] = {{"json", 0, &json}, {"public-key", 1, &pubkey}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 1, &np))
         return EXIT_USAGE;
     if (np != 1)
         return cli_usage_error(c, "expected `verify FILE.zip`");
     isms_err err = {0};
+    unsigned char pk[ANCHOR_PUBLIC_KEY_BYTES];
+    if (pubkey && anchor_public_key_arg(pubkey, pk, &err))
+        return cli_fail(&err);
     package_problem *pp;
     size_t n, nfiles;
-    if (package_verify(pos[0], c->a, &pp, &n, &nfiles, &err))
+    package_anchor info;
+    if (package_verify_key(pos[0], pubkey ? pk : NULL, c->a, &pp, &n, &nfiles, &info, &err))
         return cli_fail(&err);
     if (json) {
         jw j;
@@ -90,8 +94,16 @@ static int report_verify(cli_ctx *c)
         printf("FAIL  %s%s%s\n", pp[i].path ? pp[i].path : "", pp[i].path ? ": " : "", pp[i].message);
     if (n)
         printf("%s has been changed: %zu problem(s).\n", pos[0], n);
-    else
+    else {
         printf("%s is intact: the archive digest and all %zu file(s) match the manifest.\n", pos[0], nfiles);
+        printf("Signatures: the manifest and the audit log's checkpoint (entry %lld, head %.16s..., signed %s) "
+               "verify with %s:\n  %s\n",
+               (long long)info.ck.count, info.ck.head, info.ck.at, info.key_source, info.public_key);
+        printf("The package's audit log holds %lld entries, chained, and matches the checkpoint", (long long)info.entries);
+        if (info.unsigned_entries)
+            printf(" (its last %lld entries are newer than the checkpoint)", (long long)info.unsigned_entries);
+        printf(".\n");
+    }
     return n ? EXIT_PROBLEMS : EXIT_OK;
 }
 
@@ -102,10 +114,16 @@ const cli_cmd cmds_report[] = {
      "management reviews, and the audit log's head hash. The format follows -o's extension by default."},
     {"package", report_package, "-o FILE.zip",
      "The evidence package: the audit report, the SoA, the registers and every evidence file, with a\n"
-     "manifest.json listing each file's SHA-256, size and controls, sealed with an archive digest.\n"
-     "Refused while an evidence file in the store is missing or tampered."},
-    {"verify", report_verify, "FILE.zip [--json]",
-     "Check a package: the archive digest (any changed byte fails), the manifest, every file's SHA-256\n"
-     "and size, and that nothing was added. Exit 0 intact, 1 changed, 2 not a package."},
+     "manifest.json listing each file's SHA-256, size and controls, sealed with an archive digest and\n"
+     "signed with the workspace's key; with the audit log, its signed checkpoint and the public key.\n"
+     "Refused while an evidence file in the store is missing or tampered, or the audit log fails\n"
+     "`isms log verify`."},
+    {"verify", report_verify, "FILE.zip [--public-key KEY] [--json]",
+     "Check a package offline: the archive digest (any changed byte fails), the manifest, every file's\n"
+     "SHA-256 and size, that nothing was added, the manifest's and the audit log checkpoint's Ed25519\n"
+     "signatures, and the package's audit log chained up to the checkpoint. --public-key KEY (64 hex\n"
+     "digits, or a file holding them, as `isms log key` prints) checks the signatures with a key you\n"
+     "pinned; without it the key inside the package is used, which proves consistency, not origin.\n"
+     "Exit 0 intact, 1 changed, 2 not a package."},
     {NULL, NULL, NULL, NULL},
 };

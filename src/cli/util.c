@@ -112,6 +112,8 @@ int cli_finish(ws *w, isms_err *err)
 {
     if (ws_commit(w, err) != ISMS_OK)
         return cli_abort(w, err);
+    if (ws_warning(w))
+        fprintf(stderr, "isms: warning: %s\n", ws_warning(w));
     ws_close(w);
     return EXIT_OK;
 }

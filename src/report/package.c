@@ -19,6 +19,10 @@
 #include "util/outfile.h"
 
 #define DIGEST_TAG "isms-package-sha256:"
+#define PACKAGE_CHECKPOINT "checkpoint.json"
+#define PACKAGE_PUBLIC_KEY "signing-key.pub"
+#define PACKAGE_SIGNATURE "manifest.sig"
+#define PACKAGE_AUDIT_LOG "registers/audit-log.json"
 #define MAX_ENTRY ((zip_uint64_t)4 << 30)   /* refuse to hash a claimed entry bigger than this */
 /* Text compresses 5-50 times, logs up to a few hundred; an entry over 1 MiB that claims to expand
  * more than 1000 times is a decompression bomb, not evidence. */
@@ -271,6 +275,63 @@ static int add_registers(pkg *p, ws *w)
     return rc;
 }
 
+static int audit_row(const audit_entry *e, void *ctx)
+{
+    jw *j = ctx;
+    jw_obj(j);
+    jw_kint(j, "seq", e->seq);
+    jw_kstr(j, "at", e->at);
+    jw_kstr(j, "actor", e->actor);
+    jw_kstr(j, "action", e->action);
+    jw_kstr(j, "entity", e->entity);
+    jw_kstr(j, "entity_id", e->entity_id);
+    jw_kstr(j, "before", e->before);
+    jw_kstr(j, "after", e->after);
+    jw_kstr(j, "prev_hash", e->prev_hash);
+    jw_kstr(j, "hash", e->hash);
+    jw_obj_end(j);
+    return 0;
+}
+
+/* The audit log, its newest signed checkpoint and the public key, so that an auditor can check
+ * the chain against the checkpoint offline. Refused while the log fails verification: a package
+ * of a log that was cut or rewritten would vouch for it. */
+static int add_audit_anchor(pkg *p, ws *w)
+{
+    audit_check ac;
+    int rc;
+    if ((rc = store_audit_check(w, NULL, NULL, &ac, p->err)))
+        return rc;
+    if (ac.nproblems || !ac.ck.signature[0])
+        return err_set(p->err, ISMS_ECONFLICT, "the audit log fails verification (%s): run `isms log verify` before "
+                                               "packaging",
+                       ac.nproblems ? ac.problems[0] : "no signed checkpoint");
+    buf b;
+    buf_init(&b, (size_t)1 << 30);
+    jw j;
+    jw_init_buf(&j, &b);
+    jw_arr(&j);
+    rc = store_audit_each(w, audit_row, &j, p->err);
+    jw_arr_end(&j);
+    if (!rc)
+        rc = b.data ? add_bytes(p, PACKAGE_AUDIT_LOG, b.data, b.len, "register", "")
+                    : err_set(p->err, ISMS_ENOMEM, "the audit log is larger than the package's cap");
+    buf_free(&b);
+    char text[ANCHOR_SLOT];
+    int len = anchor_checkpoint_json(&ac.ck, text, sizeof text - 1);
+    if (!rc && len > 0) {
+        text[len++] = '\n';
+        rc = add_bytes(p, PACKAGE_CHECKPOINT, text, (size_t)len, "checkpoint", "");
+    }
+    if (!rc) {
+        const char *key = arena_sprintf(p->a,
+                                        "# Ed25519 public key of the audit log's checkpoints of isms workspace %s\n%s\n",
+                                        ac.ck.workspace, ac.ck.public_key);
+        rc = add_bytes(p, PACKAGE_PUBLIC_KEY, key, strlen(key), "key", "");
+    }
+    return rc;
+}
+
 /* Append the digest of everything before the comment-length field as the archive comment. */
 static int seal(const char *path, isms_err *err)
 {
@@ -355,6 +416,8 @@ int package_write(ws *w, const char *path, arena *a, size_t *nfiles, isms_err *e
         rc = add_file(&p, "registers/risks.csv", risks_csv, "register", "");
     if (!rc)
         rc = add_registers(&p, w);
+    if (!rc)
+        rc = add_audit_anchor(&p, w);
     if (!rc) {
         review_pack rp;
         buf b;
@@ -396,6 +459,19 @@ int package_write(ws *w, const char *path, arena *a, size_t *nfiles, isms_err *e
                 if (s)
                     zip_source_free(s);
                 rc = err_set(err, ISMS_EIO, "cannot add the manifest: %s", zip_strerror(z));
+            }
+            /* The manifest lists every file's SHA-256; signing its bytes signs the whole package. */
+            char sig[129], pub[65];
+            if (!rc && !(rc = store_audit_sign(w, mf, strlen(mf), sig, pub, err))) {
+                char *sj = arena_sprintf(a, "{\"format\":\"isms-manifest-signature/1\",\"public_key\":\"%s\","
+                                            "\"signature\":\"%s\"}\n",
+                                         pub, sig);
+                s = zip_source_buffer(z, sj, strlen(sj), 0);
+                if (!s || zip_file_add(z, PACKAGE_SIGNATURE, s, ZIP_FL_ENC_UTF_8) < 0) {
+                    if (s)
+                        zip_source_free(s);
+                    rc = err_set(err, ISMS_EIO, "cannot add the manifest's signature: %s", zip_strerror(z));
+                }
             }
         }
     }
@@ -500,10 +576,155 @@ static int entry_digest(zip_t *z, zip_uint64_t idx, char sha[65], zip_uint64_t *
     return bad ? -1 : 0;
 }
 
+/* The bytes of entry name (NUL-terminated, at most max); NULL when absent (*idx -1) or unreadable. */
+static char *read_entry(zip_t *z, const char *name, zip_uint64_t max, arena *a, size_t *len, zip_int64_t *idx)
+{
+    *idx = zip_name_locate(z, name, 0);
+    if (*idx < 0)
+        return NULL;
+    zip_stat_t zs;
+    zip_file_t *zf = NULL;
+    if (zip_stat_index(z, (zip_uint64_t)*idx, 0, &zs) || !(zs.valid & ZIP_STAT_SIZE) || zs.size > max ||
+        !(zf = zip_fopen_index(z, (zip_uint64_t)*idx, 0)))
+        return NULL;
+    char *text = arena_alloc(a, zs.size + 1);
+    zip_int64_t got = zip_fread(zf, text, zs.size);
+    zip_fclose(zf);
+    if (got != (zip_int64_t)zs.size)
+        return NULL;
+    text[got] = '\0';
+    *len = (size_t)got;
+    return text;
+}
+
+static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* The signatures: the manifest's (every file), the checkpoint's (the audit log's head), and the
+ * audit log carried in the package against that checkpoint. */
+static void check_anchor(zip_t *z, const char *manifest, size_t mlen, const unsigned char *pinned, char *listed,
+                         probs *pr, package_anchor *info, arena *a)
+{
+    unsigned char pk[ANCHOR_PUBLIC_KEY_BYTES];
+    int have_pk = 0;
+    size_t len;
+    zip_int64_t idx;
+    if (pinned) {
+        memcpy(pk, pinned, sizeof pk);
+        have_pk = 1;
+        info->key_source = "the public key given";
+    }
+    char *keytext = read_entry(z, PACKAGE_PUBLIC_KEY, 4096, a, &len, &idx);
+    if (!have_pk && keytext) {
+        char *line = keytext;
+        while (*line == '#' && strchr(line, '\n'))
+            line = strchr(line, '\n') + 1;
+        if (anchor_public_key_parse(line, pk, NULL) == ISMS_OK) {
+            have_pk = 1;
+            info->key_source = "the public key inside the package (not pinned: pass --public-key to check it "
+                               "against a key you trust)";
+        } else
+            problem(pr, PACKAGE_PUBLIC_KEY, "does not hold a public key");
+    }
+    char *cktext = read_entry(z, PACKAGE_CHECKPOINT, ANCHOR_SLOT, a, &len, &idx);
+    anchor_checkpoint ck;
+    isms_err perr = {0};
+    int ck_ok = 0;
+    if (!cktext)
+        problem(pr, PACKAGE_CHECKPOINT, idx < 0 ? "missing: the package carries no signed checkpoint of the audit log"
+                                                : "cannot be read");
+    else if (anchor_checkpoint_parse(cktext, len, &ck, &perr))
+        problem(pr, PACKAGE_CHECKPOINT, arena_strdup(a, perr.msg));
+    else {
+        ck_ok = 1;
+        info->has_checkpoint = 1;
+        info->ck = ck;
+        if (!have_pk && anchor_public_key_parse(ck.public_key, pk, NULL) == ISMS_OK) {
+            have_pk = 1;
+            info->key_source = "the public key inside the checkpoint (not pinned: pass --public-key to check it "
+                               "against a key you trust)";
+        }
+    }
+    if (!have_pk) {
+        problem(pr, NULL, "the package holds no public key to check its signatures with: pass --public-key");
+        return;
+    }
+    anchor_hex(pk, sizeof pk, info->public_key);
+    if (ck_ok && !anchor_verify(&ck, pk))
+        problem(pr, PACKAGE_CHECKPOINT,
+                arena_sprintf(a, "its signature does not verify with %.16s...: the checkpoint was altered or signed "
+                                 "with another key",
+                              info->public_key));
+    char *sigtext = read_entry(z, PACKAGE_SIGNATURE, 4096, a, &len, &idx);
+    if (idx >= 0)
+        listed[idx] = 1; /* it signs the manifest, so the manifest cannot list it */
+    json_error_t je;
+    json_t *sig = sigtext ? json_loadb(sigtext, len, 0, &je) : NULL;
+    if (!sigtext)
+        problem(pr, PACKAGE_SIGNATURE, idx < 0 ? "missing: the manifest is not signed" : "cannot be read");
+    else if (!manifest)
+        ; /* the manifest's own problem is reported already */
+    else if (!anchor_verify_bytes(pk, manifest, mlen, sig ? jstr(sig, "signature") : NULL))
+        problem(pr, PACKAGE_SIGNATURE,
+                arena_sprintf(a, "the manifest's signature does not verify with %.16s...: the manifest or a file's "
+                                 "listed hash was changed after packaging, or another key signed it",
+                              info->public_key));
+    else
+        info->manifest_signed = 1;
+    json_decref(sig);
+    if (!ck_ok)
+        return;
+    char *logtext = read_entry(z, PACKAGE_AUDIT_LOG, (zip_uint64_t)1 << 30, a, &len, &idx);
+    json_t *log = logtext ? json_loadb(logtext, len, 0, &je) : NULL;
+    if (!json_is_array(log)) {
+        problem(pr, PACKAGE_AUDIT_LOG, idx < 0 ? "missing: the audit log to check against the checkpoint"
+                                               : "is not a JSON array of entries");
+        json_decref(log);
+        return;
+    }
+    audit_chain v;
+    audit_chain_start(&v, ck.count);
+    size_t i;
+    json_t *e;
+    json_array_foreach(log, i, e)
+    {
+        audit_entry ae = {json_integer_value(json_object_get(e, "seq")),
+                          jstr(e, "at"),
+                          jstr(e, "actor"),
+                          jstr(e, "action"),
+                          jstr(e, "entity"),
+                          jstr(e, "entity_id"),
+                          jstr(e, "before"),
+                          jstr(e, "after"),
+                          jstr(e, "prev_hash"),
+                          jstr(e, "hash")};
+        audit_chain_step(&v, &ae);
+    }
+    json_decref(log);
+    if (v.bad)
+        problem(pr, PACKAGE_AUDIT_LOG, arena_strdup(a, v.problem));
+    audit_check ac;
+    memset(&ac, 0, sizeof ac);
+    audit_check_anchor(&ac, &v, &ck, 1);
+    for (int k = 0; k < ac.nproblems; k++)
+        problem(pr, PACKAGE_AUDIT_LOG, arena_strdup(a, ac.problems[k]));
+    info->entries = v.count;
+    info->unsigned_entries = ac.unsigned_entries;
+}
+
 int package_verify(const char *path, arena *a, package_problem **out, size_t *n, size_t *nfiles, isms_err *err)
+{
+    package_anchor info;
+    return package_verify_key(path, NULL, a, out, n, nfiles, &info, err);
+}
+
+int package_verify_key(const char *path, const unsigned char *pk, arena *a, package_problem **out, size_t *n,
+                       size_t *nfiles, package_anchor *info, isms_err *err)
 {
     probs pr = {NULL, 0, 0, a};
     *nfiles = 0;
+    memset(info, 0, sizeof *info);
+    if (anchor_init(err))
+        return ISMS_EIO;
     int zerr = 0;
     zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
     if (!z) {
@@ -525,26 +746,19 @@ int package_verify(const char *path, arena *a, package_problem **out, size_t *n,
         return rc;
     }
     check_seal(path, &pr, a);
-    zip_int64_t mi = zip_name_locate(z, "manifest.json", 0);
+    size_t mlen = 0;
+    zip_int64_t mi;
+    char *text = read_entry(z, "manifest.json", 64u << 20, a, &mlen, &mi);
     json_t *man = NULL;
     if (mi < 0)
         problem(&pr, "manifest.json", "the manifest is missing");
+    else if (!text)
+        problem(&pr, "manifest.json", "the manifest cannot be read");
     else {
-        zip_stat_t zs;
-        zip_file_t *zf = NULL;
-        if (zip_stat_index(z, (zip_uint64_t)mi, 0, &zs) || zs.size > (64u << 20) ||
-            !(zf = zip_fopen_index(z, (zip_uint64_t)mi, 0)))
-            problem(&pr, "manifest.json", "the manifest cannot be read");
-        else {
-            char *text = arena_alloc(a, zs.size + 1);
-            zip_int64_t got = zip_fread(zf, text, zs.size);
-            zip_fclose(zf);
-            text[got > 0 ? got : 0] = '\0';
-            json_error_t je;
-            man = got == (zip_int64_t)zs.size ? json_loads(text, 0, &je) : NULL;
-            if (!man)
-                problem(&pr, "manifest.json", "the manifest is not valid JSON");
-        }
+        json_error_t je;
+        man = json_loadb(text, mlen, 0, &je);
+        if (!man)
+            problem(&pr, "manifest.json", "the manifest is not valid JSON");
     }
     json_t *files = man ? json_object_get(man, "files") : NULL;
     if (man && !json_is_array(files))
@@ -585,6 +799,7 @@ int package_verify(const char *path, arena *a, package_problem **out, size_t *n,
             else if ((json_int_t)size != json_integer_value(sz))
                 problem(&pr, fp, "size does not match the manifest");
         }
+    check_anchor(z, man ? text : NULL, mlen, pk, listed, &pr, info, a);
     for (zip_int64_t k = 0; k < ne; k++)
         if (!listed[k])
             problem(&pr, zip_get_name(z, (zip_uint64_t)k, 0), "in the package but not in the manifest");

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "store/anchor.h"
 #include "store/store.h"
 
 /* Statements of the per-request hot paths (authentication, the cache generation) stay prepared
@@ -18,6 +19,14 @@ struct ws {
         const char *sql; /* a string literal: looked up by address */
         sqlite3_stmt *st;
     } stmts[WS_STMT_CACHE];
+    /* The audit log's anchor: the signing key (read at each commit that appends entries) and
+     * the entries the open transaction appended, whose head is signed once it commits. */
+    anchor_key key;
+    anchor_seen seen;    /* the checkpoint last verified or signed here */
+    int64_t txn_first_seq, txn_last_seq; /* 0: no entry appended yet */
+    char txn_base_hash[65], txn_last_hash[65];
+    int anchor_disabled; /* benchmarks only: measure the write path without checkpoints */
+    char warning[1200];  /* what the last commit could not do after saving (see ws_warning) */
 };
 
 /* Prepare sql; on failure fill err with the SQLite message. */

@@ -12,6 +12,7 @@
 #include "core/policy.h"
 #include "core/risk.h"
 #include "core/soa.h"
+#include "store/anchor.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -27,10 +28,15 @@ int ws_open(const char *path, int flags, ws **out, isms_err *err);
 void ws_close(ws *w);
 /* The actor recorded in the audit log for changes made through this handle. */
 void ws_set_actor(ws *w, const char *actor);
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; a write command is one transaction. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; a write command is one transaction. A commit that
+ * appended audit entries is refused (nothing saved) when the log cannot be anchored: the signing
+ * key is refused or missing beside a checkpoint, or the checkpoint is missing beside a signed log.
+ * Otherwise, once committed, the new head is signed into the checkpoint file. */
 int ws_begin(ws *w, isms_err *err);
 int ws_commit(ws *w, isms_err *err);
 void ws_rollback(ws *w);
+/* What the last ws_commit saved but could not finish (the checkpoint not signed); NULL if nothing. */
+const char *ws_warning(const ws *w);
 /* Current UTC time "YYYY-MM-DDTHH:MM:SSZ" and date "YYYY-MM-DD" ($ISMS_TODAY overrides the date, for tests). */
 void store_now(char out[32]);
 void store_today(char out[11]);
@@ -45,8 +51,61 @@ int store_audit(ws *w, const char *action, const char *entity, const char *entit
                 const char *before, const char *after, isms_err *err);
 /* Call cb for each entry in order; stops when cb returns non-zero. */
 int store_audit_each(ws *w, int (*cb)(const audit_entry *, void *), void *ctx, isms_err *err);
-/* Recompute the chain; returns ISMS_OK with *bad_seq 0 when intact, else the first bad seq and a message. */
+/* The hash of entry e chained to prev (the hash of the entry before, or store_audit_genesis). */
+void store_audit_hash(const char *prev, const audit_entry *e, char out[65]);
+extern const char store_audit_genesis[65];
+
+/* Walking a chain entry by entry (the workspace's, or one carried in a package). */
+typedef struct audit_chain {
+    char prev[65];
+    int64_t expect, count, last_seq;
+    int64_t bad;             /* first entry in trouble, 0 while intact */
+    char problem[256];
+    int64_t anchor_seq;      /* the entry whose hash a checkpoint names (0: none) ... */
+    int anchor_found;        /* ... whether it was seen, and its stored hash */
+    char anchor_hash[65];
+} audit_chain;
+void audit_chain_start(audit_chain *v, int64_t anchor_seq);
+/* Check one entry (in seq order); always 0, problems are kept in v. */
+int audit_chain_step(audit_chain *v, const audit_entry *e);
+
+/* What checking the audit log found: the chain, and the chain against its signed checkpoint. */
+#define AUDIT_MAX_PROBLEMS 6
+typedef struct audit_check {
+    int64_t entries, last_seq;
+    int64_t bad_seq;          /* first entry that cannot be trusted, 0 when intact (1: none can) */
+    int nproblems;
+    char problems[AUDIT_MAX_PROBLEMS][400];
+    anchor_checkpoint ck;     /* the checkpoint checked against (zeros when none) */
+    const char *key_source;   /* which public key checked its signature (NULL: none) */
+    char public_key[65];      /* that key, hex */
+    int anchored;             /* the chain matches ck, signed with a trusted key */
+    int64_t unsigned_entries; /* entries newer than ck: their write was cut off before signing */
+    int64_t chain_bad;        /* first entry the chain itself rejects, 0 when it holds */
+    int key_state;            /* the key file: ISMS_OK, ISMS_ENOTFOUND, or why it was refused */
+    int checkpoint_state;     /* ANCHOR_FILE_* */
+} audit_check;
+/* Check the chain, and the chain against a checkpoint: pinned, or when NULL the newest in the
+ * workspace's checkpoint file; its signature checked with pk, or when NULL the workspace's key
+ * file. A checkpoint behind the chain is accepted (the entries after it must chain correctly); a
+ * log shorter than it, a different hash at its count, a bad signature, a missing checkpoint or key
+ * beside a log with entries, and a key file others can read are problems. ISMS_OK when it could
+ * check; problems are in out. */
+int store_audit_check(ws *w, const anchor_checkpoint *pinned, const unsigned char *pk, audit_check *out,
+                      isms_err *err);
+/* The checkpoint part of store_audit_check for a walked chain v (shared with package checks). */
+void audit_check_anchor(audit_check *out, const audit_chain *v, const anchor_checkpoint *ck, int trusted);
+/* store_audit_check against the workspace's own files; returns ISMS_OK with *bad_seq 0 when
+ * intact, else the first untrusted seq and every problem in err's message. */
 int store_audit_verify(ws *w, int64_t *bad_seq, int64_t *count, isms_err *err);
+/* Sign data with the workspace's key (refused as store_audit_check refuses it): the signature and
+ * public key as hex, for the evidence package's manifest. */
+int store_audit_sign(ws *w, const void *data, size_t len, char sig[129], char public_key[65], isms_err *err);
+/* Sign the log as it is now (`isms log anchor`): create the key when missing (*key_created) and
+ * replace the checkpoint file with one for the current head, into *out; the old checkpoint file
+ * is kept under the name put in kept ("" when there was none). */
+int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, char *kept, size_t kept_size,
+                       isms_err *err);
 
 /* --- organization and scope (clause 4) --- */
 typedef struct org {

@@ -1,10 +1,14 @@
+#include <errno.h>
+#include <stdarg.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/catalog.h"
 #include "store/internal.h"
@@ -381,7 +385,9 @@ int ws_open(const char *path, int flags, ws **out, isms_err *err)
     sqlite3_extended_result_codes(w->db, 1);
     int version = 0;
     if ((rc = check_file(w, &version, err)) || (rc = st_exec(w, "PRAGMA foreign_keys = ON", err)) ||
-        (rc = st_exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err)) ||
+        /* FULL: in WAL mode every commit is flushed to the disk before it is acknowledged, so a
+         * power loss cannot take back a change isms reported as saved (NORMAL could). */
+        (rc = st_exec(w, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err)) ||
         (rc = migrate(w, version, err))) {
         ws_close(w);
         return rc;
@@ -398,6 +404,7 @@ void ws_close(ws *w)
         sqlite3_finalize(w->stmts[i].st);
     sqlite3_close_v2(w->db);
     free(w->path);
+    sodium_memzero(&w->key, sizeof w->key);
     free(w);
 }
 
@@ -406,13 +413,168 @@ void ws_set_actor(ws *w, const char *actor)
     snprintf(w->actor, sizeof w->actor, "%s", actor && *actor ? actor : "cli");
 }
 
-int ws_begin(ws *w, isms_err *err) { return st_exec(w, "BEGIN IMMEDIATE", err); }
-int ws_commit(ws *w, isms_err *err) { return st_exec(w, "COMMIT", err); }
+/* --- the audit log's anchor (see store/anchor.h) --- */
+
+typedef struct anchor_paths {
+    char key[4200], checkpoint[4200];
+} anchor_paths;
+
+static int anchor_paths_of(const char *db, anchor_paths *p, isms_err *err)
+{
+    if (anchor_key_path(db, p->key, sizeof p->key) || anchor_checkpoint_path(db, p->checkpoint, sizeof p->checkpoint))
+        return err_set(err, ISMS_EINVAL, "the workspace path %s is too long", db);
+    return ISMS_OK;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+/* Prefix err's message with why the change was refused. */
+static int not_saved(isms_err *err, int rc)
+{
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    return err_set(err, rc, "the change was not saved: %s", msg);
+}
+
+/* The checkpoint agrees with the committed log of base entries: it covers no more than base and
+ * its entry has the hash it signed. Checked before every anchored commit, so that a change on top
+ * of a truncated or rewritten log is refused rather than signed over it, which would hide it. */
+static int anchor_matches(ws *w, const char *path, int64_t base, isms_err *err)
+{
+    anchor_checkpoint ck;
+    int state = anchor_file_read(path, w->key.public_key, &ck, &w->seen, err);
+    if (state < 0)
+        return not_saved(err, ISMS_EIO);
+    if (state == ANCHOR_FILE_DAMAGED || state == ANCHOR_FILE_BADSIG)
+        return err_set(err, ISMS_ECONFLICT,
+                       "the change was not saved: the checkpoint %s %s; run `isms log verify`", path,
+                       state == ANCHOR_FILE_DAMAGED ? "is damaged" : "does not verify with the workspace's key");
+    if (ck.count > base)
+        return err_set(err, ISMS_ECONFLICT,
+                       "the change was not saved: the audit log has %lld entries but its checkpoint covers %lld, so "
+                       "entries were deleted; run `isms log verify`",
+                       (long long)base, (long long)ck.count);
+    if (ck.count == 0)
+        return ISMS_OK;
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = st_cached(w, "SELECT hash FROM audit_log WHERE seq = ?", &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, ck.count);
+    int same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+               !strcmp((const char *)sqlite3_column_text(st, 0), ck.head);
+    st_release(w, st);
+    if (!same)
+        return err_set(err, ISMS_ECONFLICT,
+                       "the change was not saved: entry %lld of the audit log does not have the hash its checkpoint "
+                       "signed, so the log was rewritten; run `isms log verify`",
+                       (long long)ck.count);
+    return ISMS_OK;
+}
+
+/* Load the signing key, creating it (with a checkpoint of the log as it was before this
+ * transaction) at a workspace's first change, and check the checkpoint file is there. */
+static int anchor_ready(ws *w, isms_err *err)
+{
+    anchor_paths p;
+    int rc;
+    if ((rc = anchor_init(err)) || (rc = anchor_paths_of(w->path, &p, err)))
+        return rc;
+    int64_t base = w->txn_first_seq - 1;
+    int created = 0;
+    /* Read at every anchored commit, not once per connection: a long-running server then
+     * follows a key replaced by `isms log anchor` and refuses as soon as the file is exposed. */
+    rc = anchor_key_load(p.key, &w->key, err);
+    if (rc == ISMS_ENOTFOUND) {
+        if (file_exists(p.checkpoint))
+            return err_set(err, ISMS_ECONFLICT,
+                           "the change was not saved: the signing key %s is missing but the checkpoint %s "
+                           "exists; restore the key from a backup, or run `isms log anchor` to sign the log "
+                           "with a new key",
+                           p.key, p.checkpoint);
+        rc = anchor_key_create(p.key, &w->key, err);
+        if (rc == ISMS_ECONFLICT)
+            rc = anchor_key_load(p.key, &w->key, err);
+        else
+            created = rc == ISMS_OK;
+    }
+    if (rc)
+        return not_saved(err, rc);
+    if (!file_exists(p.checkpoint)) {
+        /* Only a log that had no entries, or whose key is being made now, may start a checkpoint
+         * file unasked: a missing one beside a signed log is what deleting it would look like. */
+        if (base > 0 && !created)
+            return err_set(err, ISMS_ECONFLICT,
+                           "the change was not saved: the checkpoint %s of the audit log is missing, so nothing "
+                           "shows whether entries were deleted; run `isms log verify`, then `isms log anchor` "
+                           "to sign the log as it is",
+                           p.checkpoint);
+        anchor_checkpoint c;
+        anchor_sign(&w->key, base, w->txn_base_hash, &c);
+        if ((rc = anchor_file_create(p.checkpoint, &c, err)))
+            return not_saved(err, rc);
+        return ISMS_OK;
+    }
+    return anchor_matches(w, p.checkpoint, base, err);
+}
+
+/* Sign the committed head. The change is saved whatever happens here: a failure is a warning,
+ * and the checkpoint lags until the next change signs past it. */
+static void anchor_advance(ws *w)
+{
+    anchor_paths p;
+    isms_err e = {0};
+    int written;
+    if (anchor_paths_of(w->path, &p, &e) ||
+        anchor_file_advance(p.checkpoint, &w->key, w->txn_last_seq, w->txn_last_hash, &w->seen, &written, &e))
+        snprintf(w->warning, sizeof w->warning,
+                 "the change was saved, but its checkpoint was not signed (%s); `isms log verify` names the "
+                 "entries it does not cover until the next change",
+                 e.msg);
+}
+
+static void txn_reset(ws *w)
+{
+    w->txn_first_seq = w->txn_last_seq = 0;
+}
+
+int ws_begin(ws *w, isms_err *err)
+{
+    txn_reset(w);
+    return st_exec(w, "BEGIN IMMEDIATE", err);
+}
+
+int ws_commit(ws *w, isms_err *err)
+{
+    int rc;
+    w->warning[0] = '\0';
+    int appended = w->txn_last_seq > 0 && !w->anchor_disabled;
+    /* Before COMMIT, still holding the write lock: a change that cannot be anchored (key refused,
+     * checkpoint gone) is not saved, so it cannot slip in unsigned. */
+    if (appended && (rc = anchor_ready(w, err)))
+        return rc;
+    if ((rc = st_exec(w, "COMMIT", err)))
+        return rc;
+    /* After COMMIT: the database is on the disk first, so the checkpoint can lag it after a crash
+     * but never run ahead of it. */
+    if (appended)
+        anchor_advance(w);
+    txn_reset(w);
+    return ISMS_OK;
+}
+
 void ws_rollback(ws *w)
 {
+    txn_reset(w);
     if (!sqlite3_get_autocommit(w->db))
         sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
 }
+
+const char *ws_warning(const ws *w) { return w->warning[0] ? w->warning : NULL; }
 
 void store_now(char out[32])
 {
@@ -462,11 +624,28 @@ static void audit_hash(const char *prev, int64_t seq, const char *at, const char
         snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
+void store_audit_hash(const char *prev, const audit_entry *e, char out[65])
+{
+    audit_hash(prev, e->seq, e->at, e->actor, e->action, e->entity, e->entity_id, e->before, e->after, out);
+}
+
+const char store_audit_genesis[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+#define genesis store_audit_genesis
 
 int store_audit(ws *w, const char *action, const char *entity, const char *entity_id, const char *before,
                 const char *after, isms_err *err)
 {
+    /* An entry written outside a transaction gets one of its own, so that it is signed too. */
+    if (sqlite3_get_autocommit(w->db)) {
+        int rc = ws_begin(w, err);
+        if (!rc)
+            rc = store_audit(w, action, entity, entity_id, before, after, err);
+        if (!rc)
+            rc = ws_commit(w, err);
+        if (rc)
+            ws_rollback(w);
+        return rc;
+    }
     sqlite3_stmt *st;
     int rc;
     char prev[65] = {0};
@@ -500,7 +679,15 @@ int store_audit(ws *w, const char *action, const char *entity, const char *entit
     st_text(st, 10, hash);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "writing the audit log", err);
+    if (rc != SQLITE_DONE)
+        return st_error(w, rc, "writing the audit log", err);
+    if (!w->txn_first_seq) {
+        w->txn_first_seq = seq;
+        memcpy(w->txn_base_hash, prev, 65);
+    }
+    w->txn_last_seq = seq;
+    memcpy(w->txn_last_hash, hash, 65);
+    return ISMS_OK;
 }
 
 int store_audit_each(ws *w, int (*cb)(const audit_entry *, void *), void *ctx, isms_err *err)
@@ -528,47 +715,244 @@ int store_audit_each(ws *w, int (*cb)(const audit_entry *, void *), void *ctx, i
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the audit log", err);
 }
 
-typedef struct verify_ctx {
-    char prev[65];
-    int64_t expect, bad, count;
-    isms_err *err;
-} verify_ctx;
-
-static int verify_one(const audit_entry *e, void *p)
+void audit_chain_start(audit_chain *v, int64_t anchor_seq)
 {
-    verify_ctx *v = p;
+    memset(v, 0, sizeof *v);
+    memcpy(v->prev, genesis, 65);
+    v->expect = 1;
+    v->anchor_seq = anchor_seq;
+}
+
+int audit_chain_step(audit_chain *v, const audit_entry *e)
+{
     v->count++;
+    v->last_seq = e->seq;
+    if (v->anchor_seq && e->seq == v->anchor_seq) {
+        v->anchor_found = 1;
+        snprintf(v->anchor_hash, sizeof v->anchor_hash, "%s", e->hash ? e->hash : "");
+    }
+    if (v->bad)
+        return 0; /* past the first problem: only counting, and looking for the anchored entry */
     if (e->seq != v->expect) {
         v->bad = v->expect;
-        err_set(v->err, ISMS_OK, "entries %lld to %lld are missing (deleted)", (long long)v->expect,
-                (long long)e->seq - 1);
-        return 1;
+        snprintf(v->problem, sizeof v->problem, "entries %lld to %lld are missing (deleted)", (long long)v->expect,
+                 (long long)e->seq - 1);
+        return 0;
     }
     if (!e->prev_hash || strcmp(e->prev_hash, v->prev)) {
         v->bad = e->seq;
-        err_set(v->err, ISMS_OK, "entry %lld does not follow the entry before it (chain broken)",
-                (long long)e->seq);
-        return 1;
+        snprintf(v->problem, sizeof v->problem, "entry %lld does not follow the entry before it (chain broken)",
+                 (long long)e->seq);
+        return 0;
     }
     char h[65];
-    audit_hash(v->prev, e->seq, e->at, e->actor, e->action, e->entity, e->entity_id, e->before, e->after, h);
+    store_audit_hash(v->prev, e, h);
     if (!e->hash || strcmp(h, e->hash)) {
         v->bad = e->seq;
-        err_set(v->err, ISMS_OK, "entry %lld was edited after it was written (hash mismatch)", (long long)e->seq);
-        return 1;
+        snprintf(v->problem, sizeof v->problem, "entry %lld was edited after it was written (hash mismatch)",
+                 (long long)e->seq);
+        return 0;
     }
     memcpy(v->prev, e->hash, 65);
     v->expect++;
     return 0;
 }
 
+static int chain_cb(const audit_entry *e, void *p) { return audit_chain_step(p, e); }
+
+static void problem(audit_check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(audit_check *c, const char *fmt, ...)
+{
+    if (c->nproblems >= AUDIT_MAX_PROBLEMS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->problems[c->nproblems++], sizeof c->problems[0], fmt, ap);
+    va_end(ap);
+}
+
+void audit_check_anchor(audit_check *out, const audit_chain *v, const anchor_checkpoint *ck, int trusted)
+{
+    if (v->last_seq < ck->count) {
+        problem(out,
+                "the log ends at entry %lld, but the checkpoint signed at %s covers %lld entries: entries %lld to "
+                "%lld were deleted",
+                (long long)v->last_seq, ck->at, (long long)ck->count, (long long)v->last_seq + 1,
+                (long long)ck->count);
+        if (!out->bad_seq)
+            out->bad_seq = v->last_seq + 1;
+    } else if (ck->count > 0 && !v->anchor_found) {
+        problem(out, "entry %lld, the last one the checkpoint signed at %s covers, is missing", (long long)ck->count,
+                ck->at);
+    } else if (ck->count > 0 && strcmp(v->anchor_hash, ck->head)) {
+        problem(out,
+                "entry %lld does not have the hash the checkpoint signed at %s (%.16s... instead of %.16s...): the "
+                "log up to it was rewritten and its hashes recomputed",
+                (long long)ck->count, ck->at, v->anchor_hash, ck->head);
+    } else {
+        out->anchored = trusted;
+        out->unsigned_entries = v->last_seq - ck->count;
+    }
+}
+
+int store_audit_check(ws *w, const anchor_checkpoint *pinned, const unsigned char *pk_given, audit_check *out,
+                      isms_err *err)
+{
+    memset(out, 0, sizeof *out);
+    anchor_paths p;
+    int rc;
+    if ((rc = anchor_init(err)) || (rc = anchor_paths_of(w->path, &p, err)))
+        return rc;
+    anchor_key key;
+    isms_err kerr = {0};
+    int key_rc = anchor_key_load(p.key, &key, &kerr);
+    unsigned char pk[ANCHOR_PUBLIC_KEY_BYTES];
+    int trusted = 1;
+    if (pk_given) {
+        memcpy(pk, pk_given, sizeof pk);
+        out->key_source = "the public key given";
+    } else if (key_rc == ISMS_OK) {
+        memcpy(pk, key.public_key, sizeof pk);
+        out->key_source = "the workspace's key file";
+    } else {
+        trusted = 0;
+    }
+    int state;
+    if (pinned) {
+        out->ck = *pinned;
+        state = ANCHOR_FILE_OK;
+    } else if ((state = anchor_file_read(p.checkpoint, trusted ? pk : NULL, &out->ck, NULL, err)) < 0) {
+        sodium_memzero(&key, sizeof key);
+        return ISMS_EIO;
+    }
+    int have_ck = state == ANCHOR_FILE_OK || state == ANCHOR_FILE_BADSIG;
+    if (have_ck && !trusted) {
+        /* No key to trust: check the rest with the checkpoint's own key, so the report says how the
+         * log relates to it, while the missing key is itself a problem. */
+        if (anchor_public_key_parse(out->ck.public_key, pk, NULL) == ISMS_OK)
+            out->key_source = "the checkpoint's own public key (not a trusted one)";
+        else
+            have_ck = 0;
+    }
+    if (have_ck && (state == ANCHOR_FILE_BADSIG || pinned || !trusted))
+        state = anchor_verify(&out->ck, pk) ? ANCHOR_FILE_OK : ANCHOR_FILE_BADSIG;
+    if (out->key_source)
+        anchor_hex(pk, sizeof pk, out->public_key);
+
+    audit_chain v;
+    audit_chain_start(&v, state == ANCHOR_FILE_OK ? out->ck.count : 0);
+    if ((rc = store_audit_each(w, chain_cb, &v, err))) {
+        sodium_memzero(&key, sizeof key);
+        return rc;
+    }
+    out->entries = v.count;
+    out->last_seq = v.last_seq;
+    out->chain_bad = v.bad;
+    out->key_state = key_rc;
+    out->checkpoint_state = state;
+    if (v.bad) {
+        problem(out, "%s", v.problem);
+        out->bad_seq = v.bad;
+    }
+    if (key_rc != ISMS_OK && key_rc != ISMS_ENOTFOUND)
+        problem(out, "%s", kerr.msg);
+    else if (key_rc == ISMS_ENOTFOUND && !pk_given && (have_ck || v.count > 0))
+        problem(out,
+                "the signing key %s is missing, so the checkpoint cannot be trusted; check it with --public-key "
+                "and the key printed in an earlier report or package",
+                p.key);
+    if (state == ANCHOR_FILE_MISSING && v.count > 0)
+        problem(out,
+                "there is no checkpoint %s: nothing shows that the newest entries were not deleted or the log "
+                "rewritten; if you trust the log as it is, `isms log anchor` signs it",
+                p.checkpoint);
+    else if (state == ANCHOR_FILE_DAMAGED)
+        problem(out, "the checkpoint %s is damaged: neither of its slots holds a readable checkpoint", p.checkpoint);
+    else if (state == ANCHOR_FILE_BADSIG)
+        problem(out,
+                "the checkpoint's signature does not verify with %s (%.16s...): the checkpoint was altered or "
+                "signed with another key",
+                out->key_source, out->public_key);
+    else if (state == ANCHOR_FILE_OK) {
+        if (key_rc == ISMS_OK && strcmp(out->ck.workspace, key.workspace))
+            problem(out, "the checkpoint is for workspace %s, but this workspace's key is for %s", out->ck.workspace,
+                    key.workspace);
+        audit_check_anchor(out, &v, &out->ck, trusted);
+    }
+    if (out->nproblems && !out->bad_seq)
+        out->bad_seq = 1; /* nothing in the log can be vouched for */
+    sodium_memzero(&key, sizeof key);
+    return ISMS_OK;
+}
+
 int store_audit_verify(ws *w, int64_t *bad_seq, int64_t *count, isms_err *err)
 {
-    verify_ctx v = {.expect = 1, .err = err};
-    memcpy(v.prev, genesis, 65);
+    audit_check c;
     err_clear(err);
-    int rc = store_audit_each(w, verify_one, &v, err);
-    *bad_seq = v.bad;
-    *count = v.count;
+    int rc = store_audit_check(w, NULL, NULL, &c, err);
+    *bad_seq = c.bad_seq;
+    *count = c.entries;
+    if (!rc && c.nproblems) {
+        char msg[sizeof err->msg] = "";
+        size_t used = 0;
+        for (int i = 0; i < c.nproblems && used < sizeof msg; i++)
+            used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? "; " : "", c.problems[i]);
+        err_set(err, ISMS_OK, "%s", msg);
+    }
+    return rc;
+}
+
+int store_audit_sign(ws *w, const void *data, size_t len, char sig[129], char public_key[65], isms_err *err)
+{
+    anchor_paths p;
+    anchor_key k;
+    int rc;
+    if ((rc = anchor_init(err)) || (rc = anchor_paths_of(w->path, &p, err)) || (rc = anchor_key_load(p.key, &k, err)))
+        return rc;
+    anchor_sign_bytes(&k, data, len, sig);
+    anchor_hex(k.public_key, sizeof k.public_key, public_key);
+    sodium_memzero(&k, sizeof k);
+    return ISMS_OK;
+}
+
+int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, char *kept, size_t kept_size, isms_err *err)
+{
+    anchor_paths p;
+    int rc;
+    *key_created = 0;
+    kept[0] = '\0';
+    if ((rc = anchor_init(err)) || (rc = anchor_paths_of(w->path, &p, err)) || (rc = ws_begin(w, err)))
+        return rc;
+    sqlite3_stmt *st;
+    int64_t count = 0;
+    char head[65];
+    memcpy(head, genesis, 65);
+    if ((rc = st_prepare(w, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &st, err)))
+        goto done;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        count = sqlite3_column_int64(st, 0);
+        snprintf(head, sizeof head, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    rc = anchor_key_load(p.key, &w->key, err);
+    if (rc == ISMS_ENOTFOUND && !(rc = anchor_key_create(p.key, &w->key, err)))
+        *key_created = 1;
+    if (rc)
+        goto done;
+    /* The checkpoint replaced is evidence of what the log was: kept beside it, not overwritten. */
+    if (file_exists(p.checkpoint)) {
+        char now[32];
+        store_now(now);
+        snprintf(kept, kept_size, "%s.replaced-%s", p.checkpoint, now);
+        if (link(p.checkpoint, kept)) {
+            rc = err_set(err, ISMS_EIO, "cannot keep the old checkpoint as %s: %s", kept, strerror(errno));
+            goto done;
+        }
+    }
+    /* Under the write lock, so no change commits between reading the head and signing it. */
+    anchor_sign(&w->key, count, head, out);
+    rc = anchor_file_create(p.checkpoint, out, err);
+done:
+    ws_rollback(w);
     return rc;
 }
