@@ -23,6 +23,13 @@ const char *docread_format_name(doc_format f)
     return f <= DOC_PDF ? names[f] : "unknown";
 }
 
+static void xml_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx, (void)msg;
+}
+
+void docread_quiet_xml(void) { xmlSetGenericErrorFunc(NULL, xml_silent); }
+
 /* --- paragraphs --- */
 
 /* Collapse runs of white space (ASCII and no-break) into one space and trim; NULL when empty. */
@@ -399,6 +406,7 @@ static void html_node(html_walk *w, xmlNode *n)
 
 static int read_html(doc *d, arena *a, const char *s, size_t n, isms_err *err)
 {
+    docread_quiet_xml();
     htmlDocPtr h = htmlReadMemory(s, (int)n, NULL, NULL,
                                   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     if (!h)

@@ -4,6 +4,9 @@
 
 #include "core/docread.h"
 
+/* Keep libxml2 from printing what it finds wrong with a hostile file (encoding errors reach stderr
+ * whatever the parse options say) on this thread: the reader reports the problem itself. */
+void docread_quiet_xml(void);
 /* Collapse white space of s[0..n) into a fresh string; NULL when nothing is left. */
 char *docread_clean(arena *a, const char *s, size_t n);
 /* Append a paragraph (cleaned); a heading becomes the section of what follows it. */
