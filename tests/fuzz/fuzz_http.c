@@ -203,7 +203,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         login(); /* an input may have logged the session out */
     size_t n;
     char *req = with_credentials(data, size, &n);
-    exchange(req, n, NULL, 0);
+    if (getenv("FUZZ_DEBUG")) { /* for writing seeds: the status line of each answer */
+        static char resp[1 << 20];
+        exchange(req, n, resp, sizeof resp);
+        for (char *p = resp; (p = strstr(p, "HTTP/1.1 ")); p += 9)
+            fprintf(stderr, "%.*s | %.60s\n", (int)strcspn(p, "\r\n"), p, req);
+    } else {
+        exchange(req, n, NULL, 0);
+    }
     free(req);
     return 0;
 }
