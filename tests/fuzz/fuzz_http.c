@@ -87,11 +87,11 @@ static void exchange(const char *req, size_t n, char *out, size_t outsz)
     size_t got = 0;
     ssize_t r;
     /* up to 5 s for the answer to start; then it is over at the close, or when the server has been
-     * quiet for 50 ms (libmicrohttpd keeps a keep-alive connection open after a half-close) */
+     * quiet for 250 ms */
     struct pollfd pf = {fd, POLLIN, 0};
     int wait_ms = 5000;
     while (poll(&pf, 1, wait_ms) > 0 && (r = recv(fd, chunk, sizeof chunk, 0)) > 0) {
-        wait_ms = 50;
+        wait_ms = 250;
         if (out && got + 1 < outsz) {
             size_t c = (size_t)r < outsz - 1 - got ? (size_t)r : outsz - 1 - got;
             memcpy(out + got, chunk, c);
@@ -170,29 +170,36 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* The input with its placeholders replaced by the credentials (malloc'd). */
+/* libmicrohttpd keeps a keep-alive connection open after the client's half-close (until its idle
+ * timeout), so each input is followed by a request that closes the connection: once it is answered
+ * the exchange is over. An input that ends inside a request takes this one into it, and then the
+ * exchange ends when the server falls quiet. */
+static const char closing[] = "GET /fuzz-end HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+/* The input with its placeholders replaced by the credentials, and the closing request (malloc'd). */
 static char *with_credentials(const uint8_t *data, size_t size, size_t *len)
 {
     static const char *const marks[] = {"@VIEWER@", "@EDITOR@", "@COOKIE@", "@CSRF@"};
     const char *vals[] = {tok_viewer, tok_editor, cookie, csrf};
-    size_t cap = size * 4 + 64, o = 0;
+    size_t cap = size * 4 + sizeof closing + 64, room = cap - sizeof closing, o = 0;
     char *out = malloc(cap);
     for (size_t i = 0; i < size;) {
         int hit = -1;
         for (int k = 0; k < 4 && hit < 0; k++)
             if (data[i] == '@' && size - i >= strlen(marks[k]) && !memcmp(data + i, marks[k], strlen(marks[k])))
                 hit = k;
-        if (hit >= 0 && o + strlen(vals[hit]) < cap) {
+        if (hit >= 0 && o + strlen(vals[hit]) < room) {
             memcpy(out + o, vals[hit], strlen(vals[hit]));
             o += strlen(vals[hit]);
             i += strlen(marks[hit]);
-        } else if (o < cap) {
+        } else if (o < room) {
             out[o++] = (char)data[i++];
         } else {
             break;
         }
     }
-    *len = o;
+    memcpy(out + o, closing, sizeof closing - 1);
+    *len = o + sizeof closing - 1;
     return out;
 }
 
