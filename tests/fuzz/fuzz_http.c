@@ -59,7 +59,7 @@ static void *serve(void *arg)
 
 static void die(const char *what, const isms_err *err)
 {
-    fprintf(stderr, "fuzz_http: %s: %s\n", what, err ? err->msg : "");
+    fprintf(stderr, "fuzz_http: %s%s%s\n", what, err ? ": " : "", err ? err->msg : "");
     exit(1);
 }
 
@@ -115,7 +115,9 @@ static int header_value(const char *resp, const char *name, char *out, size_t sz
     return 1;
 }
 
-static void login(void)
+/* Log the viewer in: its session cookie and CSRF token into cookie and csrf. Fails (keeping the
+ * old ones) when the server refuses, e.g. after inputs that failed to log in too often. */
+static int login(void)
 {
     static char resp[65536];
     const char *body = "name=viewer&password=viewer+password+1234";
@@ -125,17 +127,22 @@ static void login(void)
                      "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
                      strlen(body), body);
     exchange(req, (size_t)n, resp, sizeof resp);
-    if (!header_value(resp, "Set-Cookie: ", cookie, sizeof cookie)) {
-        fprintf(stderr, "fuzz_http: no session cookie from POST /login:\n%.600s\n", resp);
-        exit(1);
+    char got[256];
+    if (!header_value(resp, "Set-Cookie: ", got, sizeof got)) {
+        fprintf(stderr, "fuzz_http: no session cookie from POST /login:\n%.300s\n", resp);
+        return -1;
     }
     n = snprintf(req, sizeof req, "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\nConnection: close\r\n\r\n",
-                 cookie);
+                 got);
     exchange(req, (size_t)n, resp, sizeof resp);
     const char *c = strstr(resp, "\"csrf\"");
-    if (!c || !(c = strchr(c + 6, '"')))
-        die("no CSRF token from /api/v1/me", NULL);
+    if (!c || !(c = strchr(c + 6, '"'))) {
+        fprintf(stderr, "fuzz_http: no CSRF token from /api/v1/me:\n%.300s\n", resp);
+        return -1;
+    }
+    snprintf(cookie, sizeof cookie, "%s", got);
     snprintf(csrf, sizeof csrf, "%.64s", c + 1);
+    return 0;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -166,7 +173,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     pthread_mutex_unlock(&ready_mu);
     const char *colon = strrchr(url, ':');
     port = atoi(colon + 1);
-    login();
+    if (login())
+        die("the first login", NULL);
     return 0;
 }
 
@@ -207,7 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static unsigned count;
     if (++count % 2000 == 0)
-        login(); /* an input may have logged the session out */
+        login(); /* an input may have logged the session out; on failure the old one is kept */
     size_t n;
     char *req = with_credentials(data, size, &n);
     if (getenv("FUZZ_DEBUG")) { /* for writing seeds: the status line of each answer */
