@@ -582,17 +582,17 @@ static void ssh_parse_file(host *h, host_ssh_conf *c, const char *path, int dept
                 continue;
             }
             char *save = NULL;
-            for (char *w = strtok_r(arg, " \t", &save); w && c->files < HOST_SSH_MAX_FILES;
-                 w = strtok_r(NULL, " \t", &save)) {
+            int cut = 0; /* files left unread: the bound was reached */
+            for (char *w = strtok_r(arg, " \t", &save); w && !cut; w = strtok_r(NULL, " \t", &save)) {
                 const char *pat = *w == '/' ? w : arena_sprintf(h->a, "/etc/ssh/%s", w);
                 glob_t g = {0};
                 int rc = glob(host_full(h, pat), 0, NULL, &g);
                 host_ev(h, json_pack("{s:s,s:s,s:i}", "include", pat, "from", at, "matched", rc ? 0 : (int)g.gl_pathc));
-                for (size_t i = 0; !rc && i < g.gl_pathc; i++)
+                for (size_t i = 0; !rc && i < g.gl_pathc && !(cut = c->files >= HOST_SSH_MAX_FILES); i++)
                     ssh_parse_file(h, c, arena_strdup(h->a, g.gl_pathv[i] + strlen(h->root)), depth + 1, match, &self, at);
                 globfree(&g);
             }
-            if (c->files >= HOST_SSH_MAX_FILES && !c->limit)
+            if (cut)
                 ssh_limit(h, c, arena_sprintf(h->a, "%s: more than %d configuration files in all, the rest of the "
                                                     "Include not followed", at, HOST_SSH_MAX_FILES));
             continue;

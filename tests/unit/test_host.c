@@ -446,6 +446,19 @@ static void test_ssh_include_bounds(void **state)
     assert_true(r.raw.len < (4u << 20));
     run_free(&r);
 
+    /* a glob matching more files than the bound: the rest are named once, not one line each */
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof name, "/etc/ssh/many/%03d.conf", i);
+        put(name, "# nothing\n");
+    }
+    put("/etc/ssh/sshd_config", "Include many/*.conf\nPasswordAuthentication no\n");
+    run_check(&r, "host.ssh_hardening", tmp);
+    assert_int_equal(r.res.status, CHECK_ERROR);
+    assert_true(has(r.res.summary, "/etc/ssh/sshd_config:1: more than 256 configuration files in all, the rest of the "
+                                   "Include not followed"));
+    assert_null(strstr(strstr(r.res.details, "not followed") + 1, "not followed"));
+    run_free(&r);
+
     /* a chain of distinct files deeper than sshd allows */
     for (int i = 0; i < 20; i++) {
         snprintf(name, sizeof name, "/etc/ssh/c%d.conf", i);
