@@ -84,7 +84,7 @@ clitest: build/san/isms
 
 # Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: deps
-	@$(MAKE) --no-print-directory unit clitest
+	@$(MAKE) --no-print-directory unit clitest fuzz-smoke
 	@echo "all tests passed"
 
 build/bench/gen_workspace: bench/gen_workspace.c build/libisms.a
@@ -99,6 +99,35 @@ build/bench/write_bench: bench/write_bench.c build/libisms.a
 bench: deps
 	@$(MAKE) --no-print-directory build/isms build/bench/gen_workspace
 	@sh bench/run.sh
+
+# --- fuzzing: one libFuzzer target per parser of outside input (tests/fuzz/fuzz_*.c), built with
+# clang beside build/rel and build/san. `make fuzz` runs each for FUZZ_SECONDS from its seed corpus
+# (tests/fuzz/corpus/<target>); `make fuzz-smoke` (part of `make test`) replays every seed and
+# fuzzes each target for FUZZ_SMOKE_SECONDS. See tests/fuzz/README.md.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_CFLAGS   = $(WARN) -Wno-unused-command-line-argument $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) -O1 -g $(FUZZ_SAN)
+FUZZ_OBJ     := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(GEN))
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(filter-out tests/fuzz/fuzz_lib.c,$(FUZZ_SRC)))
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+build/fuzz/libisms.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_lib.c tests/fuzz/fuzz.h build/fuzz/libisms.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz_lib.c build/fuzz/libisms.a $(LDLIBS)
+
+.PHONY: fuzz fuzz-build fuzz-smoke
+fuzz-build: $(FUZZ_BIN)
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh scripts/run-fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_BIN)
+fuzz-smoke: fuzz-build
+	@sh scripts/run-fuzz.sh smoke $(FUZZ_SMOKE_SECONDS) $(FUZZ_BIN)
 
 clean:
 	rm -rf build

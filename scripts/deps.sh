@@ -4,7 +4,8 @@
 set -e
 PKGS="gcc make pkg-config libsqlite3-dev libjansson-dev libxlsxwriter-dev libssl-dev zlib1g-dev libcurl4-openssl-dev
 libxml2-dev libsodium-dev libmicrohttpd-dev libcmocka-dev libzip-dev libpango1.0-dev libcairo2-dev
-poppler-utils python3 python3-icalendar python3-cryptography sqlite3 openssl curl chromium nodejs"
+poppler-utils python3 python3-icalendar python3-cryptography sqlite3 openssl curl chromium nodejs
+clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -261,7 +261,7 @@ static int ssh_run(host *h, check_result *out, isms_err *err)
         return host_verdict(h, out, CHECK_PASS, "sshd not installed");
     }
     host_ssh_conf c = {0};
-    host_ssh_parse(h, &c, "/etc/ssh/sshd_config", 0, NULL);
+    host_ssh_parse(h, &c, "/etc/ssh/sshd_config");
     const char *pam = c.val[HOST_SSH_PAM] ? c.val[HOST_SSH_PAM] : "no", *bad = NULL;
     for (int i = 0; i < HOST_SSH_N; i++) {
         const char *v = c.val[i] ? c.val[i] : host_ssh_default[i];
@@ -287,6 +287,11 @@ static int ssh_run(host *h, check_result *out, isms_err *err)
             host_say(h, "%s %s for %s (%s): not allowed", host_ssh_kw[i], c.m[j].val, c.m[j].match, c.m[j].at);
         }
     }
+    /* sshd itself refuses an Include cycle or nesting past its limit, and what it would do past
+     * the file and size bounds is not known: no verdict either way */
+    if (c.limit)
+        return host_verdict(h, out, CHECK_ERROR,
+                            arena_sprintf(h->a, "sshd_config cannot be evaluated: %s", c.limit));
     if (bad)
         return host_verdict(h, out, CHECK_FAIL, arena_sprintf(h->a, "sshd settings at fault: %s", bad));
     return host_verdict(h, out, CHECK_PASS, "sshd refuses root and password logins and weak algorithms");

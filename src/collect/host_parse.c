@@ -501,11 +501,64 @@ static int ssh_index(const char *kw)
     return -1;
 }
 
-/* Parse one sshd_config file as sshd does: the first value of a keyword wins, Include expands
- * globs (relative to /etc/ssh) in place, and a Match block runs to the end of its file. */
-void host_ssh_parse(host *h, host_ssh_conf *c, const char *path, int depth, const char *match)
+/* The files being read, from the main one down to the current one, to refuse an Include cycle. */
+typedef struct ssh_chain {
+    const char *path;
+    dev_t dev;
+    ino_t ino;
+    int known;  /* dev and ino are set */
+    const struct ssh_chain *up;
+} ssh_chain;
+
+/* Whether path is one of the files of the chain: the same inode, or the same name when it
+ * cannot be stat'ed. */
+static int ssh_in_chain(host *h, const ssh_chain *ch, const char *path, ssh_chain *self)
 {
-    char *text = host_read(h, path, 1, NULL), *l;
+    struct stat st;
+    self->path = path;
+    self->known = stat(host_full(h, path), &st) == 0;
+    self->dev = self->known ? st.st_dev : 0;
+    self->ino = self->known ? st.st_ino : 0;
+    for (; ch; ch = ch->up)
+        if (self->known && ch->known ? ch->dev == self->dev && ch->ino == self->ino : !strcmp(ch->path, path))
+            return 1;
+    return 0;
+}
+
+/* Note the first limit hit, in the details and in c->limit. */
+static void ssh_limit(host *h, host_ssh_conf *c, const char *msg)
+{
+    host_say(h, "%s", msg);
+    if (!c->limit)
+        c->limit = msg;
+}
+
+static void ssh_parse_file(host *h, host_ssh_conf *c, const char *path, int depth, const char *match,
+                           const ssh_chain *up, const char *from)
+{
+    ssh_chain self;
+    if (ssh_in_chain(h, up, path, &self)) {
+        ssh_limit(h, c, arena_sprintf(h->a, "%s: Include of %s, which is already being read (an Include cycle; "
+                                            "sshd refuses such a configuration): not followed", from, path));
+        return;
+    }
+    if (c->files >= HOST_SSH_MAX_FILES) {
+        ssh_limit(h, c, arena_sprintf(h->a, "%s: Include of %s: more than %d configuration files in all, not followed",
+                                      from, path, HOST_SSH_MAX_FILES));
+        return;
+    }
+    if (c->bytes > HOST_SSH_MAX_BYTES) /* said when it was passed */
+        return;
+    size_t len = 0;
+    char *text = host_read(h, path, 1, &len), *l;
+    c->files++;
+    c->bytes += len;
+    if (c->bytes > HOST_SSH_MAX_BYTES) {
+        ssh_limit(h, c, arena_sprintf(h->a, "%s: more than %u MB of configuration in all, not read", path,
+                                      HOST_SSH_MAX_BYTES >> 20));
+        return;
+    }
+    self.up = up;
     int no = 0;
     for (const char *p = text; p && (l = host_next_line(h, &p));) {
         no++;
@@ -523,18 +576,25 @@ void host_ssh_parse(host *h, host_ssh_conf *c, const char *path, int depth, cons
             continue;
         }
         if (!strcasecmp(s, "Include")) {
+            if (depth + 1 > HOST_SSH_MAX_DEPTH) {
+                ssh_limit(h, c, arena_sprintf(h->a, "%s: Include nested more than %d deep, not followed (sshd refuses "
+                                                    "such a configuration)", at, HOST_SSH_MAX_DEPTH));
+                continue;
+            }
             char *save = NULL;
-            for (char *w = strtok_r(arg, " \t", &save); w && depth < 16; w = strtok_r(NULL, " \t", &save)) {
+            int cut = 0; /* files left unread: the bound was reached */
+            for (char *w = strtok_r(arg, " \t", &save); w && !cut; w = strtok_r(NULL, " \t", &save)) {
                 const char *pat = *w == '/' ? w : arena_sprintf(h->a, "/etc/ssh/%s", w);
                 glob_t g = {0};
                 int rc = glob(host_full(h, pat), 0, NULL, &g);
                 host_ev(h, json_pack("{s:s,s:s,s:i}", "include", pat, "from", at, "matched", rc ? 0 : (int)g.gl_pathc));
-                for (size_t i = 0; !rc && i < g.gl_pathc; i++)
-                    host_ssh_parse(h, c, arena_strdup(h->a, g.gl_pathv[i] + strlen(h->root)), depth + 1, match);
+                for (size_t i = 0; !rc && i < g.gl_pathc && !(cut = c->files >= HOST_SSH_MAX_FILES); i++)
+                    ssh_parse_file(h, c, arena_strdup(h->a, g.gl_pathv[i] + strlen(h->root)), depth + 1, match, &self, at);
                 globfree(&g);
             }
-            if (depth >= 16)
-                host_say(h, "%s: Include nested more than 16 deep, not followed", at);
+            if (cut)
+                ssh_limit(h, c, arena_sprintf(h->a, "%s: more than %d configuration files in all, the rest of the "
+                                                    "Include not followed", at, HOST_SSH_MAX_FILES));
             continue;
         }
         int i = ssh_index(s);
@@ -549,6 +609,8 @@ void host_ssh_parse(host *h, host_ssh_conf *c, const char *path, int depth, cons
             c->val[i] = v, c->at[i] = at;
     }
 }
+
+void host_ssh_parse(host *h, host_ssh_conf *c, const char *path) { ssh_parse_file(h, c, path, 0, NULL, NULL, path); }
 
 /* Whether a flag's value is safe; kbd-interactive only matters when PAM would ask passwords. */
 int host_ssh_safe(int i, const char *v, const char *pam)

@@ -83,6 +83,12 @@ enum { HOST_SSH_ROOT, HOST_SSH_PASS, HOST_SSH_EMPTY, HOST_SSH_KBD, HOST_SSH_PAM,
 extern const char *const host_ssh_kw[HOST_SSH_N];
 extern const char *const host_ssh_default[HOST_SSH_N];
 
+/* Include bounds: sshd itself refuses a configuration nested deeper than 16 (SERVCONF_MAX_DEPTH);
+ * the file and byte totals stop "Include x x" chains that double at every level. */
+#define HOST_SSH_MAX_DEPTH 16
+#define HOST_SSH_MAX_FILES 256
+#define HOST_SSH_MAX_BYTES (16u << 20)
+
 typedef struct host_ssh_conf {
     const char *val[HOST_SSH_N], *at[HOST_SSH_N]; /* the value in effect and "file:line" */
     struct {
@@ -90,11 +96,17 @@ typedef struct host_ssh_conf {
         const char *val, *at, *match;
     } m[32]; /* settings inside Match blocks */
     int nm;
+    int files;          /* configuration files read, the main one included */
+    size_t bytes;       /* their total size */
+    const char *limit;  /* the first Include cycle or bound hit ("file:line: ..."), else NULL */
 } host_ssh_conf;
 
-/* Parse one sshd_config file as sshd does: the first value of a keyword wins, Include expands
- * globs (relative to /etc/ssh) in place, and a Match block runs to the end of its file. */
-void host_ssh_parse(host *h, host_ssh_conf *c, const char *path, int depth, const char *match);
+/* Parse sshd_config at path as sshd does: the first value of a keyword wins, Include expands
+ * globs (relative to /etc/ssh) in place, and a Match block runs to the end of its file. An
+ * Include of a file already being read (a cycle), nesting past HOST_SSH_MAX_DEPTH and more than
+ * HOST_SSH_MAX_FILES files or HOST_SSH_MAX_BYTES bytes in all are not followed: c->limit says
+ * which, and the finding is in the details. */
+void host_ssh_parse(host *h, host_ssh_conf *c, const char *path);
 /* Whether a flag's value is safe; kbd-interactive only matters when PAM would ask passwords. */
 int host_ssh_safe(int i, const char *v, const char *pam);
 /* The weak algorithms named in an sshd algorithm list ("-" lists only remove), or NULL. */

@@ -23,6 +23,13 @@ const char *docread_format_name(doc_format f)
     return f <= DOC_PDF ? names[f] : "unknown";
 }
 
+static void xml_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx, (void)msg;
+}
+
+void docread_quiet_xml(void) { xmlSetGenericErrorFunc(NULL, xml_silent); }
+
 /* --- paragraphs --- */
 
 /* Collapse runs of white space (ASCII and no-break) into one space and trim; NULL when empty. */
@@ -145,6 +152,18 @@ static size_t md_inline(const char *s, size_t n, char *out)
     return o;
 }
 
+/* strspn() within s[0..n): lines are not NUL-terminated where they end. */
+static size_t span(const char *s, size_t n, const char *set)
+{
+    size_t i = 0;
+    while (i < n && s[i] && strchr(set, s[i]))
+        i++;
+    return i;
+}
+
+/* Whether c is one of the characters of set; never the NUL that ends set. */
+static int one_of(const char *set, char c) { return c && strchr(set, c); }
+
 static int blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -170,7 +189,7 @@ static int list_start(const char *s, size_t n)
     while (k < n && k - j < 4 && isalnum((unsigned char)s[k]))
         k++;
     return k > j && k + 1 < n && (s[k] == '.' || s[k] == ')') && s[k + 1] == ' ' &&
-           (k - j <= 2 || isdigit((unsigned char)s[j]) || strspn(s + j, "ivx") >= k - j);
+           (k - j <= 2 || isdigit((unsigned char)s[j]) || span(s + j, n - j, "ivx") >= k - j);
 }
 
 /* A line that reads as a heading in text without markup: short, capitalized, no closing punctuation. */
@@ -184,7 +203,7 @@ static int looks_like_heading(const char *s, size_t n)
     }
     if (n < 3 || n > 70 || !(isupper((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
         return 0;
-    if (strchr(".:;,!?", s[n - 1]) || list_start(s, n))
+    if (one_of(".:;,!?", s[n - 1]) || list_start(s, n))
         return 0;
     int words = 1;
     for (size_t i = 0; i < n; i++)
@@ -279,19 +298,19 @@ void docread_lines(doc *d, arena *a, const char *s, size_t n, int markdown)
             }
         }
         /* setext underline: the one-line paragraph above is a heading */
-        if (markdown && plen && len >= 3 && strspn(l, "=") == len) {
+        if (markdown && plen && len >= 3 && span(l, len, "=") == len) {
             docread_add_para(d, a, para, plen, 1, 0, pline, 0);
             plen = 0;
             continue;
         }
-        if (markdown && strspn(l, "-=_* ") == len && len >= 3) {
+        if (markdown && span(l, len, "-=_* ") == len && len >= 3) {
             FLUSH(); /* a horizontal rule */
             continue;
         }
-        size_t ind = strspn(l, " \t");
+        size_t ind = span(l, len, " \t");
         if (markdown && l[ind] == '|') { /* a table row is one paragraph; the |---| line is skipped */
             FLUSH();
-            if (strspn(l + ind, "|-: \t") == len - ind)
+            if (span(l + ind, len - ind, "|-: \t") == len - ind)
                 continue;
             char *t = arena_alloc(a, len + 1);
             size_t tl = md_inline(l, len, t);
@@ -309,14 +328,14 @@ void docread_lines(doc *d, arena *a, const char *s, size_t n, int markdown)
         }
         if (list_start(l + ind, len - ind))
             FLUSH();
-        if (markdown && ind + 1 < len && strchr("-*+", l[ind]) && l[ind + 1] == ' ')
+        if (markdown && ind + 1 < len && one_of("-*+", l[ind]) && l[ind + 1] == ' ')
             ind += 2; /* a bullet is layout; numbered and lettered markers are kept as written */
         if (!plen)
             pline = this_line;
         else
             para[plen++] = ' ';
         plen += markdown ? md_inline(l + ind, len - ind, para + plen) : (memcpy(para + plen, l + ind, len - ind), len - ind);
-        prev_ended = strchr(".:;!?", l[len - 1]) != NULL;
+        prev_ended = one_of(".:;!?", l[len - 1]);
     }
     FLUSH();
 #undef FLUSH
@@ -387,6 +406,7 @@ static void html_node(html_walk *w, xmlNode *n)
 
 static int read_html(doc *d, arena *a, const char *s, size_t n, isms_err *err)
 {
+    docread_quiet_xml();
     htmlDocPtr h = htmlReadMemory(s, (int)n, NULL, NULL,
                                   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     if (!h)
@@ -435,6 +455,21 @@ doc_format docread_sniff(const char *s, size_t n)
         (head[0] == '<' && (strstr(head, "<body") || strstr(head, "<head"))))
         return DOC_HTML;
     return DOC_TEXT;
+}
+
+/* Whether needle occurs in hay[0..len), which need not end in NUL. */
+static int has_bytes(const char *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay, *end = hay + len; (size_t)(end - p) >= n;) {
+        const char *c = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+        if (!c)
+            return 0;
+        if (!memcmp(c, needle, n))
+            return 1;
+        p = c + 1;
+    }
+    return 0;
 }
 
 static const char *ext_of(const char *path)
@@ -502,8 +537,10 @@ static int read_any(const char *path, const char *s, size_t n, arena *a, doc *d,
         if (!md)
             f = DOC_TEXT;
         else if (strcasecmp(ext, "md") && strcasecmp(ext, "markdown")) {
-            /* no telling extension: Markdown when a line starts with a heading mark */
-            md = !strncmp(s + bom, "# ", 2) || strstr(s + bom, "\n# ") || strstr(s + bom, "\n## ");
+            /* no telling extension: Markdown when a line starts with a heading mark (the bytes
+             * need not end in NUL: a buffer from docread_memory is searched by length) */
+            md = (n - bom >= 2 && !memcmp(s + bom, "# ", 2)) || has_bytes(s + bom, n - bom, "\n# ") ||
+                 has_bytes(s + bom, n - bom, "\n## ");
             f = md ? DOC_MARKDOWN : DOC_TEXT;
         } else
             f = DOC_MARKDOWN;

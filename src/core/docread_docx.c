@@ -58,6 +58,7 @@ static char *zip_part(zip_t *z, const char *name, size_t *len, arena *a, int *fa
 static xmlDocPtr parse_xml(const char *s, size_t n)
 {
     /* no entity substitution and no network: external entities in a hostile file stay unread */
+    docread_quiet_xml();
     return xmlReadMemory(s, (int)n, "part.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
@@ -69,18 +70,56 @@ static const char *wattr(xmlNode *n, const char *name)
     return NULL;
 }
 
+/* Paragraph styles by id, sorted for lookup. Word writes a few hundred; a file claiming more than
+ * DOCX_MAX_STYLES is hostile and the rest are ignored (their paragraphs read as body text). */
+#define DOCX_MAX_STYLES 4096
+
+typedef struct docx_style {
+    const char *id, *name;
+} docx_style;
+
 typedef struct docx_styles {
-    const char *id[256], *name[256];
-    int n;
+    docx_style *v;
+    size_t n;
 } docx_styles;
+
+static int style_cmp(const void *x, const void *y)
+{
+    return strcmp(((const docx_style *)x)->id, ((const docx_style *)y)->id);
+}
+
+/* The styles of styles.xml: each w:style's id and the first of its names. */
+static void docx_read_styles(xmlDocPtr sx, arena *a, docx_styles *st)
+{
+    xmlNode *root = sx ? xmlDocGetRootElement(sx) : NULL;
+    size_t count = 0;
+    for (xmlNode *c = root ? root->children : NULL; c; c = c->next)
+        count += c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "style");
+    if (count > DOCX_MAX_STYLES)
+        count = DOCX_MAX_STYLES;
+    st->v = arena_alloc(a, (count ? count : 1) * sizeof *st->v);
+    st->n = 0;
+    for (xmlNode *c = root ? root->children : NULL; c && st->n < count; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "style") || !wattr(c, "styleId"))
+            continue;
+        const char *name = NULL;
+        for (xmlNode *k = c->children; k && !name; k = k->next)
+            if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, "name"))
+                name = wattr(k, "val");
+        if (name)
+            st->v[st->n++] = (docx_style){arena_strdup(a, wattr(c, "styleId")), arena_strdup(a, name)};
+    }
+    qsort(st->v, st->n, sizeof *st->v, style_cmp);
+}
 
 /* Heading level of a paragraph style: by its id or its name ("heading 2", "Title"). */
 static int style_level(const docx_styles *st, const char *id)
 {
     const char *cands[2] = {id, NULL};
-    for (int i = 0; i < st->n; i++)
-        if (!strcmp(st->id[i], id))
-            cands[1] = st->name[i];
+    docx_style key = {id, NULL};
+    const docx_style *hit = st->n ? bsearch(&key, st->v, st->n, sizeof *st->v, style_cmp) : NULL;
+    if (hit)
+        cands[1] = hit->name;
     for (int k = 0; k < 2; k++) {
         const char *s = cands[k];
         if (!s)
@@ -171,30 +210,31 @@ int docread_docx(doc *d, arena *a, const char *s, size_t n, isms_err *err)
     zip_error_fini(&ze);
     size_t len = 0;
     int failed;
-    char *body = zip_part(z, "word/document.xml", &len, a, &failed, err);
+    size_t body_len = 0;
+    char *body = zip_part(z, "word/document.xml", &body_len, a, &failed, err);
     if (!body) {
         zip_close(z);
         return failed ? ISMS_EINVAL
                       : err_set(err, ISMS_EINVAL, "is a zip archive but not a Word document (no word/document.xml)");
     }
-    docx_styles st = {.n = 0};
+    docx_styles st = {NULL, 0};
     char *styles = zip_part(z, "word/styles.xml", &len, a, &failed, err);
-    xmlDocPtr sx = styles ? parse_xml(styles, len) : NULL;
-    for (xmlNode *c = sx ? xmlDocGetRootElement(sx)->children : NULL; c && st.n < 256; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "style") || !wattr(c, "styleId"))
-            continue;
-        for (xmlNode *k = c->children; k; k = k->next)
-            if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, "name") && wattr(k, "val")) {
-                st.id[st.n] = arena_strdup(a, wattr(c, "styleId"));
-                st.name[st.n++] = arena_strdup(a, wattr(k, "val"));
-            }
+    if (failed) { /* a bomb or damage in a part we read refuses the file, as in document.xml */
+        zip_close(z);
+        return ISMS_EINVAL;
     }
+    xmlDocPtr sx = styles ? parse_xml(styles, len) : NULL;
+    docx_read_styles(sx, a, &st);
     if (sx)
         xmlFreeDoc(sx);
     char *core = zip_part(z, "docProps/core.xml", &len, a, &failed, err);
+    if (failed) {
+        zip_close(z);
+        return ISMS_EINVAL;
+    }
     xmlDocPtr cx = core ? parse_xml(core, len) : NULL;
-    if (cx) {
-        xmlNode *r = xmlDocGetRootElement(cx);
+    xmlNode *r = cx ? xmlDocGetRootElement(cx) : NULL;
+    if (r) {
         d->title = xml_child_text(r, "title", a);
         d->creator = xml_child_text(r, "creator", a);
         d->created = xml_child_text(r, "created", a);
@@ -207,9 +247,10 @@ int docread_docx(doc *d, arena *a, const char *s, size_t n, isms_err *err)
                                 d->title ? d->title : "", d->creator ? d->creator : "", by ? by : "",
                                 d->created ? d->created : "", d->modified ? d->modified : "",
                                 d->revision ? "version: " : "", d->revision ? d->revision : "");
-        xmlFreeDoc(cx);
     }
-    xmlDocPtr x = parse_xml(body, strlen(body));
+    if (cx)
+        xmlFreeDoc(cx);
+    xmlDocPtr x = parse_xml(body, body_len);
     zip_close(z);
     if (!x)
         return err_set(err, ISMS_EINVAL, "is a damaged DOCX: word/document.xml is not well-formed XML");

@@ -116,6 +116,40 @@ static void first_line(char *s)
         *nl = '\0';
 }
 
+const char *docread_pdf_info(doc *d, arena *a, const char *info)
+{
+    const char *pages = info_field(info, "Pages", a), *enc = info_field(info, "Encrypted", a);
+    d->pages = pages ? atoi(pages) : 0;
+    d->title = info_field(info, "Title", a);
+    d->creator = info_field(info, "Author", a);
+    d->created = info_field(info, "CreationDate", a);
+    d->modified = info_field(info, "ModDate", a);
+    d->meta = arena_strdup(a, info);
+    return enc;
+}
+
+void docread_pdf_text(doc *d, arena *a, const char *text, size_t len)
+{
+    /* pages end with a form feed; read each page as text so paragraphs know their page. The text
+     * is read by length: a NUL byte in pdftotext's output is only a byte. */
+    int page = 1;
+    for (const char *pg = text, *end = text + len; pg < end; page++) {
+        const char *ff = memchr(pg, '\f', (size_t)(end - pg));
+        size_t n = ff ? (size_t)(ff - pg) : (size_t)(end - pg);
+        size_t before = d->npara;
+        docread_lines(d, a, pg, n, 0);
+        for (size_t k = before; k < d->npara; k++) {
+            d->paras[k].page = page;
+            d->paras[k].line = 0;
+        }
+        if (!ff)
+            break;
+        pg = ff + 1;
+    }
+    if (!d->pages)
+        d->pages = page;
+}
+
 int docread_pdf(doc *d, arena *a, const char *path, isms_err *err)
 {
     /* a path starting with "-" would be read as an option */
@@ -136,14 +170,7 @@ int docread_pdf(doc *d, arena *a, const char *path, isms_err *err)
         buf_free(&out);
         return rc;
     }
-    const char *info = out.data ? out.data : "";
-    const char *pages = info_field(info, "Pages", a), *enc = info_field(info, "Encrypted", a);
-    d->pages = pages ? atoi(pages) : 0;
-    d->title = info_field(info, "Title", a);
-    d->creator = info_field(info, "Author", a);
-    d->created = info_field(info, "CreationDate", a);
-    d->modified = info_field(info, "ModDate", a);
-    d->meta = arena_strdup(a, info);
+    const char *enc = docread_pdf_info(d, a, out.data ? out.data : "");
     buf_free(&out);
 
     buf_init(&out, DOCREAD_MAX_FILE);
@@ -159,25 +186,8 @@ int docread_pdf(doc *d, arena *a, const char *path, isms_err *err)
         buf_free(&out);
         return rc;
     }
-    const char *text = out.data ? out.data : "";
-    /* pages end with a form feed; read each page as text so paragraphs know their page */
-    int page = 1;
-    for (const char *pg = text; *pg; page++) {
-        const char *ff = strchr(pg, '\f');
-        size_t n = ff ? (size_t)(ff - pg) : strlen(pg);
-        size_t before = d->npara;
-        docread_lines(d, a, pg, n, 0);
-        for (size_t k = before; k < d->npara; k++) {
-            d->paras[k].page = page;
-            d->paras[k].line = 0;
-        }
-        if (!ff)
-            break;
-        pg = ff + 1;
-    }
+    docread_pdf_text(d, a, out.data ? out.data : "", out.len);
     buf_free(&out);
-    if (!d->pages)
-        d->pages = page;
     if (!d->words)
         return err_set(err, ISMS_EINVAL, "is a PDF without a text layer (a scanned image?); run OCR on it first");
     return ISMS_OK;

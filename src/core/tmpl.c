@@ -373,12 +373,20 @@ static int truthy(const char *val, const tmpl_list *l)
     return val && *val && strcmp(val, "0") && strcmp(val, "false") && strcmp(val, "no");
 }
 
-static int render(const tmpl_vars *v, const node *n, const scope *sc, tmpl_format f, buf *b, isms_err *err)
+/* Nodes one rendering may visit: nested {{#each}} multiply, and bodies that output nothing would
+ * never reach the output cap (16 levels over 4 items are 4^16 visits). */
+#define TMPL_MAX_STEPS 2000000
+
+static int render(const tmpl_vars *v, const node *n, const scope *sc, tmpl_format f, buf *b, size_t *steps,
+                  isms_err *err)
 {
     for (; n; n = n->next) {
         const char *val;
         const tmpl_list *l;
         int over = 0;
+        if (++*steps > TMPL_MAX_STEPS)
+            return err_set(err, ISMS_EINVAL, "line %d: the template expands to more than %d sections and values "
+                                             "(nested {{#each}} multiply)", n->line, TMPL_MAX_STEPS);
         switch (n->kind) {
         case N_TEXT: over = buf_append(b, n->s, n->len); break;
         case N_VAR:
@@ -387,14 +395,14 @@ static int render(const tmpl_vars *v, const node *n, const scope *sc, tmpl_forma
             break;
         case N_IF:
             lookup(v, sc, n->s, n->len, &val, &l);
-            if (render(v, truthy(val, l) ? n->body : n->alt, sc, f, b, err))
+            if (render(v, truthy(val, l) ? n->body : n->alt, sc, f, b, steps, err))
                 return err->code;
             break;
         case N_EACH:
             l = list_find(v, n->s, n->len);
             for (const tmpl_item *it = l->head; it; it = it->next) {
                 scope inner = {l, it, sc};
-                if (render(v, n->body, &inner, f, b, err))
+                if (render(v, n->body, &inner, f, b, steps, err))
                     return err->code;
             }
             break;
@@ -422,7 +430,8 @@ int tmpl_render(const char *src, const tmpl_vars *v, tmpl_format f, size_t max_o
         return rc;
     buf b;
     buf_init(&b, max_out);
-    if ((rc = render(v, root, NULL, f, &b, err))) {
+    size_t steps = 0;
+    if ((rc = render(v, root, NULL, f, &b, &steps, err))) {
         buf_free(&b);
         return rc;
     }

@@ -30,8 +30,8 @@ tmpl_list *tmpl_add_list(tmpl_vars *v, const char *name, const char *const *fiel
 void tmpl_list_push(tmpl_list *l, const char *const *values);
 
 /* Render src into *out (arena string). Errors name the line: unknown variable or list,
- * unclosed or stray section, malformed tag, nesting deeper than TMPL_MAX_DEPTH, and output over
- * max_out bytes (ISMS_ENOMEM). */
+ * unclosed or stray section, malformed tag, nesting deeper than TMPL_MAX_DEPTH, nested lists that
+ * expand past two million sections and values, and output over max_out bytes (ISMS_ENOMEM). */
 int tmpl_render(const char *src, const tmpl_vars *v, tmpl_format f, size_t max_out, arena *a, char **out,
                 isms_err *err);
 /* Append s escaped for f: HTML entities, or Markdown punctuation backslash-escaped with line

@@ -786,6 +786,10 @@ int package_verify_key(const char *path, const unsigned char *pk, arena *a, pack
                 problem(&pr, fp, "listed in the manifest but missing from the package");
                 continue;
             }
+            if (listed[idx]) { /* hashing it again would let a manifest repeat one large file endlessly */
+                problem(&pr, fp, idx == mi ? "the manifest lists itself" : "listed more than once in the manifest");
+                continue;
+            }
             listed[idx] = 1;
             char sha[65];
             zip_uint64_t size;

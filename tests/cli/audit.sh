@@ -211,6 +211,20 @@ open(sys.argv[1], "wb").write(data[:-2] + len(comment).to_bytes(2, "little") + c
 PYEOF
 expect_rc 1 isms report verify "$T/bomb.zip"
 contains "$OUT$ERR" "decompression bomb" "a bomb is named, not expanded"
+# A manifest that lists one stored megabyte 2,000 times is not hashed 2,000 times.
+$PY - "$T/repeat.zip" <<'PYEOF'
+import hashlib, io, json, sys, zipfile
+data = b"x" * (1 << 20)
+entry = {"path": "evidence/big.bin", "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+man = {"files": [entry] * 2000}
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("manifest.json", json.dumps(man))
+    z.writestr("evidence/big.bin", data)
+open(sys.argv[1], "wb").write(buf.getvalue())
+PYEOF
+expect_rc 1 timeout 60 "$ISMS" report verify "$T/repeat.zip"
+contains "$OUT$ERR" "evidence/big.bin: listed more than once in the manifest" "a repeated entry is named, not hashed again"
 # An independent check of the manifest with Python's zipfile and hashlib.
 $PY - "$T/p.zip" >"$T/zip.out" 2>&1 <<'PYEOF'
 import hashlib, json, sys, zipfile

@@ -71,6 +71,15 @@ expect_rc 0 isms evidence list --json
 equals "$(jget "$OUT" 'len([e for e in d if e["type"] == "check_result"])')" "24" "one evidence item per check run"
 expect_rc 0 isms evidence verify
 
+# An sshd_config that includes itself (through a drop-in, twice): the cycle is named, not followed,
+# and the check gives no verdict; it used to parse the file 2^16 times (1.5 GB).
+expect_rc 1 env ISMS_HOST_ROOT="$FIXTURES/host/include-cycle" "$ISMS" check run host.ssh_hardening --json
+equals "$(status_of host.ssh_hardening)" "error" "an Include cycle is an error"
+contains "$(field_of host.ssh_hardening summary)" "/etc/ssh/sshd_config.d/10-loop.conf:1: Include of /etc/ssh/sshd_config, which is already being read (an Include cycle" "the cycle is named"
+contains "$(field_of host.ssh_hardening details)" "PermitRootLogin no (/etc/ssh/sshd_config:2)" "what was read is still shown"
+EVPATH=$("$ISMS" evidence show "$(field_of host.ssh_hardening evidence_id)" | sed -n 's/^  stored at: *//p')
+equals "$(grep -o '"include"' "$EVPATH" | wc -l)" "3" "each Include line is looked at once"
+
 # A root that does not exist cannot run the checks: an error, never a pass.
 expect_rc 1 env ISMS_HOST_ROOT="$T/missing" "$ISMS" check run host.firewall --json
 equals "$(status_of host.firewall)" "error" "a missing root is an error"

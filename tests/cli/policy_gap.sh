@@ -66,6 +66,14 @@ contains "$(jget "$J" 'd["files"][6]["error"]')" "cannot be opened" "missing fil
 equals "$(jget "$J" 'd["files"][7]["topics"]')" '["backup"]' "the good file is still analysed"
 contains "$ERR" "fake.pdf: is named .pdf but its content is text" "stderr names file and problem"
 
+# --- a 755-byte DOCX whose style has 300 names: it overflowed a stack array (SIGBUS/SIGSEGV) ---
+H="$FIXTURES/policies-hostile"
+expect_rc 1 isms policy gap "$H/style-names.docx" --json
+equals "$(jget "$OUT" '[d["files"][0]["format"], d["files"][0]["title"], d["files"][0]["error"]]')" \
+    '["docx", "Backup Policy", null]' "read, its style's first name making the title"
+expect_rc 1 isms policy gap "$H/style-names.docx" "$R/lullabot__backup.md"
+contains "$OUT" "Summary:" "read beside a real policy"
+
 # --- HTML and plain text, told apart by content whatever their names ---
 cat > "$T/clear-desk.txt" <<'DOC'
 Clear Desk Policy

@@ -392,16 +392,84 @@ static void test_ssh_tmp(void **state)
     EXPECT("host.ssh_hardening", tmp, CHECK_FAIL, "sshd settings at fault: KbdInteractiveAuthentication, KexAlgorithms",
            "KbdInteractiveAuthentication yes (/etc/ssh/sshd_config:4) with UsePAM yes lets PAM ask for passwords");
     EXPECT("host.ssh_hardening", tmp, CHECK_FAIL, "KexAlgorithms", "KexAlgorithms includes weak diffie-hellman-group1-sha1,diffie-hellman-group14-sha1");
-    /* an Include of itself stops at sshd's depth limit; a missing include is fine; Match in an included
-     * file ends with that file */
-    put("/etc/ssh/sshd_config", "Include /etc/ssh/sshd_config /etc/ssh/none/*.conf\nInclude m.conf\n"
+    /* a missing include is fine; Match in an included file ends with that file */
+    put("/etc/ssh/sshd_config", "Include /etc/ssh/none/*.conf\nInclude m.conf\n"
                                 "PasswordAuthentication no\nKbdInteractiveAuthentication no\n");
     put("/etc/ssh/m.conf", "Match User backup\nPermitRootLogin yes\n");
-    EXPECT("host.ssh_hardening", tmp, CHECK_FAIL, "PermitRootLogin in Match User backup", "nested more than 16 deep");
-    EXPECT("host.ssh_hardening", tmp, CHECK_FAIL, "Match", "PasswordAuthentication no (/etc/ssh/sshd_config:3)");
+    EXPECT("host.ssh_hardening", tmp, CHECK_FAIL, "PermitRootLogin in Match User backup",
+           "PasswordAuthentication no (/etc/ssh/sshd_config:3)");
+    /* an Include of itself is a cycle: not followed, and no verdict (sshd would not start) */
+    put("/etc/ssh/sshd_config", "Include /etc/ssh/sshd_config /etc/ssh/none/*.conf\nInclude m.conf\n"
+                                "PasswordAuthentication no\nKbdInteractiveAuthentication no\n");
+    EXPECT("host.ssh_hardening", tmp, CHECK_ERROR, "sshd_config cannot be evaluated: /etc/ssh/sshd_config:1: Include "
+           "of /etc/ssh/sshd_config, which is already being read (an Include cycle",
+           "PasswordAuthentication no (/etc/ssh/sshd_config:3)");
     put("/etc/ssh/m.conf", "Match User backup\nPermitRootLogin no\n");
     put("/etc/ssh/sshd_config", "Include m.conf\nPasswordAuthentication no\n");
     EXPECT("host.ssh_hardening", tmp, CHECK_PASS, "sshd refuses", "PasswordAuthentication no (/etc/ssh/sshd_config:2)");
+}
+
+/* Include cycles and bounds: "Include x x" doubles the files read at every level, so without the
+ * cycle check and the file bound an sshd_config including itself twice was parsed 2^16 times. */
+static void test_ssh_include_bounds(void **state)
+{
+    (void)state;
+    put("/usr/sbin/sshd", "");
+    put("/etc/ssh/sshd_config", "PermitRootLogin no\nInclude /etc/ssh/sshd_config /etc/ssh/sshd_config\n"
+                                "PasswordAuthentication no\n");
+    run r;
+    run_check(&r, "host.ssh_hardening", tmp);
+    assert_int_equal(r.rc, ISMS_OK);
+    assert_int_equal(r.res.status, CHECK_ERROR);
+    assert_true(has(r.res.summary, "an Include cycle"));
+    assert_true(has(r.res.details, "PermitRootLogin no (/etc/ssh/sshd_config:1)"));
+    assert_true(r.raw.len < 8192); /* the file was read once */
+    run_free(&r);
+
+    /* a cycle through another file, found by inode whatever the path says */
+    put("/etc/ssh/sshd_config", "Include sshd_config.d/*.conf\n");
+    put("/etc/ssh/sshd_config.d/10-loop.conf", "Include /etc/ssh//sshd_config\n");
+    EXPECT("host.ssh_hardening", tmp, CHECK_ERROR, "/etc/ssh/sshd_config.d/10-loop.conf:1: Include of "
+           "/etc/ssh//sshd_config, which is already being read", NULL);
+
+    /* no cycle, but twice as many files at every level: stopped at HOST_SSH_MAX_FILES */
+    char name[64], body[160];
+    for (int i = 0; i < 12; i++) {
+        snprintf(name, sizeof name, "/etc/ssh/d%d.conf", i);
+        snprintf(body, sizeof body, i < 11 ? "Include d%d.conf d%d.conf\n" : "PermitRootLogin no\n", i + 1, i + 1);
+        put(name, body);
+    }
+    put("/etc/ssh/sshd_config", "Include d0.conf\nPasswordAuthentication no\n");
+    run_check(&r, "host.ssh_hardening", tmp);
+    assert_int_equal(r.res.status, CHECK_ERROR);
+    assert_true(has(r.res.summary, "more than 256 configuration files in all"));
+    assert_true(r.raw.len < (4u << 20));
+    run_free(&r);
+
+    /* a glob matching more files than the bound: the rest are named once, not one line each */
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof name, "/etc/ssh/many/%03d.conf", i);
+        put(name, "# nothing\n");
+    }
+    put("/etc/ssh/sshd_config", "Include many/*.conf\nPasswordAuthentication no\n");
+    run_check(&r, "host.ssh_hardening", tmp);
+    assert_int_equal(r.res.status, CHECK_ERROR);
+    assert_true(has(r.res.summary, "/etc/ssh/sshd_config:1: more than 256 configuration files in all, the rest of the "
+                                   "Include not followed"));
+    assert_null(strstr(strstr(r.res.details, "not followed") + 1, "not followed"));
+    run_free(&r);
+
+    /* a chain of distinct files deeper than sshd allows */
+    for (int i = 0; i < 20; i++) {
+        snprintf(name, sizeof name, "/etc/ssh/c%d.conf", i);
+        snprintf(body, sizeof body, "Include c%d.conf\n", i + 1);
+        put(name, body);
+    }
+    put("/etc/ssh/sshd_config", "Include c0.conf\n");
+    EXPECT("host.ssh_hardening", tmp, CHECK_ERROR, "/etc/ssh/c15.conf:1: Include nested more than 16 deep", NULL);
+    /* sixteen levels are fine */
+    put("/etc/ssh/c15.conf", "PermitRootLogin no\nPasswordAuthentication no\n");
+    EXPECT("host.ssh_hardening", tmp, CHECK_PASS, "sshd refuses", "PermitRootLogin no (/etc/ssh/c15.conf:1)");
 }
 
 /* ---- host.malware_protection ---- */
@@ -600,6 +668,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_updates_tmp, make_tmp, drop_tmp),
         cmocka_unit_test(test_ssh),
         cmocka_unit_test_setup_teardown(test_ssh_tmp, make_tmp, drop_tmp),
+        cmocka_unit_test_setup_teardown(test_ssh_include_bounds, make_tmp, drop_tmp),
         cmocka_unit_test(test_malware),
         cmocka_unit_test_setup_teardown(test_malware_tmp, make_tmp, drop_tmp),
         cmocka_unit_test(test_lock),

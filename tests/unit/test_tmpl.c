@@ -158,6 +158,24 @@ static void test_caps(void **state)
                      ISMS_ENOMEM);
     assert_null(out);
     assert_non_null(strstr(err.msg, "40-byte limit"));
+    /* Nested lists whose bodies output nothing never reach the output cap: 4^16 steps used to run
+     * for hours; the step bound stops them. 2^16 steps are fine. */
+    static const char *const fields[] = {"x", NULL};
+    tmpl_list *many = tmpl_add_list(v, "many", fields);
+    for (int i = 0; i < 4; i++)
+        tmpl_list_push(many, (const char *const[]){"y"});
+    p = src;
+    for (int i = 0; i < TMPL_MAX_DEPTH; i++)
+        p += sprintf(p, "{{#each many}}");
+    for (int i = 0; i < TMPL_MAX_DEPTH; i++)
+        p += sprintf(p, "{{/each}}");
+    expect_error(src, "line 1: the template expands to more than 2000000 sections and values");
+    p = src;
+    for (int i = 0; i < TMPL_MAX_DEPTH; i++)
+        p += sprintf(p, "{{#each roles}}");
+    for (int i = 0; i < TMPL_MAX_DEPTH; i++)
+        p += sprintf(p, "{{/each}}");
+    assert_string_equal(render(src, TMPL_MARKDOWN, &err), "");
 }
 
 int main(void)

@@ -306,6 +306,13 @@ equals "$(jget "$BODY" 'd["files"][1]["error"]')" "is named .pdf but its content
 contains "$(jget "$BODY" 'd["files"][2]["error"]')" "corrupt or truncated" "corrupt zip"
 equals "$(jget "$BODY" 'd["files"][3]["error"] is not None')" true "zip bomb refused"
 equals "$(jget "$BODY" 'd["files"][4]["topics"]')" '["backup"]' "the good file is still analysed"
+# a viewer's 755-byte DOCX whose style has 300 names overflowed a stack array and killed the server
+gap "$TOK_viewer" -F "files=@$FIXTURES/policies-hostile/style-names.docx"
+code_is 200 "a DOCX with hundreds of names in one style"
+equals "$(jget "$BODY" '[d["files"][0]["format"], d["files"][0]["title"]]')" '["docx", "Backup Policy"]' "read as a document"
+req GET /api/v1/me "$TOK_viewer"
+code_is 200 "the server is still alive after it"
+CHECKS=$((CHECKS + 1)); kill -0 "$SERVER" 2>/dev/null || fail "the server process died"
 gap "$TOK_viewer" -F "files=@$T/empty.md" -F "files=@$T/fake.pdf"
 code_is 422 "nothing readable"
 contains "$BODY" "none of the 2 files could be read" "the CLI's message"
