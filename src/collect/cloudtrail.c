@@ -2,6 +2,7 @@
  * the detections, and their aggregation into findings. The scanner object lives here too. */
 #include "collect/cloudtrail_int.h"
 
+#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,6 +472,18 @@ cloudtrail_scan *cloudtrail_scan_new(const cloudtrail_opts *opts)
 
 uint64_t cloudtrail_scan_events(const cloudtrail_scan *s) { return s->events; }
 
+int ct_grow(void **p, size_t *cap, size_t need)
+{
+    size_t n = (need + ((size_t)1 << 20) - 1) & ~(((size_t)1 << 20) - 1); /* whole MiB: fewer regrowths */
+    void *b = malloc(n);
+    if (!b)
+        return -1;
+    free(*p);
+    *p = b;
+    *cap = n;
+    return 0;
+}
+
 static int finding_cmp(const void *pa, const void *pb)
 {
     const ct_agg *a = *(const ct_agg *const *)pa, *b = *(const ct_agg *const *)pb;
@@ -539,6 +552,9 @@ void cloudtrail_scan_free(cloudtrail_scan *s)
     free(s->buf);
     free(s->scratch);
     free(s->zin);
+    free(s->gz);
+    free(s->doc);
+    libdeflate_free_decompressor(s->inflater);
     free(s->aggs);
     free(s->tab.keys);
     free(s->tab.vals);

@@ -1,7 +1,8 @@
 /* CloudTrail log analysis: a streaming, validating JSON scanner that walks the Records array of
  * CloudTrail log files (.json or gzip) record by record, evaluates detection rules on a handful of
  * fields and aggregates findings. Memory stays flat however large the input: each record must fit
- * in a bounded buffer (1 MiB by default). Nothing here prints; errors go to isms_err. */
+ * in a bounded buffer (1 MiB by default), and a gzip log is inflated whole (with libdeflate) only
+ * up to 32 MiB, streamed through zlib beyond. Nothing here prints; errors go to isms_err. */
 #ifndef ISMS_COLLECT_CLOUDTRAIL_H
 #define ISMS_COLLECT_CLOUDTRAIL_H
 
@@ -27,6 +28,9 @@ typedef struct cloudtrail_opts {
     /* Bytes a file may expand to once decompressed (0: no limit), so that a small upload
      * cannot keep the scanner busy with gigabytes of records. */
     uint64_t max_bytes;
+    /* Inflate gzip with streaming zlib even when a log fits in memory for libdeflate (tests
+     * check that both ways give the same). */
+    int stream_gzip;
 } cloudtrail_opts;
 
 /* One aggregated finding: every matching event with the same rule, principal, source address

@@ -20,6 +20,11 @@ typedef struct ct_rec {
 } ct_rec;
 
 enum { CT_ZIN = 256 * 1024 }; /* compressed bytes read at a time for zlib */
+/* Largest gzip log read whole and inflated at once (its inflated size): per scanner, so the
+ * memory of a scan stays bounded; larger logs stream through zlib. */
+#define CT_WHOLE_MAX ((size_t)32 << 20)
+
+struct libdeflate_decompressor;
 
 typedef struct ct_agg ct_agg;
 
@@ -36,6 +41,12 @@ struct cloudtrail_scan {
     char *scratch;
     size_t scratch_cap;
     unsigned char *zin; /* compressed bytes for zlib */
+    unsigned char *gz;  /* a gzip log read whole, and its content inflated (CT_WHOLE_MAX) */
+    size_t gz_cap;
+    char *doc;
+    size_t doc_cap;
+    struct libdeflate_decompressor *inflater;
+    uint64_t inflated_whole; /* logs inflated by libdeflate (tests check the path is taken) */
     ct_rec rec;         /* the record being parsed */
     arena a;
     uint64_t events;
@@ -48,5 +59,13 @@ struct cloudtrail_scan {
 
 /* The rules as the walk's sink: each record parsed into s->rec, then counted and evaluated. */
 void ct_rules_sink(cloudtrail_scan *s, ctj_sink *out);
+
+/* A reader of a log's raw bytes: up to n into dst, *got == 0 at its end. */
+typedef int (*ct_pull_fn)(void *ud, void *dst, size_t n, size_t *got, isms_err *e);
+/* Scan a log read through pull, as cloudtrail_scan_file would; size is what it should hold
+ * (UINT64_MAX: unknown), which decides whether a gzip log is inflated whole. */
+int ct_scan_pull(cloudtrail_scan *s, ct_pull_fn pull, void *ud, uint64_t size, isms_err *e);
+/* Make *p a buffer of at least need bytes (contents not kept); -1 when out of memory. */
+int ct_grow(void **p, size_t *cap, size_t need);
 
 #endif

@@ -344,10 +344,11 @@ static int cap_err(size_t cap, isms_err *e, uint64_t rec)
 int ctj_records(const ctj_input *in, const ctj_sink *sink, char *scratch, size_t scratch_cap, size_t record_cap,
                 isms_err *e)
 {
-    char *buf = in->buf;
-    size_t len = 0, pos = 0;
+    /* A document in memory is one buffer already at its end; else buf is the read window. */
+    const char *buf = in->doc ? in->doc : in->buf;
+    size_t len = in->doc ? in->doc_len : 0, pos = 0;
     uint64_t base = 0, nrec = 0, named = 0;
-    int eof = 0, state = ST_BEGIN, saw = 0, rc;
+    int eof = in->doc != NULL, state = ST_BEGIN, saw = 0, rc;
     ctj_parse x = {.scratch = scratch, .scratch_cap = scratch_cap};
     for (;;) {
         while (pos < len && ctj_is_ws(buf[pos]))
@@ -415,12 +416,13 @@ int ctj_records(const ctj_input *in, const ctj_sink *sink, char *scratch, size_t
                            "invalid JSON at byte %llu: data after the end of the log", at);
         }
         /* A unit (record or top-level member) starts at pos; parse it whole, reading more and
-         * starting over when it runs past the data in the buffer. */
+         * starting over when it runs past the data in the buffer. Only its first record_cap + 1
+         * bytes are looked at: enough to tell that it is over the cap. */
         int in_rec = state == ST_FIRST_REC || state == ST_REC;
         for (;;) {
             const char *p = buf + pos;
             int is_records = 0;
-            x.end = buf + len;
+            x.end = buf + (len - pos > record_cap + 1 ? pos + record_cap + 1 : len);
             x.scratch_len = 0;
             rc = in_rec ? sink->parse(sink->ud, &x, &p) : member_unit(&x, &p, &is_records);
             if (rc == CTJ_OK) {
@@ -447,15 +449,15 @@ int ctj_records(const ctj_input *in, const ctj_sink *sink, char *scratch, size_t
                                    (unsigned long long)nrec + 1, x.err);
                 return err_set(e, ISMS_EINVAL, "invalid JSON at byte %llu: %s", off, x.err);
             }
+            if (len - pos > record_cap)
+                return cap_err(record_cap, e, in_rec ? nrec + 1 : 0);
             if (eof) {
                 if (in_rec)
                     return err_set(e, ISMS_EINVAL, "truncated: the file ends inside record %llu",
                                    (unsigned long long)nrec + 1);
                 return err_set(e, ISMS_EINVAL, "truncated: unexpected end of file");
             }
-            if (len - pos >= record_cap)
-                return cap_err(record_cap, e, in_rec ? nrec + 1 : 0);
-            memmove(buf, buf + pos, len - pos);
+            memmove(in->buf, buf + pos, len - pos);
             base += pos;
             len -= pos;
             pos = 0;
