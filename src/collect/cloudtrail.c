@@ -285,12 +285,11 @@ static size_t table_slot(const ct_table *t, uint64_t h, int (*same)(const void *
     return i;
 }
 
-/* True the first time an eventID is seen: CloudTrail may deliver an event twice and exports
- * overlap, so a matched event is counted once. Only matched events are remembered, and at most
- * CT_SEEN_MAX of them (a 64-bit hash each), so memory stays bounded. */
-static int seen_first(cloudtrail_scan *s, ct_str id)
+/* True the first time an eventID (its hash h) is seen: CloudTrail may deliver an event twice
+ * and exports overlap, so a matched event is counted once. Only matched events are remembered,
+ * and at most CT_SEEN_MAX of them (a 64-bit hash each), so memory stays bounded. */
+static int seen_first(cloudtrail_scan *s, uint64_t h)
 {
-    uint64_t h = hash_mix(hash_bytes(0xcbf29ce484222325ULL, id.p, id.n));
     int can_add = s->seen.n < CT_SEEN_MAX && table_reserve(&s->seen, 0) == 0;
     if (!s->seen.sz)
         return 1;
@@ -318,13 +317,9 @@ static int agg_same(const void *ctx, uint32_t idx)
            cstr_eq(c->region, k->region);
 }
 
-static void agg_add(cloudtrail_scan *s, int rule, const ct_rec *r)
+static void agg_add(cloudtrail_scan *s, int rule, const ct_match *r)
 {
-    agg_key k = {s, rule, r->ui_arn, r->ip, r->region};
-    if (!nonempty(k.who))
-        k.who = nonempty(r->ui_user) ? r->ui_user : r->ui_type;
-    if (!nonempty(k.who))
-        k.who = (ct_str){"unknown", 7};
+    agg_key k = {s, rule, r->who, r->ip, r->region};
     uint64_t h = hash_bytes(0xcbf29ce484222325ULL, &rule, sizeof rule);
     const ct_str parts[3] = {k.who, r->ip, r->region};
     for (int i = 0; i < 3; i++) { /* then a separator that also tells absent from empty */
@@ -377,6 +372,7 @@ static void agg_add(cloudtrail_scan *s, int rule, const ct_rec *r)
     }
 }
 
+/* The rules on one record; a match is counted in s->target, or queued (pool workers). */
 static void evaluate(cloudtrail_scan *s, ctj_parse *x, const ct_rec *r)
 {
     unsigned hits = 0;
@@ -417,11 +413,97 @@ static void evaluate(cloudtrail_scan *s, ctj_parse *x, const ct_rec *r)
         if (rp_walk(x, r, cidr_field, &depth) == CTJ_OK && x->world)
             hits |= 1u << R_SGOPEN;
     }
-    if (!hits || (nonempty(r->id) && !seen_first(s, r->id)))
+    if (!hits)
+        return;
+    ct_match m = {0, hits, r->ui_arn, r->ip, r->region, r->time, r->name};
+    if (nonempty(r->id))
+        m.id = hash_mix(hash_bytes(0xcbf29ce484222325ULL, r->id.p, r->id.n));
+    if (!nonempty(m.who))
+        m.who = nonempty(r->ui_user) ? r->ui_user : r->ui_type;
+    if (!nonempty(m.who))
+        m.who = (ct_str){"unknown", 7};
+    if (s->queue && ct_queue_push(s->queue, &m, s->queue_max) == 0)
+        return;
+    if (s->queue)
+        s->queue_full(s); /* now counting straight into s->target */
+    ct_count(s->target, &m);
+}
+
+void ct_count(cloudtrail_scan *t, const ct_match *m)
+{
+    if (m->id && !seen_first(t, m->id))
         return;
     for (int rule = 0; rule < R_N; rule++)
-        if (hits & (1u << rule))
-            agg_add(s, rule, r);
+        if (m->hits & (1u << rule))
+            agg_add(t, rule, m);
+}
+
+/* ---------- matches queued by a pool worker ---------- */
+
+/* A queued match: this header, then its strings' bytes, padded to 8. */
+typedef struct queued {
+    uint64_t id;
+    uint32_t hits;
+    uint32_t len[5]; /* who, ip, region, time, name; UINT32_MAX: absent */
+} queued;
+
+int ct_queue_push(ct_queue *q, const ct_match *m, size_t max)
+{
+    const ct_str *str[5] = {&m->who, &m->ip, &m->region, &m->time, &m->name};
+    size_t need = sizeof(queued);
+    for (int i = 0; i < 5; i++)
+        need += str[i]->p ? str[i]->n : 0;
+    need = (need + 7) & ~(size_t)7;
+    if (q->len + need > max)
+        return -1;
+    if (q->len + need > q->cap) {
+        size_t ncap = q->cap ? q->cap * 2 : 4096;
+        while (ncap < q->len + need)
+            ncap *= 2;
+        char *d = realloc(q->data, ncap);
+        if (!d)
+            return -1;
+        q->data = d;
+        q->cap = ncap;
+    }
+    queued h = {m->id, m->hits, {0}};
+    char *o = q->data + q->len + sizeof h;
+    for (int i = 0; i < 5; i++) {
+        h.len[i] = str[i]->p ? (uint32_t)str[i]->n : UINT32_MAX;
+        if (str[i]->p) {
+            memcpy(o, str[i]->p, str[i]->n);
+            o += str[i]->n;
+        }
+    }
+    memcpy(q->data + q->len, &h, sizeof h);
+    q->len += need;
+    return 0;
+}
+
+void ct_queue_count(ct_queue *q, cloudtrail_scan *t)
+{
+    for (size_t at = 0; at < q->len;) {
+        queued h;
+        memcpy(&h, q->data + at, sizeof h);
+        const char *p = q->data + at + sizeof h;
+        ct_str str[5];
+        size_t used = sizeof h;
+        for (int i = 0; i < 5; i++) {
+            str[i] = h.len[i] == UINT32_MAX ? (ct_str){NULL, 0} : (ct_str){p, h.len[i]};
+            p += str[i].n;
+            used += str[i].n;
+        }
+        ct_match m = {h.id, h.hits, str[0], str[1], str[2], str[3], str[4]};
+        ct_count(t, &m);
+        at += (used + 7) & ~(size_t)7;
+    }
+    q->len = 0;
+}
+
+void ct_queue_free(ct_queue *q)
+{
+    free(q->data);
+    memset(q, 0, sizeof *q);
 }
 
 static int sink_parse(void *ud, ctj_parse *x, const char **pp)
@@ -453,6 +535,8 @@ cloudtrail_scan *cloudtrail_scan_new(const cloudtrail_opts *opts)
         return NULL;
     if (opts)
         s->o = *opts;
+    s->target = s;
+    s->queue_max = CT_QUEUE_MAX;
     if (!s->o.record_cap)
         s->o.record_cap = CLOUDTRAIL_RECORD_CAP;
     if (!s->o.read_size)

@@ -31,6 +31,9 @@ typedef struct cloudtrail_opts {
     /* Inflate gzip with streaming zlib even when a log fits in memory for libdeflate (tests
      * check that both ways give the same). */
     int stream_gzip;
+    /* Threads cloudtrail_scan_list scans files with (0 or 1: the caller's only). The findings
+     * are the same whatever the number; progress is then reported per file (after_file) only. */
+    int jobs;
 } cloudtrail_opts;
 
 /* One aggregated finding: every matching event with the same rule, principal, source address
@@ -86,9 +89,9 @@ typedef struct cloudtrail_failed {
     uint64_t events; /* records read before the error */
 } cloudtrail_failed;
 
-/* Scan every file of f into s; each file that cannot be read is listed in *failed (strings in a)
- * and the rest still scanned. after_file (may be NULL) is called after each file. Returns how
- * many failed. */
+/* Scan every file of f into s (on s's opts.jobs threads); each file that cannot be read is listed
+ * in *failed (strings in a) and the rest still scanned. after_file (may be NULL) is called after
+ * each file, in order. Returns how many failed. */
 size_t cloudtrail_scan_list(cloudtrail_scan *s, const cloudtrail_files *f, struct arena *a, cloudtrail_failed **failed,
                             void (*after_file)(void *ud, const char *path), void *ud);
 /* The result as `isms logs scan --json` answers it: files_scanned, files_failed [{file, error}],

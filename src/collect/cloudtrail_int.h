@@ -28,6 +28,24 @@ struct libdeflate_decompressor;
 
 typedef struct ct_agg ct_agg;
 
+/* A matched event as the rules count it: its rules (a bit each), eventID hash (0: none), the
+ * principal it is grouped under and the rest of its grouping and details. */
+typedef struct ct_match {
+    uint64_t id;
+    unsigned hits;
+    ct_str who, ip, region, time, name;
+} ct_match;
+
+/* Matches kept in order (their strings copied) while a pool worker scans a log ahead of the
+ * merge; counted once every log before it has been. */
+typedef struct ct_queue {
+    char *data;
+    size_t len, cap;
+} ct_queue;
+
+/* Bytes of matches a worker queues for one log before it waits for its turn to count them. */
+#define CT_QUEUE_MAX ((size_t)4 << 20)
+
 typedef struct ct_table {
     uint64_t *keys;
     uint32_t *vals;
@@ -55,10 +73,27 @@ struct cloudtrail_scan {
     ct_table tab;  /* aggregation key hash -> index in aggs */
     ct_table seen; /* eventID hashes of matched events, for duplicate deliveries */
     cloudtrail_finding *out;
+    /* Where matches are counted: this scanner, or (a pool worker at the head of the merge) the
+     * pool's. With queue set they are queued there instead, up to queue_max bytes, then
+     * queue_full is called, which counts the queue into target and clears queue. */
+    cloudtrail_scan *target;
+    ct_queue *queue;
+    size_t queue_max;
+    void (*queue_full)(cloudtrail_scan *s);
+    void *pool;         /* the pool of a worker, and the job it is on */
+    void *job;
 };
 
 /* The rules as the walk's sink: each record parsed into s->rec, then counted and evaluated. */
 void ct_rules_sink(cloudtrail_scan *s, ctj_sink *out);
+
+/* Count one match into t's findings (once per eventID). */
+void ct_count(cloudtrail_scan *t, const ct_match *m);
+/* Queue a copy of m; -1 when that would pass max bytes (or memory runs out). */
+int ct_queue_push(ct_queue *q, const ct_match *m, size_t max);
+/* Count the queued matches into t, in order, and empty the queue. */
+void ct_queue_count(ct_queue *q, cloudtrail_scan *t);
+void ct_queue_free(ct_queue *q);
 
 /* A reader of a log's raw bytes: up to n into dst, *got == 0 at its end. */
 typedef int (*ct_pull_fn)(void *ud, void *dst, size_t n, size_t *got, isms_err *e);

@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "collect/cloudtrail.h"
+#include "collect/cloudtrail_pool.h"
 #include "util/arena.h"
 #include "util/json.h"
 
@@ -93,9 +93,38 @@ void cloudtrail_files_free(cloudtrail_files *f)
     memset(f, 0, sizeof *f);
 }
 
+static int scan_one_file(void *ud, int worker, cloudtrail_scan *s, const char *path, uint64_t size, isms_err *e)
+{
+    return cloudtrail_scan_file(s, path, e);
+}
+
 size_t cloudtrail_scan_list(cloudtrail_scan *s, const cloudtrail_files *f, arena *a, cloudtrail_failed **failed,
                             void (*after_file)(void *ud, const char *path), void *ud)
 {
+    int jobs = s->o.jobs;
+    if ((size_t)jobs > f->n)
+        jobs = (int)f->n;
+    ct_pool *p = jobs > 1 ? ct_pool_start(s, jobs, scan_one_file, NULL, after_file, ud) : NULL;
+    if (p) {
+        size_t i = 0;
+        while (i < f->n && ct_pool_add(p, f->paths[i], UINT64_MAX) == 0)
+            i++;
+        size_t nfailed = ct_pool_finish(p, a, failed, NULL);
+        if (i == f->n)
+            return nfailed;
+        /* out of memory queueing the list: the rest in this thread, after the pool's */
+        cloudtrail_files rest = {f->paths + i, f->n - i, f->n - i, 0};
+        int saved = s->o.jobs;
+        s->o.jobs = 1;
+        cloudtrail_failed *more;
+        size_t nmore = cloudtrail_scan_list(s, &rest, a, &more, after_file, ud);
+        s->o.jobs = saved;
+        cloudtrail_failed *all = arena_alloc(a, (nfailed + nmore + 1) * sizeof *all);
+        memcpy(all, *failed, nfailed * sizeof *all);
+        memcpy(all + nfailed, more, nmore * sizeof *all);
+        *failed = all;
+        return nfailed + nmore;
+    }
     cloudtrail_failed *out = arena_alloc(a, (f->n ? f->n : 1) * sizeof *out);
     size_t nfailed = 0;
     for (size_t i = 0; i < f->n; i++) {

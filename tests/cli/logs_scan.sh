@@ -171,6 +171,18 @@ contains "$OUT" "0 findings" "summary still printed"
 expect_rc 0 isms logs scan "$CT/clean/quiet.json"
 contains "$OUT" "2 events, 0 findings" "clean file"
 
+# --- several files at a time: the same answer as one at a time, failures included ---
+expect_rc 1 isms logs scan "$REAL" "$CT/hand" "$CT/bad" --json --jobs 1
+ONE=$OUT
+for j in 2 3 8; do
+    expect_rc 1 isms logs scan "$REAL" "$CT/hand" "$CT/bad" --json --jobs $j
+    equals "$OUT" "$ONE" "--jobs $j gives the --jobs 1 answer, byte for byte"
+done
+expect_rc 1 isms logs scan "$REAL" "$CT/hand" "$CT/bad" --json
+equals "$OUT" "$ONE" "the default (every core) too"
+expect_rc 2 isms logs scan "$CT/clean" --jobs 0
+contains "$ERR" "--jobs: '0' is not a whole number from 1 to 64" "--jobs checked"
+
 # --- usage and path errors ---
 expect_rc 2 isms logs scan "$T/nope.json"
 contains "$ERR" "$T/nope.json: No such file or directory" "missing path named"
