@@ -100,4 +100,30 @@ size_t cloudtrail_scan_list(cloudtrail_scan *s, const cloudtrail_files *f, struc
 void cloudtrail_json(struct jw *j, cloudtrail_scan *s, size_t files_scanned, const cloudtrail_failed *failed,
                      size_t nfailed);
 
+/* ---- logs in S3 ---- */
+
+#define CLOUDTRAIL_S3_JOBS 8 /* objects fetched and scanned at a time by default */
+
+typedef struct cloudtrail_s3_opts {
+    /* The environment the AWS credentials, region and endpoint are read from, as for the AWS
+     * checks (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
+     * AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3); NULL: getenv. */
+    const char *(*getenv)(const char *name);
+    int jobs; /* objects at a time; 0: CLOUDTRAIL_S3_JOBS */
+    /* Called for each object once its findings are counted, in listing order (may be NULL). */
+    void (*after_object)(void *ud, const char *url);
+    void *ud;
+} cloudtrail_s3_opts;
+
+/* Split s3://BUCKET/PREFIX (strings in a); ISMS_EINVAL naming what is wrong. */
+int cloudtrail_s3_parse(const char *url, const char **bucket, const char **prefix, struct arena *a, isms_err *e);
+/* Scan every log (*.json, *.json.gz, CloudTrail-Digest files left out) under url into s: listed
+ * with ListObjectsV2 and fetched with GetObject in parallel, in listing order for the findings.
+ * An object that cannot be fetched or read is listed in *failed (s3://BUCKET/KEY, strings in a)
+ * and the rest still scanned; a listing that fails after its first page is listed there too.
+ * *nlogs is how many objects were scanned. Returns an error (naming the URL and the operation)
+ * when nothing could be listed: credentials, bucket, access, endpoint, or no log under it. */
+int cloudtrail_scan_s3(cloudtrail_scan *s, const char *url, const cloudtrail_s3_opts *o, struct arena *a,
+                       cloudtrail_failed **failed, size_t *nfailed, size_t *nlogs, isms_err *e);
+
 #endif

@@ -48,7 +48,7 @@ struct ct_pool {
     /* jobs in chunks that never move, so a worker can hold a job outside the lock; a chunk is
      * freed once every job in it is counted */
     ct_job **chunks;
-    size_t nchunks, njobs, next, head, ahead;
+    size_t nchunks, njobs, next, head, ahead, backlog;
     int closed, oom;
     ct_worker *workers;
     int nworkers;
@@ -196,12 +196,21 @@ ct_pool *ct_pool_start(cloudtrail_scan *results, int workers, ct_pool_scan_fn sc
     return p;
 }
 
+void ct_pool_backlog(ct_pool *p, size_t max)
+{
+    pthread_mutex_lock(&p->mu);
+    p->backlog = max;
+    pthread_mutex_unlock(&p->mu);
+}
+
 int ct_pool_add(ct_pool *p, const char *name, uint64_t size)
 {
     char *copy = strdup(name);
     if (!copy)
         return -1;
     pthread_mutex_lock(&p->mu);
+    while (p->backlog && p->njobs - p->head >= p->backlog)
+        pthread_cond_wait(&p->cv, &p->mu);
     int rc = 0;
     if (p->njobs == p->nchunks * JOBS_PER_CHUNK) {
         ct_job **c = realloc(p->chunks, (p->nchunks + 1) * sizeof *c);

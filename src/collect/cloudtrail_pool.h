@@ -17,6 +17,9 @@ typedef int (*ct_pool_scan_fn)(void *ud, int worker, cloudtrail_scan *s, const c
  * thread but never two at once. NULL when not even one thread could start. */
 ct_pool *ct_pool_start(cloudtrail_scan *results, int workers, ct_pool_scan_fn scan, void *ud,
                        void (*after)(void *ud, const char *name), void *after_ud);
+/* Make ct_pool_add wait while max logs are waiting to be counted, so a caller listing faster
+ * than the workers scan keeps memory bounded (0: no limit, the default). */
+void ct_pool_backlog(ct_pool *p, size_t max);
 /* Append a log to scan (name copied); -1 when out of memory. */
 int ct_pool_add(ct_pool *p, const char *name, uint64_t size);
 /* Wait for every log to be scanned and counted, free the pool. The logs that failed go to
