@@ -109,13 +109,19 @@ static void write_ordered_logs(cloudtrail_files *f, size_t nfiles)
     for (size_t i = 0; i < nfiles; i++) {
         size_t n = 0, nrec = 5 + (i * 37) % 400;
         n += (size_t)sprintf(d + n, "{\"Records\":[");
-        for (size_t r = 0; r < nrec; r++)
+        for (size_t r = 0; r < nrec; r++) {
+            /* an absent source address and an empty region group apart from each other */
+            char ip[64] = "", region[64] = "\"awsRegion\":\"\",";
+            if (r % 5)
+                snprintf(ip, sizeof ip, "\"sourceIPAddress\":\"203.0.113.%zu\",", r % 4);
+            if (r % 7)
+                snprintf(region, sizeof region, "\"awsRegion\":\"eu-west-%zu\",", r % 2);
             n += (size_t)sprintf(d + n,
                                  "%s{\"eventName\":\"Call%zu\",\"eventID\":\"ev-%zu\",\"eventTime\":\"2024-01-%02zuT00:00:00Z\","
-                                 "\"awsRegion\":\"eu-west-1\",\"sourceIPAddress\":\"203.0.113.%zu\","
-                                 "\"userIdentity\":{\"type\":\"%s\",\"arn\":\"arn:aws:iam::1:%s-%zu\"}}",
-                                 r ? "," : "", (i + r) % 13, (i * 7 + r) % 900, 1 + (i + r) % 28, r % 4,
+                                 "%s%s\"userIdentity\":{\"type\":\"%s\",\"arn\":\"arn:aws:iam::1:%s-%zu\"}}",
+                                 r ? "," : "", (i + r) % 13, (i * 7 + r) % 900, 1 + (i + r) % 28, region, ip,
                                  r % 3 ? "Root" : "IAMUser", r % 3 ? "root" : "user/u", i % 3);
+        }
         if (i % 11 == 5)
             n -= 40; /* cut inside a record: a broken file, its records before the cut count */
         else
@@ -184,6 +190,7 @@ static void test_parallel_same_as_one(void **st)
     char *one = scan_text(&f, 1, 0);
     assert_non_null(strstr(one, "\"rule\":\"root_account_usage\""));
     assert_non_null(strstr(one, ",...\"")); /* more than 8 event names in a finding */
+    assert_non_null(strstr(one, "\"source_ip\":null,\"region\":\"\""));
     assert_non_null(strstr(one, "ord-005.json.gz: "));
     assert_non_null(strstr(one, "ord-016.json: ")); /* plain and gzip broken files */
     for (int jobs = 2; jobs <= 9; jobs += 3) {
