@@ -59,8 +59,8 @@ typedef struct s3_resp {
     long status;
     int headers_done, done, paused, attached;
     CURLcode cc;
-    char *body; /* S3_BODY_BUF: received, not yet taken */
-    size_t len, off;
+    char *body; /* received, not yet taken: S3_BODY_BUF, more if curl hands over more at once */
+    size_t len, off, cap;
     buf err; /* non-2xx body */
     char bucket_region[64];
     long retry_after_ms;
@@ -182,9 +182,16 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
     }
     if (r->off == r->len)
         r->off = r->len = 0;
-    if (S3_BODY_BUF - r->len < len) {
+    if (!r->len && len > r->cap) {
+        char *b = realloc(r->body, len);
+        if (!b)
+            return 0; /* aborts the transfer: "the transfer broke" */
+        r->body = b;
+        r->cap = len;
+    }
+    if (r->cap - r->len < len) {
         r->paused = 1;
-        return CURL_WRITEFUNC_PAUSE; /* delivered again once the scanner has taken some */
+        return CURL_WRITEFUNC_PAUSE; /* delivered again once the scanner has taken what is here */
     }
     memcpy(r->body + r->len, p, len);
     r->len += len;
@@ -259,6 +266,7 @@ static int resp_open(const s3_ctx *x, s3_conn *c, const char *url, const char *r
     buf_init(&r->err, S3_ERR_MAX);
     if (!(r->body = malloc(S3_BODY_BUF)))
         return err_set(e, ISMS_ENOMEM, "out of memory");
+    r->cap = S3_BODY_BUF;
     sigv4_result sig;
     isms_err se = {0};
     if (sigv4_sign_url("GET", url, NULL, 0, NULL, 0, &x->creds, region, "s3", time(NULL), &sig, a, &se))

@@ -343,6 +343,21 @@ scenario
 expect_rc 2 isms logs scan s3://trail/x "$T/nope"
 contains "$ERR" "No such file or directory" "a missing local path stops the scan before S3 is asked"
 equals "$(requests 'len(d)')" 0 "S3 not asked"
+# large objects: a 40 MB plain log pulled through the scanner's window as it reads, and the same
+# gzipped, past the 32 MiB that are inflated whole, so read whole and inflated by zlib; the
+# transfers paused and resumed as the scanner takes the body
+mkdir -p "$T/s3/big" "$T/bigdisk"
+cc -O2 -o "$T/gen" "$(dirname "$0")/../../bench/gen_cloudtrail.c"
+"$T/gen" "$T/bigdisk" 40 40 7 > /dev/null
+gzip -1 -c "$T/bigdisk/ct_0000.json" > "$T/s3/big/ct_0000.json.gz"
+mv "$T/bigdisk/ct_0000.json" "$T/s3/big/ct_0001.json"
+expect_rc 1 isms logs scan "$T/s3/big" --json
+DISK=$OUT
+scenario
+expect_rc 1 isms logs scan s3://big/ --json
+equals "$(same_as "$OUT")" "$(same_as "$DISK")" "40 MB logs streamed from S3: the same findings as on disk"
+equals "$(jget "$OUT" 'd["files_failed"]')" "[]" "read to its end"
+
 # a bucket in another region than AWS_REGION: S3 says which, the scan follows
 scenario
 expect_rc 1 isms logs scan s3://eu-trail/ --json
