@@ -67,7 +67,7 @@ cloudtrail_scan *cloudtrail_scan_new(const cloudtrail_opts *opts);
  * bad JSON, not CloudTrail, record over the cap) fills e with what is wrong and returns its code;
  * findings from the records read before the error are kept. */
 int cloudtrail_scan_file(cloudtrail_scan *s, const char *path, isms_err *e);
-/* Scan an in-memory log (plain JSON only), exactly as cloudtrail_scan_file would. */
+/* Scan an in-memory log (plain or gzip), exactly as cloudtrail_scan_file would. */
 int cloudtrail_scan_mem(cloudtrail_scan *s, const void *data, size_t len, isms_err *e);
 /* Records read so far, over all files (duplicates included). */
 uint64_t cloudtrail_scan_events(const cloudtrail_scan *s);
