@@ -279,16 +279,17 @@ int cloudtrail_scan_file(cloudtrail_scan *s, const char *path, isms_err *e)
         return err_set(e, errno == ENOENT ? ISMS_ENOTFOUND : ISMS_EIO, "cannot open: %s",
                        strerror(errno));
     struct stat st;
-    if (fstat(c.fd, &st) != 0)
-        st.st_size = -1; /* size unknown: stream */
-    else if (S_ISDIR(st.st_mode)) {
+    int known = fstat(c.fd, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
         close(c.fd);
         return err_set(e, ISMS_EINVAL, "is a directory");
     }
 #ifdef POSIX_FADV_SEQUENTIAL
     posix_fadvise(c.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-    int rc = scan_with(s, &c, S_ISREG(st.st_mode) && st.st_size >= 0 ? (uint64_t)st.st_size : UINT64_MAX, e);
+    /* the size of a regular file decides whether a gzip log is read whole; else it streams */
+    uint64_t size = known && S_ISREG(st.st_mode) && st.st_size >= 0 ? (uint64_t)st.st_size : UINT64_MAX;
+    int rc = scan_with(s, &c, size, e);
     close(c.fd);
     return rc;
 }
