@@ -290,6 +290,16 @@ equals "$(jget "$OUT" '[[x["file"], x["error"]] for x in d["files_failed"]]')" \
     "a slow-down that does not end: the object named, the rest scanned"
 equals "$(jget "$OUT" 'd["files_scanned"]')" 4 "four objects"
 
+# an object deleted between the listing and the fetch; an endpoint echoing the secret key
+scenario
+post /__inject '{"path": "/s3/GetObject/trail/AWSLogs/hand/root.json", "status": 404, "body": {"code": "NoSuchKey", "message": "The specified key does not exist."}}'
+post /__inject "{\"path\": \"/s3/GetObject/trail/AWSLogs/hand/logins.json\", \"status\": 403, \"body\": {\"message\": \"denied for $SECRET\"}}"
+expect_rc 1 isms logs scan s3://trail/AWSLogs/hand/ --json
+equals "$(jget "$OUT" '[[x["file"], x["error"]] for x in d["files_failed"]]')" \
+    '[["s3://trail/AWSLogs/hand/logins.json", "GetObject: HTTP 403 AccessDenied: denied for [REDACTED]"], ["s3://trail/AWSLogs/hand/root.json", "GetObject: HTTP 404 NoSuchKey: The specified key does not exist."]]' \
+    "NoSuchKey named; a secret echoed by the endpoint is blanked out"
+no_secrets "echoed secret"
+
 # refusals: one object, the whole listing, a later page
 scenario '{"deny": ["AWSLogs/hand/more/"]}'
 expect_rc 1 isms logs scan s3://trail/AWSLogs/hand/
