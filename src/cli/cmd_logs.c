@@ -15,13 +15,18 @@ typedef struct scan_progress {
     int pct, show;
 } scan_progress;
 
-/* Advance by the file's size, not the bytes read, so gzip files count in full. */
+static void on_progress(void *ud, uint64_t file_bytes);
+
+/* Advance by the file's size, not the bytes read, so gzip files count in full. Several files
+ * at a time report only here (in order, one at a time), so the bar is drawn here too. */
 static void file_done(void *ud, const char *path)
 {
     scan_progress *p = ud;
     struct stat st;
-    if (p->show)
-        p->done += stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    if (!p->show)
+        return;
+    p->done += stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    on_progress(p, 0);
 }
 
 static void on_progress(void *ud, uint64_t file_bytes)
