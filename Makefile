@@ -1,6 +1,6 @@
 # isms — build, test and run. `make run` builds and opens the demo workspace; `make test` runs every test.
 CC      ?= gcc
-PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libcurl libxml-2.0 libsodium libmicrohttpd libzip pangocairo
+PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libcurl libxml-2.0 libsodium libmicrohttpd libzip pangocairo libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g

@@ -3,7 +3,7 @@
 # playwright-core from npm for the browser tests, which drive Debian's chromium.
 set -e
 PKGS="gcc make pkg-config libsqlite3-dev libjansson-dev libxlsxwriter-dev libssl-dev zlib1g-dev libcurl4-openssl-dev
-libxml2-dev libsodium-dev libmicrohttpd-dev libcmocka-dev libzip-dev libpango1.0-dev libcairo2-dev
+libxml2-dev libsodium-dev libmicrohttpd-dev libcmocka-dev libzip-dev libpango1.0-dev libcairo2-dev libdeflate-dev
 poppler-utils python3 python3-icalendar python3-cryptography sqlite3 openssl curl chromium nodejs
 clang libclang-rt-14-dev"
 missing=""

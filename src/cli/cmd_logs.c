@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -14,13 +15,18 @@ typedef struct scan_progress {
     int pct, show;
 } scan_progress;
 
-/* Advance by the file's size, not the bytes read, so gzip files count in full. */
+static void on_progress(void *ud, uint64_t file_bytes);
+
+/* Advance by the file's size, not the bytes read, so gzip files count in full. Several files
+ * at a time report only here (in order, one at a time), so the bar is drawn here too. */
 static void file_done(void *ud, const char *path)
 {
     scan_progress *p = ud;
     struct stat st;
-    if (p->show)
-        p->done += stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    if (!p->show)
+        return;
+    p->done += stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    on_progress(p, 0);
 }
 
 static void on_progress(void *ud, uint64_t file_bytes)
@@ -106,10 +112,10 @@ static int display_width(const char *s)
     return w;
 }
 
-static void print_text(arena *a, const cloudtrail_files *files, size_t nfailed, uint64_t events,
-                       const cloudtrail_finding *f, size_t nf)
+static void print_text(arena *a, size_t nfiles, size_t nfailed, uint64_t events, const cloudtrail_finding *f,
+                       size_t nf)
 {
-    printf("CloudTrail scan: %zu file%s", files->n, files->n == 1 ? "" : "s");
+    printf("CloudTrail scan: %zu file%s", nfiles, nfiles == 1 ? "" : "s");
     if (nfailed)
         printf(" (%zu could not be read, see above)", nfailed);
     printf(", %llu events, %zu finding%s\n", (unsigned long long)events, nf, nf == 1 ? "" : "s");
@@ -153,50 +159,114 @@ static void print_text(arena *a, const cloudtrail_files *files, size_t nfailed, 
     }
 }
 
+/* One argument: a local file or directory (its files listed up front), or an s3:// URL. */
+typedef struct scan_arg {
+    const char *s3;
+    cloudtrail_files files;
+} scan_arg;
+
+static void free_args(scan_arg *args, int n)
+{
+    for (int i = 0; i < n; i++)
+        cloudtrail_files_free(&args[i].files);
+}
+
+/* Append n failures to the list so far (in the arena). */
+static cloudtrail_failed *add_failed(arena *a, cloudtrail_failed *all, size_t nall, const cloudtrail_failed *more,
+                                     size_t nmore)
+{
+    cloudtrail_failed *out = arena_alloc(a, (nall + nmore + 1) * sizeof *out);
+    if (nall)
+        memcpy(out, all, nall * sizeof *out);
+    if (nmore)
+        memcpy(out + nall, more, nmore * sizeof *out);
+    return out;
+}
+
 static int logs_scan(cli_ctx *c)
 {
-    const char *json = NULL;
-    const cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    const char *json = NULL, *jobs_s = NULL;
+    const cli_opt opts[] = {{"json", 0, &json}, {"jobs", 1, &jobs_s}, {NULL, 0, NULL}};
     const char **pos = arena_alloc(c->a, (size_t)c->argc * sizeof *pos);
     int npos = 0;
     int rc = cli_parse(c, opts, pos, c->argc, &npos);
     if (rc)
         return rc;
     if (!npos)
-        return cli_usage_error(c, "give at least one FILE_OR_DIR");
+        return cli_usage_error(c, "give at least one FILE_OR_DIR or s3://BUCKET/PREFIX");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN), jobs = cores < 1 ? 1 : cores;
+    if (jobs_s && (rc = cli_int(c, "--jobs", jobs_s, 1, 64, &jobs)) != 0)
+        return rc;
+    /* fetching from S3 waits on the network more than on the cores */
+    long s3_jobs = jobs_s ? jobs : jobs > CLOUDTRAIL_S3_JOBS ? jobs : CLOUDTRAIL_S3_JOBS;
 
+    /* Every local path is listed (and every URL checked) before anything is scanned, so a
+     * mistyped one stops the command before it has done any work. */
     isms_err err = {0};
-    cloudtrail_files files = {0};
+    scan_arg *args = arena_alloc(c->a, (size_t)npos * sizeof *args);
+    uint64_t bytes = 0;
+    size_t nlocal = 0;
     for (int i = 0; i < npos; i++) {
-        size_t before = files.n;
-        if ((rc = cloudtrail_list_files(pos[i], &files, &err)) != ISMS_OK) {
-            cloudtrail_files_free(&files);
+        if (!strncmp(pos[i], "s3://", 5)) {
+            const char *bucket, *prefix;
+            if (cloudtrail_s3_parse(pos[i], &bucket, &prefix, c->a, &err) != ISMS_OK) {
+                free_args(args, i);
+                return cli_usage_error(c, "%s", err.msg);
+            }
+            args[i].s3 = pos[i];
+            continue;
+        }
+        if ((rc = cloudtrail_list_files(pos[i], &args[i].files, &err)) != ISMS_OK) {
+            free_args(args, i + 1);
             return cli_fail(&err);
         }
-        if (files.n == before) {
+        if (!args[i].files.n) {
             fprintf(stderr, "isms: no CloudTrail files (*.json, *.json.gz) in %s\n", pos[i]);
-            cloudtrail_files_free(&files);
+            free_args(args, i + 1);
             return EXIT_USAGE;
         }
+        bytes += args[i].files.bytes;
+        nlocal += args[i].files.n;
     }
 
-    scan_progress prog = {0, files.bytes, -1, 0};
-    int show = cli_progress_wanted() && files.bytes > 0 &&
-               (files.n > 1 || files.bytes > ((uint64_t)64 << 20));
-    cloudtrail_opts o = {0};
+    scan_progress prog = {0, bytes, -1, 0};
+    int show = cli_progress_wanted() && bytes > 0 && (nlocal > 1 || bytes > ((uint64_t)64 << 20));
+    cloudtrail_opts o = {.jobs = (int)jobs};
     if (show) {
         o.progress = on_progress;
         o.progress_ud = &prog;
     }
     cloudtrail_scan *s = cloudtrail_scan_new(&o);
     if (!s) {
-        cloudtrail_files_free(&files);
+        free_args(args, npos);
         fprintf(stderr, "isms: out of memory\n");
         return EXIT_USAGE;
     }
     prog.show = show;
-    cloudtrail_failed *failed;
-    size_t nfailed = cloudtrail_scan_list(s, &files, c->a, &failed, file_done, &prog);
+    cloudtrail_failed *failed = NULL;
+    size_t nfailed = 0, nfiles = 0;
+    for (int i = 0; i < npos; i++) {
+        cloudtrail_failed *more;
+        size_t nmore;
+        if (args[i].s3) {
+            cloudtrail_s3_opts so = {.jobs = (int)s3_jobs};
+            size_t nlogs;
+            if ((rc = cloudtrail_scan_s3(s, args[i].s3, &so, c->a, &more, &nmore, &nlogs, &err)) != ISMS_OK) {
+                if (show)
+                    fputc('\n', stderr);
+                cloudtrail_scan_free(s);
+                free_args(args, npos);
+                fprintf(stderr, "isms: %s\n", text_cell(c->a, err.msg, 4096));
+                return EXIT_USAGE;
+            }
+            nfiles += nlogs;
+        } else {
+            nmore = cloudtrail_scan_list(s, &args[i].files, c->a, &more, file_done, &prog);
+            nfiles += args[i].files.n;
+        }
+        failed = add_failed(c->a, failed, nfailed, more, nmore);
+        nfailed += nmore;
+    }
     if (show)
         cli_progress("scanning", 100, 100);
 
@@ -206,7 +276,7 @@ static int logs_scan(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 0);
-        cloudtrail_json(&j, s, files.n, failed, nfailed);
+        cloudtrail_json(&j, s, nfiles, failed, nfailed);
         jw_end(&j);
     } else {
         for (size_t i = 0; i < nfailed; i++) {
@@ -218,19 +288,20 @@ static int logs_scan(cli_ctx *c)
             else
                 fputs(" (skipped)\n", stderr);
         }
-        print_text(c->a, &files, nfailed, events, f, nf);
+        print_text(c->a, nfiles, nfailed, events, f, nf);
     }
     /* Findings from the records read before a file's error still count: they are real events. */
-    int exit_code = nf ? EXIT_PROBLEMS : nfailed == files.n ? EXIT_USAGE : EXIT_OK;
+    int exit_code = nf ? EXIT_PROBLEMS : nfailed >= nfiles ? EXIT_USAGE : EXIT_OK;
     cloudtrail_scan_free(s);
-    cloudtrail_files_free(&files);
+    free_args(args, npos);
     return exit_code;
 }
 
 const cli_cmd cmds_logs[] = {
-    {"scan", logs_scan, "FILE_OR_DIR... [--json]",
+    {"scan", logs_scan, "FILE_OR_DIR|s3://BUCKET/PREFIX... [--json] [--jobs N]",
      "Scan CloudTrail log files (.json or .json.gz, each {\"Records\":[...]}; directories are\n"
-     "walked for them) record by record, with memory flat however large the logs, and report:\n"
+     "walked for them, an s3:// prefix listed) record by record, with memory flat however large\n"
+     "the logs, and report:\n"
      "  root_account_usage            the root user acted (not AWS on its behalf)\n"
      "  console_login_without_mfa     successful console sign-in without MFA (not federated)\n"
      "  console_login_failures        failed console sign-ins\n"
@@ -243,9 +314,17 @@ const cli_cmd cmds_logs[] = {
      "A file that cannot be read (truncated, corrupt gzip, bad JSON, not CloudTrail, a record\n"
      "over 1 MiB) is reported and the rest of it skipped; the records read before the error\n"
      "and the other files still count.\n\n"
-     "  --json   {\"files_scanned\",\"files_failed\":[{file,error}],\"events\",\n"
-     "            \"findings\":[{rule,principal,source_ip,region,count,first_seen,last_seen,\n"
-     "            event_name}]}\n\n"
+     "Files are scanned on every core, with the same findings as one at a time.\n\n"
+     "s3://BUCKET/PREFIX reads the logs under PREFIX straight from S3 (ListObjectsV2 and\n"
+     "GetObject, signed with SigV4) with the credentials the AWS checks use: AWS_ACCESS_KEY_ID,\n"
+     "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION; AWS_ENDPOINT_URL_S3 or\n"
+     "AWS_ENDPOINT_URL for another endpoint. CloudTrail-Digest files are left out; an object\n"
+     "that cannot be fetched or read is reported like a file; a bucket or prefix that cannot be\n"
+     "listed stops the command.\n\n"
+     "  --json     {\"files_scanned\",\"files_failed\":[{file,error}],\"events\",\n"
+     "              \"findings\":[{rule,principal,source_ip,region,count,first_seen,last_seen,\n"
+     "              event_name}]}\n"
+     "  --jobs N   scan N files at a time (default: the number of cores; from S3, at least 8)\n\n"
      "Exit codes: 0 no findings, 1 findings, 2 usage error, missing path, or no file readable\n"
      "(and no findings in the records read before the errors)."},
     {NULL, NULL, NULL, NULL},

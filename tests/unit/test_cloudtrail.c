@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "collect/cloudtrail.h"
+#include "collect/cloudtrail_int.h" /* inflated_whole: which path a gzip log took */
 
 /* Records are written with ' for " to keep them readable; the helper swaps them back. */
 static char *doc(const char *first, ...)
@@ -669,6 +670,187 @@ static void test_gzip(void **st)
     free(d);
 }
 
+/* Everything a scan gives, as text: to compare two ways of scanning the same log. */
+static char *summary(cloudtrail_scan *s, int rc, const isms_err *e)
+{
+    size_t cap = 4096, len = 0;
+    char *out = malloc(cap);
+    const cloudtrail_finding *f;
+    size_t n = cloudtrail_scan_findings(s, &f);
+    len += (size_t)snprintf(out, cap, "rc=%d err=%s events=%llu findings=%zu\n", rc, rc ? e->msg : "",
+                            (unsigned long long)cloudtrail_scan_events(s), n);
+    for (size_t i = 0; i < n; i++) {
+        char line[2048];
+        int k = snprintf(line, sizeof line, "%s|%s|%s|%s|%s|%s|%s|%llu\n", f[i].rule, f[i].principal,
+                         f[i].source_ip ? f[i].source_ip : "-", f[i].region ? f[i].region : "-",
+                         f[i].first_seen ? f[i].first_seen : "-", f[i].last_seen ? f[i].last_seen : "-",
+                         f[i].event_name, (unsigned long long)f[i].count);
+        if (len + (size_t)k + 1 > cap)
+            out = realloc(out, cap = 2 * (len + (size_t)k + 1));
+        memcpy(out + len, line, (size_t)k + 1);
+        len += (size_t)k;
+    }
+    return out;
+}
+
+static char *scan_file_summary(const char *name, cloudtrail_opts o, uint64_t *whole)
+{
+    cloudtrail_scan *s = cloudtrail_scan_new(&o);
+    isms_err e;
+    int rc = scan_path(s, name, &e);
+    char *out = summary(s, rc, &e);
+    if (whole)
+        *whole = s->inflated_whole;
+    cloudtrail_scan_free(s);
+    return out;
+}
+
+/* libdeflate (a gzip log read whole) and streaming zlib give the same findings and the same
+ * errors, for good logs and for every way a gzip file can be broken. */
+static void test_gzip_whole_equals_stream(void **st)
+{
+    size_t nrec = 2000, bl = 0;
+    char *big = malloc(nrec * 600 + 64);
+    bl += (size_t)sprintf(big, "{\"Records\":[");
+    for (size_t i = 0; i < nrec; i++)
+        bl += (size_t)sprintf(big + bl,
+                              "%s{\"eventName\":\"%s\",\"eventID\":\"id-%zu\",\"eventTime\":\"2024-01-01T00:%02zu:%02zuZ\","
+                              "\"sourceIPAddress\":\"198.51.100.%zu\",\"awsRegion\":\"us-east-%zu\","
+                              "\"userIdentity\":{\"type\":\"%s\",\"arn\":\"arn:aws:iam::1:%s\"},\"pad\":\"%0300zu\"}",
+                              i ? "," : "", i % 7 ? "GetObject" : "ListBuckets", i % 1500, i / 60 % 60, i % 60,
+                              i % 5, i % 3, i % 9 ? "IAMUser" : "Root", i % 9 ? "user/u" : "root", i);
+    bl += (size_t)sprintf(big + bl, "]}");
+    write_gz("w-good.json.gz", big, bl);
+    size_t gl;
+    unsigned char *gz = slurp("w-good.json.gz", &gl);
+    assert_true(gl < (1 << 20));
+    write_file("w-cut.json.gz", gz, gl / 2);
+    write_file("w-cut-trailer.json.gz", gz, gl - 3);
+    unsigned char *b = malloc(gl + 64);
+    memcpy(b, gz, gl);
+    for (size_t i = gl / 2; i < gl / 2 + 8; i++)
+        b[i] ^= 0x33;
+    write_file("w-corrupt.json.gz", b, gl);
+    memcpy(b, gz, gl);
+    b[gl - 4] ^= 1; /* ISIZE says one byte more or less than the content */
+    write_file("w-isize.json.gz", b, gl);
+    memcpy(b, gz, gl);
+    b[gl - 8] ^= 1; /* CRC mismatch */
+    write_file("w-crc.json.gz", b, gl);
+    memcpy(b, gz, gl);
+    memcpy(b + gl, gz, gl < 64 ? gl : 64); /* the start of another member after the first */
+    write_file("w-second.json.gz", b, gl + (gl < 64 ? gl : 64));
+    write_gz("w-m1", big, bl / 3);
+    write_gz("w-m2", big + bl / 3, bl - bl / 3);
+    size_t l1, l2;
+    unsigned char *m1 = slurp("w-m1", &l1), *m2 = slurp("w-m2", &l2);
+    unsigned char *cat = malloc(l1 + l2);
+    memcpy(cat, m1, l1);
+    memcpy(cat + l1, m2, l2);
+    write_file("w-members.json.gz", cat, l1 + l2);
+    /* a record over the cap, and bad JSON deep inside a record, in gzip */
+    size_t cl = (size_t)sprintf(big, "{\"Records\":[{\"eventName\":\"A\",\"userIdentity\":{\"type\":\"Root\"}},"
+                                     "{\"eventName\":\"B\",\"p\":\"%05000d\"}]}", 0);
+    write_gz("w-cap.json.gz", big, cl);
+    big[cl - 100] = '\x01';
+    write_gz("w-badjson.json.gz", big, cl);
+    free(m1);
+    free(m2);
+    free(cat);
+    free(b);
+    free(gz);
+    free(big);
+
+    static const char *const names[] = {"w-good.json.gz", "w-cut.json.gz", "w-cut-trailer.json.gz",
+                                        "w-corrupt.json.gz", "w-isize.json.gz", "w-crc.json.gz",
+                                        "w-second.json.gz", "w-members.json.gz", "w-cap.json.gz",
+                                        "w-badjson.json.gz"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        for (size_t cap = 0; cap <= 8192; cap += 4096) {
+            uint64_t whole = 0;
+            cloudtrail_opts o = {.record_cap = cap};
+            char *a = scan_file_summary(names[i], o, &whole);
+            o.stream_gzip = 1;
+            char *z = scan_file_summary(names[i], o, NULL);
+            /* Tiny reads too, but not for corrupt data: zlib then reports the error with the
+             * read that meets it, before or after the records inflated with it. */
+            int corrupt = i >= 3 && i <= 6;
+            o.read_size = 7;
+            char *t = corrupt ? strdup(a) : scan_file_summary(names[i], o, NULL);
+            if (strcmp(a, z) || strcmp(a, t))
+                fail_msg("%s cap %zu: whole\n%s\nstream\n%s\ntiny reads\n%s", names[i], cap, a, z, t);
+            /* the good logs took the fast path; the broken ones were left to zlib */
+            int good = i == 0 || i == 8 || i == 9;
+            assert_int_equal(whole, good);
+            if (i == 0)
+                assert_non_null(strstr(a, "rc=0 "));
+            free(a);
+            free(z);
+            free(t);
+        }
+    }
+    /* with the defaults, the broken ones fail as zlib says */
+    char *c = scan_file_summary("w-cut.json.gz", (cloudtrail_opts){0}, NULL);
+    assert_non_null(strstr(c, "truncated gzip data (unexpected end of file)"));
+    assert_null(strstr(c, "events=0 "));
+    free(c);
+    c = scan_file_summary("w-members.json.gz", (cloudtrail_opts){0}, NULL);
+    assert_non_null(strstr(c, "rc=0 "));
+    free(c);
+    c = scan_file_summary("w-cap.json.gz", (cloudtrail_opts){.record_cap = 4096}, NULL);
+    assert_non_null(strstr(c, "record 2 is larger than the 4096 bytes limit"));
+    assert_non_null(strstr(c, "root_account_usage"));
+    free(c);
+}
+
+/* A unit is judged on its first cap + 1 bytes, however the log is read: a record of cap bytes
+ * passes, one of cap + 1 does not, and bad JSON is reported only within those bytes. */
+static void test_cap_boundary(void **st)
+{
+    enum { CAP = 256 };
+    char rec[CAP + 64], d[CAP + 256];
+    for (int extra = -2; extra <= 2; extra++) {
+        /* {"eventName":"x","p":"aaa..."} of exactly CAP + extra bytes */
+        int pad = CAP + extra - (int)strlen("{\"eventName\":\"x\",\"p\":\"\"}");
+        snprintf(rec, sizeof rec, "{\"eventName\":\"x\",\"p\":\"%0*d\"}", pad, 0);
+        assert_int_equal(strlen(rec), CAP + extra);
+        for (int bad = -1; bad <= 1; bad++) {
+            snprintf(d, sizeof d, "{\"Records\":[%s]}", rec);
+            if (bad >= 0) /* a control character at offset CAP - 1 + bad of the record */
+                d[12 + CAP - 1 + bad] = '\x01';
+            char *want = NULL;
+            for (size_t rs = 1; rs <= 40; rs++) {
+                cloudtrail_opts o = {.record_cap = CAP, .read_size = rs};
+                cloudtrail_scan *s = cloudtrail_scan_new(&o);
+                isms_err e;
+                int rc = cloudtrail_scan_mem(s, d, strlen(d), &e);
+                char *got = summary(s, rc, &e);
+                cloudtrail_scan_free(s);
+                if (!want)
+                    want = got;
+                else {
+                    if (strcmp(want, got))
+                        fail_msg("extra %d bad %d reads of %zu:\n%s\nvs\n%s", extra, bad, rs, got, want);
+                    free(got);
+                }
+            }
+            write_gz("w-boundary.json.gz", d, strlen(d));
+            uint64_t whole = 0;
+            char *gzs = scan_file_summary("w-boundary.json.gz", (cloudtrail_opts){.record_cap = CAP}, &whole);
+            assert_int_equal(whole, 1);
+            if (strcmp(want, gzs))
+                fail_msg("extra %d bad %d gzip whole:\n%s\nvs\n%s", extra, bad, gzs, want);
+            int over = extra > 0 && !(bad >= 0 && CAP - 1 + bad < CAP + extra - 2 && CAP - 1 + bad <= CAP);
+            if (bad < 0)
+                assert_non_null(strstr(want, extra > 0 ? "larger than the 256 bytes limit" : "rc=0 "));
+            else if (!over && CAP - 1 + bad < CAP + extra - 2)
+                assert_non_null(strstr(want, "control character inside a string"));
+            free(gzs);
+            free(want);
+        }
+    }
+}
+
 static void test_list_files(void **st)
 {
     char path[256];
@@ -739,6 +921,8 @@ int main(void)
         cmocka_unit_test(test_tiny_reads),
         cmocka_unit_test(test_record_cap),
         cmocka_unit_test(test_gzip),
+        cmocka_unit_test(test_gzip_whole_equals_stream),
+        cmocka_unit_test(test_cap_boundary),
         cmocka_unit_test(test_list_files),
     };
     return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "collect/cloudtrail.h"
+#include "collect/cloudtrail_int.h" /* queue_max: make workers count straight into the results */
 #include "util/arena.h"
 #include "util/json.h"
 
@@ -97,6 +98,114 @@ static void test_list_and_json(void **st)
     cloudtrail_files_free(&f);
 }
 
+/* Files whose findings depend on the order they are counted in: the same eventIDs with other
+ * principals in later files (the first delivery counts), more than 8 event names for one
+ * finding spread over files (listed in order of appearance), broken files with records before
+ * the break, plain and gzip, small and large. */
+static void write_ordered_logs(cloudtrail_files *f, size_t nfiles)
+{
+    isms_err e = {0};
+    char *d = malloc(1 << 20);
+    for (size_t i = 0; i < nfiles; i++) {
+        size_t n = 0, nrec = 5 + (i * 37) % 400;
+        n += (size_t)sprintf(d + n, "{\"Records\":[");
+        for (size_t r = 0; r < nrec; r++) {
+            /* an absent source address and an empty region group apart from each other */
+            char ip[64] = "", region[64] = "\"awsRegion\":\"\",";
+            if (r % 5)
+                snprintf(ip, sizeof ip, "\"sourceIPAddress\":\"203.0.113.%zu\",", r % 4);
+            if (r % 7)
+                snprintf(region, sizeof region, "\"awsRegion\":\"eu-west-%zu\",", r % 2);
+            n += (size_t)sprintf(d + n,
+                                 "%s{\"eventName\":\"Call%zu\",\"eventID\":\"ev-%zu\",\"eventTime\":\"2024-01-%02zuT00:00:00Z\","
+                                 "%s%s\"userIdentity\":{\"type\":\"%s\",\"arn\":\"arn:aws:iam::1:%s-%zu\"}}",
+                                 r ? "," : "", (i + r) % 13, (i * 7 + r) % 900, 1 + (i + r) % 28, region, ip,
+                                 r % 3 ? "Root" : "IAMUser", r % 3 ? "root" : "user/u", i % 3);
+        }
+        if (i % 11 == 5)
+            n -= 40; /* cut inside a record: a broken file, its records before the cut count */
+        else
+            n += (size_t)sprintf(d + n, "]}");
+        char name[64], path[256];
+        snprintf(name, sizeof name, "ord-%03zu.json%s", i, i % 2 ? ".gz" : "");
+        if (i % 2)
+            write_gz(name, d, n, path);
+        else {
+            snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+            FILE *fp = fopen(path, "wb");
+            assert_non_null(fp);
+            assert_int_equal(fwrite(d, 1, n, fp), n);
+            fclose(fp);
+        }
+        assert_int_equal(cloudtrail_list_files(path, f, &e), ISMS_OK);
+    }
+    free(d);
+}
+
+typedef struct order_log {
+    char names[4096];
+} order_log;
+
+static void note_file(void *ud, const char *path)
+{
+    order_log *l = ud;
+    const char *b = strrchr(path, '/');
+    strncat(l->names, b ? b + 1 : path, sizeof l->names - strlen(l->names) - 2);
+    strcat(l->names, " ");
+}
+
+/* The scan of f with jobs threads, as text: findings in order with every field, events, and
+ * the failed files with their errors and counts, and the order after_file saw. */
+static char *scan_text(const cloudtrail_files *f, int jobs, size_t queue_max)
+{
+    cloudtrail_opts o = {.jobs = jobs};
+    cloudtrail_scan *s = cloudtrail_scan_new(&o);
+    if (queue_max)
+        s->queue_max = queue_max;
+    arena a;
+    arena_init(&a);
+    cloudtrail_failed *failed;
+    order_log seen = {{0}};
+    size_t nfailed = cloudtrail_scan_list(s, f, &a, &failed, note_file, &seen);
+    buf b;
+    buf_init(&b, 16 << 20);
+    jw j;
+    jw_init_buf(&j, &b);
+    cloudtrail_json(&j, s, f->n, failed, nfailed);
+    for (size_t i = 0; i < nfailed; i++)
+        buf_printf(&b, "\n%s: %llu records", failed[i].file, (unsigned long long)failed[i].events);
+    buf_printf(&b, "\norder: %s", seen.names);
+    char *out = strdup(b.data);
+    buf_free(&b);
+    arena_free(&a);
+    cloudtrail_scan_free(s);
+    return out;
+}
+
+/* Scanning on several threads gives exactly the findings, order, counts and failures of one. */
+static void test_parallel_same_as_one(void **st)
+{
+    cloudtrail_files f = {0};
+    write_ordered_logs(&f, 60);
+    char *one = scan_text(&f, 1, 0);
+    assert_non_null(strstr(one, "\"rule\":\"root_account_usage\""));
+    assert_non_null(strstr(one, ",...\"")); /* more than 8 event names in a finding */
+    assert_non_null(strstr(one, "\"source_ip\":null,\"region\":\"\""));
+    assert_non_null(strstr(one, "ord-005.json.gz: "));
+    assert_non_null(strstr(one, "ord-016.json: ")); /* plain and gzip broken files */
+    for (int jobs = 2; jobs <= 9; jobs += 3) {
+        /* a tiny queue makes workers wait for their turn and count straight into the results */
+        for (size_t qmax = 0; qmax <= 256; qmax += 256) {
+            char *many = scan_text(&f, jobs, qmax);
+            if (strcmp(one, many))
+                fail_msg("%d jobs, queue %zu:\n%.3000s\n---- one thread:\n%.3000s", jobs, qmax, many, one);
+            free(many);
+        }
+    }
+    free(one);
+    cloudtrail_files_free(&f);
+}
+
 static int setup_tmp(void **st)
 {
     strcpy(tmpdir, "/tmp/test_ctlist.XXXXXX");
@@ -115,6 +224,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_max_bytes),
         cmocka_unit_test(test_list_and_json),
+        cmocka_unit_test(test_parallel_same_as_one),
     };
     return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }
