@@ -5,7 +5,7 @@
 #   --fresh     with --dry-run: plan as on a fresh Debian machine, where none of it is installed
 set -e
 cd "$(dirname "$0")/.."
-dry=0 fresh=0
+dry=0 fresh=0 apt_status=""
 for a in "$@"; do
     case "$a" in
         --dry-run) dry=1 ;;
@@ -36,6 +36,26 @@ if [ "$fresh" = 1 ] || [ ! -d tests/web/node_modules/playwright-core ]; then
         missing="$missing npm"
     fi
 fi
+# The Node.js major version playwright-core asks for (its "engines" in the lock file), and the one
+# here: node's own, or for a plan the version apt would install. Debian bookworm's is 18.
+node_wanted() {
+    awk '/"node_modules\/playwright-core"/ { f = 1 } f && /"node":/ { gsub(/[^0-9.]/, "", $2); split($2, v, "."); print v[1]; exit }' \
+        tests/web/package-lock.json 2>/dev/null
+}
+node_planned() {
+    case " $missing " in
+        *" nodejs "*) apt-cache $apt_status policy nodejs 2>/dev/null | sed -n 's/^  Candidate: \([0-9]*:\)\{0,1\}\([0-9]*\).*/\2/p' ;;
+        *) node -p 'process.versions.node' 2>/dev/null | cut -d. -f1 ;;
+    esac
+}
+node_check() { # MAJOR WHAT: fails when MAJOR is older than playwright-core wants
+    want=$(node_wanted)
+    [ -n "$want" ] && [ -n "$1" ] || return 0
+    [ "$1" -ge "$want" ] && return 0
+    echo "isms: the browser tests' playwright-core needs Node.js $want or newer; $2 is $1" >&2
+    echo "isms: (Debian bookworm has 18: take nodejs from a newer Debian release or NodeSource)" >&2
+    return 1
+}
 
 if [ "$dry" = 1 ]; then
     if [ -n "$missing" ]; then
@@ -44,24 +64,26 @@ if [ "$dry" = 1 ]; then
         echo "Debian packages: all installed"
     fi
     [ "$modules" = 1 ] && echo "would run: (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)"
-    [ -n "$missing" ] || exit 0
+    if [ -z "$missing" ]; then
+        node_check "$(node_planned)" "the nodejs planned" || exit 1
+        exit 0
+    fi
     # apt resolves the packages without installing them: against this machine's installed set, or
     # for --fresh against none at all (an empty dpkg status), as on a new machine.
-    status=""
+    apt_status=""
     if [ "$fresh" = 1 ]; then
         status=$(mktemp)
         trap 'rm -f "$status"' EXIT
-        set -- -o "Dir::State::status=$status"
-    else
-        set --
+        apt_status="-o Dir::State::status=$status"
     fi
-    # shellcheck disable=SC2086 # one word per package
-    if ! out=$(apt-get -s "$@" install --no-install-recommends $missing 2>&1); then
+    # shellcheck disable=SC2086 # one word per package; apt_status is one option or none
+    if ! out=$(apt-get -s $apt_status install --no-install-recommends $missing 2>&1); then
         printf '%s\n' "$out" | grep -e '^E:' -e 'Depends:' -e 'Conflicts:' >&2
         echo "isms: apt cannot install:$missing (a wrong name, a conflict, or run apt-get update first)" >&2
         exit 1
     fi
     echo "apt can install them: $(printf '%s\n' "$out" | grep -c '^Inst ') packages with their dependencies"
+    node_check "$(node_planned)" "the nodejs planned" || exit 1
     exit 0
 fi
 
@@ -84,6 +106,7 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086 # one word per package
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
+node_check "$(node -p 'process.versions.node' 2>/dev/null | cut -d. -f1)" "this machine's nodejs" || exit 1
 if [ "$modules" = 1 ]; then
     command -v npm >/dev/null 2>&1 || { echo "isms: npm is missing (Debian package npm)" >&2; exit 1; }
     echo "installing playwright-core for the browser tests"

@@ -10,7 +10,8 @@ setup_machine() { # [npm] [modules] [user]: what this machine already has
     mkdir -p "$T/repo/scripts" "$T/repo/tests/web" "$T/bin"
     : > "$T/log"
     cp "$ROOT/scripts/deps.sh" "$T/repo/scripts/"
-    for tool in dirname grep env mktemp rm cat mkdir sed cp; do ln -s "$(command -v $tool)" "$T/bin/$tool"; done
+    cp "$ROOT/tests/web/package-lock.json" "$T/repo/tests/web/"
+    for tool in dirname grep env mktemp rm cat mkdir sed cp awk cut; do ln -s "$(command -v $tool)" "$T/bin/$tool"; done
     # Nothing is installed.
     printf '#!/bin/sh\nexit 1\n' > "$T/bin/dpkg-query"
     # apt-get records its arguments; installing npm puts an npm command on PATH.
@@ -28,6 +29,9 @@ echo "npm \$* in \$(pwd)" >> "$T/log"
 mkdir -p node_modules/playwright-core
 EOF
     printf '#!/bin/sh\n[ "$1" = -u ] && echo %s\n' "${3:-0}" > "$T/bin/id"
+    # The nodejs apt would install, and node itself once there: ${4:-20}.
+    printf '#!/bin/sh\necho "nodejs:"; echo "  Installed: (none)"; echo "  Candidate: %s.1.0-1"\n' "${4:-20}" > "$T/bin/apt-cache"
+    printf '#!/bin/sh\necho %s.1.0\n' "${4:-20}" > "$T/bin/node"
     chmod +x "$T/bin/"* "$T/npm"
     [ "${1:-}" = npm ] && cp "$T/npm" "$T/bin/npm"
     [ "${2:-}" = modules ] && mkdir -p "$T/repo/tests/web/node_modules/playwright-core"
@@ -81,6 +85,13 @@ deps 0 --dry-run --fresh
 contains "$OUT" " nodejs npm" "a fresh machine needs npm too"
 contains "$OUT" "would run: (cd tests/web && npm ci" "and the node modules"
 contains "$LOG" "apt-get -s -o Dir::State::status=" "resolved against an empty installed set"
+# Debian bookworm's nodejs 18 is too old for playwright-core: said before anything is installed.
+setup_machine "" "" 0 18
+deps 1 --dry-run --fresh
+contains "$ERR" "isms: the browser tests' playwright-core needs Node.js 20 or newer; the nodejs planned is 18" "an old nodejs planned"
+deps 1
+contains "$ERR" "needs Node.js 20 or newer; this machine's nodejs is 18" "an old nodejs installed"
+not_contains "$LOG" "npm ci" "no modules installed for a node that cannot run them"
 deps 2 --fresh
 contains "$ERR" "--fresh only plans" "--fresh alone installs nothing"
 deps 2 --bogus
