@@ -56,6 +56,25 @@ EOF
 expect_rc 2 isms serve --listen 127.0.0.1:0 --db "$T/none.db"
 contains "$ERR" "no workspace at $T/none.db" "serve uses --db after its options"
 
+# Every command of every family, as `isms help FAMILY` lists them: --db after it is taken, and
+# --json is taken exactly where the usage offers it. (--zz is no option: the first option refused
+# is the answer.)
+NCMDS=0
+for fam in $("$ISMS" help | awk '/^commands:/ { f = 1; next } f && NF == 0 { exit } f { print $1 }'); do
+    while read -r _ _ _ rest; do
+        sub=""
+        case "$rest" in [a-z]*) sub=${rest%% *} ;; esac
+        NCMDS=$((NCMDS + 1))
+        expect_rc 2 isms $fam $sub --db "$D" --json --zz
+        case "$rest" in
+            *--json*) contains "$ERR" "isms $fam${sub:+ $sub}: unknown option '--zz'" "isms $fam $sub takes --db and --json" ;;
+            *) contains "$ERR" "isms $fam${sub:+ $sub}: unknown option '--json': this command has no JSON output" \
+                   "isms $fam $sub takes --db, and no --json as its usage says" ;;
+        esac
+    done < <("$ISMS" help "$fam" | awk '/^usage:/ { if (l) print l; l = $0; next } { l = l " " $0 } END { print l }')
+done
+CHECKS=$((CHECKS + 1)); [ "$NCMDS" -gt 100 ] || fail "every command was tried ($NCMDS)"
+
 # --db before the command, between command and subcommand, and as --db=PATH: the same workspace.
 expect_rc 0 isms --db "$D" asset list --json
 ALL=$OUT
