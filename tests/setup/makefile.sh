@@ -3,7 +3,8 @@
 # with its Debian package (pkg-config pointed at a copy of this machine's .pc files less one).
 . "$(dirname "$0")/../cli/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-mk() { expect_rc "$1" make --no-print-directory -C "$ROOT" "${@:2}"; }
+# make as if typed here, not as a sub-make of `make test` (no inherited flags or jobserver).
+mk() { expect_rc "$1" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -C "$ROOT" "${@:2}"; }
 
 # Every command make would run (-n -B: all of them, nothing run), with a marker compiler.
 mk 0 -n -B CC=isms-test-cc CPPFLAGS=-DISMS_TEST_CPPFLAGS LDFLAGS=-Wl,-O1 \
