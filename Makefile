@@ -33,7 +33,7 @@ REL_CLI := $(patsubst %.c,build/rel/%.o,$(CLI_SRC))
 SAN_CLI := $(patsubst %.c,build/san/%.o,$(CLI_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps run test unit clitest bench clean demo
+.PHONY: all deps run test test-build unit clitest bench clean demo
 all: build/isms
 
 deps:
@@ -90,8 +90,14 @@ unit: $(UNIT_BIN)
 clitest: build/san/isms
 	@sh scripts/run-cli-tests.sh build/san/isms
 
-# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-build: $(UNIT_BIN) build/san/isms
+	@:
+
+# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer: built a job per processor
+# (unless make was given -j), then run side by side (scripts/run-parallel.sh; ISMS_TEST_JOBS).
+NPROC = $(shell nproc 2>/dev/null || echo 2)
 test: deps
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC)) test-build
 	@$(MAKE) --no-print-directory unit clitest
 	@echo "all tests passed"
 
