@@ -1,13 +1,21 @@
 # isms — build, test and run. `make run` builds and opens the demo workspace; `make test` runs every test.
 CC      ?= gcc
+PKG_CONFIG ?= pkg-config
 PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libcurl libxml-2.0 libsodium libmicrohttpd libzip pangocairo libdeflate
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# One pkg-config call answers for all the libraries; only when it fails is each asked about, to name
+# the missing one. Expanded in the compile and link lines, so `make deps` and `make clean` need none.
+check_libs = $(error $(shell PKG_CONFIG='$(PKG_CONFIG)' sh scripts/check-libs.sh $(1)))
+PKG_CHECK = $(if $(strip $(PKG_LIBS)),,$(call check_libs,$(PKGS)))
+CMOCKA_LIBS = $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),$(call check_libs,cmocka))
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS    := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -pthread
-ALLCFLAGS = $(WARN) $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS  := $(PKG_LIBS) -lm -pthread
+# $(CPPFLAGS), $(CFLAGS) and $(LDFLAGS) from the command line or the environment reach every compile
+# and link line.
+ALLCFLAGS = $(PKG_CHECK)$(WARN) $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LDLIBS  = $(PKG_CHECK)$(PKG_LIBS) -lm -pthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/report/*.c src/collect/*.c src/web/*.c))
@@ -25,7 +33,7 @@ REL_CLI := $(patsubst %.c,build/rel/%.o,$(CLI_SRC))
 SAN_CLI := $(patsubst %.c,build/san/%.o,$(CLI_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps run test unit clitest bench clean demo
+.PHONY: all deps run test test-build unit clitest bench clean demo
 all: build/isms
 
 deps:
@@ -33,7 +41,7 @@ deps:
 
 build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
-	$(CC) -O1 -o $@ $<
+	$(CC) $(CPPFLAGS) -O1 $(LDFLAGS) -o $@ $<
 
 # The policy templates travel as one concatenation; each starts with its own front matter.
 build/gen/policies.txt: $(POLICY_TMPL)
@@ -62,13 +70,13 @@ build/san/libisms.a: $(SAN_OBJ)
 	ar rcs $@ $^
 
 build/isms: $(REL_CLI) build/libisms.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 build/san/isms: $(SAN_CLI) build/san/libisms.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/san/tests/%: tests/unit/%.c build/san/libisms.a
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) $(SAN) -o $@ $< build/san/libisms.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(ALLCFLAGS) $(SAN) $(LDFLAGS) -o $@ $< build/san/libisms.a $(LDLIBS) $(CMOCKA_LIBS)
 
 # Build, create the demo workspace when there is none, show its gap analysis.
 # (Recursive so that pkg-config runs after `deps` has installed the libraries.)
@@ -82,18 +90,24 @@ unit: $(UNIT_BIN)
 clitest: build/san/isms
 	@sh scripts/run-cli-tests.sh build/san/isms
 
-# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-build: $(UNIT_BIN) build/san/isms
+	@:
+
+# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer: built a job per processor
+# (unless make was given -j), then run side by side (scripts/run-parallel.sh; ISMS_TEST_JOBS).
+NPROC = $(shell nproc 2>/dev/null || echo 2)
 test: deps
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC)) test-build
 	@$(MAKE) --no-print-directory unit clitest fuzz-smoke
 	@echo "all tests passed"
 
 build/bench/gen_workspace: bench/gen_workspace.c build/libisms.a
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -o $@ $< build/libisms.a $(LDLIBS)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< build/libisms.a $(LDLIBS)
 
 build/bench/write_bench: bench/write_bench.c build/libisms.a
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -o $@ $< build/libisms.a $(LDLIBS)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< build/libisms.a $(LDLIBS)
 
 # Benchmarks on a 100,000-asset / 100,000-risk workspace, beside a baseline in the same run.
 bench: deps

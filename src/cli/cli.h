@@ -11,6 +11,8 @@ enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 
 typedef struct cli_ctx {
     const char *db_path;  /* --db, else $ISMS_DB, else ./isms.db */
+    int db_given;         /* --db was on the line: a second one is a usage error */
+    const char *name;     /* the command as typed, "asset list" or "init", for usage errors */
     const char *actor;    /* who is making changes: $ISMS_USER, else $USER, else "cli" */
     arena *a;             /* freed when the command ends */
     int argc;             /* the command's own arguments, argv[0] is the command name */
@@ -38,11 +40,17 @@ typedef struct cli_opt {
 } cli_opt;
 
 /* Parse --name value / --name=value / --flag options in c->argv[1..]; positional arguments are
- * collected into pos (at most maxpos). Returns 0, or prints a usage error and returns EXIT_USAGE. */
+ * collected into pos (at most maxpos). The global options (cli_take_global) are taken wherever
+ * they stand; `--` ends the options. Returns 0, or prints a usage error and returns EXIT_USAGE. */
 int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int *npos);
+/* If argv[*i] is a global option (--db PATH, --db=PATH), apply it to c, step *i past its value and
+ * set *taken; else leave both. Returns 0, or prints a usage error (no value, given twice) and
+ * returns EXIT_USAGE. */
+int cli_take_global(cli_ctx *c, int argc, char **argv, int *i, int *taken);
 /* Print an error for err to stderr ("isms: message") and return the exit code it maps to. */
 int cli_fail(const isms_err *err);
-/* Print a usage error naming the command and return EXIT_USAGE. */
+/* Print a usage error naming the command as typed (c->name, "isms" alone when none yet) and
+ * return EXIT_USAGE. */
 int cli_usage_error(cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when stderr is a terminal, so long operations may draw a progress bar. */
 int cli_progress_wanted(void);

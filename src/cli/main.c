@@ -1,8 +1,6 @@
 /* isms — entry point: global options, then dispatch through the family and command tables. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -46,7 +44,8 @@ static void usage_all(FILE *f)
     fprintf(f, "usage: isms [--db PATH] COMMAND [ARGS] [--json] [--help]\n\ncommands:\n");
     for (const cli_family *fam = families; fam->name; fam++)
         fprintf(f, "  %-10s %s\n", fam->name, fam->summary);
-    fprintf(f, "\nThe workspace is --db PATH, else $ISMS_DB, else ./isms.db.\n"
+    fprintf(f, "\nThe workspace is --db PATH (or --db=PATH), else $ISMS_DB, else ./isms.db.\n"
+               "--db, --json and --help may stand anywhere on the line; `--` ends the options.\n"
                "Exit codes: 0 ok, 1 a check found problems, 2 usage or input error.\n"
                "`isms COMMAND --help` describes a command.\n");
 }
@@ -82,6 +81,118 @@ static int run_cmd(const cli_family *fam, const cli_cmd *cmd, cli_ctx *ctx)
     return cmd->run(ctx);
 }
 
+/* `isms help [COMMAND]`: the list of commands, or the usage of one family. */
+static int run_help(const char *name)
+{
+    if (!name) {
+        usage_all(stdout);
+        return EXIT_OK;
+    }
+    for (const cli_family *fam = families; fam->name; fam++)
+        if (!strcmp(fam->name, name)) {
+            usage_family(stdout, fam);
+            return EXIT_OK;
+        }
+    fprintf(stderr, "isms: no command '%s'\n", name);
+    return EXIT_USAGE;
+}
+
+static const cli_family *find_family(const char *name)
+{
+    for (const cli_family *f = families; f->name; f++)
+        if (!strcmp(f->name, name))
+            return f;
+    return NULL;
+}
+
+static const cli_cmd *find_cmd(const cli_family *fam, const char *name)
+{
+    for (const cli_cmd *c = fam->cmds; c->run; c++)
+        if (!strcmp(c->name, name))
+            return c;
+    return NULL;
+}
+
+/* Reads the words naming the command (family, subcommand) and the options among them, then runs
+ * it. Global options may stand anywhere: --db here and, after the command's name, in cli_parse;
+ * --json and --help met before the name are handed to the command as if typed after it. */
+static int dispatch(cli_ctx *ctx, int argc, char **argv)
+{
+    static char end_of_options[] = "--";
+    char **early = arena_alloc(ctx->a, (size_t)argc * sizeof *early);
+    int nearly = 0, ended = 0, want_help = 0;
+    const cli_family *fam = NULL;
+    const cli_cmd *cmd = NULL;
+    int i = 1;
+    for (; i < argc && !cmd; i++) {
+        const char *arg = argv[i];
+        if (!ended && arg[0] == '-' && arg[1] != '\0') {
+            int taken = 0;
+            if (!strcmp(arg, "--")) {
+                ended = 1;
+            } else if (cli_take_global(ctx, argc, argv, &i, &taken)) {
+                return EXIT_USAGE;
+            } else if (taken) {
+                continue;
+            } else if (!fam && !strcmp(arg, "--version")) {
+                printf("isms %s\n", ISMS_VERSION);
+                return EXIT_OK;
+            } else if (!strcmp(arg, "--json")) {
+                early[nearly++] = argv[i];
+            } else if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+                want_help = 1;
+                early[nearly++] = argv[i];
+            } else {
+                cli_usage_error(ctx, "unknown option '%s'", arg);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
+        if (!fam) {
+            if (!strcmp(arg, "help"))
+                return run_help(i + 1 < argc ? argv[i + 1] : NULL);
+            fam = find_family(arg);
+            if (!fam) {
+                fprintf(stderr, "isms: no command '%s' (try `isms help`)\n", arg);
+                return EXIT_USAGE;
+            }
+            ctx->name = fam->name;
+            if (!fam->cmds[0].name)
+                cmd = &fam->cmds[0];  /* a family that is a single command: its own arguments follow */
+        } else {
+            cmd = find_cmd(fam, arg);
+            if (!cmd) {
+                fprintf(stderr, "isms %s: no subcommand '%s'\n", fam->name, arg);
+                usage_family(stderr, fam);
+                return EXIT_USAGE;
+            }
+            ctx->name = arena_sprintf(ctx->a, "%s %s", fam->name, cmd->name);
+        }
+    }
+    if (!cmd) {
+        /* No command named: with --help that is the help asked for, else a usage error. */
+        if (fam)
+            usage_family(want_help ? stdout : stderr, fam);
+        else
+            usage_all(want_help ? stdout : stderr);
+        return want_help ? EXIT_OK : EXIT_USAGE;
+    }
+
+    /* The command's arguments: its name, the options met before it, then the rest of the line. */
+    char **args = arena_alloc(ctx->a, (size_t)(argc + 2) * sizeof *args);
+    int n = 0;
+    args[n++] = argv[i - 1];
+    for (int k = 0; k < nearly; k++)
+        args[n++] = early[k];
+    if (ended)
+        args[n++] = end_of_options;
+    for (; i < argc; i++)
+        args[n++] = argv[i];
+    ctx->argc = n;
+    ctx->argv = args;
+    return run_cmd(fam, cmd, ctx);
+}
+
 int main(int argc, char **argv)
 {
     cli_ctx ctx = {0};
@@ -92,81 +203,10 @@ int main(int argc, char **argv)
         who = getenv("USER");
     ctx.actor = who && *who ? who : "cli";
 
-    int i = 1;
-    while (i < argc && argv[i][0] == '-') {
-        if (!strcmp(argv[i], "--db") && i + 1 < argc) {
-            ctx.db_path = argv[i + 1];
-            i += 2;
-        } else if (!strncmp(argv[i], "--db=", 5)) {
-            ctx.db_path = argv[i] + 5;
-            i++;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage_all(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "--version")) {
-            printf("isms %s\n", ISMS_VERSION);
-            return EXIT_OK;
-        } else {
-            fprintf(stderr, "isms: unknown option '%s'\n", argv[i]);
-            usage_all(stderr);
-            return EXIT_USAGE;
-        }
-    }
-    if (i >= argc) {
-        usage_all(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[i], "help")) {
-        if (i + 1 >= argc) {
-            usage_all(stdout);
-            return EXIT_OK;
-        }
-        i++;
-        for (const cli_family *fam = families; fam->name; fam++)
-            if (!strcmp(fam->name, argv[i])) {
-                usage_family(stdout, fam);
-                return EXIT_OK;
-            }
-        fprintf(stderr, "isms: no command '%s'\n", argv[i]);
-        return EXIT_USAGE;
-    }
-
-    const cli_family *fam = NULL;
-    for (const cli_family *f = families; f->name; f++)
-        if (!strcmp(f->name, argv[i]))
-            fam = f;
-    if (!fam) {
-        fprintf(stderr, "isms: no command '%s' (try `isms help`)\n", argv[i]);
-        return EXIT_USAGE;
-    }
-
     arena a;
     arena_init(&a);
     ctx.a = &a;
-    int rc;
-    if (!fam->cmds[0].name) {
-        /* A family that is a single command: its own arguments follow. */
-        ctx.argc = argc - i;
-        ctx.argv = argv + i;
-        rc = run_cmd(fam, &fam->cmds[0], &ctx);
-    } else if (i + 1 >= argc || !strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")) {
-        usage_family(i + 1 >= argc ? stderr : stdout, fam);
-        rc = i + 1 >= argc ? EXIT_USAGE : EXIT_OK;
-    } else {
-        const cli_cmd *cmd = NULL;
-        for (const cli_cmd *c = fam->cmds; c->run; c++)
-            if (!strcmp(c->name, argv[i + 1]))
-                cmd = c;
-        if (!cmd) {
-            fprintf(stderr, "isms %s: no subcommand '%s'\n", fam->name, argv[i + 1]);
-            usage_family(stderr, fam);
-            rc = EXIT_USAGE;
-        } else {
-            ctx.argc = argc - i - 1;
-            ctx.argv = argv + i + 1;
-            rc = run_cmd(fam, cmd, &ctx);
-        }
-    }
+    int rc = dispatch(&ctx, argc, argv);
     if (fflush(stdout) != 0 && rc == EXIT_OK) {
         fprintf(stderr, "isms: writing output failed\n");
         rc = EXIT_USAGE;

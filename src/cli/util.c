@@ -7,6 +7,35 @@
 #include "cli/cli.h"
 #include "core/catalog.h"
 
+int cli_take_global(cli_ctx *c, int argc, char **argv, int *i, int *taken)
+{
+    const char *arg = argv[*i];
+    const char *value;
+    int separate = 0;  /* the value is the next argument, not after '=' */
+    *taken = 0;
+    if (!strcmp(arg, "--db")) {
+        /* An option after --db is not its path: `--db --json` lacks the path. */
+        if (*i + 1 >= argc || (argv[*i + 1][0] == '-' && argv[*i + 1][1] != '\0'))
+            return cli_usage_error(c, "option '--db' needs a value: the workspace file");
+        value = argv[*i + 1];
+        separate = 1;
+    } else if (!strncmp(arg, "--db=", 5)) {
+        value = arg + 5;
+        if (!*value)
+            return cli_usage_error(c, "option '--db' needs a value: the workspace file");
+    } else {
+        return 0;
+    }
+    if (c->db_given)
+        return cli_usage_error(c, "option '--db' given twice ('%s' and '%s')", c->db_path, value);
+    c->db_path = value;
+    c->db_given = 1;
+    if (separate)
+        (*i)++;
+    *taken = 1;
+    return 0;
+}
+
 int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int *npos)
 {
     int np = 0;
@@ -23,6 +52,11 @@ int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int
             only_pos = 1;
             continue;
         }
+        int global = 0;
+        if (cli_take_global(c, c->argc, c->argv, &i, &global))
+            return EXIT_USAGE;
+        if (global)
+            continue;
         /* Single-letter options (-o FILE) share the table with long ones. */
         const char *name = arg[1] == '-' ? arg + 2 : arg + 1;
         if (arg[1] != '-' && arg[2] != '\0')
@@ -33,6 +67,8 @@ int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int
         for (const cli_opt *p = opts; p && p->name; p++)
             if (strlen(p->name) == nlen && !strncmp(p->name, name, nlen))
                 o = p;
+        if (!o && nlen == 4 && !strncmp(name, "json", 4))
+            return cli_usage_error(c, "unknown option '--json': this command has no JSON output");
         if (!o)
             return cli_usage_error(c, "unknown option '--%.*s'", (int)nlen, name);
         if (o->has_arg) {
@@ -64,9 +100,10 @@ int cli_usage_error(cli_ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "isms %s: ", c->argv[0]);
+    const char *sep = c->name ? " " : "", *name = c->name ? c->name : "";
+    fprintf(stderr, "isms%s%s: ", sep, name);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see `isms %s --help`)\n", c->argv[0]);
+    fprintf(stderr, " (see `isms%s%s --help`)\n", sep, name);
     va_end(ap);
     return EXIT_USAGE;
 }

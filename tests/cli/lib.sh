@@ -32,9 +32,10 @@ expect_rc() {
     return 0
 }
 
-# contains HAYSTACK NEEDLE WHAT
+# contains HAYSTACK NEEDLE WHAT (an empty needle is in everything: a failure, not a pass)
 contains() {
     CHECKS=$((CHECKS + 1))
+    [ -n "$2" ] || { fail "$3: nothing to look for (the expected text is empty)"; return 1; }
     case "$1" in *"$2"*) return 0 ;; esac
     fail "$3: expected to find '$2' in: $(printf %s "$1" | head -c 400)"
     return 1
@@ -53,12 +54,23 @@ equals() {
     return 1
 }
 
-# jq_eq JSON FILTER WANT WHAT: evaluate FILTER on JSON with python3 (no jq needed).
+# jget JSON EXPR: evaluate the Python expression EXPR on JSON (as d) with python3 (no jq needed).
+# JSON that does not parse or an expression that fails is a failed check (counted by finish, as jget
+# runs in a subshell), and answers a text no expected value equals.
 jget() {
-    printf '%s' "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); v=eval(sys.argv[1],{"d":d,"len":len,"sum":sum,"any":any,"all":all,"sorted":sorted,"set":set}); print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$2"
+    printf '%s' "$1" | JGET_FAILURES="$T/.jget-failures" python3 -c 'import json,os,sys
+try:
+    d=json.load(sys.stdin); v=eval(sys.argv[1],{"d":d,"len":len,"sum":sum,"any":any,"all":all,"sorted":sorted,"set":set})
+except Exception as e:
+    with open(os.environ["JGET_FAILURES"], "a") as f: f.write("jget %s: %s: %s\n" % (sys.argv[1], type(e).__name__, e))
+    print("(jget failed: %s)" % sys.argv[1]); sys.exit(1)
+print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$2"
 }
 
 finish() {
+    if [ -s "$T/.jget-failures" ]; then
+        while read -r line; do CHECKS=$((CHECKS + 1)); fail "$line"; done < "$T/.jget-failures"
+    fi
     if [ "$FAILS" -ne 0 ]; then
         echo "$(basename "$0"): $FAILS of $CHECKS checks failed" >&2
         exit 1

@@ -149,6 +149,7 @@ while [ "$off" -lt "$size" ]; do
     off=$((off + step_off))
 done
 expect_rc 0 isms report audit --format pdf -o "$T/report.pdf"
+CHECKS=$((CHECKS + 1)); command -v pdftotext >/dev/null || fail "pdftotext is missing (Debian package poppler-utils: make deps)"
 if command -v pdftotext >/dev/null; then
     pdftotext "$T/report.pdf" "$T/report.txt"
     contains "$(cat "$T/report.txt")" "Northwind Analytics" "PDF text"
