@@ -57,8 +57,10 @@ static void test_repeated_entries(void **state)
     isms_err err = {0};
     assert_int_equal(package_verify(path, &a, &p, &n, &nfiles, &err), ISMS_OK);
     assert_int_equal(nfiles, 1001);
-    /* the seal is missing (not made by isms), 999 repeats, and the manifest listing itself */
-    assert_int_equal(n, 1 + 999 + 1);
+    /* the seal is missing (not made by isms), no checkpoint and no audit log to check against it,
+     * 999 repeats, and the manifest listing itself */
+    assert_int_equal(n, 1 + 2 + 999 + 1);
+    assert_true(has_problem(p, n, "checkpoint.json", "carries no signed checkpoint"));
     assert_true(has_problem(p, n, "evidence/hello.txt", "listed more than once in the manifest"));
     assert_true(has_problem(p, n, "manifest.json", "the manifest lists itself"));
     for (size_t i = 0; i < n; i++)
