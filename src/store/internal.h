@@ -9,7 +9,7 @@
 
 /* Statements of the per-request hot paths (authentication, the cache generation) stay prepared
  * for the connection's life: parsing and planning them again cost more than running them. */
-#define WS_STMT_CACHE 8
+#define WS_STMT_CACHE 16
 
 struct ws {
     sqlite3 *db;
@@ -53,5 +53,13 @@ int st_audit_row(ws *w, const char *action, const char *table, const char *key_c
 long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc);
 /* Run one statement with no result rows. */
 int st_exec(ws *w, const char *sql, isms_err *err);
+
+/* tally.c: the triggers' tallies (see schema 10 in ws.c). Like st_count, they do nothing after a
+ * failure (*rc set). A scalar count (k = ''); a histogram's count of keys below a text key or above
+ * an integer one; a histogram's rows in key order (cb returns an error code to stop with it). */
+long st_tally(ws *w, const char *name, isms_err *err, int *rc);
+long st_tally_below(ws *w, const char *name, const char *key, isms_err *err, int *rc);
+long st_tally_above(ws *w, const char *name, int64_t key, isms_err *err, int *rc);
+int st_tally_each(ws *w, const char *name, int (*cb)(sqlite3_value *k, long n, void *ctx), void *ctx, isms_err *err);
 
 #endif

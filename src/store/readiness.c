@@ -14,8 +14,8 @@ int store_stage1_facts(ws *w, const char *today, gap_facts *f, isms_err *err)
     if (cycle_date_add(today, -1, 0, 0, year_ago) || cycle_date_add(today, 0, 0, -90, quarter_ago))
         return err_set(err, ISMS_EINVAL, "today '%s' is not a date", today);
     int rc = 0;
-    f->risks_not_reviewed = st_count(w, "SELECT count(*) FROM risk WHERE substr(updated_at, 1, 10) < ?", year_ago,
-                                     err, &rc);
+    /* risks by the day of their last change (a tally the triggers keep) */
+    f->risks_not_reviewed = st_tally_below(w, "risk_changed", year_ago, err, &rc);
     f->monitoring_recent =
         st_count(w,
                  "SELECT (SELECT count(*) FROM check_run WHERE substr(ran_at, 1, 10) >= ?1) + "

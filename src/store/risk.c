@@ -455,17 +455,23 @@ int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *)
         " WHERE (?1 IS NULL OR r.owner = ?1) AND (?2 IS NULL OR coalesce(r.option, 'untreated') = ?2) "
         "AND (?3 = 0 OR r.asset_id = ?3) AND (?4 IS NULL OR instr(lower(r.title), lower(?4)) > 0)";
     char sql[1400];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM risk r%s", where);
     sqlite3_stmt *st;
-    int rc = st_prepare(w, sql, &st, err);
-    if (rc)
-        return rc;
-    st_text(st, 1, pq->owner);
-    st_text(st, 2, pq->treatment);
-    sqlite3_bind_int64(st, 3, pq->asset_id);
-    st_text(st, 4, pq->q);
-    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    int rc = 0;
+    if (!pq->owner && !pq->treatment && !pq->asset_id && !pq->q) {
+        *total = st_tally(w, "risks", err, &rc); /* unfiltered: the count the triggers keep */
+        if (rc)
+            return rc;
+    } else {
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM risk r%s", where);
+        if ((rc = st_prepare(w, sql, &st, err)))
+            return rc;
+        st_text(st, 1, pq->owner);
+        st_text(st, 2, pq->treatment);
+        sqlite3_bind_int64(st, 3, pq->asset_id);
+        st_text(st, 4, pq->q);
+        *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+    }
     snprintf(sql, sizeof sql,
              "SELECT " RISK_COLS "(SELECT group_concat(control_id) FROM risk_control c WHERE c.risk_id = r.id) "
              "FROM risk r LEFT JOIN asset a ON a.id = r.asset_id%s ORDER BY r.id LIMIT ?5 OFFSET ?6",
@@ -489,21 +495,19 @@ int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing risks", err);
 }
 
+static int matrix_cell(sqlite3_value *k, long n, void *ctx)
+{
+    long(*m)[6] = ctx;
+    sqlite3_int64 cell = sqlite3_value_int64(k); /* likelihood * 10 + impact (schema 10 in ws.c) */
+    if (cell / 10 >= 1 && cell / 10 <= 5 && cell % 10 >= 1 && cell % 10 <= 5)
+        m[cell / 10][cell % 10] += n;
+    return 0;
+}
+
 int store_risk_matrix(ws *w, long m[6][6], isms_err *err)
 {
     memset(m, 0, sizeof(long) * 36);
-    sqlite3_stmt *st;
-    /* Counted here rather than by GROUP BY, which would sort every risk first. */
-    int rc = st_prepare(w, "SELECT likelihood, impact FROM risk", &st, err);
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int l = sqlite3_column_int(st, 0), i = sqlite3_column_int(st, 1);
-        if (l >= 1 && l <= 5 && i >= 1 && i <= 5)
-            m[l][i]++;
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "counting risks", err);
+    return st_tally_each(w, "risk_cell", matrix_cell, m, err);
 }
 
 int store_risk_due(ws *w, const char *until, int limit, int (*cb)(const risk *, void *), void *ctx, isms_err *err)

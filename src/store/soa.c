@@ -20,6 +20,38 @@ static void entry_defaults(soa_entry *out)
     }
 }
 
+typedef struct link_ctx {
+    ws *w;
+    soa_entry *out;
+    arena *a;
+    sqlite3_stmt *ids;
+    isms_err *err;
+} link_ctx;
+
+static int control_links(sqlite3_value *k, long n, void *p)
+{
+    link_ctx *c = p;
+    int i = catalog_control_index((const char *)sqlite3_value_text(k));
+    if (i < 0 || n <= 0)
+        return 0;
+    soa_entry *e = &c->out[i];
+    e->nrisks += (int)n;
+    char b[20 * 24 + 8];
+    size_t used = 0;
+    int s, shown = 0;
+    sqlite3_reset(c->ids);
+    sqlite3_bind_value(c->ids, 1, k);
+    while ((s = sqlite3_step(c->ids)) == SQLITE_ROW)
+        used += (size_t)snprintf(b + used, sizeof b - used, "%sR%lld", shown++ ? "," : "",
+                                 (long long)sqlite3_column_int64(c->ids, 0));
+    if (s != SQLITE_DONE)
+        return st_error(c->w, s, "reading risk links", c->err);
+    if (n > 20)
+        snprintf(b + used, sizeof b - used, ",...");
+    e->risks = arena_strdup(c->a, shown ? b : "");
+    return 0;
+}
+
 int store_soa_load(ws *w, arena *a, soa_entry *out, isms_err *err)
 {
     entry_defaults(out);
@@ -48,34 +80,14 @@ int store_soa_load(ws *w, arena *a, soa_entry *out, isms_err *err)
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "reading the SoA", err);
     /* The risks each control treats, lowest ids first; capped so a control linked to 100,000
-     * risks still lists readably. */
-    if ((rc = st_prepare(w, "SELECT control_id, risk_id FROM risk_control ORDER BY control_id, risk_id", &st, err)))
+     * risks still lists readably. The number per control is a tally the triggers keep, so only
+     * the first ids are read. */
+    link_ctx c = {w, out, a, NULL, err};
+    if ((rc = st_prepare(w, "SELECT risk_id FROM risk_control WHERE control_id = ? ORDER BY risk_id LIMIT 20",
+                         &c.ids, err)))
         return rc;
-    buf b;
-    buf_init(&b, 1 << 16);
-    int cur = -1;
-    while (1) {
-        int s = sqlite3_step(st);
-        int i = s == SQLITE_ROW ? catalog_control_index((const char *)sqlite3_column_text(st, 0)) : -2;
-        if (i != cur && cur >= 0) {
-            out[cur].risks = arena_strdup(a, b.data ? b.data : "");
-            buf_reset(&b);
-        }
-        if (s != SQLITE_ROW) {
-            rc = s == SQLITE_DONE ? ISMS_OK : st_error(w, s, "reading risk links", err);
-            break;
-        }
-        cur = i;
-        if (i < 0)
-            continue;
-        if (out[i].nrisks < 20)
-            buf_printf(&b, "%sR%lld", out[i].nrisks ? "," : "", (long long)sqlite3_column_int64(st, 1));
-        else if (out[i].nrisks == 20)
-            buf_puts(&b, ",...");
-        out[i].nrisks++;
-    }
-    buf_free(&b);
-    sqlite3_finalize(st);
+    rc = st_tally_each(w, "control_risks", control_links, &c, err);
+    sqlite3_finalize(c.ids);
     return rc;
 }
 
@@ -378,9 +390,6 @@ int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
     int rc = store_method_get(w, &m, &f->method_confirmed, err);
     if (rc)
         return rc;
-    char appetite[128];
-    snprintf(appetite, sizeof appetite,
-             "(coalesce(residual_likelihood, likelihood) * coalesce(residual_impact, impact)) > %d", m.appetite);
     /* A stored value of only white space (saved before values were trimmed) counts as missing. */
     f->has_context = st_count(w, "SELECT count(*) FROM org WHERE NOT " TEXT_SQL_BLANK("context"), NULL, err, &rc) > 0;
     f->has_scope_statement = st_count(w, "SELECT count(*) FROM org WHERE NOT " TEXT_SQL_BLANK("scope"), NULL, err, &rc) > 0;
@@ -389,24 +398,18 @@ int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
     f->parties = st_count(w, "SELECT count(*) FROM party", NULL, err, &rc);
     f->parties_without_requirements =
         st_count(w, "SELECT count(*) FROM party WHERE " TEXT_SQL_BLANK("requirements"), NULL, err, &rc);
-    f->assets = st_count(w, "SELECT count(*) FROM asset", NULL, err, &rc);
-    f->assets_without_owner = st_count(w, "SELECT count(*) FROM asset WHERE " TEXT_SQL_BLANK("owner"), NULL, err, &rc);
-    f->risks = st_count(w, "SELECT count(*) FROM risk", NULL, err, &rc);
-    f->risks_without_owner = st_count(w, "SELECT count(*) FROM risk WHERE " TEXT_SQL_BLANK("owner"), NULL, err, &rc);
-    f->risks_untreated = st_count(w, "SELECT count(*) FROM risk WHERE option IS NULL", NULL, err, &rc);
-    char *sql = arena_sprintf(a,
-                              "SELECT count(*) FROM risk WHERE option IS NOT NULL AND option <> 'avoid' "
-                              "AND accepted_by IS NULL AND %s",
-                              appetite);
-    f->risks_awaiting_acceptance = st_count(w, sql, NULL, err, &rc);
-    f->risks_overdue = st_count(w,
-                             "SELECT count(*) FROM risk WHERE option IN ('mitigate','transfer','avoid') AND done = 0 "
-                             "AND due_date IS NOT NULL AND due_date < ?",
-                             today, err, &rc);
-    f->risks_without_due_date = st_count(w,
-                                      "SELECT count(*) FROM risk WHERE option IN ('mitigate','transfer','avoid') "
-                                      "AND done = 0 AND due_date IS NULL",
-                                      NULL, err, &rc);
+    /* The registers' counts are tallies the triggers keep (schema 10 in ws.c), with the same
+     * conditions: a few rows read, however many assets and risks there are. */
+    f->assets = st_tally(w, "assets", err, &rc);
+    f->assets_without_owner = st_tally(w, "assets_without_owner", err, &rc);
+    f->risks = st_tally(w, "risks", err, &rc);
+    f->risks_without_owner = st_tally(w, "risks_without_owner", err, &rc);
+    f->risks_untreated = st_tally(w, "risks_untreated", err, &rc);
+    /* treated but not avoided, not accepted, residual score above the appetite */
+    f->risks_awaiting_acceptance = st_tally_above(w, "risk_unaccepted_score", m.appetite, err, &rc);
+    /* open mitigate/transfer/avoid treatments by due date */
+    f->risks_overdue = st_tally_below(w, "risk_due", today, err, &rc);
+    f->risks_without_due_date = st_tally(w, "risks_without_due_date", err, &rc);
     if (rc || (rc = store_evidence_counts(w, today, f->ev_fresh, f->ev_stale, err)) ||
         (rc = store_check_failing(w, f->check_failing, err)) || (rc = store_lifecycle_facts(w, today, f, err)) ||
         (rc = store_stage1_facts(w, today, f, err)))

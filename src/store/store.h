@@ -19,7 +19,7 @@
 typedef struct ws ws;
 
 enum { WS_CREATE = 1 };       /* ws_open flags: create the file when missing */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /* Open (and migrate) the workspace at path. Without WS_CREATE a missing file is an error that
  * tells the user to run `isms init`. A file that is not an isms workspace, or one written by a
@@ -40,6 +40,31 @@ const char *ws_warning(const ws *w);
 /* Current UTC time "YYYY-MM-DDTHH:MM:SSZ" and date "YYYY-MM-DD" ($ISMS_TODAY overrides the date, for tests). */
 void store_now(char out[32]);
 void store_today(char out[11]);
+
+/* Change counters, one per kind of record: each grows in the transaction of every change to a
+ * record of its kind, whoever makes it (triggers keep them), so that an answer computed from some
+ * kinds stays valid exactly while their counters do. */
+typedef enum store_gen {
+    GEN_ORG,          /* organization, scope, interested parties */
+    GEN_METHOD,       /* the risk method */
+    GEN_ASSET,        /* any change to an asset */
+    GEN_ASSET_NAME,   /* an asset renamed or deleted: what risks show of their asset */
+    GEN_RISK,         /* any change to a risk */
+    GEN_RISK_ASSET,   /* a risk added to, moved off or removed from an asset: the assets' risk counts */
+    GEN_RISK_CONTROL, /* risks linked to controls or unlinked */
+    GEN_SOA,          /* SoA entries and approved versions */
+    GEN_EVIDENCE,
+    GEN_CHECK,        /* automated check runs */
+    GEN_LIFECYCLE,    /* certification, milestones, audits, findings, reviews, actions, feedback */
+    GEN_REGISTER,     /* people, suppliers, incidents, objectives and what they hold */
+    GEN_POLICY,       /* policies, versions, acknowledgments, the profile */
+    GEN_USER,         /* users and API tokens */
+    GEN_ALERT,        /* the alert outbox */
+    GEN_AUDIT_LOG,    /* entries appended to the audit log: every change */
+    STORE_NGEN
+} store_gen;
+extern const char *const store_gen_names[STORE_NGEN];
+int store_generations(ws *w, int64_t out[STORE_NGEN], isms_err *err);
 
 /* --- audit log (append-only, hash-chained) --- */
 typedef struct audit_entry {

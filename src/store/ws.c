@@ -12,9 +12,57 @@
 
 #include "core/catalog.h"
 #include "store/internal.h"
+#include "util/text.h"
 
 /* 'ISMS' in the SQLite header: tells our files apart from any other SQLite database. */
 #define ISMS_APPLICATION_ID 0x49534D53
+
+
+/* Schema 10: change counters and tallies, kept by triggers in the transaction of every change,
+ * whoever makes it (isms, an import, the sqlite3 shell; cascades included).
+ * generation: one counter per kind of record (store_gen_names), bumped by every row written, so a
+ * cached answer stays valid while the kinds it was computed from are unchanged.
+ * tally: the counts the gap analysis and the dashboard are judged on, so that they cost a few
+ * rows rather than a pass over 100,000 risks: scalar counts under k = '', histograms under their
+ * key (a due date, the day of the last change, a residual score, a cell of the heat map, a
+ * control). Rows may fall to 0 and stay. */
+#define GEN_BUMP(kinds) "UPDATE generation SET n = n + 1 WHERE name IN (" kinds ");"
+#define GEN_TRIGGERS(t, kinds)                                                                    \
+    "CREATE TRIGGER " t "_gen_i AFTER INSERT ON " t " BEGIN " GEN_BUMP(kinds) " END;"             \
+    "CREATE TRIGGER " t "_gen_u AFTER UPDATE ON " t " BEGIN " GEN_BUMP(kinds) " END;"             \
+    "CREATE TRIGGER " t "_gen_d AFTER DELETE ON " t " BEGIN " GEN_BUMP(kinds) " END;"
+#define SQL_FLAG(cond) "(CASE WHEN " cond " THEN 1 ELSE 0 END)"
+/* What one asset row X (NEW or OLD) adds (S "+") to the tallies or takes away (S "-"). */
+#define ASSET_TALLY(X, S)                                                                         \
+    "UPDATE tally SET n = n " S " CASE name WHEN 'assets' THEN 1 ELSE "                           \
+    SQL_FLAG(TEXT_SQL_BLANK(X ".owner")) " END "                                                  \
+    "WHERE name IN ('assets', 'assets_without_owner') AND k = '';"
+/* The same for a risk row. The conditions are those the counts were made with before. */
+#define RISK_OPEN_TREATMENT(X) X ".option IN ('mitigate','transfer','avoid') AND " X ".done = 0"
+#define RISK_TALLY(X, S)                                                                          \
+    "UPDATE tally SET n = n " S " CASE name WHEN 'risks' THEN 1 "                                 \
+    "WHEN 'risks_without_owner' THEN " SQL_FLAG(TEXT_SQL_BLANK(X ".owner")) " "                   \
+    "WHEN 'risks_untreated' THEN " SQL_FLAG(X ".option IS NULL") " "                              \
+    "ELSE " SQL_FLAG(RISK_OPEN_TREATMENT(X) " AND " X ".due_date IS NULL") " END "                \
+    "WHERE name IN ('risks', 'risks_without_owner', 'risks_untreated', 'risks_without_due_date') AND k = '';" \
+    "INSERT INTO tally SELECT 'risk_due', " X ".due_date, " S "1 WHERE " RISK_OPEN_TREATMENT(X)   \
+    " AND " X ".due_date IS NOT NULL ON CONFLICT (name, k) DO UPDATE SET n = n + excluded.n;"     \
+    "INSERT INTO tally SELECT 'risk_changed', substr(" X ".updated_at, 1, 10), " S "1 WHERE true " \
+    "ON CONFLICT (name, k) DO UPDATE SET n = n + excluded.n;"                                     \
+    "INSERT INTO tally SELECT 'risk_unaccepted_score', " RISK_RESIDUAL_SCORE(X) ", " S "1 "       \
+    "WHERE " X ".option IS NOT NULL AND " X ".option <> 'avoid' AND " X ".accepted_by IS NULL "   \
+    "ON CONFLICT (name, k) DO UPDATE SET n = n + excluded.n;"                                     \
+    "INSERT INTO tally SELECT 'risk_cell', " RISK_CELL(X) ", " S "1 WHERE " RISK_IN_MATRIX(X)     \
+    " ON CONFLICT (name, k) DO UPDATE SET n = n + excluded.n;"
+#define RISK_RESIDUAL_SCORE(X)                                                                    \
+    "coalesce(" X ".residual_likelihood, " X ".likelihood) * coalesce(" X ".residual_impact, " X ".impact)"
+/* The heat map's cell: likelihood * 10 + impact, both 1 to 5, as the integers a reader gets. */
+#define RISK_CELL(X) "CAST(" X ".likelihood AS INTEGER) * 10 + CAST(" X ".impact AS INTEGER)"
+#define RISK_IN_MATRIX(X)                                                                         \
+    "CAST(" X ".likelihood AS INTEGER) BETWEEN 1 AND 5 AND CAST(" X ".impact AS INTEGER) BETWEEN 1 AND 5"
+#define LINK_TALLY(X, S)                                                                          \
+    "INSERT INTO tally SELECT 'control_risks', " X ".control_id, " S "1 WHERE true "              \
+    "ON CONFLICT (name, k) DO UPDATE SET n = n + excluded.n;"
 
 static const char *const migrations[] = {
     /* 1: the ISMS core registers */
@@ -182,6 +230,72 @@ static const char *const migrations[] = {
     "  policy_id INTEGER NOT NULL REFERENCES policy(id), version INTEGER NOT NULL, person TEXT NOT NULL,"
     "  acked_at TEXT NOT NULL, PRIMARY KEY (policy_id, version, person)) WITHOUT ROWID;"
     "CREATE TABLE policy_profile(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+    /* 10: change counters per kind of record and the tallies of the gap analysis (see above) */
+    "CREATE TABLE generation(name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO generation(name, n) VALUES ('org', 0), ('method', 0), ('asset', 0), ('asset_name', 0),"
+    "  ('risk', 0), ('risk_asset', 0), ('risk_control', 0), ('soa', 0), ('evidence', 0), ('check', 0),"
+    "  ('lifecycle', 0), ('register', 0), ('policy', 0), ('user', 0), ('alert', 0), ('audit_log', 0);"
+    GEN_TRIGGERS("org", "'org'") GEN_TRIGGERS("scope_item", "'org'") GEN_TRIGGERS("party", "'org'")
+    GEN_TRIGGERS("method", "'method'")
+    /* asset_name: what shows an asset's name beside other records (a risk's asset) */
+    "CREATE TRIGGER asset_gen_i AFTER INSERT ON asset BEGIN " GEN_BUMP("'asset'") " END;"
+    "CREATE TRIGGER asset_gen_u AFTER UPDATE ON asset BEGIN "
+    "  UPDATE generation SET n = n + 1 WHERE name = 'asset' OR (name = 'asset_name' AND OLD.name IS NOT NEW.name); END;"
+    "CREATE TRIGGER asset_gen_d AFTER DELETE ON asset BEGIN " GEN_BUMP("'asset', 'asset_name'") " END;"
+    /* risk_asset: which asset a risk is on, what the assets' risk counts show */
+    "CREATE TRIGGER risk_gen_i AFTER INSERT ON risk BEGIN "
+    "  UPDATE generation SET n = n + 1 WHERE name = 'risk' OR (name = 'risk_asset' AND NEW.asset_id IS NOT NULL); END;"
+    "CREATE TRIGGER risk_gen_u AFTER UPDATE ON risk BEGIN "
+    "  UPDATE generation SET n = n + 1 WHERE name = 'risk' OR (name = 'risk_asset' AND OLD.asset_id IS NOT NEW.asset_id); END;"
+    "CREATE TRIGGER risk_gen_d AFTER DELETE ON risk BEGIN "
+    "  UPDATE generation SET n = n + 1 WHERE name = 'risk' OR (name = 'risk_asset' AND OLD.asset_id IS NOT NULL); END;"
+    GEN_TRIGGERS("risk_control", "'risk_control'")
+    GEN_TRIGGERS("soa", "'soa'") GEN_TRIGGERS("soa_version", "'soa'") GEN_TRIGGERS("soa_version_entry", "'soa'")
+    "CREATE TRIGGER audit_log_gen_i AFTER INSERT ON audit_log BEGIN " GEN_BUMP("'audit_log'") " END;"
+    GEN_TRIGGERS("evidence", "'evidence'") GEN_TRIGGERS("evidence_control", "'evidence'")
+    GEN_TRIGGERS("check_run", "'check'")
+    GEN_TRIGGERS("user", "'user'") GEN_TRIGGERS("api_token", "'user'")
+    GEN_TRIGGERS("alert", "'alert'")
+    GEN_TRIGGERS("cert", "'lifecycle'") GEN_TRIGGERS("milestone", "'lifecycle'") GEN_TRIGGERS("audit", "'lifecycle'")
+    GEN_TRIGGERS("finding", "'lifecycle'") GEN_TRIGGERS("review", "'lifecycle'") GEN_TRIGGERS("action", "'lifecycle'")
+    GEN_TRIGGERS("feedback", "'lifecycle'")
+    GEN_TRIGGERS("person", "'register'") GEN_TRIGGERS("person_training", "'register'")
+    GEN_TRIGGERS("supplier", "'register'") GEN_TRIGGERS("incident", "'register'")
+    GEN_TRIGGERS("incident_event", "'register'") GEN_TRIGGERS("objective", "'register'")
+    GEN_TRIGGERS("objective_measurement", "'register'")
+    GEN_TRIGGERS("policy", "'policy'") GEN_TRIGGERS("policy_version", "'policy'")
+    GEN_TRIGGERS("policy_ack", "'policy'") GEN_TRIGGERS("policy_profile", "'policy'")
+    /* The key has no type: counts of integers (scores, cells) and of text (dates, controls). */
+    "CREATE TABLE tally(name TEXT NOT NULL, k NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, k)) WITHOUT ROWID;"
+    "INSERT INTO tally SELECT 'assets', '', count(*) FROM asset;"
+    "INSERT INTO tally SELECT 'assets_without_owner', '', count(*) FROM asset WHERE " TEXT_SQL_BLANK("owner") ";"
+    "INSERT INTO tally SELECT 'risks', '', count(*) FROM risk;"
+    "INSERT INTO tally SELECT 'risks_without_owner', '', count(*) FROM risk WHERE " TEXT_SQL_BLANK("owner") ";"
+    "INSERT INTO tally SELECT 'risks_untreated', '', count(*) FROM risk WHERE option IS NULL;"
+    "INSERT INTO tally SELECT 'risks_without_due_date', '', count(*) FROM risk r WHERE " RISK_OPEN_TREATMENT("r")
+    "  AND due_date IS NULL;"
+    "INSERT INTO tally SELECT 'risk_due', due_date, count(*) FROM risk r WHERE " RISK_OPEN_TREATMENT("r")
+    "  AND due_date IS NOT NULL GROUP BY due_date;"
+    "INSERT INTO tally SELECT 'risk_changed', substr(updated_at, 1, 10), count(*) FROM risk GROUP BY 2;"
+    "INSERT INTO tally SELECT 'risk_unaccepted_score', " RISK_RESIDUAL_SCORE("r") ", count(*) FROM risk r"
+    "  WHERE option IS NOT NULL AND option <> 'avoid' AND accepted_by IS NULL GROUP BY 2;"
+    "INSERT INTO tally SELECT 'risk_cell', " RISK_CELL("r") ", count(*) FROM risk r WHERE " RISK_IN_MATRIX("r")
+    "  GROUP BY 2;"
+    "INSERT INTO tally SELECT 'control_risks', control_id, count(*) FROM risk_control GROUP BY control_id;"
+    "CREATE TRIGGER asset_tally_i AFTER INSERT ON asset BEGIN " ASSET_TALLY("NEW", "+") " END;"
+    "CREATE TRIGGER asset_tally_u AFTER UPDATE OF owner ON asset BEGIN " ASSET_TALLY("OLD", "-")
+    "  " ASSET_TALLY("NEW", "+") " END;"
+    "CREATE TRIGGER asset_tally_d AFTER DELETE ON asset BEGIN " ASSET_TALLY("OLD", "-") " END;"
+    "CREATE TRIGGER risk_tally_i AFTER INSERT ON risk BEGIN " RISK_TALLY("NEW", "+") " END;"
+    "CREATE TRIGGER risk_tally_u AFTER UPDATE ON risk BEGIN " RISK_TALLY("OLD", "-") " " RISK_TALLY("NEW", "+") " END;"
+    "CREATE TRIGGER risk_tally_d AFTER DELETE ON risk BEGIN " RISK_TALLY("OLD", "-") " END;"
+    "CREATE TRIGGER risk_control_tally_i AFTER INSERT ON risk_control BEGIN " LINK_TALLY("NEW", "+") " END;"
+    "CREATE TRIGGER risk_control_tally_u AFTER UPDATE ON risk_control BEGIN " LINK_TALLY("OLD", "-") " "
+    "  " LINK_TALLY("NEW", "+") " END;"
+    "CREATE TRIGGER risk_control_tally_d AFTER DELETE ON risk_control BEGIN " LINK_TALLY("OLD", "-") " END;"
+    /* The dashboard's due treatments, soonest first, without a pass over every risk. */
+    "CREATE INDEX risk_open_due ON risk(due_date) WHERE done = 0 AND option IS NOT NULL AND option <> 'accept'"
+    "  AND due_date IS NOT NULL;",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
