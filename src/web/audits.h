@@ -101,7 +101,7 @@ int page_review_pack_md(web_req *rq, web_resp *rs);
     {"GET", "/reviews/:id", PERM_READ, ROUTE_PAGE, page_review, NULL},                                             \
     {"GET", "/api/v1/audit-programme", PERM_READ, ROUTE_API, api_audit_programme,                                  \
      "The three-year internal audit programme (9.2.2) and what completed audits covered"},                         \
-    {"GET", "/api/v1/audits", PERM_READ, ROUTE_API | ROUTE_CACHE, api_audits_list,                                 \
+    {"GET", "/api/v1/audits", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_LIFECYCLE, api_audits_list,                 \
      "Internal audits (limit, offset, status)"},                                                                   \
     {"POST", "/api/v1/audits", PERM_WRITE, ROUTE_API, api_audit_plan,                                              \
      "Plan an internal audit: auditor, start, end, scope or year, title, criteria; refused when the auditor "     \
@@ -116,7 +116,7 @@ int page_review_pack_md(web_req *rq, web_resp *rs);
      "Record a finding: type (major, minor, observation, improvement), ref, description, evidence"},               \
     {"POST", "/api/v1/audits/:id/completion", PERM_WRITE, ROUTE_API, api_audit_complete,                           \
      "Record the audit as completed: summary, date"},                                                              \
-    {"GET", "/api/v1/findings", PERM_READ, ROUTE_API | ROUTE_CACHE, api_findings_list,                             \
+    {"GET", "/api/v1/findings", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_LIFECYCLE, api_findings_list,             \
      "Every finding (limit, offset, type, audit, open=true: nonconformities not yet closed)"},                     \
     {"GET", "/api/v1/actions", PERM_READ, ROUTE_API, api_actions_list,                                             \
      "Corrective and review actions by due date (limit, offset, open=true, overdue=true, source)"},                \
@@ -136,7 +136,7 @@ int page_review_pack_md(web_req *rq, web_resp *rs);
      "One management review with the input pack it considered"},                                                  \
     {"GET", "/api/v1/review-pack", PERM_READ, ROUTE_API, api_review_pack,                                          \
      "The management review input pack (9.3.2 a-g) as of today; format=md downloads the Markdown"},                \
-    {"GET", "/api/v1/feedback", PERM_READ, ROUTE_API | ROUTE_CACHE, api_feedback_list,                             \
+    {"GET", "/api/v1/feedback", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_LIFECYCLE, api_feedback_list,             \
      "Feedback from interested parties, newest first (limit, offset, since)"},                                     \
     {"POST", "/api/v1/feedback", PERM_WRITE, ROUTE_API, api_feedback_add,                                          \
      "Record feedback from an interested party: party, summary, date"}

@@ -52,12 +52,12 @@ int form_token_revoke(web_req *rq, web_resp *rs);
     {"POST", "/logs", PERM_READ, ROUTE_PAGE | ROUTE_UPLOAD, form_log_scan, NULL},                                  \
     {"POST", "/users/tokens", PERM_ADMIN, ROUTE_PAGE, form_token_create, NULL},                                    \
     {"POST", "/users/tokens/revocation", PERM_ADMIN, ROUTE_PAGE, form_token_revoke, NULL},                         \
-    {"GET", "/api/v1/checks", PERM_READ, ROUTE_API | ROUTE_CACHE, api_checks_list,                                 \
+    {"GET", "/api/v1/checks", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_CHECK, api_checks_list,                     \
      "Automated checks with their controls and latest result (limit, offset, source, status)"},                   \
     {"POST", "/api/v1/check-runs", PERM_WRITE, ROUTE_API, api_check_runs_create,                                   \
      "Run checks now, as `isms check run`: {\"sources\":[...]} and/or {\"ids\":[...]}; none named runs every "    \
      "configured source"},                                                                                         \
-    {"GET", "/api/v1/checks/:id/history", PERM_READ, ROUTE_API | ROUTE_CACHE, api_check_history,                   \
+    {"GET", "/api/v1/checks/:id/history", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_CHECK, api_check_history,       \
      "Past results of a check, newest first, and since when it fails (limit)"},                                   \
     {"GET", "/api/v1/monitor-alerts", PERM_READ, ROUTE_API, api_monitor_alerts,                                    \
      "The monitoring alert outbox: sent, pending and why (limit, offset)"},                                       \

@@ -64,14 +64,14 @@ int page_crosswalk(web_req *rq, web_resp *rs);
      "Download the evidence package (zip with manifest.json; refused while evidence is missing or tampered)"},     \
     {"POST", "/api/v1/reports/package-verification", PERM_READ, ROUTE_API | ROUTE_UPLOAD | ROUTE_ANSWERS, api_package_verify,      \
      "Verify an evidence package: multipart/form-data with file"},                                                 \
-    {"GET", "/api/v1/controls", PERM_READ, ROUTE_API | ROUTE_CACHE, api_controls_list,                             \
+    {"GET", "/api/v1/controls", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_NONE, api_controls_list,                  \
      "The 93 Annex A controls (theme, limit, offset)"},                                                            \
-    {"GET", "/api/v1/controls/:id", PERM_READ, ROUTE_API | ROUTE_CACHE, api_control_show,                          \
+    {"GET", "/api/v1/controls/:id", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_NONE, api_control_show,               \
      "A control with its guidance (2022 or 2013 id; a clause id answers the clause)"},                                                             \
-    {"GET", "/api/v1/clauses", PERM_READ, ROUTE_API | ROUTE_CACHE, api_clauses_list, "Clauses 4-10"},             \
-    {"GET", "/api/v1/clauses/:id", PERM_READ, ROUTE_API | ROUTE_CACHE, api_clause_show,                            \
+    {"GET", "/api/v1/clauses", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_NONE, api_clauses_list, "Clauses 4-10"},   \
+    {"GET", "/api/v1/clauses/:id", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_NONE, api_clause_show,                 \
      "A clause with its guidance"},                                                                                \
-    {"GET", "/api/v1/crosswalk", PERM_READ, ROUTE_API | ROUTE_CACHE, api_crosswalk,                                \
+    {"GET", "/api/v1/crosswalk", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_NONE, api_crosswalk,                     \
      "Map an id between ISO 27001:2013, ISO 27001:2022 and SOC 2 (from, to, id)"},                                 \
     {"GET", "/api/v1/soc2-readiness", PERM_READ, ROUTE_API, api_soc2_readiness,                                    \
      "Per SOC 2 criterion, which mapped ISO controls and clauses the evidence covers"}

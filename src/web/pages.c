@@ -198,8 +198,8 @@ static int dashboard_body(web_req *rq, web_resp *rs)
 int page_dashboard(web_req *rq, web_resp *rs)
 {
     head(rq, rs, "Dashboard", "/");
-    /* The body is the same for every user and costs a pass over the registers: keep it until
-     * the workspace changes. */
+    /* The body is the same for every user: keep it until something it shows changes (the gap
+     * analysis's facts, the heat map, due treatments and open actions all are in DEP_GAP). */
     int64_t gen;
     char key[32];
     store_today(key);
@@ -208,7 +208,7 @@ int page_dashboard(web_req *rq, web_resp *rs)
         web_resp part = {.status = 200};
         buf_init(&part.body, 4u << 20);
         if (dashboard_body(rq, &part) == 0 && gen >= 0)
-            web_cache_put(key, gen, part.body.data, part.body.len, NULL);
+            web_cache_put_deps(key, DEP_GAP, gen, part.body.data, part.body.len, NULL);
         buf_append(&rs->body, part.body.data, part.body.len);
         buf_free(&part.body);
     }

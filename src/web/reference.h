@@ -25,14 +25,14 @@ int form_asset_import(web_req *rq, web_resp *rs);
     {"POST", "/assets/import", PERM_WRITE, ROUTE_PAGE | ROUTE_UPLOAD, form_asset_import, NULL},                    \
     {"POST", "/api/v1/asset-import", PERM_WRITE, ROUTE_API | ROUTE_UPLOAD, api_asset_import,                       \
      "Import assets from a CSV file (multipart field file); every row or none, problems by line and column"},       \
-    {"GET", "/api/v1/risk-library", PERM_READ, ROUTE_API | ROUTE_CACHE, api_risk_library,                          \
+    {"GET", "/api/v1/risk-library", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_NONE, api_risk_library,               \
      "The threat and vulnerability library with the controls that answer each threat"},                           \
-    {"GET", "/api/v1/risk-method", PERM_READ, ROUTE_API | ROUTE_CACHE, api_risk_method_get,                        \
+    {"GET", "/api/v1/risk-method", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_METHOD, api_risk_method_get,           \
      "The risk assessment methodology (6.1.2): scales, level thresholds, appetite"},                               \
     {"PUT", "/api/v1/risk-method", PERM_ADMIN, ROUTE_API, api_risk_method_put, "Change the risk methodology"},      \
     {"GET", "/api/v1/risk-plan", PERM_READ, ROUTE_API, api_risk_plan,                                              \
      "The risk treatment plan (6.1.3 e): treated risks with their plan status (limit, offset)"},                   \
-    {"GET", "/api/v1/evidence-types", PERM_READ, ROUTE_API | ROUTE_CACHE, api_evidence_types,                      \
+    {"GET", "/api/v1/evidence-types", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_NONE, api_evidence_types,           \
      "Evidence types and how long each stays fresh"},                                                              \
     {"GET", "/api/v1/evidence-verification", PERM_READ, ROUTE_API, api_evidence_verification,                      \
      "Re-hash every stored evidence file: ok, missing or tampered"}

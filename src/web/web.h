@@ -173,4 +173,40 @@ void web_sessions_end_user(const char *name);
 /* May the user's role do `perm`? */
 int web_role_allows(const char *role, int perm);
 
+/* --- What a cached answer depends on (cache.c) ---
+ * A ROUTE_CACHE route names in its flags the kinds of records its answer is computed from (DEP_
+ * bits, one per change counter of store_generations) and DEP_TODAY when it depends on the date:
+ * the cached answer is served while those are unchanged, so a change to anything else leaves it
+ * cached. A cached route naming none depends on everything; DEP_NONE: on nothing but the program
+ * (the catalog, the OpenAPI document). web_cache_generation reads the counters for the calling
+ * thread and returns a token for them, which that thread's next web_cache_take, web_cache_get or
+ * web_cache_put must be given (with another, they miss and keep nothing). */
+#define WEB_DEP_SHIFT 8
+#define WEB_DEP(k) (1 << (WEB_DEP_SHIFT + (k)))
+enum {
+    DEP_ORG = WEB_DEP(GEN_ORG), DEP_METHOD = WEB_DEP(GEN_METHOD), DEP_ASSET = WEB_DEP(GEN_ASSET),
+    DEP_ASSET_NAME = WEB_DEP(GEN_ASSET_NAME), DEP_RISK = WEB_DEP(GEN_RISK), DEP_RISK_ASSET = WEB_DEP(GEN_RISK_ASSET),
+    DEP_RISK_CONTROL = WEB_DEP(GEN_RISK_CONTROL), DEP_SOA = WEB_DEP(GEN_SOA), DEP_EVIDENCE = WEB_DEP(GEN_EVIDENCE),
+    DEP_CHECK = WEB_DEP(GEN_CHECK), DEP_LIFECYCLE = WEB_DEP(GEN_LIFECYCLE), DEP_REGISTER = WEB_DEP(GEN_REGISTER),
+    DEP_POLICY = WEB_DEP(GEN_POLICY), DEP_USER = WEB_DEP(GEN_USER), DEP_ALERT = WEB_DEP(GEN_ALERT),
+    DEP_AUDIT_LOG = WEB_DEP(GEN_AUDIT_LOG),
+    DEP_TODAY = WEB_DEP(STORE_NGEN),
+    DEP_NONE = WEB_DEP(STORE_NGEN + 1),
+    DEP_ALL = WEB_DEP(STORE_NGEN + 1) - WEB_DEP(0), /* every counter and the date */
+    /* What the gap analysis and Stage 1 readiness are judged on: all the registers and the date. */
+    DEP_GAP = DEP_ALL & ~(DEP_USER | DEP_ALERT | DEP_AUDIT_LOG),
+    /* A risk as shown: its asset's name, controls and level under the method, its plan's status today. */
+    DEP_RISK_VIEW = DEP_RISK | DEP_RISK_CONTROL | DEP_ASSET_NAME | DEP_METHOD | DEP_TODAY,
+    /* An asset as shown, with the number of risks on it. */
+    DEP_ASSET_VIEW = DEP_ASSET | DEP_RISK_ASSET,
+    /* SoA entries with the risks each control treats. */
+    DEP_SOA_VIEW = DEP_SOA | DEP_RISK_CONTROL,
+};
+_Static_assert(ROUTE_ANSWERS < WEB_DEP(0) && STORE_NGEN + 2 + WEB_DEP_SHIFT < 31, "route flags and DEP_ bits apart");
+/* The DEP_ bits of the cached GET route a cache key (a path and its "&name=value" arguments) is
+ * for; DEP_ALL when none matches. */
+int web_cache_deps(const char *key);
+/* web_cache_put for an answer that is no route's (a part of a page), depending on deps. */
+void web_cache_put_deps(const char *key, int deps, int64_t gen, const char *data, size_t len, const char *ctype);
+
 #endif
