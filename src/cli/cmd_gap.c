@@ -19,7 +19,7 @@ static int gap_run(cli_ctx *c)
     soa_entry e[CATALOG_NCONTROLS];
     gap_facts f;
     org o;
-    if (store_org_get(w, c->a, &o, &err) || store_soa_load(w, c->a, e, &err) || store_gap_facts(w, c->a, &f, &err))
+    if (store_org_get(w, c->a, &o, &err) || store_soa_load(w, c->a, e, &err) || store_gap_facts(w, c->a, e, &f, &err))
         return cli_abort(w, &err);
     ws_close(w);
     gap_report r;

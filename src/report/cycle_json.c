@@ -230,7 +230,7 @@ int report_soc2_readiness(ws *w, arena *a, crosswalk_readiness **out, size_t *n,
     soa_entry *e = arena_alloc(a, CATALOG_NCONTROLS * sizeof *e);
     gap_facts *f = arena_alloc(a, sizeof *f);
     /* The facts carry store_evidence_counts (fresh and stale on today) and store_check_failing. */
-    if ((rc = store_soa_load(w, a, e, err)) || (rc = store_gap_facts(w, a, f, err)))
+    if ((rc = store_soa_load(w, a, e, err)) || (rc = store_gap_facts(w, a, e, f, err)))
         return rc;
     gap_report gr;
     gap_analyze(e, CATALOG_NCONTROLS, f, a, &gr);

@@ -141,7 +141,7 @@ int review_pack_build(ws *w, arena *a, review_pack *p, isms_err *err)
     }
     soa_entry *e = arena_alloc(a, CATALOG_NCONTROLS * sizeof *e);
     gap_facts *gf = arena_alloc(a, sizeof *gf);
-    if ((rc = store_soa_load(w, a, e, err)) || (rc = store_gap_facts(w, a, gf, err)))
+    if ((rc = store_soa_load(w, a, e, err)) || (rc = store_gap_facts(w, a, e, gf, err)))
         return rc;
     gap_report gr;
     gap_analyze(e, CATALOG_NCONTROLS, gf, a, &gr);

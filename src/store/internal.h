@@ -7,9 +7,10 @@
 #include "store/anchor.h"
 #include "store/store.h"
 
-/* Statements of the per-request hot paths (authentication, the cache generation) stay prepared
- * for the connection's life: parsing and planning them again cost more than running them. */
-#define WS_STMT_CACHE 16
+/* Statements of the per-request hot paths (authentication, the cache generation, the counts of the
+ * gap analysis) stay prepared for the connection's life: parsing and planning them again cost more
+ * than running them. */
+#define WS_STMT_CACHE 48
 
 struct ws {
     sqlite3 *db;
@@ -31,9 +32,9 @@ struct ws {
 
 /* Prepare sql; on failure fill err with the SQLite message. */
 int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err);
-/* A prepared statement for sql (a string literal) kept on the connection; give it back with
- * st_release, never sqlite3_finalize. Falls back to a fresh statement when the cache is full,
- * which st_release then finalizes. */
+/* A prepared statement for sql kept on the connection; give it back with st_release, never
+ * sqlite3_finalize. Looked up by the address of sql (a string literal, best) and checked by its
+ * text. Falls back to a fresh statement when the cache is full, which st_release then finalizes. */
 int st_cached(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err);
 /* Reset a statement from st_cached (ending its read) so it can be used again. */
 void st_release(ws *w, sqlite3_stmt *st);
@@ -49,7 +50,8 @@ char *st_row_json(ws *w, const char *table, const char *key_col, const char *key
 int st_audit_row(ws *w, const char *action, const char *table, const char *key_col, const char *key,
                  const char *before, arena *a, isms_err *err);
 /* The first column of a one-row query, binding arg to every parameter; after a failure (*rc set)
- * it does nothing, so a run of counts can be checked once at the end. */
+ * it does nothing, so a run of counts can be checked once at the end. The statement stays
+ * prepared (st_cached), as the gap analysis runs these at every change. */
 long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc);
 /* Run one statement with no result rows. */
 int st_exec(ws *w, const char *sql, isms_err *err);

@@ -53,13 +53,11 @@ int store_stage1_facts(ws *w, const char *today, gap_facts *f, isms_err *err)
 int store_readiness_facts(ws *w, arena *a, readiness_facts *f, gap_facts *g, isms_err *err)
 {
     memset(f, 0, sizeof *f);
-    int rc = store_gap_facts(w, a, g, err);
-    if (rc)
+    soa_entry *e = arena_alloc(a, CATALOG_NCONTROLS * sizeof *e);
+    int rc = store_soa_load(w, a, e, err);
+    if (rc || (rc = store_gap_facts(w, a, e, g, err)))
         return rc;
     f->g = g;
-    soa_entry *e = arena_alloc(a, CATALOG_NCONTROLS * sizeof *e);
-    if ((rc = store_soa_load(w, a, e, err)))
-        return rc;
     gap_report *r = arena_alloc(a, sizeof *r);
     gap_analyze(e, CATALOG_NCONTROLS, g, a, r);
     f->r = r;

@@ -1,5 +1,6 @@
 /* Storage of the people, supplier, incident and objective registers and their child records.
  * The SQL is built from the field tables of core/register.c (never from input); every value is bound. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,10 +292,42 @@ int store_reg_get(ws *w, int k, const char *ref, arena *a, reg_rec *r, isms_err 
     return s == SQLITE_ROW ? ISMS_OK : st_error(w, s, "reading a record", err);
 }
 
+/* The unfiltered listing of each register, built once: the gap analysis reads every register
+ * at each change, and a statement of a fixed text stays prepared (st_cached). */
+static char *plain_sql[REG_NKINDS];
+static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
+static void plain_build(void)
+{
+    for (int k = 0; k < REG_NKINDS; k++) {
+        buf b;
+        buf_init(&b, 8192);
+        select_sql(k, &b);
+        buf_puts(&b, " ORDER BY x.id, x.id");
+        plain_sql[k] = reg_kinds[k].parent_col ? NULL : b.data; /* child records order by date */
+        if (!plain_sql[k])
+            buf_free(&b);
+    }
+}
+
 int store_reg_each(ws *w, int k, const reg_filter *filters, int nfilters, const char *q, int64_t parent_id,
                    int (*cb)(const reg_rec *, void *), void *ctx, isms_err *err)
 {
     const reg_kind *K = &reg_kinds[k];
+    pthread_once(&plain_once, plain_build);
+    if (!nfilters && !q && !parent_id && plain_sql[k]) {
+        sqlite3_stmt *st;
+        int rc = st_cached(w, plain_sql[k], &st, err);
+        if (rc)
+            return rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            reg_rec r;
+            read_row(k, st, NULL, &r);
+            if (cb(&r, ctx))
+                break;
+        }
+        st_release(w, st);
+        return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing a register", err);
+    }
     buf sql;
     buf_init(&sql, 8192);
     select_sql(k, &sql);

@@ -20,38 +20,6 @@ static void entry_defaults(soa_entry *out)
     }
 }
 
-typedef struct link_ctx {
-    ws *w;
-    soa_entry *out;
-    arena *a;
-    sqlite3_stmt *ids;
-    isms_err *err;
-} link_ctx;
-
-static int control_links(sqlite3_value *k, long n, void *p)
-{
-    link_ctx *c = p;
-    int i = catalog_control_index((const char *)sqlite3_value_text(k));
-    if (i < 0 || n <= 0)
-        return 0;
-    soa_entry *e = &c->out[i];
-    e->nrisks += (int)n;
-    char b[20 * 24 + 8];
-    size_t used = 0;
-    int s, shown = 0;
-    sqlite3_reset(c->ids);
-    sqlite3_bind_value(c->ids, 1, k);
-    while ((s = sqlite3_step(c->ids)) == SQLITE_ROW)
-        used += (size_t)snprintf(b + used, sizeof b - used, "%sR%lld", shown++ ? "," : "",
-                                 (long long)sqlite3_column_int64(c->ids, 0));
-    if (s != SQLITE_DONE)
-        return st_error(c->w, s, "reading risk links", c->err);
-    if (n > 20)
-        snprintf(b + used, sizeof b - used, ",...");
-    e->risks = arena_strdup(c->a, shown ? b : "");
-    return 0;
-}
-
 int store_soa_load(ws *w, arena *a, soa_entry *out, isms_err *err)
 {
     entry_defaults(out);
@@ -80,15 +48,19 @@ int store_soa_load(ws *w, arena *a, soa_entry *out, isms_err *err)
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "reading the SoA", err);
     /* The risks each control treats, lowest ids first; capped so a control linked to 100,000
-     * risks still lists readably. The number per control is a tally the triggers keep, so only
-     * the first ids are read. */
-    link_ctx c = {w, out, a, NULL, err};
-    if ((rc = st_prepare(w, "SELECT risk_id FROM risk_control WHERE control_id = ? ORDER BY risk_id LIMIT 20",
-                         &c.ids, err)))
+     * risks still lists readably. Their number and first ids are kept by triggers (schema 10). */
+    if ((rc = st_cached(w, "SELECT control_id, n, first FROM control_risks WHERE n > 0", &st, err)))
         return rc;
-    rc = st_tally_each(w, "control_risks", control_links, &c, err);
-    sqlite3_finalize(c.ids);
-    return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int i = catalog_control_index((const char *)sqlite3_column_text(st, 0));
+        if (i < 0)
+            continue;
+        out[i].nrisks += sqlite3_column_int(st, 1);
+        const char *first = (const char *)sqlite3_column_text(st, 2);
+        out[i].risks = out[i].nrisks > 20 ? arena_sprintf(a, "%s,...", first ? first : "") : st_col(st, 2, a);
+    }
+    st_release(w, st);
+    return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading risk links", err);
 }
 
 static void entry_json(jw *j, const soa_entry *e)
@@ -222,18 +194,23 @@ static int latest_version(ws *w, int *version, char digest[65], isms_err *err)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading SoA versions", err);
 }
 
-int store_soa_changed(ws *w, arena *a, int *versions, int *changed, isms_err *err)
+/* Whether the SoA as loaded (all) differs from the latest approved version. */
+static int soa_changed(ws *w, const soa_entry *all, int *versions, int *changed, isms_err *err)
 {
-    soa_entry *all = arena_alloc(a, CATALOG_NCONTROLS * sizeof *all);
     char last[65], cur[65];
-    int rc = store_soa_load(w, a, all, err);
-    if (rc == ISMS_OK)
-        rc = latest_version(w, versions, last, err);
+    int rc = latest_version(w, versions, last, err);
     if (rc)
         return rc;
     soa_digest(all, CATALOG_NCONTROLS, cur);
     *changed = *versions == 0 || strcmp(cur, last) != 0;
     return ISMS_OK;
+}
+
+int store_soa_changed(ws *w, arena *a, int *versions, int *changed, isms_err *err)
+{
+    soa_entry *all = arena_alloc(a, CATALOG_NCONTROLS * sizeof *all);
+    int rc = store_soa_load(w, a, all, err);
+    return rc ? rc : soa_changed(w, all, versions, changed, err);
 }
 
 int store_soa_approve(ws *w, const char *by, const char *note, int *version, isms_err *err)
@@ -381,7 +358,7 @@ int store_soa_load_version(ws *w, int version, arena *a, soa_entry *out, isms_er
     return ISMS_OK;
 }
 
-int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
+int store_gap_facts(ws *w, arena *a, const soa_entry *soa, gap_facts *f, isms_err *err)
 {
     memset(f, 0, sizeof *f);
     char today[11];
@@ -414,5 +391,7 @@ int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err)
         (rc = store_check_failing(w, f->check_failing, err)) || (rc = store_lifecycle_facts(w, today, f, err)) ||
         (rc = store_stage1_facts(w, today, f, err)))
         return rc;
+    if (soa)
+        return soa_changed(w, soa, &f->soa_versions, &f->soa_changed_since_approval, err);
     return store_soa_changed(w, a, &f->soa_versions, &f->soa_changed_since_approval, err);
 }

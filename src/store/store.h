@@ -466,7 +466,9 @@ typedef struct register_summary {
 int store_register_summary(ws *w, const char *today, register_summary *out, isms_err *err);
 
 /* --- gap analysis facts --- */
-int store_gap_facts(ws *w, arena *a, gap_facts *f, isms_err *err);
+/* The facts of the gap analysis; soa is the SoA as store_soa_load read it (for whether it changed
+ * since its approval), or NULL to read it here. */
+int store_gap_facts(ws *w, arena *a, const soa_entry *soa, gap_facts *f, isms_err *err);
 
 /* --- policy documents (src/store/policy.c) --- */
 typedef struct policy_doc {

@@ -24,8 +24,8 @@
  * cached answer stays valid while the kinds it was computed from are unchanged.
  * tally: the counts the gap analysis and the dashboard are judged on, so that they cost a few
  * rows rather than a pass over 100,000 risks: scalar counts under k = '', histograms under their
- * key (a due date, the day of the last change, a residual score, a cell of the heat map, a
- * control). Rows may fall to 0 and stay. */
+ * key (a due date, the day of the last change, a residual score, a cell of the heat map). Rows
+ * may fall to 0 and stay. control_risks: what the SoA shows of the risks each control treats. */
 #define GEN_BUMP(kinds) "UPDATE generation SET n = n + 1 WHERE name IN (" kinds ");"
 #define GEN_TRIGGERS(t, kinds)                                                                    \
     "CREATE TRIGGER " t "_gen_i AFTER INSERT ON " t " BEGIN " GEN_BUMP(kinds) " END;"             \
@@ -60,9 +60,15 @@
 #define RISK_CELL(X) "CAST(" X ".likelihood AS INTEGER) * 10 + CAST(" X ".impact AS INTEGER)"
 #define RISK_IN_MATRIX(X)                                                                         \
     "CAST(" X ".likelihood AS INTEGER) BETWEEN 1 AND 5 AND CAST(" X ".impact AS INTEGER) BETWEEN 1 AND 5"
-#define LINK_TALLY(X, S)                                                                          \
-    "INSERT INTO tally SELECT 'control_risks', " X ".control_id, " S "1 WHERE true "              \
-    "ON CONFLICT (name, k) DO UPDATE SET n = n + excluded.n;"
+/* The risks each control treats, as the SoA lists them: their number and the first 20 ids in
+ * order ("R3,R7"), kept for the control a link row X is for. */
+#define CONTROL_RISKS(X, S)                                                                       \
+    "INSERT INTO control_risks(control_id, n, first) VALUES (" X ".control_id, " S "1, '') "      \
+    "ON CONFLICT (control_id) DO UPDATE SET n = n + excluded.n;"                                  \
+    "UPDATE control_risks SET first = coalesce((SELECT g FROM (SELECT group_concat('R' || risk_id, ',') " \
+    "OVER w AS g, row_number() OVER w AS rn FROM (SELECT risk_id FROM risk_control WHERE control_id = " \
+    X ".control_id ORDER BY risk_id LIMIT 20) WINDOW w AS (ORDER BY risk_id)) ORDER BY rn DESC LIMIT 1), '') " \
+    "WHERE control_id = " X ".control_id;"
 
 static const char *const migrations[] = {
     /* 1: the ISMS core registers */
@@ -281,7 +287,11 @@ static const char *const migrations[] = {
     "  WHERE option IS NOT NULL AND option <> 'avoid' AND accepted_by IS NULL GROUP BY 2;"
     "INSERT INTO tally SELECT 'risk_cell', " RISK_CELL("r") ", count(*) FROM risk r WHERE " RISK_IN_MATRIX("r")
     "  GROUP BY 2;"
-    "INSERT INTO tally SELECT 'control_risks', control_id, count(*) FROM risk_control GROUP BY control_id;"
+    "CREATE TABLE control_risks(control_id TEXT PRIMARY KEY, n INTEGER NOT NULL, first TEXT NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO control_risks SELECT control_id, count(*), '' FROM risk_control GROUP BY control_id;"
+    "UPDATE control_risks SET first = coalesce((SELECT g FROM (SELECT group_concat('R' || risk_id, ',') OVER w AS g,"
+    "  row_number() OVER w AS rn FROM (SELECT risk_id FROM risk_control r WHERE r.control_id = control_risks.control_id"
+    "  ORDER BY risk_id LIMIT 20) WINDOW w AS (ORDER BY risk_id)) ORDER BY rn DESC LIMIT 1), '');"
     "CREATE TRIGGER asset_tally_i AFTER INSERT ON asset BEGIN " ASSET_TALLY("NEW", "+") " END;"
     "CREATE TRIGGER asset_tally_u AFTER UPDATE OF owner ON asset BEGIN " ASSET_TALLY("OLD", "-")
     "  " ASSET_TALLY("NEW", "+") " END;"
@@ -289,10 +299,10 @@ static const char *const migrations[] = {
     "CREATE TRIGGER risk_tally_i AFTER INSERT ON risk BEGIN " RISK_TALLY("NEW", "+") " END;"
     "CREATE TRIGGER risk_tally_u AFTER UPDATE ON risk BEGIN " RISK_TALLY("OLD", "-") " " RISK_TALLY("NEW", "+") " END;"
     "CREATE TRIGGER risk_tally_d AFTER DELETE ON risk BEGIN " RISK_TALLY("OLD", "-") " END;"
-    "CREATE TRIGGER risk_control_tally_i AFTER INSERT ON risk_control BEGIN " LINK_TALLY("NEW", "+") " END;"
-    "CREATE TRIGGER risk_control_tally_u AFTER UPDATE ON risk_control BEGIN " LINK_TALLY("OLD", "-") " "
-    "  " LINK_TALLY("NEW", "+") " END;"
-    "CREATE TRIGGER risk_control_tally_d AFTER DELETE ON risk_control BEGIN " LINK_TALLY("OLD", "-") " END;"
+    "CREATE TRIGGER risk_control_tally_i AFTER INSERT ON risk_control BEGIN " CONTROL_RISKS("NEW", "+") " END;"
+    "CREATE TRIGGER risk_control_tally_u AFTER UPDATE ON risk_control BEGIN " CONTROL_RISKS("OLD", "-") " "
+    "  " CONTROL_RISKS("NEW", "+") " END;"
+    "CREATE TRIGGER risk_control_tally_d AFTER DELETE ON risk_control BEGIN " CONTROL_RISKS("OLD", "-") " END;"
     /* The dashboard's due treatments, soonest first, without a pass over every risk. */
     "CREATE INDEX risk_open_due ON risk(due_date) WHERE done = 0 AND option IS NOT NULL AND option <> 'accept'"
     "  AND due_date IS NOT NULL;",
@@ -330,16 +340,23 @@ int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err)
 
 int st_cached(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err)
 {
-    int i = 0;
+    int i = 0, keep = 1;
     for (; i < WS_STMT_CACHE && w->stmts[i].sql; i++)
         if (w->stmts[i].sql == sql) {
-            *st = w->stmts[i].st;
-            return ISMS_OK;
+            /* The same address with another text (a buffer, not a literal): a statement of its
+             * own, finalized by st_release. */
+            if (!strcmp(sqlite3_sql(w->stmts[i].st), sql)) {
+                *st = w->stmts[i].st;
+                return ISMS_OK;
+            }
+            keep = 0;
+            break;
         }
-    int rc = sqlite3_prepare_v3(w->db, sql, -1, i < WS_STMT_CACHE ? SQLITE_PREPARE_PERSISTENT : 0, st, NULL);
+    keep = keep && i < WS_STMT_CACHE;
+    int rc = sqlite3_prepare_v3(w->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, st, NULL);
     if (rc != SQLITE_OK)
         return st_error(w, rc, "database query", err);
-    if (i < WS_STMT_CACHE) {
+    if (keep) {
         w->stmts[i].sql = sql;
         w->stmts[i].st = *st;
     }
@@ -374,7 +391,7 @@ const char *st_col(sqlite3_stmt *st, int i, arena *a)
 long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc)
 {
     sqlite3_stmt *st;
-    if (*rc || (*rc = st_prepare(w, sql, &st, err)))
+    if (*rc || (*rc = st_cached(w, sql, &st, err)))
         return 0;
     if (sqlite3_bind_parameter_count(st) > 0)
         st_text(st, 1, arg);
@@ -384,7 +401,7 @@ long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc)
         v = sqlite3_column_int64(st, 0);
     else
         *rc = st_error(w, s, "counting", err);
-    sqlite3_finalize(st);
+    st_release(w, st);
     return v;
 }
 

@@ -16,7 +16,7 @@ int api_gap(web_req *rq, web_resp *rs)
     org o;
     isms_err err = {0};
     if (store_org_get(rq->w, rq->a, &o, &err) || store_soa_load(rq->w, rq->a, e, &err) ||
-        store_gap_facts(rq->w, rq->a, f, &err)) {
+        store_gap_facts(rq->w, rq->a, e, f, &err)) {
         web_json_fail(rs, &err);
         return 0;
     }

@@ -118,7 +118,7 @@ static int dashboard_body(web_req *rq, web_resp *rs)
     long cells[6][6];
     isms_err err = {0};
     if (store_org_get(rq->w, rq->a, &o, &err) || store_soa_load(rq->w, rq->a, e, &err) ||
-        store_gap_facts(rq->w, rq->a, f, &err) || store_method_get(rq->w, &m, NULL, &err) ||
+        store_gap_facts(rq->w, rq->a, e, f, &err) || store_method_get(rq->w, &m, NULL, &err) ||
         store_risk_matrix(rq->w, cells, &err)) {
         web_html(rs, "<p class=\"error\">%s</p>", err.msg);
         return -1;
@@ -511,7 +511,7 @@ int page_gap(web_req *rq, web_resp *rs)
     soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
     gap_facts *f = arena_alloc(rq->a, sizeof *f);
     isms_err err = {0};
-    if (store_soa_load(rq->w, rq->a, e, &err) || store_gap_facts(rq->w, rq->a, f, &err)) {
+    if (store_soa_load(rq->w, rq->a, e, &err) || store_gap_facts(rq->w, rq->a, e, f, &err)) {
         fail_page(rq, rs, &err);
         return 0;
     }
