@@ -1,4 +1,5 @@
 /* The asset inventory (A.5.9, A.5.12). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,46 +302,72 @@ int store_asset_each(ws *w, int (*cb)(const asset *, void *), void *ctx, isms_er
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing assets", err);
 }
 
-int store_asset_page(ws *w, const page_query *pq, int (*cb)(const asset *, void *), void *ctx, long *total,
-                     isms_err *err)
+static const char asset_where[] = " WHERE (?1 IS NULL OR a.type = ?1) AND (?2 IS NULL OR a.owner = ?2) "
+                                  "AND (?3 IS NULL OR a.classification = ?3) "
+                                  "AND (?4 IS NULL OR instr(lower(a.name), lower(?4)) > 0)";
+
+static void bind_asset_filters(sqlite3_stmt *st, const page_query *pq)
 {
-    static const char where[] = " WHERE (?1 IS NULL OR a.type = ?1) AND (?2 IS NULL OR a.owner = ?2) "
-                                "AND (?3 IS NULL OR a.classification = ?3) "
-                                "AND (?4 IS NULL OR instr(lower(a.name), lower(?4)) > 0)";
-    sqlite3_stmt *st;
-    char sql[1024];
-    int rc = 0;
-    if (!pq->type && !pq->owner && !pq->classification && !pq->q) {
-        *total = st_tally(w, "assets", err, &rc); /* unfiltered: the count the triggers keep */
-        if (rc)
-            return rc;
-    } else {
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM asset a%s", where);
-        if ((rc = st_prepare(w, sql, &st, err)))
-            return rc;
-        st_text(st, 1, pq->type);
-        st_text(st, 2, pq->owner);
-        st_text(st, 3, pq->classification);
-        st_text(st, 4, pq->q);
-        *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
-    }
-    snprintf(sql, sizeof sql,
-             "SELECT " ASSET_COLS " FROM asset a%s ORDER BY a.id LIMIT ?5 OFFSET ?6", where);
-    if ((rc = st_prepare(w, sql, &st, err)))
-        return rc;
     st_text(st, 1, pq->type);
     st_text(st, 2, pq->owner);
     st_text(st, 3, pq->classification);
     st_text(st, 4, pq->q);
+}
+
+int store_asset_count(ws *w, const page_query *pq, long *total, isms_err *err)
+{
+    int rc = 0;
+    if (!pq->type && !pq->owner && !pq->classification && !pq->q) {
+        *total = st_tally(w, "assets", err, &rc); /* unfiltered: the count the triggers keep */
+        return rc;
+    }
+    char sql[1024];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM asset a%s", asset_where);
+    if ((rc = st_prepare(w, sql, &st, err)))
+        return rc;
+    bind_asset_filters(st, pq);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return ISMS_OK;
+}
+
+int store_asset_page(ws *w, const page_query *pq, int (*cb)(const asset *, void *), void *ctx, long *total,
+                     page_mark *pm, isms_err *err)
+{
+    int rc, began;
+    if (total && (rc = store_asset_count(w, pq, total, err)))
+        return rc;
+    char sql[1024];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT " ASSET_COLS " FROM asset a%s ORDER BY a.id LIMIT ?5 OFFSET ?6", asset_where);
+    if ((rc = st_prepare(w, sql, &st, err)))
+        return rc;
+    bind_asset_filters(st, pq);
     sqlite3_bind_int64(st, 5, pq->limit);
     sqlite3_bind_int64(st, 6, pq->offset);
+    if (pm && (rc = st_read_begin(w, &began, err))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
+    long rows = 0;
+    int64_t last = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         asset x;
         asset_row(st, &x);
+        rows++;
+        last = x.id;
         if (cb(&x, ctx))
             break;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing assets", err);
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing assets", err);
+    if (pm) {
+        /* a full page shows the rows up to its last; a short one also whatever is added after it */
+        pm->upto = rows == pq->limit ? last : INT64_MAX;
+        if (rc == ISMS_OK)
+            rc = store_page_mark(w, PAGE_ASSETS, pm->upto, &pm->mark, err);
+        st_read_end(w, began);
+    }
+    return rc;
 }

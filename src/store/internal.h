@@ -56,6 +56,12 @@ long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc);
 /* Run one statement with no result rows. */
 int st_exec(ws *w, const char *sql, isms_err *err);
 
+/* Ids per range of the change counters by range (generation_range, schema 10): 1 << 7. */
+#define PAGE_RANGE_BITS 7
+#define ST_STR_(x) #x
+#define ST_STR(x) ST_STR_(x)
+#define PAGE_RANGE_BITS_SQL ST_STR(PAGE_RANGE_BITS)
+
 /* tally.c: the triggers' tallies (see schema 10 in ws.c). Like st_count, they do nothing after a
  * failure (*rc set). A scalar count (k = ''); a histogram's count of keys below a text key or above
  * an integer one; a histogram's rows in key order (cb returns an error code to stop with it). */
@@ -63,5 +69,9 @@ long st_tally(ws *w, const char *name, isms_err *err, int *rc);
 long st_tally_below(ws *w, const char *name, const char *key, isms_err *err, int *rc);
 long st_tally_above(ws *w, const char *name, int64_t key, isms_err *err, int *rc);
 int st_tally_each(ws *w, const char *name, int (*cb)(sqlite3_value *k, long n, void *ctx), void *ctx, isms_err *err);
+/* A read transaction around reads that must see one snapshot (a page and its mark), unless one is
+ * open already; st_read_end ends what st_read_begin began. */
+int st_read_begin(ws *w, int *began, isms_err *err);
+void st_read_end(ws *w, int began);
 
 #endif

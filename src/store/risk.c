@@ -1,4 +1,5 @@
 /* The risk register and treatment plan (6.1.2, 6.1.3, 8.2, 8.3). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,51 +449,78 @@ int store_risk_delete(ws *w, int64_t id, isms_err *err)
     return rc;
 }
 
-int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *), void *ctx, long *total,
-                    isms_err *err)
+static const char risk_where[] =
+    " WHERE (?1 IS NULL OR r.owner = ?1) AND (?2 IS NULL OR coalesce(r.option, 'untreated') = ?2) "
+    "AND (?3 = 0 OR r.asset_id = ?3) AND (?4 IS NULL OR instr(lower(r.title), lower(?4)) > 0)";
+
+static void bind_risk_filters(sqlite3_stmt *st, const page_query *pq)
 {
-    static const char where[] =
-        " WHERE (?1 IS NULL OR r.owner = ?1) AND (?2 IS NULL OR coalesce(r.option, 'untreated') = ?2) "
-        "AND (?3 = 0 OR r.asset_id = ?3) AND (?4 IS NULL OR instr(lower(r.title), lower(?4)) > 0)";
-    char sql[1400];
-    sqlite3_stmt *st;
-    int rc = 0;
-    if (!pq->owner && !pq->treatment && !pq->asset_id && !pq->q) {
-        *total = st_tally(w, "risks", err, &rc); /* unfiltered: the count the triggers keep */
-        if (rc)
-            return rc;
-    } else {
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM risk r%s", where);
-        if ((rc = st_prepare(w, sql, &st, err)))
-            return rc;
-        st_text(st, 1, pq->owner);
-        st_text(st, 2, pq->treatment);
-        sqlite3_bind_int64(st, 3, pq->asset_id);
-        st_text(st, 4, pq->q);
-        *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
-    }
-    snprintf(sql, sizeof sql,
-             "SELECT " RISK_COLS "(SELECT group_concat(control_id) FROM risk_control c WHERE c.risk_id = r.id) "
-             "FROM risk r LEFT JOIN asset a ON a.id = r.asset_id%s ORDER BY r.id LIMIT ?5 OFFSET ?6",
-             where);
-    if ((rc = st_prepare(w, sql, &st, err)))
-        return rc;
     st_text(st, 1, pq->owner);
     st_text(st, 2, pq->treatment);
     sqlite3_bind_int64(st, 3, pq->asset_id);
     st_text(st, 4, pq->q);
+}
+
+int store_risk_count(ws *w, const page_query *pq, long *total, isms_err *err)
+{
+    int rc = 0;
+    if (!pq->owner && !pq->treatment && !pq->asset_id && !pq->q) {
+        *total = st_tally(w, "risks", err, &rc); /* unfiltered: the count the triggers keep */
+        return rc;
+    }
+    char sql[1400];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM risk r%s", risk_where);
+    if ((rc = st_prepare(w, sql, &st, err)))
+        return rc;
+    bind_risk_filters(st, pq);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return ISMS_OK;
+}
+
+int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *), void *ctx, long *total,
+                    page_mark *pm, isms_err *err)
+{
+    int rc, began;
+    if (total && (rc = store_risk_count(w, pq, total, err)))
+        return rc;
+    char sql[1400];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql,
+             "SELECT " RISK_COLS "(SELECT group_concat(control_id) FROM risk_control c WHERE c.risk_id = r.id) "
+             "FROM risk r LEFT JOIN asset a ON a.id = r.asset_id%s ORDER BY r.id LIMIT ?5 OFFSET ?6",
+             risk_where);
+    if ((rc = st_prepare(w, sql, &st, err)))
+        return rc;
+    bind_risk_filters(st, pq);
     sqlite3_bind_int64(st, 5, pq->limit);
     sqlite3_bind_int64(st, 6, pq->offset);
+    if (pm && (rc = st_read_begin(w, &began, err))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
     char ctl[1024];
+    long rows = 0;
+    int64_t last = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         risk r;
         risk_row(st, &r, ctl, sizeof ctl);
+        rows++;
+        last = r.id;
         if (cb(&r, ctx))
             break;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing risks", err);
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing risks", err);
+    if (pm) {
+        /* a full page shows the rows up to its last; a short one also whatever is added after it */
+        pm->upto = rows == pq->limit ? last : INT64_MAX;
+        if (rc == ISMS_OK)
+            rc = store_page_mark(w, PAGE_RISKS, pm->upto, &pm->mark, err);
+        st_read_end(w, began);
+    }
+    return rc;
 }
 
 static int matrix_cell(sqlite3_value *k, long n, void *ctx)

@@ -208,9 +208,21 @@ typedef struct asset_import_report {
  * with rep->errors > 0 means refused: the caller rolls back. Progress is called every 1000 rows. */
 int store_asset_import(ws *w, FILE *f, arena *a, asset_import_report *rep, void (*progress)(long rows, void *),
                        void *pctx, isms_err *err);
-/* One page of assets ordered by id, with the total matching count. */
+/* What shows whether a page of assets or risks (by id) changed since it was read: it changes with
+ * every change to the rows up to upto, and to the risk counts of those assets. */
+typedef struct page_mark {
+    int64_t upto; /* the page's last id when the page was full; INT64_MAX when not (rows may join) */
+    int64_t mark;
+} page_mark;
+enum { PAGE_ASSETS, PAGE_RISKS };
+/* The mark now of the rows up to upto (PAGE_ASSETS or PAGE_RISKS). */
+int store_page_mark(ws *w, int kind, int64_t upto, int64_t *mark, isms_err *err);
+/* The number of assets matching pq's filters. */
+int store_asset_count(ws *w, const page_query *pq, long *total, isms_err *err);
+/* One page of assets ordered by id, with the total matching count (total NULL: not counted) and,
+ * read with the page, its mark (pm NULL: none). */
 int store_asset_page(ws *w, const page_query *pq, int (*cb)(const asset *, void *), void *ctx, long *total,
-                     isms_err *err);
+                     page_mark *pm, isms_err *err);
 
 /* --- risks --- */
 int store_risk_insert(ws *w, const risk_method *m, const risk *r, int64_t *id, isms_err *err);
@@ -228,9 +240,11 @@ int store_risk_each(ws *w, int (*cb)(const risk *, void *), void *ctx, isms_err 
 int store_risk_matrix(ws *w, long m[6][6], isms_err *err);
 /* Open treatments due on or before `until` (YYYY-MM-DD), soonest first, at most limit. */
 int store_risk_due(ws *w, const char *until, int limit, int (*cb)(const risk *, void *), void *ctx, isms_err *err);
-/* One page of risks ordered by id (filters: owner, treatment incl. "untreated", asset_id, q). */
+/* One page of risks ordered by id (filters: owner, treatment incl. "untreated", asset_id, q), as
+ * store_asset_page; store_risk_count counts the matching risks. */
+int store_risk_count(ws *w, const page_query *pq, long *total, isms_err *err);
 int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *), void *ctx, long *total,
-                    isms_err *err);
+                    page_mark *pm, isms_err *err);
 
 /* --- Statement of Applicability --- */
 /* The 93 entries in catalog order with derived risk links; out must hold CATALOG_NCONTROLS. */

@@ -1,5 +1,6 @@
 /* The change counters and tallies the schema's triggers keep (schema 10, see ws.c): what the
  * response cache and the gap analysis read instead of passes over the registers. */
+#include <stdint.h>
 #include <string.h>
 
 #include "store/internal.h"
@@ -92,4 +93,30 @@ int st_tally_each(ws *w, const char *name, int (*cb)(sqlite3_value *k, long n, v
     if (rc)
         return rc;
     return s == SQLITE_ROW || s == SQLITE_DONE ? ISMS_OK : st_error(w, s, "reading a tally", err);
+}
+
+int store_page_mark(ws *w, int kind, int64_t upto, int64_t *mark, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = st_cached(w, "SELECT coalesce(sum(n), 0) FROM generation_range WHERE kind = ?1 AND bucket <= ?2", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, kind == PAGE_RISKS ? "risk" : "asset", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, upto == INT64_MAX ? INT64_MAX : upto >> PAGE_RANGE_BITS);
+    int s = sqlite3_step(st);
+    *mark = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    st_release(w, st);
+    return s == SQLITE_ROW ? ISMS_OK : st_error(w, s, "reading the change counters", err);
+}
+
+int st_read_begin(ws *w, int *began, isms_err *err)
+{
+    *began = sqlite3_get_autocommit(w->db);
+    return *began ? st_exec(w, "BEGIN", err) : ISMS_OK;
+}
+
+void st_read_end(ws *w, int began)
+{
+    if (began && !sqlite3_get_autocommit(w->db))
+        sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL);
 }

@@ -60,6 +60,10 @@
 #define RISK_CELL(X) "CAST(" X ".likelihood AS INTEGER) * 10 + CAST(" X ".impact AS INTEGER)"
 #define RISK_IN_MATRIX(X)                                                                         \
     "CAST(" X ".likelihood AS INTEGER) BETWEEN 1 AND 5 AND CAST(" X ".impact AS INTEGER) BETWEEN 1 AND 5"
+/* Grow the counter of the range of ids that id (NULL: none) falls in. */
+#define RANGE_BUMP(kind, id)                                                                      \
+    "INSERT INTO generation_range SELECT " kind ", " id " >> " PAGE_RANGE_BITS_SQL ", 1 WHERE " id \
+    " IS NOT NULL ON CONFLICT (kind, bucket) DO UPDATE SET n = n + 1;"
 /* The risks each control treats, as the SoA lists them: their number and the first 20 ids in
  * order ("R3,R7"), kept for the control a link row X is for. */
 #define CONTROL_RISKS(X, S)                                                                       \
@@ -305,7 +309,29 @@ static const char *const migrations[] = {
     "CREATE TRIGGER risk_control_tally_d AFTER DELETE ON risk_control BEGIN " CONTROL_RISKS("OLD", "-") " END;"
     /* The dashboard's due treatments, soonest first, without a pass over every risk. */
     "CREATE INDEX risk_open_due ON risk(due_date) WHERE done = 0 AND option IS NOT NULL AND option <> 'accept'"
-    "  AND due_date IS NOT NULL;",
+    "  AND due_date IS NOT NULL;"
+    /* Change counters of assets and risks by range of ids (1 << PAGE_RANGE_BITS): what a page of a list
+     * ordered by id shows is the rows up to its last id, so it is unchanged while their ranges'
+     * counters are (store_page_mark). An asset's range also counts its risks coming and going. */
+    "CREATE TABLE generation_range(kind TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY (kind, bucket)) WITHOUT ROWID;"
+    "CREATE TRIGGER asset_range_i AFTER INSERT ON asset BEGIN " RANGE_BUMP("'asset'", "NEW.id") " END;"
+    "CREATE TRIGGER asset_range_u AFTER UPDATE ON asset BEGIN " RANGE_BUMP("'asset'", "OLD.id")
+    "  " RANGE_BUMP("'asset'", "NEW.id") " END;"
+    "CREATE TRIGGER asset_range_d AFTER DELETE ON asset BEGIN " RANGE_BUMP("'asset'", "OLD.id") " END;"
+    "CREATE TRIGGER risk_range_i AFTER INSERT ON risk BEGIN " RANGE_BUMP("'risk'", "NEW.id")
+    "  " RANGE_BUMP("'asset'", "NEW.asset_id") " END;"
+    "CREATE TRIGGER risk_range_u AFTER UPDATE ON risk BEGIN " RANGE_BUMP("'risk'", "OLD.id")
+    "  " RANGE_BUMP("'risk'", "NEW.id") " END;"
+    "CREATE TRIGGER risk_range_ua AFTER UPDATE OF asset_id ON risk WHEN OLD.asset_id IS NOT NEW.asset_id BEGIN "
+    "  " RANGE_BUMP("'asset'", "OLD.asset_id") " " RANGE_BUMP("'asset'", "NEW.asset_id") " END;"
+    "CREATE TRIGGER risk_range_d AFTER DELETE ON risk BEGIN " RANGE_BUMP("'risk'", "OLD.id")
+    "  " RANGE_BUMP("'asset'", "OLD.asset_id") " END;"
+    "CREATE TRIGGER risk_control_range_i AFTER INSERT ON risk_control BEGIN " RANGE_BUMP("'risk'", "NEW.risk_id") " END;"
+    "CREATE TRIGGER risk_control_range_u AFTER UPDATE ON risk_control BEGIN " RANGE_BUMP("'risk'", "OLD.risk_id")
+    "  " RANGE_BUMP("'risk'", "NEW.risk_id") " END;"
+    "CREATE TRIGGER risk_control_range_d AFTER DELETE ON risk_control BEGIN " RANGE_BUMP("'risk'", "OLD.risk_id")
+    " END;",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,

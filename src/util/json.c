@@ -199,6 +199,12 @@ void jw_null(jw *w)
     outs(w, "null");
 }
 
+void jw_raw(jw *w, const char *json, size_t len)
+{
+    value_start(w);
+    out(w, json, len);
+}
+
 void jw_kstr(jw *w, const char *k, const char *v) { jw_key(w, k); jw_str(w, v); }
 void jw_kint(jw *w, const char *k, int64_t v) { jw_key(w, k); jw_int(w, v); }
 void jw_kbool(jw *w, const char *k, int v) { jw_key(w, k); jw_bool(w, v); }

@@ -35,6 +35,8 @@ void jw_double(jw *w, double v);
 void jw_num(jw *w, double v);
 void jw_bool(jw *w, int v);
 void jw_null(jw *w);
+/* A value already written as JSON (by another writer), inserted as it is. */
+void jw_raw(jw *w, const char *json, size_t len);
 /* key + value shorthands */
 void jw_kstr(jw *w, const char *k, const char *v);
 void jw_kint(jw *w, const char *k, int64_t v);

@@ -149,6 +149,71 @@ static int asset_cb(const asset *x, void *p)
     return 0;
 }
 
+/* A filter of a page's key: absent and given apart, a value by its length. */
+static void key_field(buf *b, const char *v)
+{
+    if (v)
+        buf_printf(b, "=%zu:%s", strlen(v), v);
+    else
+        buf_puts(b, "-");
+}
+
+/* The items of a list page, written into j by fill (with the page's mark). They are kept as a part
+ * of the answer while the rows they show are unchanged (store_page_mark) and deps are: a change
+ * elsewhere in the register, such as a row added at its end, costs the page only its new total. */
+static int page_items(web_req *rq, const char *what, int kind, int deps, const page_query *pq,
+                      int (*fill)(web_req *, const page_query *, jw *, void *, page_mark *, isms_err *), void *ctx,
+                      jw *j, isms_err *err)
+{
+    buf key;
+    buf_init(&key, 16384);
+    buf_printf(&key, "part:%s", what);
+    const char *fields[] = {pq->type, pq->owner, pq->classification, pq->treatment, pq->q};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        key_field(&key, fields[i]);
+    buf_printf(&key, ":%lld:%ld:%ld", (long long)pq->asset_id, pq->limit, pq->offset);
+    int64_t gen = -1, upto, mark, now;
+    const char *data;
+    size_t len;
+    web_cache_blob *b = NULL;
+    if (key.data && web_cache_generation(rq->w, &gen) == 0 &&
+        (b = web_cache_take_part(key.data, gen, &upto, &mark, &data, &len))) {
+        int same = store_page_mark(rq->w, kind, upto, &now, err) == ISMS_OK && now == mark;
+        if (same)
+            jw_raw(j, data, len);
+        web_cache_release(b);
+        if (same) {
+            buf_free(&key);
+            return ISMS_OK;
+        }
+    }
+    buf part;
+    buf_init(&part, 64u << 20);
+    jw pj;
+    jw_init_buf(&pj, &part);
+    jw_arr(&pj);
+    page_mark pm;
+    int rc = fill(rq, pq, &pj, ctx, &pm, err);
+    jw_arr_end(&pj);
+    if (rc == ISMS_OK && !pj.err) {
+        jw_raw(j, part.data, part.len);
+        if (key.data)
+            web_cache_put_part(key.data, deps, gen, pm.upto, pm.mark, part.data, part.len);
+    } else if (rc == ISMS_OK) {
+        rc = err_set(err, ISMS_ENOMEM, "the page is too large");
+    }
+    buf_free(&part);
+    buf_free(&key);
+    return rc;
+}
+
+static int asset_items(web_req *rq, const page_query *pq, jw *j, void *ctx, page_mark *pm, isms_err *err)
+{
+    (void)ctx;
+    list_ctx l = {.j = j};
+    return store_asset_page(rq->w, pq, asset_cb, &l, NULL, pm, err);
+}
+
 int api_assets_list(web_req *rq, web_resp *rs)
 {
     page_query pq = {0};
@@ -158,18 +223,20 @@ int api_assets_list(web_req *rq, web_resp *rs)
     pq.owner = web_query(rq, "owner");
     pq.classification = web_query(rq, "classification");
     pq.q = web_query(rq, "q");
-    jw *j = web_json_begin(rq, rs, 200);
-    list_ctx l = {.j = j};
     long total;
     isms_err err = {0};
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
-    if (store_asset_page(rq->w, &pq, asset_cb, &l, &total, &err)) {
+    if (store_asset_count(rq->w, &pq, &total, &err)) {
         web_json_fail(rs, &err);
         return 0;
     }
-    jw_arr_end(j);
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_key(j, "items");
+    /* what an asset shows is all in its rows and their risk counts: the page's mark */
+    if (page_items(rq, "assets", PAGE_ASSETS, DEP_NONE, &pq, asset_items, NULL, j, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
     jw_kint(j, "total", total);
     jw_kint(j, "limit", pq.limit);
     jw_kint(j, "offset", pq.offset);
@@ -279,6 +346,13 @@ static int risk_cb(const risk *r, void *p)
     return 0;
 }
 
+static int risk_items(web_req *rq, const page_query *pq, jw *j, void *ctx, page_mark *pm, isms_err *err)
+{
+    list_ctx l = {.j = j, .m = ctx};
+    store_today(l.today);
+    return store_risk_page(rq->w, pq, risk_cb, &l, NULL, pm, err);
+}
+
 int api_risks_list(web_req *rq, web_resp *rs)
 {
     page_query pq = {0};
@@ -302,18 +376,20 @@ int api_risks_list(web_req *rq, web_resp *rs)
         web_json_fail(rs, &err);
         return 0;
     }
-    jw *j = web_json_begin(rq, rs, 200);
-    list_ctx l = {.j = j, .m = &m};
-    store_today(l.today);
     long total;
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
-    if (store_risk_page(rq->w, &pq, risk_cb, &l, &total, &err)) {
+    if (store_risk_count(rq->w, &pq, &total, &err)) {
         web_json_fail(rs, &err);
         return 0;
     }
-    jw_arr_end(j);
+    jw *j = web_json_begin(rq, rs, 200);
+    jw_obj(j);
+    jw_key(j, "items");
+    /* beyond its rows and controls (the page's mark), a risk shows its asset's name, its level under
+     * the method and its plan's status today */
+    if (page_items(rq, "risks", PAGE_RISKS, DEP_ASSET_NAME | DEP_METHOD | DEP_TODAY, &pq, risk_items, &m, j, &err)) {
+        web_json_fail(rs, &err);
+        return 0;
+    }
     jw_kint(j, "total", total);
     jw_kint(j, "limit", pq.limit);
     jw_kint(j, "offset", pq.offset);

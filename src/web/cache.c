@@ -30,6 +30,7 @@ typedef struct slot {
     char *key;
     unsigned deps;      /* which of g the answer depends on: bit k for g[k] */
     int64_t g[NDEPS];   /* the counters (and date) it was computed after */
+    int64_t aux, mark;  /* a part's: what its caller checks it with (web_cache_take_part) */
     web_cache_blob *blob;
     size_t len;
     unsigned long used;
@@ -51,15 +52,23 @@ static _Thread_local int64_t tokens;
 int web_cache_generation(ws *w, int64_t *gen)
 {
     isms_err err = {0};
-    seen.valid = 0;
-    seen.token = ++tokens;
-    *gen = seen.token;
-    if (store_generations(w, seen.g, &err))
+    int64_t g[NDEPS];
+    *gen = -1;
+    if (store_generations(w, g, &err)) {
+        seen.valid = 0;
         return -1;
+    }
     char today[11];
     store_today(today); /* YYYY-MM-DD */
-    seen.g[STORE_NGEN] = atol(today) * 10000 + atol(today + 5) * 100 + atol(today + 8);
-    seen.valid = 1;
+    g[STORE_NGEN] = atol(today) * 10000 + atol(today + 5) * 100 + atol(today + 8);
+    /* The same counters keep their token: a handler reading them again does not lose what its
+     * caller read them for. */
+    if (!seen.valid || memcmp(g, seen.g, sizeof g)) {
+        memcpy(seen.g, g, sizeof g);
+        seen.token = ++tokens;
+        seen.valid = 1;
+    }
+    *gen = seen.token;
     return 0;
 }
 
@@ -145,7 +154,8 @@ void web_cache_release_data(void *data)
         web_cache_release((web_cache_blob *)((char *)data - offsetof(web_cache_blob, data)));
 }
 
-web_cache_blob *web_cache_take(const char *key, int64_t gen, const char **data, size_t *len, const char **ctype)
+static web_cache_blob *take(const char *key, int64_t gen, int64_t *aux, int64_t *mark, const char **data,
+                             size_t *len, const char **ctype)
 {
     if (!seen.valid || gen != seen.token)
         return NULL;
@@ -157,6 +167,10 @@ web_cache_blob *web_cache_take(const char *key, int64_t gen, const char **data, 
                 b = slots[i].blob;
                 atomic_fetch_add(&b->refs, 1);
                 slots[i].used = ++clock_;
+                if (aux)
+                    *aux = slots[i].aux;
+                if (mark)
+                    *mark = slots[i].mark;
             }
             break;
         }
@@ -168,6 +182,17 @@ web_cache_blob *web_cache_take(const char *key, int64_t gen, const char **data, 
             *ctype = b->ctype;
     }
     return b;
+}
+
+web_cache_blob *web_cache_take(const char *key, int64_t gen, const char **data, size_t *len, const char **ctype)
+{
+    return take(key, gen, NULL, NULL, data, len, ctype);
+}
+
+web_cache_blob *web_cache_take_part(const char *key, int64_t gen, int64_t *aux, int64_t *mark, const char **data,
+                                    size_t *len)
+{
+    return take(key, gen, aux, mark, data, len, NULL);
 }
 
 int web_cache_get(const char *key, int64_t gen, buf *out, const char **ctype)
@@ -190,14 +215,16 @@ static void drop(slot *s)
     memset(s, 0, sizeof *s);
 }
 
-void web_cache_put_deps(const char *key, int deps, int64_t gen, const char *data, size_t len, const char *ctype)
+static void put(const char *key, int deps, int part, int64_t aux, int64_t mark, int64_t gen, const char *data,
+                size_t len, const char *ctype)
 {
     if (len > CACHE_MAX_ENTRY || !seen.valid || gen != seen.token)
         return;
     pthread_mutex_lock(&mu);
     slot *victim = &slots[0];
     for (int i = 0; i < CACHE_SLOTS; i++) {
-        if (slots[i].key && !strcmp(slots[i].key, key) && !outdated(&slots[i])) {
+        /* (A part's own check may have failed where its counters did not: it is replaced.) */
+        if (!part && slots[i].key && !strcmp(slots[i].key, key) && !outdated(&slots[i])) {
             pthread_mutex_unlock(&mu); /* another thread kept it, computed after as new counters */
             return;
         }
@@ -221,6 +248,8 @@ void web_cache_put_deps(const char *key, int deps, int64_t gen, const char *data
         victim->len = len;
         victim->deps = dep_bits(deps);
         memcpy(victim->g, seen.g, sizeof victim->g);
+        victim->aux = aux;
+        victim->mark = mark;
         victim->used = ++clock_;
         total += len;
     } else {
@@ -231,9 +260,19 @@ void web_cache_put_deps(const char *key, int deps, int64_t gen, const char *data
     pthread_mutex_unlock(&mu);
 }
 
+void web_cache_put_deps(const char *key, int deps, int64_t gen, const char *data, size_t len, const char *ctype)
+{
+    put(key, deps, 0, 0, 0, gen, data, len, ctype);
+}
+
 void web_cache_put(const char *key, int64_t gen, const char *data, size_t len, const char *ctype)
 {
-    web_cache_put_deps(key, web_cache_deps(key), gen, data, len, ctype);
+    put(key, web_cache_deps(key), 0, 0, 0, gen, data, len, ctype);
+}
+
+void web_cache_put_part(const char *key, int deps, int64_t gen, int64_t aux, int64_t mark, const char *data, size_t len)
+{
+    put(key, deps, 1, aux, mark, gen, data, len, NULL);
 }
 
 void web_cache_free(void)

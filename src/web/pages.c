@@ -458,7 +458,7 @@ int page_assets(web_req *rq, web_resp *rs)
     rows_ctx c = {.rq = rq, .rs = rs};
     long total = 0;
     isms_err err = {0};
-    store_asset_page(rq->w, &pq, asset_row, &c, &total, &err);
+    store_asset_page(rq->w, &pq, asset_row, &c, &total, NULL, &err);
     web_raw(rs, "</tbody></table>");
     pager(rs, "/assets", &pq, total);
     foot(rs);
@@ -499,7 +499,7 @@ int page_risks(web_req *rq, web_resp *rs)
     rows_ctx c = {.rq = rq, .rs = rs, .m = &m};
     store_today(c.today);
     long total = 0;
-    store_risk_page(rq->w, &pq, risk_row, &c, &total, &err);
+    store_risk_page(rq->w, &pq, risk_row, &c, &total, NULL, &err);
     web_raw(rs, "</tbody></table>");
     pager(rs, "/risks", &pq, total);
     foot(rs);

@@ -179,8 +179,9 @@ int web_role_allows(const char *role, int perm);
  * the cached answer is served while those are unchanged, so a change to anything else leaves it
  * cached. A cached route naming none depends on everything; DEP_NONE: on nothing but the program
  * (the catalog, the OpenAPI document). web_cache_generation reads the counters for the calling
- * thread and returns a token for them, which that thread's next web_cache_take, web_cache_get or
- * web_cache_put must be given (with another, they miss and keep nothing). */
+ * thread and returns a token for their values (the same while they are unchanged), which that
+ * thread's web_cache_take, web_cache_get and web_cache_put must be given: with another, they miss
+ * and keep nothing. */
 #define WEB_DEP_SHIFT 8
 #define WEB_DEP(k) (1 << (WEB_DEP_SHIFT + (k)))
 enum {
@@ -208,5 +209,11 @@ _Static_assert(ROUTE_ANSWERS < WEB_DEP(0) && STORE_NGEN + 2 + WEB_DEP_SHIFT < 31
 int web_cache_deps(const char *key);
 /* web_cache_put for an answer that is no route's (a part of a page), depending on deps. */
 void web_cache_put_deps(const char *key, int deps, int64_t gen, const char *data, size_t len, const char *ctype);
+/* A part of an answer that its caller also checks itself, with a value kept beside it: a page of a
+ * list by id, kept with its page_mark (aux: up to which id, mark: the mark then) and served while
+ * the mark read now is the same. Its key must be no route's ("part:..."). */
+void web_cache_put_part(const char *key, int deps, int64_t gen, int64_t aux, int64_t mark, const char *data, size_t len);
+web_cache_blob *web_cache_take_part(const char *key, int64_t gen, int64_t *aux, int64_t *mark, const char **data,
+                                    size_t *len);
 
 #endif

@@ -127,10 +127,15 @@ static void test_the_date_and_the_token(void **state)
     unsetenv("ISMS_TODAY");
     fill();
 
-    /* an answer is taken or kept only with the token of the counters this thread read last */
+    /* the token stays while the counters do; an answer is taken or kept only with the token of
+     * the counters this thread read last */
     int64_t old, gen;
     assert_int_equal(web_cache_generation(srv, &old), 0);
     assert_int_equal(web_cache_generation(srv, &gen), 0);
+    assert_int_equal(gen, old);
+    cli_sql("INSERT INTO party(name) VALUES ('Regulator')");
+    assert_int_equal(web_cache_generation(srv, &gen), 0);
+    assert_true(gen != old);
     const char *data;
     size_t len;
     assert_null(web_cache_take(keys[SOA], old, &data, &len, NULL));
@@ -138,8 +143,22 @@ static void test_the_date_and_the_token(void **state)
     assert_non_null(b);
     web_cache_release(b);
     web_cache_put("/api/v1/org", old, "x", 1, NULL);
-    assert_int_equal(web_cache_generation(srv, &gen), 0);
     assert_null(web_cache_take("/api/v1/org", gen, &data, &len, NULL));
+
+    /* a part is served with what it was kept with, for its caller to check */
+    int64_t aux = 0, mark = 0;
+    web_cache_put_part("part:test", DEP_NONE, gen, 40, 7, "[1]", 3);
+    b = web_cache_take_part("part:test", gen, &aux, &mark, &data, &len);
+    assert_non_null(b);
+    assert_int_equal(aux, 40);
+    assert_int_equal(mark, 7);
+    web_cache_release(b);
+    web_cache_put_part("part:test", DEP_NONE, gen, 60, 9, "[2]", 3); /* replaced, even unchanged counters */
+    b = web_cache_take_part("part:test", gen, &aux, &mark, &data, &len);
+    assert_non_null(b);
+    assert_int_equal(mark, 9);
+    assert_memory_equal(data, "[2]", 3);
+    web_cache_release(b);
 }
 
 static void test_deps_come_from_the_route_table(void **state)
