@@ -9,12 +9,15 @@ void buf_init(buf *b, size_t max)
     b->data = NULL;
     b->len = b->cap = 0;
     b->max = max;
+    b->full = 0;
 }
 
 static int buf_reserve(buf *b, size_t extra)
 {
-    if (extra > b->max || b->len > b->max - extra)
+    if (extra > b->max || b->len > b->max - extra) {
+        b->full = 1;
         return -1;
+    }
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return 0;
@@ -22,8 +25,10 @@ static int buf_reserve(buf *b, size_t extra)
     while (cap < need)
         cap *= 2;
     char *d = realloc(b->data, cap);
-    if (!d)
+    if (!d) {
+        b->full = 1;
         return -1;
+    }
     b->data = d;
     b->cap = cap;
     return 0;
@@ -61,6 +66,7 @@ int buf_printf(buf *b, const char *fmt, ...)
 void buf_reset(buf *b)
 {
     b->len = 0;
+    b->full = 0;
     if (b->data)
         b->data[0] = '\0';
 }

@@ -8,6 +8,7 @@
 typedef struct buf {
     char *data;   /* always NUL-terminated when non-NULL */
     size_t len, cap, max;
+    int full;     /* an append was refused (cap or memory) since the last reset: the content is cut */
 } buf;
 
 /* Start an empty buffer that refuses to grow past max bytes. */
@@ -17,7 +18,7 @@ int buf_append(buf *b, const void *p, size_t n);
 int buf_puts(buf *b, const char *s);
 int buf_putc(buf *b, char c);
 int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Empty the buffer, keeping its memory. */
+/* Empty the buffer, keeping its memory; clears full. */
 void buf_reset(buf *b);
 void buf_free(buf *b);
 

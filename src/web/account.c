@@ -121,12 +121,13 @@ int form_account_password(web_req *rq, web_resp *rs)
         return refuse(rq, rs, 422, "Give your current password and a new one.");
     if (!again || strcmp(pw, again))
         return refuse(rq, rs, 422, "The two new passwords differ.");
-    if (web_auth_limited(rq, rq->u.name))
-        return refuse(rq, rs, 429, "Too many wrong passwords or codes. Wait 15 minutes and try again.");
+    int wait = web_auth_wait(rq, rq->u.name, 0);
+    if (wait)
+        return refuse(rq, rs, 429, arena_sprintf(rq->a, "Too many wrong passwords or codes. Try again in %d seconds.", wait));
     isms_err err = {0};
     int ok = 0;
     if (store_user_check_password(rq->w, rq->u.name, cur, &ok, &err) || !ok) {
-        web_auth_failed(rq, rq->u.name);
+        web_auth_failed(rq, rq->u.name, 0);
         return refuse(rq, rs, 403, "The current password is wrong; nothing was changed.");
     }
     if (ws_begin(rq->w, &err) || store_user_set_password(rq->w, rq->u.name, pw, &err) || ws_commit(rq->w, &err)) {
@@ -153,8 +154,9 @@ int form_account_mfa(web_req *rq, web_resp *rs)
     isms_err err = {0};
     int ok = 0;
     /* codes are six digits: guessing is stopped by the login limits */
-    if (action && strcmp(action, "begin") && web_auth_limited(rq, rq->u.name))
-        return refuse(rq, rs, 429, "Too many wrong passwords or codes. Wait 15 minutes and try again.");
+    int wait = action && strcmp(action, "begin") ? web_auth_wait(rq, rq->u.name, 0) : 0;
+    if (wait)
+        return refuse(rq, rs, 429, arena_sprintf(rq->a, "Too many wrong passwords or codes. Try again in %d seconds.", wait));
     if (action && !strcmp(action, "begin")) {
         if (rq->u.mfa_enabled)
             return refuse(rq, rs, 409, "Two-factor is already on; turn it off first to set up a new app.");
@@ -175,7 +177,7 @@ int form_account_mfa(web_req *rq, web_resp *rs)
             return refuse(rq, rs, 422, err.code == ISMS_EINVAL ? "Set up two-factor first." : err.msg);
         }
         if (!ok)
-            web_auth_failed(rq, rq->u.name);
+            web_auth_failed(rq, rq->u.name, 0);
         if (!ok)
             return refuse(rq, rs, 422, "That code is wrong or was used already; two-factor stays off. Set it up "
                                        "again if the app does not show this account.");
@@ -191,7 +193,7 @@ int form_account_mfa(web_req *rq, web_resp *rs)
             return refuse(rq, rs, 500, err.msg);
         }
         if (!ok) {
-            web_auth_failed(rq, rq->u.name);
+            web_auth_failed(rq, rq->u.name, 0);
             return refuse(rq, rs, 422, "That code is wrong or was used already; two-factor stays on.");
         }
         web_redirect(rs, "/account?done=mfa-off");

@@ -1,5 +1,5 @@
-/* Sessions (in memory, idle and absolute timeouts), CSRF tokens, login with optional TOTP, login
- * rate limiting per account and per address, and role checks. */
+/* Sessions (in memory, idle and absolute timeouts), CSRF tokens, login with optional TOTP (its
+ * limits are in throttle.c), and role checks. */
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -10,10 +10,9 @@
 
 #include "web/web.h"
 
-#define MAX_SESSIONS 4096
-#define FAIL_WINDOW_S 900
-#define FAIL_MAX_ACCOUNT 5
-#define FAIL_MAX_ADDRESS 20
+#define DEFAULT_SESSIONS 4096
+/* One user's sessions at most: logging in again and again replaces that user's oldest. */
+#define SESSIONS_PER_USER 32
 
 struct web_session {
     char token[65];     /* hex; compared in constant time */
@@ -23,16 +22,10 @@ struct web_session {
     int used;
 };
 
-static web_session sessions[MAX_SESSIONS];
+static web_session *sessions;
+static int MAX_SESSIONS;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int idle_s = 1800, max_s = 12 * 3600;
-
-typedef struct fail_entry {
-    char key[96];       /* "a:NAME" or "i:ADDRESS" */
-    int count;
-    time_t first;
-} fail_entry;
-static fail_entry fails[1024];
 
 int web_auth_init(const web_opts *o)
 {
@@ -42,13 +35,24 @@ int web_auth_init(const web_opts *o)
         idle_s = o->session_idle_s;
     if (o->session_max_s > 0)
         max_s = o->session_max_s;
-    return 0;
+    int n = o->session_slots > 0 ? o->session_slots : DEFAULT_SESSIONS;
+    pthread_mutex_lock(&mu);
+    free(sessions);
+    sessions = calloc((size_t)n, sizeof *sessions);
+    MAX_SESSIONS = sessions ? n : 0;
+    pthread_mutex_unlock(&mu);
+    web_throttle_init();
+    return sessions ? 0 : -1;
 }
 
 void web_auth_free(void)
 {
     pthread_mutex_lock(&mu);
-    sodium_memzero(sessions, sizeof sessions);
+    if (sessions)
+        sodium_memzero(sessions, (size_t)MAX_SESSIONS * sizeof *sessions);
+    free(sessions);
+    sessions = NULL;
+    MAX_SESSIONS = 0;
     pthread_mutex_unlock(&mu);
 }
 
@@ -80,6 +84,8 @@ static const char *cookie_token(web_req *rq)
     return v && strlen(v) == 64 ? v : NULL;
 }
 
+static int expired(const web_session *s, time_t now) { return now - s->seen > idle_s || now - s->created > max_s; }
+
 /* Find a live session by token; expired ones are cleared on the way. Caller holds mu. */
 static web_session *find_session(const char *token, time_t now)
 {
@@ -87,7 +93,7 @@ static web_session *find_session(const char *token, time_t now)
         web_session *s = &sessions[i];
         if (!s->used)
             continue;
-        if (now - s->seen > idle_s || now - s->created > max_s) {
+        if (expired(s, now)) {
             sodium_memzero(s, sizeof *s);
             continue;
         }
@@ -143,37 +149,6 @@ int web_csrf_ok(web_req *rq)
     return t && rq->csrf && strlen(t) == 64 && sodium_memcmp(t, rq->csrf, 64) == 0;
 }
 
-/* Failed logins in the window for key; counts one more when add. Caller holds mu. */
-static int fail_count(const char *key, time_t now, int add)
-{
-    fail_entry *slot = NULL, *oldest = &fails[0];
-    for (size_t i = 0; i < sizeof fails / sizeof *fails; i++) {
-        fail_entry *f = &fails[i];
-        if (f->count && now - f->first > FAIL_WINDOW_S)
-            memset(f, 0, sizeof *f);
-        if (f->count && !strcmp(f->key, key))
-            slot = f;
-        if (f->first < oldest->first)
-            oldest = f;
-    }
-    if (!add)
-        return slot ? slot->count : 0;
-    if (!slot) {
-        slot = oldest;
-        memset(slot, 0, sizeof *slot);
-        snprintf(slot->key, sizeof slot->key, "%s", key);
-        slot->first = now;
-    }
-    return ++slot->count;
-}
-
-static void fail_clear(const char *key)
-{
-    for (size_t i = 0; i < sizeof fails / sizeof *fails; i++)
-        if (fails[i].count && !strcmp(fails[i].key, key))
-            memset(&fails[i], 0, sizeof fails[i]);
-}
-
 void web_sessions_end_user(const char *name)
 {
     pthread_mutex_lock(&mu);
@@ -192,33 +167,31 @@ void web_sessions_end_others(web_req *rq)
     pthread_mutex_unlock(&mu);
 }
 
-/* The account and address keys of the login limits. */
-static void fail_keys(web_req *rq, const char *name, char akey[96], char ikey[96])
+/* A slot for a new session of name. The table never refuses a login: past the user's own limit,
+ * or when the table is full, the user's least recently used session goes first, and only a user
+ * with none gives up the least recently used session of anyone. Caller holds mu. */
+static web_session *session_slot(const char *name, time_t now)
 {
-    snprintf(akey, 96, "a:%s", name);
-    snprintf(ikey, 96, "i:%s", rq->ip ? rq->ip : "-");
-}
-
-int web_auth_limited(web_req *rq, const char *name)
-{
-    char akey[96], ikey[96];
-    fail_keys(rq, name, akey, ikey);
-    time_t now = time(NULL);
-    pthread_mutex_lock(&mu);
-    int limited = fail_count(akey, now, 0) >= FAIL_MAX_ACCOUNT || fail_count(ikey, now, 0) >= FAIL_MAX_ADDRESS;
-    pthread_mutex_unlock(&mu);
-    return limited;
-}
-
-void web_auth_failed(web_req *rq, const char *name)
-{
-    char akey[96], ikey[96];
-    fail_keys(rq, name, akey, ikey);
-    time_t now = time(NULL);
-    pthread_mutex_lock(&mu);
-    fail_count(akey, now, 1);
-    fail_count(ikey, now, 1);
-    pthread_mutex_unlock(&mu);
+    web_session *empty = NULL, *own = NULL, *any = NULL;
+    int mine = 0;
+    for (int i = 0; i < MAX_SESSIONS; i++) {
+        web_session *s = &sessions[i];
+        if (s->used && expired(s, now))
+            sodium_memzero(s, sizeof *s);
+        if (!s->used) {
+            if (!empty)
+                empty = s;
+            continue;
+        }
+        if (!strcmp(s->user, name)) {
+            mine++;
+            if (!own || s->seen < own->seen)
+                own = s;
+        }
+        if (!any || s->seen < any->seen)
+            any = s;
+    }
+    return mine >= SESSIONS_PER_USER ? own : empty ? empty : own ? own : any;
 }
 
 static void login_page(web_req *rq, web_resp *rs, int status, const char *msg)
@@ -252,15 +225,13 @@ int web_login(web_req *rq, web_resp *rs)
         login_page(rq, rs, 400, "Give a user name and a password.");
         return 0;
     }
-    char akey[96], ikey[96];
-    snprintf(akey, sizeof akey, "a:%s", name);
-    snprintf(ikey, sizeof ikey, "i:%s", rq->ip);
     time_t now = time(NULL);
-    pthread_mutex_lock(&mu);
-    int limited = fail_count(akey, now, 0) >= FAIL_MAX_ACCOUNT || fail_count(ikey, now, 0) >= FAIL_MAX_ADDRESS;
-    pthread_mutex_unlock(&mu);
-    if (limited) {
-        login_page(rq, rs, 429, "Too many failed logins. Wait 15 minutes and try again.");
+    int wait = web_auth_wait(rq, name, 1);
+    if (wait) {
+        rs->retry_after = wait;
+        login_page(rq, rs, 429,
+                   arena_sprintf(rq->a, "Too many failed logins for this user or from this address. Try again in %d "
+                                        "second%s.", wait, wait == 1 ? "" : "s"));
         return 0;
     }
     isms_err err = {0};
@@ -281,10 +252,7 @@ int web_login(web_req *rq, web_resp *rs)
         ok = code_ok;
     }
     if (!ok) {
-        pthread_mutex_lock(&mu);
-        fail_count(akey, now, 1);
-        fail_count(ikey, now, 1);
-        pthread_mutex_unlock(&mu);
+        web_auth_failed(rq, name, 1);
         ws_set_actor(rq->w, "anonymous");
         if (ws_begin(rq->w, &err) == ISMS_OK) {
             char after[200];
@@ -295,12 +263,9 @@ int web_login(web_req *rq, web_resp *rs)
         login_page(rq, rs, 401, "Wrong user name, password or code.");
         return 0;
     }
-    web_session *s = NULL;
+    web_auth_passed(rq, name);
     pthread_mutex_lock(&mu);
-    fail_clear(akey);
-    for (int i = 0; i < MAX_SESSIONS && !s; i++)
-        if (!sessions[i].used || now - sessions[i].seen > idle_s || now - sessions[i].created > max_s)
-            s = &sessions[i];
+    web_session *s = session_slot(name, now);
     char token[65] = "";
     if (s) {
         memset(s, 0, sizeof *s);
@@ -326,6 +291,7 @@ int web_login(web_req *rq, web_resp *rs)
     rs->cookie = arena_sprintf(rq->a, "isms_session=%s; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=%d", token,
                                rq->tls ? "; Secure" : "", max_s);
     sodium_memzero(token, sizeof token);
+    rs->cookie2 = web_throttle_device_cookie(rq, name);
     web_redirect(rs, "/");
     return 0;
 }

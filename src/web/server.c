@@ -30,6 +30,7 @@ typedef struct conn_state {
     int too_large;
     int upload;                  /* a multipart body for an upload route, capped by WEB_UPLOAD_MAX */
     int started;
+    web_guard_conn *guard;
     struct timespec t0;
     int status;
     char method[12];
@@ -301,6 +302,13 @@ static enum MHD_Result send_response(struct MHD_Connection *c, conn_state *cs, w
         MHD_add_response_header(r, "Location", rs->location);
     if (rs->cookie)
         MHD_add_response_header(r, "Set-Cookie", rs->cookie);
+    if (rs->cookie2)
+        MHD_add_response_header(r, "Set-Cookie", rs->cookie2);
+    if (rs->retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", rs->retry_after);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
     if (rs->filename) {
         char cd[300];
         snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", rs->filename);
@@ -357,6 +365,22 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
+/* Run a route's handler. An answer cut off at the cap is never sent as if it were whole: this is
+ * the one place every handler's answer passes, so it is checked here. */
+static void run_route(web_req *rq, web_resp *rs, const web_route *r)
+{
+    r->fn(rq, rs);
+    if (rs->body.full && !rs->shared && rs->file_fd <= 0) {
+        buf_reset(&rs->body);
+        rs->cookie = rs->cookie2 = rs->location = rs->filename = NULL;
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "the answer is larger than the %zu MiB this server sends at once; ask for less (a filter, or limit and offset)",
+                 rs->body.max >> 20);
+        deny(rq, rs, 500, "answer_too_large", msg);
+    }
+}
+
 /* Serve a cacheable GET from the cache, or run it and keep a successful answer. */
 static void run_cached(web_req *rq, web_resp *rs, const web_route *r)
 {
@@ -374,12 +398,12 @@ static void run_cached(web_req *rq, web_resp *rs, const web_route *r)
             rs->status = 200;
             rs->ctype = ctype;
         } else {
-            r->fn(rq, rs);
+            run_route(rq, rs, r);
             if (rs->status == 200)
                 web_cache_put(key.data, gen, rs->body.data ? rs->body.data : "", rs->body.len, rs->ctype);
         }
     } else {
-        r->fn(rq, rs);
+        run_route(rq, rs, r);
     }
     buf_free(&key);
 }
@@ -478,7 +502,7 @@ static void dispatch(web_req *rq, web_resp *rs, int upload)
         if (perr->code && (match->flags & ROUTE_PAGE)) {
             /* The form shows why; nothing is written, so no CSRF token (which may be lost with the body) is needed. */
             rq->upload_error = perr;
-            match->fn(rq, rs);
+            run_route(rq, rs, match);
             return;
         }
         if (perr->code) {
@@ -501,7 +525,7 @@ static void dispatch(web_req *rq, web_resp *rs, int upload)
     if ((match->flags & ROUTE_CACHE) && !writes)
         run_cached(rq, rs, match);
     else
-        match->fn(rq, rs);
+        run_route(rq, rs, match);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -515,6 +539,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!cs)
             return MHD_NO;
         cs->upload = upload_request(c, method, url);
+        const union MHD_ConnectionInfo *si = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        cs->guard = si ? si->socket_context : NULL;
+        web_guard_phase(cs->guard, cs->upload ? WEB_GUARD_UPLOAD : WEB_GUARD_BODY);
         buf_init(&cs->body, cs->upload ? WEB_UPLOAD_MAX + WEB_UPLOAD_SLACK : opts->max_body);
         clock_gettime(CLOCK_MONOTONIC, &cs->t0);
         snprintf(cs->method, sizeof cs->method, "%s", method);
@@ -530,6 +557,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    web_guard_phase(cs->guard, WEB_GUARD_ANSWER);
     arena a;
     arena_init(&a);
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -543,7 +571,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     web_req rq = {.conn = c, .method = method, .path = url, .ip = arena_strdup(&a, ip), .a = &a, .body = &cs->body,
                   .body_too_large = cs->too_large, .tls = opts->tls_cert != NULL};
     web_resp rs = {.status = 200, .ctype = "text/html; charset=utf-8"};
-    buf_init(&rs.body, 64u << 20);
+    buf_init(&rs.body, opts->max_answer ? opts->max_answer : (size_t)64 << 20);
     dispatch(&rq, &rs, cs->upload);
     if (rq.authed)
         snprintf(cs->userbuf, sizeof cs->userbuf, "%s", rq.u.name);
@@ -575,9 +603,24 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
         fflush(opts->access_log);
         pthread_mutex_unlock(&log_mu);
     }
+    /* The next request on a kept-alive connection has its own deadline for its headers. */
+    web_guard_phase(cs->guard, WEB_GUARD_HEADERS);
     buf_free(&cs->body);
     free(cs);
     *con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? web_guard_opened(ci->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        web_guard_closed(*socket_context);
+        *socket_context = NULL;
+    }
 }
 
 static char *read_file(const char *path, isms_err *err)
@@ -683,13 +726,22 @@ int web_serve(const web_opts *o, isms_err *err)
         {key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
+    if (web_guard_start(o->header_timeout_s, o->body_timeout_s)) {
+        free(cert);
+        free(key);
+        web_auth_free();
+        return err_set(err, ISMS_ENOMEM, "cannot start the server's connection guard");
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(o->conn_timeout_s > 0 ? o->conn_timeout_s : 30), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)WEB_CONN_POOL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        (size_t)WEB_CONN_POOL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(o->max_conns_per_address > 0 ? o->max_conns_per_address : 128), MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_ARRAY, tls_opts,
+        MHD_OPTION_END);
     if (!d) {
+        web_guard_stop();
         free(cert);
         free(key);
         web_auth_free();
@@ -705,6 +757,7 @@ int web_serve(const web_opts *o, isms_err *err)
     /* Stop accepting, let in-flight requests finish, then close the workers' connections. */
     MHD_quiesce_daemon(d);
     MHD_stop_daemon(d);
+    web_guard_stop();
     pthread_mutex_lock(&ws_mu);
     for (size_t i = 0; i < ws_count; i++)
         ws_close(ws_list[i]);

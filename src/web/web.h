@@ -18,6 +18,11 @@ typedef struct web_opts {
     int threads;                 /* worker threads; default one per core (at least 2) */
     size_t max_body;             /* request body cap; default 1 MiB */
     int conn_timeout_s;          /* idle connection timeout; default 30 */
+    int header_timeout_s;        /* a request's headers must be complete within this; default 10 */
+    int body_timeout_s;          /* and its body within this after them (uploads ten times it); default 60 */
+    int max_conns_per_address;   /* open connections from one client address; default 128 */
+    size_t max_answer;           /* largest answer the server builds; default 64 MiB */
+    int session_slots;           /* signed-in sessions held at once; default 4096 */
     int session_idle_s;          /* default 30 min */
     int session_max_s;           /* absolute session lifetime; default 12 h */
     FILE *access_log;            /* one line per request, or NULL */
@@ -82,6 +87,8 @@ typedef struct web_resp {
     buf body;
     const char *location;
     const char *cookie;          /* a Set-Cookie value */
+    const char *cookie2;         /* a second one */
+    int retry_after;             /* seconds, for a 429 */
     const char *filename;        /* Content-Disposition: attachment */
     int file_fd;                 /* when > 0, the body is this open file of file_size bytes (closed after) */
     const char *shared;          /* when set, the body is these shared_len bytes of a cached answer */
@@ -152,6 +159,22 @@ void web_cache_release_data(void *data);
 void web_cache_put(const char *key, int64_t gen, const char *data, size_t len, const char *ctype);
 void web_cache_free(void);
 
+/* Connection deadlines (guard.c): a reaper shuts down connections that are too slow to send
+ * their request, so slow clients cannot hold connections others need. */
+typedef struct web_guard_conn web_guard_conn;
+enum { WEB_GUARD_HEADERS, WEB_GUARD_BODY, WEB_GUARD_UPLOAD, WEB_GUARD_ANSWER };
+/* Start the reaper with the header and body timeouts in seconds (0: 10 and 60). */
+int web_guard_start(int header_timeout_s, int body_timeout_s);
+void web_guard_stop(void);
+/* Track a new connection on socket fd; its headers are due within the header timeout. */
+web_guard_conn *web_guard_opened(int fd);
+/* Stop tracking a connection; called before its socket is closed. */
+void web_guard_closed(web_guard_conn *g);
+/* Start a phase: headers due (next request), body due, upload body due, or no deadline (answering). */
+void web_guard_phase(web_guard_conn *g, int phase);
+/* How many connections were shut down for missing a deadline. */
+unsigned long web_guard_reaped(void);
+
 /* Authentication (auth.c) */
 int web_auth_init(const web_opts *o);
 void web_auth_free(void);
@@ -161,11 +184,20 @@ void web_authenticate(web_req *rq);
 int web_csrf_ok(web_req *rq);
 int web_login(web_req *rq, web_resp *rs);
 int web_logout(web_req *rq, web_resp *rs);
-/* Whether name (or the request's address) is locked out by failed logins; the account page
- * checks its password and code guesses against the same limits. */
-int web_auth_limited(web_req *rq, const char *name);
+/* Login limits (throttle.c). Make the key that signs device cookies. */
+void web_throttle_init(void);
+/* Seconds before a password or code for name may be tried from this request (0: now), by the
+ * failures of its address and of the account; at_login, a known device skips the account's limit
+ * (the account page, already signed in, checks its guesses against both). */
+int web_auth_wait(web_req *rq, const char *name, int at_login);
 /* Count a wrong password or code for name and the request's address. */
-void web_auth_failed(web_req *rq, const char *name);
+void web_auth_failed(web_req *rq, const char *name, int at_login);
+/* A right password for name: its account's count starts again, unless from a known device. */
+void web_auth_passed(web_req *rq, const char *name);
+/* Does the request carry the device cookie of an earlier login as name? */
+int web_throttle_known_device(web_req *rq, const char *name);
+/* The Set-Cookie value that marks this browser as one name has logged in from. */
+const char *web_throttle_device_cookie(web_req *rq, const char *name);
 /* End every other session of the request's user (after a password change). */
 void web_sessions_end_others(web_req *rq);
 /* End every session of the named user (their password was reset or they were disabled). */
