@@ -19,7 +19,7 @@ int store_alert_queue(ws *w, const char *key, const char *kind, const char *payl
     st_text(st, 3, payload);
     st_text(st, 4, now);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, "queueing an alert", err);
     *queued = sqlite3_changes(w->db) > 0;
@@ -42,7 +42,7 @@ static int collect(ws *w, sqlite3_stmt *st, arena *a, alert **out, size_t *n, is
                              st_col(st, 4, a), st_col(st, 5, a), st_col(st, 6, a), st_col(st, 7, a),
                              sqlite3_column_int(st, 8)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading alerts", err);
@@ -85,7 +85,7 @@ static int update(ws *w, const char *sql, int64_t id, const char *a1, const char
         st_text(st, 2, a2);
     sqlite3_bind_int64(st, a2 ? 3 : 2, id);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     return s == SQLITE_DONE ? ISMS_OK : st_error(w, s, "updating an alert", err);
 }
 
@@ -120,6 +120,6 @@ int store_evidence_expired(ws *w, const char *today, int (*cb)(const evidence *,
         if (cb(&ev, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading expired evidence", err);
 }

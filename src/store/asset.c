@@ -125,7 +125,7 @@ static int asset_insert(ws *w, const asset *x, int64_t *id, isms_err *err)
     st_text(st, 9, now);
     st_text(st, 10, now);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return err_set(err, ISMS_ECONFLICT, "name: an asset named '%s' already exists", x->name);
     if (rc != SQLITE_DONE)
@@ -189,7 +189,7 @@ int store_asset_get(ws *w, const char *id_or_name, arena *a, asset *x, isms_err 
         x->created_at = arena_strdup(a, x->created_at);
         x->updated_at = arena_strdup(a, x->updated_at);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no asset '%s' (give its id or exact name; see `isms asset list`)",
                        id_or_name ? id_or_name : "");
@@ -235,7 +235,7 @@ int store_asset_update(ws *w, const asset *in, isms_err *err)
     st_text(st, 9, now);
     sqlite3_bind_int64(st, 10, x->id);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         rc = err_set(err, ISMS_ECONFLICT, "name: an asset named '%s' already exists", x->name);
     else if (rc != SQLITE_DONE)
@@ -266,7 +266,7 @@ int store_asset_delete(ws *w, int64_t id, isms_err *err)
     if (rc == ISMS_OK && (rc = st_prepare(w, "DELETE FROM asset WHERE id = ?", &st, err)) == ISMS_OK) {
         sqlite3_bind_int64(st, 1, id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE)
             rc = st_error(w, s, "deleting an asset", err);
         else {
@@ -298,7 +298,7 @@ int store_asset_each(ws *w, int (*cb)(const asset *, void *), void *ctx, isms_er
         if (cb(&x, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing assets", err);
 }
 
@@ -328,7 +328,7 @@ int store_asset_count(ws *w, const page_query *pq, long *total, isms_err *err)
         return rc;
     bind_asset_filters(st, pq);
     *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    st_release(w, st);
     return ISMS_OK;
 }
 
@@ -347,7 +347,7 @@ int store_asset_page(ws *w, const page_query *pq, int (*cb)(const asset *, void 
     sqlite3_bind_int64(st, 5, pq->limit);
     sqlite3_bind_int64(st, 6, pq->offset);
     if (pm && (rc = st_read_begin(w, &began, err))) {
-        sqlite3_finalize(st);
+        st_release(w, st);
         return rc;
     }
     long rows = 0;
@@ -360,7 +360,7 @@ int store_asset_page(ws *w, const page_query *pq, int (*cb)(const asset *, void 
         if (cb(&x, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing assets", err);
     if (pm) {
         /* a full page shows the rows up to its last; a short one also whatever is added after it */

@@ -38,7 +38,7 @@ char *st_row_json(ws *w, const char *table, const char *key_col, const char *key
         out = b.data ? arena_strdup(a, b.data) : NULL;
         buf_free(&b);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return out;
 }
 
@@ -88,7 +88,7 @@ static int applicable_flags(ws *w, int *flags, isms_err *err)
         if (i >= 0)
             flags[i] = 0;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     (void)co;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the SoA", err);
 }
@@ -122,14 +122,14 @@ int store_audit_plan(ws *w, audit_rec *x, arena *ar, isms_err *err)
         st_text(st, 1, items[i]);
         st_text(st, 2, x->auditor);
         if (sqlite3_step(st) == SQLITE_ROW) {
-            sqlite3_finalize(st);
+            st_release(w, st);
             return err_set(err, ISMS_ECONFLICT,
                            "%s owns %s, which is in the audit scope: auditors must not audit their own work "
                            "(choose another auditor or leave %s out of the scope)",
                            x->auditor, items[i], items[i]);
         }
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     char *scope = arena_alloc(ar, len + 1);
     scope[0] = '\0';
     for (size_t i = 0; i < n; i++) {
@@ -149,7 +149,7 @@ int store_audit_plan(ws *w, audit_rec *x, arena *ar, isms_err *err)
     for (int i = 0; i < 8; i++)
         st_text(st, i + 1, v[i]);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "planning the audit", err);
     x->id = sqlite3_last_insert_rowid(w->db);
@@ -178,7 +178,7 @@ int store_audit_get(ws *w, int64_t id, arena *a, audit_rec *out, isms_err *err)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         audit_row(st, a, out);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no internal audit with id %lld (isms audit list)", (long long)id);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading the audit", err);
@@ -201,7 +201,7 @@ int store_audit_list(ws *w, arena *a, audit_rec **out, size_t *n, isms_err *err)
         }
         audit_row(st, a, &arr[k++]);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = k;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading audits", err);
@@ -236,7 +236,7 @@ int store_audit_complete(ws *w, int64_t id, const char *summary, const char *on,
         st_text(st, 3, now);
         sqlite3_bind_int64(st, 4, id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         rc = s == SQLITE_DONE ? st_audit_row(w, "update", "audit", "id", key, before, &a, err)
                               : st_error(w, s, "completing the audit", err);
     }
@@ -299,7 +299,7 @@ static int finding_add(ws *w, finding_rec *f, isms_err *err)
         st_text(st, 5, f->evidence);
         st_text(st, 6, now);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE)
             rc = st_error(w, s, "recording the finding", err);
         else {
@@ -337,7 +337,7 @@ int store_finding_list(ws *w, int64_t audit_id, arena *a, finding_rec **out, siz
                                  st_col(st, 3, a), st_col(st, 4, a), st_col(st, 5, a), st_col(st, 6, a),
                                  (long)sqlite3_column_int64(st, 7), (long)sqlite3_column_int64(st, 8)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = k;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading findings", err);
@@ -378,7 +378,7 @@ static int action_add(ws *w, action_rec *x, isms_err *err)
         sqlite3_bind_int64(st, 1, x->finding_id);
         int s = sqlite3_step(st);
         int nc = s == SQLITE_ROW && cycle_finding_is_nc((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_ROW)
             return err_set(err, ISMS_ENOTFOUND, "no finding with id %lld (isms audit findings)", (long long)x->finding_id);
         /* 10.2 b: a nonconformity's action must rest on its cause, not only on the symptom. */
@@ -391,7 +391,7 @@ static int action_add(ws *w, action_rec *x, isms_err *err)
             return rc;
         sqlite3_bind_int64(st, 1, x->review_id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_ROW)
             return err_set(err, ISMS_ENOTFOUND, "no management review with id %lld (isms review list)",
                            (long long)x->review_id);
@@ -414,7 +414,7 @@ static int action_add(ws *w, action_rec *x, isms_err *err)
     st_text(st, 7, now);
     st_text(st, 8, now);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, "adding the action", err);
     x->id = sqlite3_last_insert_rowid(w->db);
@@ -438,7 +438,7 @@ static int action_state(ws *w, int64_t id, char status[16], int *corrective, cha
         *corrective = sqlite3_column_int(st, 1);
         snprintf(due, 11, "%s", (const char *)sqlite3_column_text(st, 2));
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no action with id %lld (isms action list)", (long long)id);
     return s == SQLITE_ROW ? ISMS_OK : st_error(w, s, "reading the action", err);
@@ -457,7 +457,7 @@ static int action_update(ws *w, int64_t id, const char *sql, const char *const *
             st_text(st, i + 1, vals[i]);
         sqlite3_bind_int64(st, nvals + 1, id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         rc = s == SQLITE_DONE ? st_audit_row(w, "update", "action", "id", key, before, &a, err)
                               : st_error(w, s, "updating the action", err);
     }
@@ -560,7 +560,7 @@ int store_action_list(ws *w, int open_only, arena *a, action_rec **out, size_t *
                                 st_col(st, 7, a), st_col(st, 8, a), st_col(st, 9, a), st_col(st, 10, a),
                                 st_col(st, 11, a), st_col(st, 12, a), st_col(st, 13, a)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = k;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading actions", err);
@@ -587,7 +587,7 @@ int store_audit_programme_inputs(ws *w, int *applicable, int *high_risk, isms_er
         if (i >= 0)
             high_risk[i] = 1;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading risks for the audit programme", err);
 }
 

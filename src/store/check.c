@@ -66,7 +66,7 @@ int store_check_record(ws *w, check_run *run, const char *raw, size_t raw_len, a
     if (run->evidence_id)
         sqlite3_bind_int64(st, 7, run->evidence_id);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, "recording the check run", err);
     run->id = sqlite3_last_insert_rowid(w->db);
@@ -92,7 +92,7 @@ static int collect_runs(ws *w, sqlite3_stmt *st, arena *a, check_run **out, size
         arr[cnt++] = (check_run){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a), st_col(st, 3, a),
                                  st_col(st, 4, a), st_col(st, 5, a), st_col(st, 6, a), sqlite3_column_int64(st, 7)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading check runs", err);
@@ -144,6 +144,6 @@ int store_check_failing(ws *w, int *failing, isms_err *err)
             p = comma ? comma + 1 : NULL;
         }
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading check runs", err);
 }

@@ -25,7 +25,7 @@ int store_cert_get(ws *w, arena *a, cert_rec *c, int *found, isms_err *err)
                         st_col(st, 5, a)};
         *found = 1;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the certification", err);
 }
 
@@ -64,7 +64,7 @@ int store_cert_set(ws *w, const cert_rec *c, isms_err *err)
         for (int i = 0; i < 6; i++)
             st_text(st, i + 1, v[i]);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         rc = s == SQLITE_DONE ? st_audit_row(w, found ? "update" : "create", "cert", "id", "1", before, &a, err)
                               : st_error(w, s, "recording the certification", err);
     }
@@ -120,7 +120,7 @@ int store_milestone_set(ws *w, const char *key, const char *due_date, const char
         st_text(st, 3, note);
         st_text(st, 4, now);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         rc = s == SQLITE_DONE ? st_audit_row(w, before ? "update" : "create", "milestone", "key", key, before, &a, err)
                               : st_error(w, s, "setting the milestone", err);
     }
@@ -159,7 +159,7 @@ int store_milestone_list(ws *w, arena *a, milestone_rec **out, size_t *n, isms_e
         int s = sqlite3_step(st);
         if (s == SQLITE_ROW)
             arr[i].done_on = st_col(st, 0, a);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_ROW && s != SQLITE_DONE)
             return st_error(w, s, "reading the roadmap", err);
     }
@@ -174,7 +174,7 @@ int store_milestone_list(ws *w, arena *a, milestone_rec **out, size_t *n, isms_e
                 arr[i].note = st_col(st, 2, a);
             }
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = nm;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the roadmap", err);
@@ -231,7 +231,7 @@ static int review_record(ws *w, review_rec *r, isms_err *err)
     for (int i = 0; i < 8; i++)
         st_text(st, i + 1, v[i]);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, "recording the management review", err);
     r->id = sqlite3_last_insert_rowid(w->db);
@@ -260,7 +260,7 @@ int store_review_get(ws *w, int64_t id, arena *a, review_rec *out, isms_err *err
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         review_row(st, a, out);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no management review with id %lld (isms review list)", (long long)id);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading the review", err);
@@ -283,7 +283,7 @@ int store_review_list(ws *w, arena *a, review_rec **out, size_t *n, isms_err *er
         }
         review_row(st, a, &arr[k++]);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = k;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading reviews", err);
@@ -323,7 +323,7 @@ static int feedback_add(ws *w, feedback_rec *f, isms_err *err)
     st_text(st, 3, f->summary);
     st_text(st, 4, now);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, "recording feedback", err);
     f->id = sqlite3_last_insert_rowid(w->db);
@@ -355,7 +355,7 @@ int store_feedback_list(ws *w, const char *since, arena *a, feedback_rec **out, 
         }
         arr[k++] = (feedback_rec){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a), st_col(st, 3, a)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = k;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading feedback", err);
@@ -393,7 +393,7 @@ static int cal_query(ws *w, cal_acc *c, const char *prefix, const char *category
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         cal_push(c, arena_sprintf(c->a, "%s-%s", prefix, (const char *)sqlite3_column_text(st, 0)),
                  st_col(st, 1, c->a), st_col(st, 2, c->a), st_col(st, 3, c->a), st_col(st, 4, c->a), category);
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the calendar", err);
 }
 

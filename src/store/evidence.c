@@ -180,7 +180,7 @@ static int evidence_add(ws *w, int in, const char *path, evidence *ev, int64_t m
     st_text(st, 9, ev->valid_until ? ev->valid_until : valid);
     st_text(st, 10, now);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, "recording evidence", err);
     ev->id = sqlite3_last_insert_rowid(w->db);
@@ -203,7 +203,7 @@ static int evidence_add(ws *w, int in, const char *path, evidence *ev, int64_t m
             rc = st_error(w, s, "linking evidence to controls", err);
         p += len + (comma ? 1 : 0);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc)
         return rc;
     buf b;
@@ -284,7 +284,7 @@ int store_evidence_get(ws *w, int64_t id, arena *a, evidence *ev, isms_err *err)
         ev->created_at = arena_strdup(a, ev->created_at);
         ev->controls = arena_strdup(a, ev->controls);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no evidence with id %lld (see `isms evidence list`)", (long long)id);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading evidence", err);
@@ -309,7 +309,7 @@ int store_evidence_each(ws *w, const char *control, int (*cb)(const evidence *, 
         if (cb(&ev, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing evidence", err);
 }
 
@@ -332,7 +332,7 @@ int store_evidence_counts(ws *w, const char *today, int *fresh, int *stale, isms
         fresh[i] = sqlite3_column_int(st, 1);
         stale[i] = sqlite3_column_int(st, 2);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "counting evidence", err);
 }
 

@@ -3,23 +3,27 @@
 #define ISMS_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "store/anchor.h"
 #include "store/store.h"
 
-/* Statements of the per-request hot paths (authentication, the cache generation, the counts of the
- * gap analysis) stay prepared for the connection's life: parsing and planning them again cost more
- * than running them. */
-#define WS_STMT_CACHE 48
+/* Every statement stays prepared for the connection's life, up to this many (the least recently
+ * used is replaced): parsing and planning a statement again, with the triggers it fires, costs
+ * more than running it. */
+#define WS_STMT_CACHE 96
 
 struct ws {
     sqlite3 *db;
     char *path;
     char actor[128];
-    struct {
-        const char *sql; /* a string literal: looked up by address */
-        sqlite3_stmt *st;
+    struct ws_stmt {
+        sqlite3_stmt *st; /* NULL: a free slot */
+        uint32_t hash;    /* of its text */
+        int in_use;       /* handed out and not yet given back with st_release */
+        unsigned long used;
     } stmts[WS_STMT_CACHE];
+    unsigned long stmt_clock;
     /* The audit log's anchor: the signing key (read at each commit that appends entries) and
      * the entries the open transaction appended, whose head is signed once it commits. */
     anchor_key key;
@@ -27,16 +31,17 @@ struct ws {
     int64_t txn_first_seq, txn_last_seq; /* 0: no entry appended yet */
     char txn_base_hash[65], txn_last_hash[65];
     int anchor_disabled; /* benchmarks only: measure the write path without checkpoints */
+    struct ws_gate *gate; /* the writers' turn of this workspace file in this process */
+    int gate_held;
     char warning[1200];  /* what the last commit could not do after saving (see ws_warning) */
 };
 
-/* Prepare sql; on failure fill err with the SQLite message. */
+/* Prepare sql, or take the connection's prepared statement of the same text; give it back with
+ * st_release, never sqlite3_finalize. A statement already handed out (the same query run inside
+ * its own loop) or one beyond the cache is a fresh one, which st_release finalizes. On failure
+ * fill err with the SQLite message. */
 int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err);
-/* A prepared statement for sql kept on the connection; give it back with st_release, never
- * sqlite3_finalize. Looked up by the address of sql (a string literal, best) and checked by its
- * text. Falls back to a fresh statement when the cache is full, which st_release then finalizes. */
-int st_cached(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err);
-/* Reset a statement from st_cached (ending its read) so it can be used again. */
+/* Give back a statement of st_prepare: reset (ending its read) for the next use, or finalized. */
 void st_release(ws *w, sqlite3_stmt *st);
 /* Map a SQLite result code to an isms error with a human message about `what`. */
 int st_error(ws *w, int rc, const char *what, isms_err *err);
@@ -51,7 +56,7 @@ int st_audit_row(ws *w, const char *action, const char *table, const char *key_c
                  const char *before, arena *a, isms_err *err);
 /* The first column of a one-row query, binding arg to every parameter; after a failure (*rc set)
  * it does nothing, so a run of counts can be checked once at the end. The statement stays
- * prepared (st_cached), as the gap analysis runs these at every change. */
+ * prepared (st_prepare), as the gap analysis runs these at every change. */
 long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc);
 /* Run one statement with no result rows. */
 int st_exec(ws *w, const char *sql, isms_err *err);

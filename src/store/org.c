@@ -20,7 +20,7 @@ int store_org_get(ws *w, arena *a, org *o, isms_err *err)
         o->context = st_col(st, 2, a);
         o->created_at = st_col(st, 3, a);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "the workspace %s has no organization: run `isms init --org NAME`",
                        w->path);
@@ -72,7 +72,7 @@ static int org_create(ws *w, const char *name, isms_err *err)
     st_text(st, 2, now);
     st_text(st, 3, now);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return err_set(err, ISMS_ECONFLICT, "the workspace %s is already initialised", w->path);
     if (rc != SQLITE_DONE)
@@ -114,7 +114,7 @@ static int org_update(ws *w, const char *name, const char *scope, const char *co
     st_text(st, 3, context);
     st_text(st, 4, now);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "updating the organization", err);
     if (sqlite3_changes(w->db) == 0)
@@ -151,7 +151,7 @@ static int scope_add(ws *w, const scope_item *s, int64_t *id, isms_err *err)
     sqlite3_bind_int(st, 3, s->in_scope ? 1 : 0);
     st_text(st, 4, s->note);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return err_set(err, ISMS_ECONFLICT, "the %s '%s' is already in the scope register", s->kind, s->name);
     if (rc != SQLITE_DONE)
@@ -191,7 +191,7 @@ static int delete_by_id(ws *w, const char *table, const char *what, int64_t id, 
     }
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_DONE)
         rc = st_error(w, rc, what, err);
     else if (sqlite3_changes(w->db) == 0)
@@ -226,7 +226,7 @@ int store_scope_list(ws *w, arena *a, scope_item **out, size_t *n, isms_err *err
         arr[cnt++] = (scope_item){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a),
                                   sqlite3_column_int(st, 3), st_col(st, 4, a)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the scope", err);
@@ -256,7 +256,7 @@ static int party_add(ws *w, const party *p, int64_t *id, isms_err *err)
     st_text(st, 1, p->name);
     st_text(st, 2, p->requirements);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return err_set(err, ISMS_ECONFLICT, "the interested party '%s' is already recorded", p->name);
     if (rc != SQLITE_DONE)
@@ -299,7 +299,7 @@ int store_party_list(ws *w, arena *a, party **out, size_t *n, isms_err *err)
         }
         arr[cnt++] = (party){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading interested parties", err);
@@ -349,7 +349,7 @@ int store_method_get(ws *w, risk_method *m, int *confirmed, isms_err *err)
         if (confirmed)
             *confirmed = 1;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the methodology", err);
 }
 
@@ -367,7 +367,7 @@ int store_method_set(ws *w, const risk_method *m, isms_err *err)
     sqlite3_bind_int(st, 1, m->likelihood_levels);
     sqlite3_bind_int(st, 2, m->impact_levels);
     long outside = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (outside)
         return err_set(err, ISMS_ECONFLICT,
                        "%ld risk(s) are rated above the new %dx%d scales: re-rate them before shrinking the scales",
@@ -392,7 +392,7 @@ int store_method_set(ws *w, const risk_method *m, isms_err *err)
     st_text(st, 8, il);
     st_text(st, 9, now);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "saving the methodology", err);
     buf b;

@@ -33,7 +33,7 @@ int store_policy_profile_get(ws *w, arena *a, policy_profile *p, isms_err *err)
         else if (!strcmp(k, "tools")) p->tools = v;
         else if (!strcmp(k, "work_model")) p->work_model = v;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the policy profile", err);
 }
 
@@ -96,7 +96,7 @@ int store_policy_profile_set(ws *w, const policy_profile *c, isms_err *err)
         st_text(st, 1, profile_keys[i]);
         st_text(st, 2, vals[i]);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE) {
             rc = st_error(w, s, "saving the policy profile", err);
             goto out;
@@ -194,7 +194,7 @@ int store_policy_get(ws *w, const char *name, int version, arena *a, policy_doc 
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         doc_row(st, a, d);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE) {
         if (version > 0 && store_policy_get(w, name, 0, a, d, NULL) == ISMS_OK)
             return err_set(err, ISMS_ENOTFOUND, "policy '%s' has no version %d (latest is %d)", name, version,
@@ -227,7 +227,7 @@ int store_policy_list(ws *w, arena *a, policy_doc **out, size_t *n, isms_err *er
         }
         doc_row(st, a, &arr[cnt++]);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing policies", err);
@@ -247,7 +247,7 @@ static int exec_bind(ws *w, const char *sql, const char *what, isms_err *err, in
             sqlite3_bind_int64(st, i + 1, ints[i]);
     }
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, what, err);
 }
 
@@ -439,7 +439,7 @@ int store_policy_ack(ws *w, const char *name, const char *person, int *already, 
     st_text(st, 3, t[2]);
     st_text(st, 4, t[3]);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE) {
         rc = st_error(w, s, "recording an acknowledgment", err);
         goto out;
@@ -486,7 +486,7 @@ int store_policy_ackers(ws *w, int64_t policy_id, int version, arena *a, const c
         }
         arr[cnt++] = st_col(st, 0, a);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading acknowledgments", err);
@@ -569,7 +569,7 @@ int store_policy_staff_people(ws *w, const char *today, arena *a, const char ***
         }
         arr[cnt++] = st_col(st, 0, a);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the people register", err);

@@ -84,7 +84,7 @@ static int parent_exists(ws *w, int k, int64_t parent_id, isms_err *err)
         return rc;
     sqlite3_bind_int64(st, 1, parent_id);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no %s with id %lld", P->entity, (long long)parent_id);
     return s == SQLITE_ROW ? ISMS_OK : st_error(w, s, "reading a register", err);
@@ -136,7 +136,7 @@ static int reg_insert(ws *w, int k, reg_rec *r, isms_err *err)
     st_text(st, c++, now);
     st_text(st, c++, now);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if ((s & 0xff) == SQLITE_CONSTRAINT)
         return conflict(k, r, err);
     if (s != SQLITE_DONE)
@@ -183,7 +183,7 @@ int store_reg_update(ws *w, int k, const reg_rec *in, isms_err *err)
         st_text(st, c++, now);
         sqlite3_bind_int64(st, c, r->id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if ((s & 0xff) == SQLITE_CONSTRAINT)
             rc = conflict(k, r, err);
         else if (s != SQLITE_DONE)
@@ -221,7 +221,7 @@ static int delete_where(ws *w, const char *sql, int64_t id, isms_err *err)
         return rc;
     sqlite3_bind_int64(st, 1, id);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     return s == SQLITE_DONE ? ISMS_OK : st_error(w, s, "deleting a record", err);
 }
 
@@ -285,7 +285,7 @@ int store_reg_get(ws *w, int k, const char *ref, arena *a, reg_rec *r, isms_err 
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW)
         read_row(k, st, a, r);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no %s '%.80s' (give its id%s%s; see `isms %s list`)", K->entity, ref,
                        K->key >= 0 ? " or " : "", K->key >= 0 ? K->fields[K->key].name : "", K->entity);
@@ -316,7 +316,7 @@ int store_reg_each(ws *w, int k, const reg_filter *filters, int nfilters, const 
     pthread_once(&plain_once, plain_build);
     if (!nfilters && !q && !parent_id && plain_sql[k]) {
         sqlite3_stmt *st;
-        int rc = st_cached(w, plain_sql[k], &st, err);
+        int rc = st_prepare(w, plain_sql[k], &st, err);
         if (rc)
             return rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -370,7 +370,7 @@ int store_reg_each(ws *w, int k, const reg_filter *filters, int nfilters, const 
         if (cb(&r, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing a register", err);
 }
 

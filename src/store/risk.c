@@ -112,7 +112,7 @@ static int risk_insert(ws *w, const risk_method *m, risk *r, int64_t *id, arena 
     st_text(st, 8, now);
     st_text(st, 9, now);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "adding a risk", err);
     risk y = *r;
@@ -193,7 +193,7 @@ int store_risk_get(ws *w, int64_t id, arena *a, risk *r, isms_err *err)
         risk_row(st, r, ctl, sizeof ctl);
         risk_copy(a, r);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no risk with id %lld (see `isms risk list`)", (long long)id);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading a risk", err);
@@ -217,7 +217,7 @@ int store_risk_each(ws *w, int (*cb)(const risk *, void *), void *ctx, isms_err 
         if (cb(&r, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing risks", err);
 }
 
@@ -260,7 +260,7 @@ int store_risk_update(ws *w, const risk_method *m, const risk *in, isms_err *err
         st_text(st, 8, now);
         sqlite3_bind_int64(st, 9, r->id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE)
             rc = st_error(w, s, "updating a risk", err);
         else {
@@ -294,7 +294,7 @@ static int check_not_excluded(ws *w, const char *controls, isms_err *err)
                      bad, strchr(bad, ',') ? "are" : "is");
     else
         rc = ISMS_OK;
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc;
 }
 
@@ -344,14 +344,14 @@ int store_risk_treat(ws *w, const risk_method *m, const risk *r, isms_err *err)
         st_text(st, 8, now);
         sqlite3_bind_int64(st, 9, t.id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE)
             rc = st_error(w, s, "recording the treatment", err);
     }
     if (rc == ISMS_OK && (rc = st_prepare(w, "DELETE FROM risk_control WHERE risk_id = ?", &st, err)) == ISMS_OK) {
         sqlite3_bind_int64(st, 1, t.id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE)
             rc = st_error(w, s, "linking controls", err);
     }
@@ -367,7 +367,7 @@ int store_risk_treat(ws *w, const risk_method *m, const risk *r, isms_err *err)
         sqlite3_bind_int64(st, 1, t.id);
         st_text(st, 2, id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE) {
             rc = st_error(w, s, "linking controls", err);
             break;
@@ -381,7 +381,7 @@ int store_risk_treat(ws *w, const risk_method *m, const risk *r, isms_err *err)
         st_text(st, 1, id);
         st_text(st, 2, now);
         s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE)
             rc = st_error(w, s, "updating the SoA", err);
     }
@@ -417,7 +417,7 @@ int store_risk_accept(ws *w, const risk_method *m, int64_t id, const char *by, i
         st_text(st, 2, now);
         sqlite3_bind_int64(st, 3, id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE)
             rc = st_error(w, s, "recording the acceptance", err);
         else {
@@ -442,7 +442,7 @@ int store_risk_delete(ws *w, int64_t id, isms_err *err)
     if (rc == ISMS_OK && (rc = st_prepare(w, "DELETE FROM risk WHERE id = ?", &st, err)) == ISMS_OK) {
         sqlite3_bind_int64(st, 1, id);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         rc = s == SQLITE_DONE ? risk_audit(w, "delete", &before, NULL, err) : st_error(w, s, "deleting a risk", err);
     }
     arena_free(&a);
@@ -475,7 +475,7 @@ int store_risk_count(ws *w, const page_query *pq, long *total, isms_err *err)
         return rc;
     bind_risk_filters(st, pq);
     *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    st_release(w, st);
     return ISMS_OK;
 }
 
@@ -497,7 +497,7 @@ int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *)
     sqlite3_bind_int64(st, 5, pq->limit);
     sqlite3_bind_int64(st, 6, pq->offset);
     if (pm && (rc = st_read_begin(w, &began, err))) {
-        sqlite3_finalize(st);
+        st_release(w, st);
         return rc;
     }
     char ctl[1024];
@@ -511,7 +511,7 @@ int store_risk_page(ws *w, const page_query *pq, int (*cb)(const risk *, void *)
         if (cb(&r, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing risks", err);
     if (pm) {
         /* a full page shows the rows up to its last; a short one also whatever is added after it */
@@ -558,6 +558,6 @@ int store_risk_due(ws *w, const char *until, int limit, int (*cb)(const risk *, 
         if (cb(&r, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing due treatments", err);
 }

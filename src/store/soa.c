@@ -44,12 +44,12 @@ int store_soa_load(ws *w, arena *a, soa_entry *out, isms_err *err)
         e->owner = st_col(st, 6, a);
         e->updated_at = st_col(st, 7, a);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "reading the SoA", err);
     /* The risks each control treats, lowest ids first; capped so a control linked to 100,000
      * risks still lists readably. Their number and first ids are kept by triggers (schema 10). */
-    if ((rc = st_cached(w, "SELECT control_id, n, first FROM control_risks WHERE n > 0", &st, err)))
+    if ((rc = st_prepare(w, "SELECT control_id, n, first FROM control_risks WHERE n > 0", &st, err)))
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int i = catalog_control_index((const char *)sqlite3_column_text(st, 0));
@@ -140,7 +140,7 @@ int store_soa_save(ws *w, const soa_entry *in, isms_err *err)
     st_text(st, 7, e->owner);
     st_text(st, 8, now);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         rc = st_error(w, s, "saving the SoA entry", err);
     else {
@@ -190,7 +190,7 @@ static int latest_version(ws *w, int *version, char digest[65], isms_err *err)
         *version = sqlite3_column_int(st, 0);
         snprintf(digest, 65, "%s", (const char *)sqlite3_column_text(st, 1));
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading SoA versions", err);
 }
 
@@ -254,7 +254,7 @@ int store_soa_approve(ws *w, const char *by, const char *note, int *version, ism
         st_text(st, 4, note);
         st_text(st, 5, cur);
         int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        st_release(w, st);
         if (s != SQLITE_DONE)
             rc = st_error(w, s, "approving the SoA", err);
     }
@@ -283,7 +283,7 @@ int store_soa_approve(ws *w, const char *by, const char *note, int *version, ism
             if (s != SQLITE_DONE)
                 rc = st_error(w, s, "freezing the SoA version", err);
         }
-        sqlite3_finalize(st);
+        st_release(w, st);
     }
     if (rc == ISMS_OK) {
         char vs[16], after[256];
@@ -315,7 +315,7 @@ int store_soa_versions(ws *w, arena *a, soa_version **out, size_t *n, isms_err *
         arr[cnt++] = (soa_version){sqlite3_column_int(st, 0), st_col(st, 1, a), st_col(st, 2, a),
                                    st_col(st, 3, a), st_col(st, 4, a)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading SoA versions", err);
@@ -350,7 +350,7 @@ int store_soa_load_version(ws *w, int version, arena *a, soa_entry *out, isms_er
         e->implementation = st_col(st, 6, a);
         e->owner = st_col(st, 7, a);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "reading an SoA version", err);
     if (!rows)

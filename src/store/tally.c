@@ -17,7 +17,7 @@ const char *const store_gen_names[STORE_NGEN] = {
 int store_generations(ws *w, int64_t out[STORE_NGEN], isms_err *err)
 {
     sqlite3_stmt *st;
-    int rc = st_cached(w, "SELECT name, n FROM generation", &st, err);
+    int rc = st_prepare(w, "SELECT name, n FROM generation", &st, err);
     if (rc)
         return rc;
     int seen = 0, s;
@@ -56,7 +56,7 @@ static long tally_value(ws *w, sqlite3_stmt *st, const char *name, isms_err *err
 long st_tally(ws *w, const char *name, isms_err *err, int *rc)
 {
     sqlite3_stmt *st;
-    if (*rc || (*rc = st_cached(w, "SELECT coalesce(sum(n), 0) FROM tally WHERE name = ?1 AND k = ''", &st, err)))
+    if (*rc || (*rc = st_prepare(w, "SELECT coalesce(sum(n), 0) FROM tally WHERE name = ?1 AND k = ''", &st, err)))
         return 0;
     return tally_value(w, st, name, err, rc);
 }
@@ -64,7 +64,7 @@ long st_tally(ws *w, const char *name, isms_err *err, int *rc)
 long st_tally_below(ws *w, const char *name, const char *key, isms_err *err, int *rc)
 {
     sqlite3_stmt *st;
-    if (*rc || (*rc = st_cached(w, "SELECT coalesce(sum(n), 0) FROM tally WHERE name = ?1 AND k < ?2", &st, err)))
+    if (*rc || (*rc = st_prepare(w, "SELECT coalesce(sum(n), 0) FROM tally WHERE name = ?1 AND k < ?2", &st, err)))
         return 0;
     st_text(st, 2, key);
     return tally_value(w, st, name, err, rc);
@@ -73,7 +73,7 @@ long st_tally_below(ws *w, const char *name, const char *key, isms_err *err, int
 long st_tally_above(ws *w, const char *name, int64_t key, isms_err *err, int *rc)
 {
     sqlite3_stmt *st;
-    if (*rc || (*rc = st_cached(w, "SELECT coalesce(sum(n), 0) FROM tally WHERE name = ?1 AND k > ?2", &st, err)))
+    if (*rc || (*rc = st_prepare(w, "SELECT coalesce(sum(n), 0) FROM tally WHERE name = ?1 AND k > ?2", &st, err)))
         return 0;
     sqlite3_bind_int64(st, 2, key);
     return tally_value(w, st, name, err, rc);
@@ -82,7 +82,7 @@ long st_tally_above(ws *w, const char *name, int64_t key, isms_err *err, int *rc
 int st_tally_each(ws *w, const char *name, int (*cb)(sqlite3_value *k, long n, void *ctx), void *ctx, isms_err *err)
 {
     sqlite3_stmt *st;
-    int rc = st_cached(w, "SELECT k, n FROM tally WHERE name = ?1 AND n <> 0 ORDER BY k", &st, err);
+    int rc = st_prepare(w, "SELECT k, n FROM tally WHERE name = ?1 AND n <> 0 ORDER BY k", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -98,7 +98,7 @@ int st_tally_each(ws *w, const char *name, int (*cb)(sqlite3_value *k, long n, v
 int store_page_mark(ws *w, int kind, int64_t upto, int64_t *mark, isms_err *err)
 {
     sqlite3_stmt *st;
-    int rc = st_cached(w, "SELECT coalesce(sum(n), 0) FROM generation_range WHERE kind = ?1 AND bucket <= ?2", &st, err);
+    int rc = st_prepare(w, "SELECT coalesce(sum(n), 0) FROM generation_range WHERE kind = ?1 AND bucket <= ?2", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, kind == PAGE_RISKS ? "risk" : "asset", -1, SQLITE_STATIC);

@@ -62,7 +62,7 @@ static int exec_user(ws *w, const char *sql, const char *a1, const char *a2, con
     st_text(st, 2, now);
     st_text(st, 3, a2);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, what, err);
     if (sqlite3_changes(w->db) == 0)
@@ -94,7 +94,7 @@ int store_user_add(ws *w, const char *name, const char *role, const char *passwo
     st_text(st, 3, hash);
     st_text(st, 4, now);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     sodium_memzero(hash, sizeof hash);
     if ((s & 0xff) == SQLITE_CONSTRAINT)
         return err_set(err, ISMS_ECONFLICT, "a user named '%s' already exists", name);
@@ -125,7 +125,7 @@ int store_user_list(ws *w, arena *a, user **out, size_t *n, isms_err *err)
         arr[cnt++] = (user){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a), st_col(st, 3, a),
                             sqlite3_column_int(st, 4), sqlite3_column_int(st, 5)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing users", err);
@@ -134,7 +134,7 @@ int store_user_list(ws *w, arena *a, user **out, size_t *n, isms_err *err)
 int store_user_get(ws *w, const char *name, arena *a, user *u, isms_err *err)
 {
     sqlite3_stmt *st;
-    int rc = st_cached(w, "SELECT id, name, role, created_at, mfa_enabled, disabled FROM user WHERE name = ?", &st, err);
+    int rc = st_prepare(w, "SELECT id, name, role, created_at, mfa_enabled, disabled FROM user WHERE name = ?", &st, err);
     if (rc)
         return rc;
     st_text(st, 1, name);
@@ -197,7 +197,7 @@ int store_user_check_password(ws *w, const char *name, const char *password, int
     int disabled = s == SQLITE_ROW ? sqlite3_column_int(st, 1) : 1;
     size_t len = password ? strlen(password) : 0;
     int match = len <= 1024 && hash && crypto_pwhash_str_verify(hash, password ? password : "", len) == 0;
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_ROW && s != SQLITE_DONE)
         return st_error(w, s, "checking a password", err);
     *ok = match && !disabled && s == SQLITE_ROW;
@@ -240,7 +240,7 @@ int store_user_mfa_check(ws *w, const char *name, const char *code, long long t,
         last = sqlite3_column_int64(st, 1);
         enabled = sqlite3_column_int(st, 2);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s == SQLITE_DONE)
         return err_set(err, ISMS_ENOTFOUND, "no user '%s'", name ? name : "");
     if (s != SQLITE_ROW)
@@ -315,7 +315,7 @@ int store_token_create(ws *w, const char *name, const char *label, char *token_o
     st_text(st, 4, label);
     st_text(st, 5, now);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, "creating a token", err);
     *id = sqlite3_last_insert_rowid(w->db);
@@ -346,7 +346,7 @@ int store_token_list(ws *w, arena *a, api_token **out, size_t *n, isms_err *err)
         arr[cnt++] = (api_token){sqlite3_column_int64(st, 0), st_col(st, 1, a), st_col(st, 2, a), st_col(st, 3, a),
                                  st_col(st, 4, a), st_col(st, 5, a), st_col(st, 6, a)};
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     *out = arr;
     *n = cnt;
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "listing tokens", err);
@@ -363,7 +363,7 @@ int store_token_revoke(ws *w, int64_t id, isms_err *err)
     st_text(st, 1, now);
     sqlite3_bind_int64(st, 2, id);
     int s = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (s != SQLITE_DONE)
         return st_error(w, s, "revoking a token", err);
     if (sqlite3_changes(w->db) == 0)
@@ -380,7 +380,7 @@ int store_token_user(ws *w, const char *token, arena *a, user *u, isms_err *err)
     char hash[65];
     sha256_hex(token, hash);
     sqlite3_stmt *st;
-    int rc = st_cached(w,
+    int rc = st_prepare(w,
                        "SELECT u.id, u.name, u.role, u.created_at, u.mfa_enabled, u.disabled FROM api_token t "
                        "JOIN user u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
                        &st, err);

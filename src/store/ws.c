@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,45 +357,66 @@ int st_error(ws *w, int rc, const char *what, isms_err *err)
     return err_set(err, ISMS_EDB, "%s: %s", what, w && w->db ? sqlite3_errmsg(w->db) : sqlite3_errstr(rc));
 }
 
-int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err)
+/* FNV-1a of a statement's text: what the cache is searched by. */
+static uint32_t sql_hash(const char *s)
 {
-    int rc = sqlite3_prepare_v2(w->db, sql, -1, st, NULL);
-    if (rc != SQLITE_OK)
-        return st_error(w, rc, "database query", err);
-    return ISMS_OK;
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
 }
 
-int st_cached(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err)
+int st_prepare(ws *w, const char *sql, sqlite3_stmt **st, isms_err *err)
 {
-    int i = 0, keep = 1;
-    for (; i < WS_STMT_CACHE && w->stmts[i].sql; i++)
-        if (w->stmts[i].sql == sql) {
-            /* The same address with another text (a buffer, not a literal): a statement of its
-             * own, finalized by st_release. */
-            if (!strcmp(sqlite3_sql(w->stmts[i].st), sql)) {
-                *st = w->stmts[i].st;
-                return ISMS_OK;
-            }
-            keep = 0;
-            break;
+    uint32_t h = sql_hash(sql);
+    int slot = -1, busy = 0;
+    for (int i = 0; i < WS_STMT_CACHE; i++) {
+        struct ws_stmt *c = &w->stmts[i];
+        if (!c->st) {
+            if (slot < 0 || w->stmts[slot].st)
+                slot = i;
+            continue;
         }
-    keep = keep && i < WS_STMT_CACHE;
+        if (c->hash == h && !strcmp(sqlite3_sql(c->st), sql)) {
+            if (c->in_use) {
+                busy = 1; /* the same query inside its own loop: a statement of its own */
+                break;
+            }
+            c->in_use = 1;
+            c->used = ++w->stmt_clock;
+            *st = c->st;
+            return ISMS_OK;
+        }
+        if (!c->in_use && (slot < 0 || (w->stmts[slot].st && c->used < w->stmts[slot].used)))
+            slot = i;
+    }
+    int keep = !busy && slot >= 0;
     int rc = sqlite3_prepare_v3(w->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, st, NULL);
     if (rc != SQLITE_OK)
         return st_error(w, rc, "database query", err);
-    if (keep) {
-        w->stmts[i].sql = sql;
-        w->stmts[i].st = *st;
+    if (keep && *st) {
+        struct ws_stmt *c = &w->stmts[slot];
+        if (c->st)
+            sqlite3_finalize(c->st); /* the least recently used, not in use */
+        c->st = *st;
+        c->hash = h;
+        c->in_use = 1;
+        c->used = ++w->stmt_clock;
     }
     return ISMS_OK;
 }
 
 void st_release(ws *w, sqlite3_stmt *st)
 {
-    for (int i = 0; i < WS_STMT_CACHE && w->stmts[i].sql; i++)
+    if (!st)
+        return;
+    for (int i = 0; i < WS_STMT_CACHE; i++)
         if (w->stmts[i].st == st) {
+            /* Reset ends the statement's read; cleared bindings keep no value (or pointer) of
+             * the caller's for the next one, which may bind fewer. */
             sqlite3_reset(st);
             sqlite3_clear_bindings(st);
+            w->stmts[i].in_use = 0;
             return;
         }
     sqlite3_finalize(st);
@@ -417,7 +439,7 @@ const char *st_col(sqlite3_stmt *st, int i, arena *a)
 long st_count(ws *w, const char *sql, const char *arg, isms_err *err, int *rc)
 {
     sqlite3_stmt *st;
-    if (*rc || (*rc = st_cached(w, sql, &st, err)))
+    if (*rc || (*rc = st_prepare(w, sql, &st, err)))
         return 0;
     if (sqlite3_bind_parameter_count(st) > 0)
         st_text(st, 1, arg);
@@ -456,7 +478,7 @@ static int pragma_int(ws *w, const char *sql, int *out, isms_err *err)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return st_error(w, rc, "opening the workspace", err);
     return ISMS_OK;
@@ -553,11 +575,14 @@ int ws_open(const char *path, int flags, ws **out, isms_err *err)
     return ISMS_OK;
 }
 
+static void gate_leave(ws *w);
+
 void ws_close(ws *w)
 {
     if (!w)
         return;
-    for (int i = 0; i < WS_STMT_CACHE && w->stmts[i].sql; i++)
+    gate_leave(w);
+    for (int i = 0; i < WS_STMT_CACHE; i++)
         sqlite3_finalize(w->stmts[i].st);
     sqlite3_close_v2(w->db);
     free(w->path);
@@ -619,7 +644,7 @@ static int anchor_matches(ws *w, const char *path, int64_t base, isms_err *err)
         return ISMS_OK;
     sqlite3_stmt *st;
     int rc;
-    if ((rc = st_cached(w, "SELECT hash FROM audit_log WHERE seq = ?", &st, err)))
+    if ((rc = st_prepare(w, "SELECT hash FROM audit_log WHERE seq = ?", &st, err)))
         return rc;
     sqlite3_bind_int64(st, 1, ck.count);
     int same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
@@ -699,10 +724,66 @@ static void txn_reset(ws *w)
     w->txn_first_seq = w->txn_last_seq = 0;
 }
 
+/* Writers of one workspace file in this process (the server's workers) take turns here before
+ * BEGIN IMMEDIATE. SQLite's busy handler would otherwise make each waiting writer sleep for
+ * growing intervals (up to 100 ms) and poll, leaving the write lock idle between commits; a
+ * writer waiting here starts the moment the previous one commits. Other processes still meet
+ * at SQLite's lock. One gate per file, kept for the process's life. */
+struct ws_gate {
+    struct ws_gate *next;
+    dev_t dev;
+    ino_t ino;
+    pthread_mutex_t mu;
+};
+static struct ws_gate *gates;
+static pthread_mutex_t gates_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct ws_gate *gate_of(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return NULL; /* ":memory:" or a file that is gone: SQLite's own lock only */
+    pthread_mutex_lock(&gates_mu);
+    struct ws_gate *g = gates;
+    while (g && !(g->dev == sb.st_dev && g->ino == sb.st_ino))
+        g = g->next;
+    if (!g && (g = calloc(1, sizeof *g))) {
+        g->dev = sb.st_dev;
+        g->ino = sb.st_ino;
+        pthread_mutex_init(&g->mu, NULL);
+        g->next = gates;
+        gates = g;
+    }
+    pthread_mutex_unlock(&gates_mu);
+    return g;
+}
+
+static void gate_leave(ws *w)
+{
+    if (w->gate_held) {
+        w->gate_held = 0;
+        pthread_mutex_unlock(&w->gate->mu);
+    }
+}
+
 int ws_begin(ws *w, isms_err *err)
 {
     txn_reset(w);
-    return st_exec(w, "BEGIN IMMEDIATE", err);
+    if (!w->gate)
+        w->gate = gate_of(w->path);
+    int took = 0;
+    if (w->gate && !w->gate_held) {
+        /* Bounded like the busy timeout: a thread that somehow holds two connections' turns
+         * falls back to SQLite's lock rather than waiting on itself. */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 3;
+        took = w->gate_held = pthread_mutex_timedlock(&w->gate->mu, &until) == 0;
+    }
+    int rc = st_exec(w, "BEGIN IMMEDIATE", err);
+    if (rc && took)
+        gate_leave(w);
+    return rc;
 }
 
 int ws_commit(ws *w, isms_err *err)
@@ -714,8 +795,14 @@ int ws_commit(ws *w, isms_err *err)
      * checkpoint gone) is not saved, so it cannot slip in unsigned. */
     if (appended && (rc = anchor_ready(w, err)))
         return rc;
-    if ((rc = st_exec(w, "COMMIT", err)))
+    if ((rc = st_exec(w, "COMMIT", err))) {
+        if (sqlite3_get_autocommit(w->db))
+            gate_leave(w); /* the transaction ended anyway */
         return rc;
+    }
+    /* The next writer may start while this one signs: the checkpoint file has its own lock, and
+     * a checkpoint behind a newer one is never written over it. */
+    gate_leave(w);
     /* After COMMIT: the database is on the disk first, so the checkpoint can lag it after a crash
      * but never run ahead of it. */
     if (appended)
@@ -729,6 +816,7 @@ void ws_rollback(ws *w)
     txn_reset(w);
     if (!sqlite3_get_autocommit(w->db))
         sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+    gate_leave(w);
 }
 
 const char *ws_warning(const ws *w) { return w->warning[0] ? w->warning : NULL; }
@@ -815,7 +903,7 @@ int store_audit(ws *w, const char *action, const char *entity, const char *entit
     } else {
         memcpy(prev, genesis, 65);
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     char at[32], hash[65];
     store_now(at);
     audit_hash(prev, seq, at, w->actor, action, entity, entity_id, before, after, hash);
@@ -835,7 +923,7 @@ int store_audit(ws *w, const char *action, const char *entity, const char *entit
     st_text(st, 9, prev);
     st_text(st, 10, hash);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    st_release(w, st);
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "writing the audit log", err);
     if (!w->txn_first_seq) {
@@ -868,7 +956,7 @@ int store_audit_each(ws *w, int (*cb)(const audit_entry *, void *), void *ctx, i
         if (cb(&e, ctx))
             break;
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading the audit log", err);
 }
 
@@ -1090,7 +1178,7 @@ int store_audit_anchor(ws *w, anchor_checkpoint *out, int *key_created, char *ke
         count = sqlite3_column_int64(st, 0);
         snprintf(head, sizeof head, "%s", (const char *)sqlite3_column_text(st, 1));
     }
-    sqlite3_finalize(st);
+    st_release(w, st);
     rc = anchor_key_load(p.key, &w->key, err);
     if (rc == ISMS_ENOTFOUND && !(rc = anchor_key_create(p.key, &w->key, err)))
         *key_created = 1;
