@@ -716,11 +716,12 @@ int web_serve(const web_opts *o, isms_err *err)
     sigaddset(&stopset, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopset, NULL);
     signal(SIGPIPE, SIG_IGN);
-    /* One worker per core: requests are short and CPU-bound, so more threads only queue
-     * behind each other and stretch the tail latency. */
-    int threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (threads < 2)
-        threads = 2;
+    /* Four workers per core: reads are short and CPU-bound, but a write waits for the disk to
+     * flush its commit, and with one worker per core two writes would stall every read behind
+     * them. Many more workers make the writer that holds the write lock wait for a core. */
+    int threads = o->threads > 0 ? o->threads : 4 * (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 4)
+        threads = 4;
     struct MHD_OptionItem tls_opts[] = {
         {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
         {key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},

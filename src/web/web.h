@@ -15,7 +15,7 @@ typedef struct web_opts {
     const char *listen;          /* "127.0.0.1:8027" or "[::1]:8027" */
     const char *db_path;
     const char *tls_cert, *tls_key; /* PEM files; both or neither */
-    int threads;                 /* worker threads; default one per core (at least 2) */
+    int threads;                 /* worker threads; default four per core */
     size_t max_body;             /* request body cap; default 1 MiB */
     int conn_timeout_s;          /* idle connection timeout; default 30 */
     int header_timeout_s;        /* a request's headers must be complete within this; default 10 */
