@@ -91,7 +91,7 @@ int store_milestone_set(ws *w, const char *key, const char *due_date, const char
         st_text(q, 1, key);
         if (sqlite3_step(q) == SQLITE_ROW)
             due_date = st_col(q, 0, &a);
-        sqlite3_finalize(q);
+        st_release(w, q);
     }
     if (!due_date) {
         arena_free(&a);
