@@ -36,6 +36,10 @@ int asset_validate(const asset *x, isms_err *err)
         return err_set(err, ISMS_EINVAL, "name: an asset needs a name");
     if (strlen(x->name) > 200)
         return err_set(err, ISMS_EINVAL, "name: longer than 200 characters");
+    if (text_blank(x->type))
+        return err_set(err, ISMS_EINVAL,
+                       "type: an asset needs a type (information, software, hardware, service, cloud, network, "
+                       "people, facility)");
     if (!in_list(asset_types, x->type))
         return err_set(err, ISMS_EINVAL,
                        "type: '%s' is not an asset type (information, software, hardware, service, cloud, "
@@ -43,6 +47,9 @@ int asset_validate(const asset *x, isms_err *err)
                        x->type ? x->type : "");
     if (text_blank(x->owner))
         return err_set(err, ISMS_EINVAL, "owner: every asset needs an owner (A.5.9)");
+    if (text_blank(x->classification))
+        return err_set(err, ISMS_EINVAL,
+                       "classification: an asset needs a classification (public, internal, confidential, restricted)");
     if (!in_list(asset_classifications, x->classification))
         return err_set(err, ISMS_EINVAL,
                        "classification: '%s' is not a classification (public, internal, confidential, restricted)",

@@ -536,6 +536,11 @@ int ws_open(const char *path, int flags, ws **out, isms_err *err)
     *out = NULL;
     if (!path || !*path)
         return err_set(err, ISMS_EINVAL, "no workspace path given");
+    /* SQLite would keep these in memory only: every change would vanish with the command, and
+     * the audit log's checkpoint would have no workspace to sit beside. */
+    if (!strcmp(path, ":memory:") || !strncmp(path, "file:", 5))
+        return err_set(err, ISMS_EINVAL,
+                       "%s is not a file: a workspace is kept in a file, so give its path (e.g. ./isms.db)", path);
     struct stat sb;
     int exists = stat(path, &sb) == 0;
     if (!exists && !(flags & WS_CREATE))

@@ -19,12 +19,14 @@ struct web_session {
     char csrf[65];
     char user[80];
     time_t created, seen;
+    uint64_t used_at;   /* order of last use (seconds tie): the least recently used goes first */
     int used;
 };
 
 static web_session *sessions;
 static int MAX_SESSIONS;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t use_clock; /* under mu */
 static int idle_s = 1800, max_s = 12 * 3600;
 
 int web_auth_init(const web_opts *o)
@@ -124,6 +126,7 @@ void web_authenticate(web_req *rq)
     web_session *s = find_session(tok, now);
     if (s) {
         s->seen = now;
+        s->used_at = ++use_clock;
         memcpy(name, s->user, sizeof name);
         memcpy(csrf, s->csrf, sizeof csrf);
         rq->sess = s;
@@ -185,10 +188,10 @@ static web_session *session_slot(const char *name, time_t now)
         }
         if (!strcmp(s->user, name)) {
             mine++;
-            if (!own || s->seen < own->seen)
+            if (!own || s->used_at < own->used_at)
                 own = s;
         }
-        if (!any || s->seen < any->seen)
+        if (!any || s->used_at < any->used_at)
             any = s;
     }
     return mine >= SESSIONS_PER_USER ? own : empty ? empty : own ? own : any;
@@ -273,6 +276,7 @@ int web_login(web_req *rq, web_resp *rs)
         random_hex(s->csrf);
         snprintf(s->user, sizeof s->user, "%s", name);
         s->created = s->seen = now;
+        s->used_at = ++use_clock;
         s->used = 1;
         memcpy(token, s->token, sizeof token);
     }

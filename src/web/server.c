@@ -329,12 +329,21 @@ static void deny(web_req *rq, web_resp *rs, int status, const char *code, const 
     } else if (status == 401) {
         web_redirect(rs, "/login");
     } else {
+        /* A person is told what happened in words, not by a status number. */
+        const char *title = status == 403   ? "Not allowed"
+                            : status == 404 ? "Not found"
+                            : status == 413 ? "Too large to accept"
+                            : status == 429 ? "Too many requests"
+                            : !strcmp(code, "answer_too_large") ? "This page is too large to show"
+                            : status >= 500 ? "Something went wrong"
+                                            : "This request cannot be served";
         rs->status = status;
         rs->ctype = "text/html; charset=utf-8";
-        web_html(rs, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>%d</title>"
-                     "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>%d</h1><p>%s</p>"
+        web_html(rs, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s — isms</title>"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                     "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>%s</h1><p>%s</p>"
                      "<p><a href=\"/\">Back to the dashboard</a></p></main></body></html>",
-                 status, status, msg);
+                 title, title, msg);
     }
 }
 
@@ -373,10 +382,19 @@ static void run_route(web_req *rq, web_resp *rs, const web_route *r)
     if (rs->body.full && !rs->shared && rs->file_fd <= 0) {
         buf_reset(&rs->body);
         rs->cookie = rs->cookie2 = rs->location = rs->filename = NULL;
-        char msg[200];
-        snprintf(msg, sizeof msg,
-                 "the answer is larger than the %zu MiB this server sends at once; ask for less (a filter, or limit and offset)",
-                 rs->body.max >> 20);
+        char msg[200], cap[40];
+        if (rs->body.max >= (size_t)1 << 20 && !(rs->body.max & ((1 << 20) - 1)))
+            snprintf(cap, sizeof cap, "%zu MiB", rs->body.max >> 20);
+        else
+            snprintf(cap, sizeof cap, "%zu bytes", rs->body.max);
+        if (is_api(rq->path))
+            snprintf(msg, sizeof msg,
+                     "the answer is larger than the %s this server sends at once; ask for less (a filter, or limit and offset)",
+                     cap);
+        else
+            snprintf(msg, sizeof msg,
+                     "This page is larger than the %s this server sends at once. Narrow it with the filters, or show fewer rows per page.",
+                     cap);
         deny(rq, rs, 500, "answer_too_large", msg);
     }
 }

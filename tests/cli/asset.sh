@@ -13,6 +13,10 @@ expect_rc 2 isms asset add --name "X" --type spaceship --owner "O" --classificat
 contains "$ERR" "spaceship" "bad type named"
 expect_rc 2 isms asset add --name "X" --type software --owner "O" --classification top-secret
 contains "$ERR" "top-secret" "bad classification named"
+expect_rc 2 isms asset add --name "X" --type software --owner "O"
+contains "$ERR" "an asset needs a classification" "a missing classification is asked for, not quoted as ''"
+expect_rc 2 isms asset add --name "X" --owner "O" --classification internal
+contains "$ERR" "an asset needs a type" "a missing type is asked for"
 expect_rc 2 isms asset add --name "X" --type software --owner "O" --classification internal --integrity 4
 contains "$ERR" "--integrity" "out-of-range CIA value named"
 expect_rc 2 isms asset add --name "X" --type software --classification internal

@@ -72,6 +72,15 @@ equals "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).exe
 expect_rc 0 isms --db "$T/older.db" log --json
 equals "$(jget "$OUT" 'd[0]["entity"]')" "asset" "migrated workspace logs changes"
 
+# A workspace is a file: SQLite's in-memory names are refused, and nothing is left behind.
+mkdir "$T/mem"
+for name in :memory: "file::memory:"; do
+    (cd "$T/mem" && "$ISMS" --db "$name" init --org M >"$T/.out" 2>"$T/.err"); rc=$?
+    CHECKS=$((CHECKS + 1)); [ "$rc" != 0 ] || fail "$name was taken as a workspace"
+    contains "$(cat "$T/.err")" "is not a file" "$name is refused as a workspace"
+    equals "$(ls -A "$T/mem")" "" "refusing $name leaves no file in the current directory"
+done
+
 # Help for every command; unknown commands and options.
 expect_rc 0 isms --help
 for cmd in "init" "org show" "org set" "org scope" "org party" "control list" "control show" "asset add" \
