@@ -12,6 +12,32 @@ extern const size_t data_annex_a_len, data_clauses_len, data_guidance_len, data_
     data_vulnerabilities_len, data_map2013_len;
 
 static catalog_control controls[CATALOG_NCONTROLS];
+/* index + 1 of control "T.N" at by_num[T][N] (0: none): the lookup every SoA row makes is two
+ * numbers read, not a scan of 93 texts. */
+#define NUM_THEMES 10
+#define NUM_MAX 64
+static unsigned char by_num[NUM_THEMES][NUM_MAX];
+
+/* "T.N" with nothing after but white space (len characters of s) into *t, *n. */
+static int parse_num(const char *s, size_t len, int *t, int *n)
+{
+    size_t i = 0;
+    int v[2] = {0, 0};
+    for (int part = 0; part < 2; part++) {
+        size_t start = i;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+            v[part] = v[part] * 10 + (s[i++] - '0');
+        if (i == start || (i < len && s[i] >= '0' && s[i] <= '9'))
+            return -1;
+        if (part == 0 && (i >= len || s[i++] != '.'))
+            return -1;
+    }
+    if (i != len)
+        return -1;
+    *t = v[0];
+    *n = v[1];
+    return 0;
+}
 static catalog_clause clauses[64];
 static size_t nclauses;
 static catalog_threat threats[128];
@@ -119,6 +145,14 @@ int catalog_init(isms_err *err)
     }
     if (n != CATALOG_NCONTROLS)
         return err_set(err, ISMS_EINVAL, "catalog: %zu Annex A controls, expected 93", n);
+    memset(by_num, 0, sizeof by_num);
+    for (size_t i = 0; i < n; i++) {
+        int t, k;
+        if (parse_num(controls[i].num, strlen(controls[i].num), &t, &k) || t >= NUM_THEMES || k >= NUM_MAX ||
+            by_num[t][k])
+            return err_set(err, ISMS_EINVAL, "catalog: Annex A control %s is not numbered T.N once", controls[i].num);
+        by_num[t][k] = (unsigned char)(i + 1);
+    }
     loaded = 1; /* catalog_control_index works from here on */
 
     next_line(&cl);
@@ -248,11 +282,10 @@ int catalog_control_index(const char *id)
     size_t len = strlen(num);
     while (len && isspace((unsigned char)num[len - 1]))
         len--;
-    /* Binary search is not possible on "5.10" vs "5.9" text order; 93 compares are nothing. */
-    for (int i = 0; i < CATALOG_NCONTROLS; i++)
-        if (strlen(controls[i].num) == len && !strncmp(controls[i].num, num, len))
-            return i;
-    return -1;
+    int t, k;
+    if (parse_num(num, len, &t, &k) || t >= NUM_THEMES || k >= NUM_MAX)
+        return -1;
+    return by_num[t][k] - 1;
 }
 
 const catalog_control *catalog_control_find(const char *id)

@@ -59,6 +59,19 @@ static void test_id_forms(void **state)
     assert_null(catalog_control_find("A.8.2x"));
     assert_null(catalog_control_find(""));
     assert_null(catalog_control_find(NULL));
+    /* every control found by its own id, and numbers around the catalog's found as nothing */
+    size_t n;
+    const catalog_control *all = catalog_controls(&n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(catalog_control_index(all[i].id), (int)i);
+    assert_int_equal(catalog_control_index("A.5.37 "), catalog_control_index("A.5.37"));
+    assert_null(catalog_control_find("A.5.38"));
+    assert_null(catalog_control_find("A.5.0"));
+    assert_null(catalog_control_find("A.9.1"));
+    assert_null(catalog_control_find("A.5.1.2"));
+    assert_null(catalog_control_find("A.5."));
+    assert_null(catalog_control_find("A.5.99999"));
+    assert_null(catalog_control_find("A.5 .1"));
     assert_non_null(catalog_clause_find("6.1.2"));
     assert_null(catalog_clause_find("11.1"));
 }
