@@ -34,7 +34,11 @@ struct ws {
     struct ws_gate *gate; /* the writers' turn of this workspace file in this process */
     int gate_held;
     char warning[1200];  /* what the last commit could not do after saving (see ws_warning) */
+    struct soa_memo *soa_memo; /* the SoA as last read, while its counters stand (soa.c) */
 };
+
+/* Free the connection's kept SoA (at close). */
+void soa_memo_free(ws *w);
 
 /* Prepare sql, or take the connection's prepared statement of the same text; give it back with
  * st_release, never sqlite3_finalize. A statement already handed out (the same query run inside

@@ -20,7 +20,91 @@ static void entry_defaults(soa_entry *out)
     }
 }
 
+/* The SoA as last read on this connection, kept while the change counters of the SoA and of
+ * the risk links stand: the gap analysis and dashboard recompute at every change of an asset or
+ * risk, which leaves these alone. Its digest is kept once computed. */
+struct soa_memo {
+    int valid, has_digest;
+    int64_t gen_soa, gen_links;
+    arena a;
+    soa_entry e[CATALOG_NCONTROLS];
+    char digest[65];
+};
+
+void soa_memo_free(ws *w)
+{
+    if (w->soa_memo) {
+        arena_free(&w->soa_memo->a);
+        free(w->soa_memo);
+        w->soa_memo = NULL;
+    }
+}
+
+/* The two counters, or -1 when they cannot be read (then nothing is kept). Not inside a write
+ * transaction: what it changed is not committed, and a rollback would leave the counters where
+ * a later, different change could reach them again. */
+static int memo_gens(ws *w, int64_t *soa, int64_t *links)
+{
+    if (sqlite3_txn_state(w->db, NULL) == SQLITE_TXN_WRITE)
+        return -1;
+    sqlite3_stmt *st;
+    isms_err e = {0};
+    if (st_prepare(w, "SELECT name, n FROM generation WHERE name IN ('soa', 'risk_control')", &st, &e))
+        return -1;
+    int seen = 0, s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        int is_soa = name && !strcmp(name, "soa");
+        *(is_soa ? soa : links) = sqlite3_column_int64(st, 1);
+        seen |= is_soa ? 1 : 2;
+    }
+    st_release(w, st);
+    return s == SQLITE_DONE && seen == 3 ? 0 : -1;
+}
+
+static const char *dup_or_null(arena *a, const char *s) { return s ? arena_strdup(a, s) : NULL; }
+
+static void entries_copy(arena *a, const soa_entry *from, soa_entry *to)
+{
+    for (int i = 0; i < CATALOG_NCONTROLS; i++) {
+        to[i] = from[i];
+        to[i].justification = dup_or_null(a, from[i].justification);
+        to[i].implementation = dup_or_null(a, from[i].implementation);
+        to[i].owner = dup_or_null(a, from[i].owner);
+        to[i].risks = dup_or_null(a, from[i].risks);
+        to[i].updated_at = dup_or_null(a, from[i].updated_at);
+    }
+}
+
+static int soa_read(ws *w, arena *a, soa_entry *out, isms_err *err);
+
 int store_soa_load(ws *w, arena *a, soa_entry *out, isms_err *err)
+{
+    int64_t gs, gl;
+    /* The counters are read before the rows: a change between the two makes the next load read
+     * again, never keeps older rows under newer counters. */
+    if (memo_gens(w, &gs, &gl)) {
+        return soa_read(w, a, out, err);
+    }
+    struct soa_memo *m = w->soa_memo;
+    if (!m || !m->valid || m->gen_soa != gs || m->gen_links != gl) {
+        if (!m && !(m = w->soa_memo = calloc(1, sizeof *m)))
+            return soa_read(w, a, out, err);
+        arena_free(&m->a);
+        arena_init(&m->a);
+        m->valid = m->has_digest = 0;
+        int rc = soa_read(w, &m->a, m->e, err);
+        if (rc)
+            return rc;
+        m->valid = 1;
+        m->gen_soa = gs;
+        m->gen_links = gl;
+    }
+    entries_copy(a, m->e, out);
+    return ISMS_OK;
+}
+
+static int soa_read(ws *w, arena *a, soa_entry *out, isms_err *err)
 {
     entry_defaults(out);
     sqlite3_stmt *st;
@@ -194,6 +278,20 @@ static int latest_version(ws *w, int *version, char digest[65], isms_err *err)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading SoA versions", err);
 }
 
+static int same_text(const char *x, const char *y) { return x == y || (x && y && !strcmp(x, y)); }
+
+/* Whether two loads of the SoA hold the same entries, in everything the digest covers. */
+static int entries_equal(const soa_entry *x, const soa_entry *y)
+{
+    for (int i = 0; i < CATALOG_NCONTROLS; i++)
+        if (x[i].ctl != y[i].ctl || x[i].applicable != y[i].applicable || x[i].reasons != y[i].reasons ||
+            x[i].status != y[i].status || !same_text(x[i].justification, y[i].justification) ||
+            !same_text(x[i].implementation, y[i].implementation) || !same_text(x[i].owner, y[i].owner) ||
+            !same_text(x[i].risks, y[i].risks))
+            return 0;
+    return 1;
+}
+
 /* Whether the SoA as loaded (all) differs from the latest approved version. */
 static int soa_changed(ws *w, const soa_entry *all, int *versions, int *changed, isms_err *err)
 {
@@ -201,7 +299,16 @@ static int soa_changed(ws *w, const soa_entry *all, int *versions, int *changed,
     int rc = latest_version(w, versions, last, err);
     if (rc)
         return rc;
-    soa_digest(all, CATALOG_NCONTROLS, cur);
+    struct soa_memo *m = w->soa_memo;
+    if (m && m->valid && m->has_digest && entries_equal(all, m->e))
+        memcpy(cur, m->digest, sizeof cur);
+    else {
+        soa_digest(all, CATALOG_NCONTROLS, cur);
+        if (m && m->valid && entries_equal(all, m->e)) {
+            memcpy(m->digest, cur, sizeof m->digest);
+            m->has_digest = 1;
+        }
+    }
     *changed = *versions == 0 || strcmp(cur, last) != 0;
     return ISMS_OK;
 }

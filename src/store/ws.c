@@ -589,6 +589,7 @@ void ws_close(ws *w)
     gate_leave(w);
     for (int i = 0; i < WS_STMT_CACHE; i++)
         sqlite3_finalize(w->stmts[i].st);
+    soa_memo_free(w);
     sqlite3_close_v2(w->db);
     free(w->path);
     sodium_memzero(&w->key, sizeof w->key);

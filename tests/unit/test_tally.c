@@ -376,6 +376,97 @@ static void test_every_table_has_change_counters(void **state)
     ws_close(w);
 }
 
+
+/* The SoA kept per connection (soa.c) follows every change: another connection's commit, a
+ * risk linked to a control, and a change rolled back, whose counters a later change reaches again. */
+static void test_kept_soa_follows_changes(void **state)
+{
+    (void)state;
+    ws *w1 = open_ws("soa"), *w2 = open_ws("soa");
+    isms_err err = {0};
+    risk_method m;
+    risk_method_default(&m);
+    arena a;
+    arena_init(&a);
+    soa_entry *e = arena_alloc(&a, CATALOG_NCONTROLS * sizeof *e);
+    int i51 = catalog_control_index("A.5.1"), versions, changed;
+    OK(ws_begin(w1, &err));
+    OK(store_org_create(w1, "Kept Ltd", &err));
+    OK(store_method_set(w1, &m, &err));
+    OK(ws_commit(w1, &err));
+    OK(store_soa_load(w1, &a, e, &err));
+    assert_int_equal(e[i51].applicable, SOA_UNDECIDED);
+
+    /* Decide every control on the other connection, and approve there. */
+    size_t n;
+    const catalog_control *c = catalog_controls(&n);
+    OK(ws_begin(w2, &err));
+    for (size_t i = 0; i < n; i++) {
+        soa_entry x = {.ctl = &c[i], .applicable = SOA_APPLICABLE, .reasons = SOA_REASON_BUSINESS,
+                       .status = SOA_IMPLEMENTED, .implementation = "first", .owner = "IT", .risks = ""};
+        OK(store_soa_save(w2, &x, &err));
+    }
+    OK(ws_commit(w2, &err));
+    OK(store_soa_load(w1, &a, e, &err));
+    assert_int_equal(e[i51].applicable, SOA_APPLICABLE);
+    assert_string_equal(e[i51].implementation, "first");
+    OK(store_soa_changed(w1, &a, &versions, &changed, &err));
+    assert_int_equal(versions, 0);
+    assert_int_equal(changed, 1);
+    int v;
+    OK(ws_begin(w2, &err));
+    OK(store_soa_approve(w2, "CISO", NULL, &v, &err));
+    OK(ws_commit(w2, &err));
+    for (int k = 0; k < 2; k++) { /* computed, then kept */
+        OK(store_soa_changed(w1, &a, &versions, &changed, &err));
+        assert_int_equal(versions, 1);
+        assert_int_equal(changed, 0);
+    }
+
+    soa_entry x = e[i51];
+    x.implementation = "second";
+    OK(ws_begin(w2, &err));
+    OK(store_soa_save(w2, &x, &err));
+    OK(ws_commit(w2, &err));
+    OK(store_soa_changed(w1, &a, &versions, &changed, &err));
+    assert_int_equal(changed, 1);
+    OK(store_soa_load(w1, &a, e, &err));
+    assert_string_equal(e[i51].implementation, "second");
+
+    /* Rolled back on w1 after loading inside the transaction; then w2 makes a change of its own,
+     * which takes the counters where the rolled-back one had them. */
+    x.implementation = "third";
+    OK(ws_begin(w1, &err));
+    OK(store_soa_save(w1, &x, &err));
+    OK(store_soa_load(w1, &a, e, &err));
+    assert_string_equal(e[i51].implementation, "third");
+    ws_rollback(w1);
+    x.implementation = "fourth";
+    OK(ws_begin(w2, &err));
+    OK(store_soa_save(w2, &x, &err));
+    OK(ws_commit(w2, &err));
+    OK(store_soa_load(w1, &a, e, &err));
+    assert_string_equal(e[i51].implementation, "fourth");
+
+    /* A risk treated with the control: its link shows on the other connection. */
+    OK(ws_begin(w2, &err));
+    risk r = {.title = "linked", .threat = "Ransomware", .vulnerability = "Unpatched", .owner = "Ops",
+              .likelihood = 3, .impact = 3};
+    OK(store_risk_insert(w2, &m, &r, &r.id, &err));
+    r.option = RISK_MITIGATE;
+    r.controls = "A.5.1";
+    r.residual_likelihood = 1;
+    r.residual_impact = 3;
+    r.due_date = "2026-12-31";
+    OK(store_risk_treat(w2, &m, &r, &err));
+    OK(ws_commit(w2, &err));
+    OK(store_soa_load(w1, &a, e, &err));
+    assert_int_equal(e[i51].nrisks, 1);
+    arena_free(&a);
+    ws_close(w1);
+    ws_close(w2);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -398,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_counters_move_for_what_a_write_touches),
         cmocka_unit_test(test_page_marks_follow_the_rows_they_cover),
         cmocka_unit_test(test_every_table_has_change_counters),
+        cmocka_unit_test(test_kept_soa_follows_changes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
