@@ -105,13 +105,53 @@ static web_session *find_session(const char *token, time_t now)
     return NULL;
 }
 
+/* The API tokens this worker checked, while the users' change counter (which every change of a
+ * user or token moves: a revocation, a disabled user, a new role) stands: a token presented again
+ * is then not hashed with SHA-256 and looked up. Kept by a BLAKE2b hash of the token, never the
+ * token itself. */
+#define TOKEN_MEMO 64
+static _Thread_local struct token_memo {
+    int valid;
+    int64_t gen_user;
+    unsigned char hash[32];
+    int64_t id;
+    char name[80], role[16], created_at[32];
+    int mfa_enabled, disabled;
+} token_memo[TOKEN_MEMO];
+
+static int token_user(web_req *rq, const char *token, isms_err *err)
+{
+    int64_t gen, gen_user = -1;
+    if (web_req_generation(rq, &gen) == 0)
+        gen_user = web_cache_counter(GEN_USER);
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    struct token_memo *m = &token_memo[h[0] % TOKEN_MEMO];
+    if (gen_user >= 0 && m->valid && m->gen_user == gen_user && !sodium_memcmp(m->hash, h, sizeof h)) {
+        rq->u = (user){m->id, arena_strdup(rq->a, m->name), arena_strdup(rq->a, m->role),
+                       arena_strdup(rq->a, m->created_at), m->mfa_enabled, m->disabled};
+        return ISMS_OK;
+    }
+    int rc = store_token_user(rq->w, token, rq->a, &rq->u, err);
+    if (rc == ISMS_OK && gen_user >= 0 && rq->u.name && rq->u.role && strlen(rq->u.name) < sizeof m->name &&
+        strlen(rq->u.role) < sizeof m->role) {
+        *m = (struct token_memo){.valid = 1, .gen_user = gen_user, .id = rq->u.id,
+                                 .mfa_enabled = rq->u.mfa_enabled, .disabled = rq->u.disabled};
+        memcpy(m->hash, h, sizeof h);
+        snprintf(m->name, sizeof m->name, "%s", rq->u.name);
+        snprintf(m->role, sizeof m->role, "%s", rq->u.role);
+        snprintf(m->created_at, sizeof m->created_at, "%s", rq->u.created_at ? rq->u.created_at : "");
+    }
+    return rc;
+}
+
 void web_authenticate(web_req *rq)
 {
     rq->authed = 0;
     const char *auth = web_header(rq, "Authorization");
     if (auth && !strncmp(auth, "Bearer ", 7)) {
         isms_err err = {0};
-        if (store_token_user(rq->w, auth + 7, rq->a, &rq->u, &err) == ISMS_OK) {
+        if (token_user(rq, auth + 7, &err) == ISMS_OK) {
             rq->authed = 1;
             rq->via_token = 1;
         }

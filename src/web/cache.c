@@ -72,6 +72,19 @@ int web_cache_generation(ws *w, int64_t *gen)
     return 0;
 }
 
+int64_t web_cache_counter(int k) { return seen.valid && k >= 0 && k < NDEPS ? seen.g[k] : -1; }
+
+int web_req_generation(web_req *rq, int64_t *gen)
+{
+    if (!rq->gen_read) {
+        if (!rq->w || web_cache_generation(rq->w, &rq->gen))
+            return -1;
+        rq->gen_read = 1;
+    }
+    *gen = rq->gen;
+    return 0;
+}
+
 /* The DEP_ bits as bits of g. */
 static unsigned dep_bits(int deps)
 {

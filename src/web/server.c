@@ -411,7 +411,7 @@ static void run_cached(web_req *rq, web_resp *rs, const web_route *r)
     isms_err err = {0};
     if (!rq->w)
         rq->w = worker_ws(&err);
-    if (rq->w && key.len < 8000 && web_cache_generation(rq->w, &gen) == 0) {
+    if (rq->w && key.len < 8000 && web_req_generation(rq, &gen) == 0) {
         if (web_cache_take(key.data, gen, &rs->shared, &rs->shared_len, &ctype)) {
             rs->status = 200;
             rs->ctype = ctype;

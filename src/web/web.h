@@ -79,6 +79,8 @@ typedef struct web_req {
     web_file *files;             /* the file parts of a multipart body (upload routes only) */
     size_t nfiles;
     const isms_err *upload_error; /* a page upload route's body was refused: the handler shows why */
+    int64_t gen;                 /* web_cache_generation's token, once read for this request */
+    int gen_read;
 } web_req;
 
 typedef struct web_resp {
@@ -149,6 +151,11 @@ void web_tmpdir_remove(const char *dir);
 
 /* Response cache (cache.c): answers keyed by request and workspace generation. */
 int web_cache_generation(ws *w, int64_t *gen);
+/* The change counter of kind k (GEN_*) as this thread's last web_cache_generation read it; -1
+ * when it has read none. */
+int64_t web_cache_counter(int k);
+/* web_cache_generation once per request: the token read for rq before, or read now. */
+int web_req_generation(web_req *rq, int64_t *gen);
 int web_cache_get(const char *key, int64_t gen, buf *out, const char **ctype);
 typedef struct web_cache_blob web_cache_blob;
 /* A cached answer without copying it: its bytes stay valid until web_cache_release (or

@@ -2,6 +2,7 @@
 # The server's own limits, met as a user would meet them: an answer larger than the cap is refused
 # with an error naming it (never sent cut off with 200), and a user who logs in again and again fills
 # only their own share of a full session table: their oldest sessions go, nobody else is locked out.
+# A token the server has seen follows a change made by another program at once.
 . "$(dirname "$0")/http_lib.sh"
 http_users
 for i in $(seq 60); do
@@ -43,4 +44,18 @@ equals "$(me_as "$T/jar.e1")" 401 "their oldest session was the one let go"
 equals "$(login_as viewer "$T/jar.v")" 303 "another user can still log in"
 equals "$(me_as "$T/jar.v")" 200 "and their session works"
 equals "$(me_as "$T/jar.e20")" 200 "the first user's newest session still works"
+
+# --- a known token, changed from outside the server ---
+req GET /api/v1/me "$TOK_auditor"
+equals "$(jget "$BODY" 'd["role"]')" auditor "the token works"
+req GET /api/v1/me "$TOK_auditor"
+expect_rc 0 isms user role --name auditor --role viewer
+req GET /api/v1/me "$TOK_auditor"
+equals "$(jget "$BODY" 'd["role"]')" viewer "a role changed by the CLI holds at the next request"
+expect_rc 0 isms user disable --name auditor
+req GET /api/v1/me "$TOK_auditor"
+code_is 401 "a user disabled by the CLI is refused at the next request"
+expect_rc 0 isms user disable --name auditor --enable
+req GET /api/v1/me "$TOK_auditor"
+code_is 200 "and let in again once enabled"
 finish
