@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,6 +369,70 @@ int anchor_checkpoint_parse(const char *text, size_t len, anchor_checkpoint *c, 
 /* --- the checkpoint file --- */
 
 /* Read both slots of an open checkpoint file; each slot's checkpoint and whether it parsed. */
+/* What this process parsed and verified lately, shared by its connections: every commit reads
+ * the checkpoint twice and its slots mostly hold what another worker of the same server just
+ * signed, so their bytes are parsed, and their signature checked, once per process, not once per
+ * read. Only exact bytes (or an exact checkpoint and key) are taken from here. */
+#define MEMO_SLOTS 4
+static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct parsed_memo {
+    size_t len; /* 0: empty */
+    char bytes[ANCHOR_SLOT];
+    anchor_checkpoint ck;
+} parsed[MEMO_SLOTS];
+static struct verified_memo {
+    int valid;
+    anchor_checkpoint ck;
+    unsigned char pk[ANCHOR_PUBLIC_KEY_BYTES];
+} verified_ok[MEMO_SLOTS];
+static unsigned parsed_next, verified_next;
+
+static int parsed_find(const char *s, size_t len, anchor_checkpoint *out)
+{
+    int hit = 0;
+    pthread_mutex_lock(&memo_mu);
+    for (int i = 0; i < MEMO_SLOTS && !hit; i++)
+        if (parsed[i].len == len && !memcmp(parsed[i].bytes, s, len)) {
+            *out = parsed[i].ck;
+            hit = 1;
+        }
+    pthread_mutex_unlock(&memo_mu);
+    return hit;
+}
+
+static void parsed_keep(const char *s, size_t len, const anchor_checkpoint *c)
+{
+    if (!len || len > ANCHOR_SLOT)
+        return;
+    pthread_mutex_lock(&memo_mu);
+    struct parsed_memo *m = &parsed[parsed_next++ % MEMO_SLOTS];
+    memcpy(m->bytes, s, len);
+    m->len = len;
+    m->ck = *c;
+    pthread_mutex_unlock(&memo_mu);
+}
+
+static int verified_find(const anchor_checkpoint *c, const unsigned char *pk)
+{
+    int hit = 0;
+    pthread_mutex_lock(&memo_mu);
+    for (int i = 0; i < MEMO_SLOTS && !hit; i++)
+        hit = verified_ok[i].valid && !memcmp(verified_ok[i].pk, pk, sizeof verified_ok[i].pk) &&
+              !memcmp(&verified_ok[i].ck, c, sizeof *c);
+    pthread_mutex_unlock(&memo_mu);
+    return hit;
+}
+
+static void verified_keep(const anchor_checkpoint *c, const unsigned char *pk)
+{
+    pthread_mutex_lock(&memo_mu);
+    struct verified_memo *m = &verified_ok[verified_next++ % MEMO_SLOTS];
+    m->valid = 1;
+    m->ck = *c;
+    memcpy(m->pk, pk, sizeof m->pk);
+    pthread_mutex_unlock(&memo_mu);
+}
+
 static int read_slots(int fd, anchor_checkpoint slot[2], int ok[2])
 {
     char b[2 * ANCHOR_SLOT];
@@ -385,7 +450,10 @@ static int read_slots(int fd, anchor_checkpoint slot[2], int ok[2])
         size_t used = 0;
         while (used < len && s[used] && s[used] != '\n')
             used++;
-        ok[i] = used > 0 && anchor_checkpoint_parse(s, used, &slot[i], NULL) == ISMS_OK;
+        if (used > 0 && parsed_find(s, used, &slot[i]))
+            ok[i] = 1;
+        else if ((ok[i] = used > 0 && anchor_checkpoint_parse(s, used, &slot[i], NULL) == ISMS_OK))
+            parsed_keep(s, used, &slot[i]);
     }
     return 0;
 }
@@ -395,8 +463,11 @@ static int verified(const anchor_checkpoint *c, const unsigned char *pk, anchor_
 {
     if (seen && seen->valid && !memcmp(seen->pk, pk, sizeof seen->pk) && !memcmp(&seen->ck, c, sizeof *c))
         return 1;
-    if (!anchor_verify(c, pk))
-        return 0;
+    if (!verified_find(c, pk)) {
+        if (!anchor_verify(c, pk))
+            return 0;
+        verified_keep(c, pk);
+    }
     if (seen) {
         seen->valid = 1;
         seen->ck = *c;
@@ -537,6 +608,7 @@ int anchor_file_advance(const char *path, const anchor_key *k, int64_t count, co
     if (bad)
         return err_set(err, ISMS_EIO, "cannot write the checkpoint %s: %s", path, strerror(e));
     *written = 1;
+    verified_keep(&c, k->public_key);
     if (seen) {
         seen->valid = 1;
         seen->ck = c;
