@@ -1,7 +1,7 @@
 # isms — build, test and run. `make run` builds and opens the demo workspace; `make test` runs every test.
 CC      ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libcurl libxml-2.0 libsodium libmicrohttpd libzip pangocairo libdeflate
+PKGS    := sqlite3 jansson xlsxwriter libcrypto zlib libcurl libxml-2.0 libsodium libmicrohttpd libzip pangocairo libdeflate libcmark-gfm
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # One pkg-config call answers for all the libraries; only when it fails is each asked about, to name

@@ -22,6 +22,8 @@ debian_package() {
         libzip) echo libzip-dev ;;
         pangocairo | pango) echo libpango1.0-dev ;;
         cairo) echo libcairo2-dev ;;
+        libdeflate) echo libdeflate-dev ;;
+        libcmark-gfm) echo libcmark-gfm-dev ;;
         cmocka) echo libcmocka-dev ;;
         *) echo "unknown: add it to scripts/check-libs.sh and scripts/deps.sh" ;;
     esac

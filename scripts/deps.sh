@@ -18,7 +18,7 @@ if [ "$fresh" = 1 ] && [ "$dry" = 0 ]; then
     exit 2
 fi
 PKGS="gcc make pkg-config libsqlite3-dev libjansson-dev libxlsxwriter-dev libssl-dev zlib1g-dev libcurl4-openssl-dev
-libxml2-dev libsodium-dev libmicrohttpd-dev libcmocka-dev libzip-dev libpango1.0-dev libcairo2-dev libdeflate-dev
+libxml2-dev libsodium-dev libmicrohttpd-dev libcmocka-dev libzip-dev libpango1.0-dev libcairo2-dev libdeflate-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
 poppler-utils python3 python3-icalendar python3-cryptography sqlite3 openssl curl clang
 libclang-rt-14-dev chromium nodejs"
 installed() {

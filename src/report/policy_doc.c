@@ -1,6 +1,10 @@
 #include "report/policy_doc.h"
 
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,67 +214,91 @@ static int inline_text(buf *o, const char *s, size_t len, int html)
     return rc;
 }
 
-typedef struct html_ctx {
-    buf *b;
-    int in_list, rc;
-} html_ctx;
+/* GitHub-flavoured Markdown by cmark-gfm: headings, lists (nested and numbered), links, code,
+ * block quotes, tables, autolinks and strikethrough, as the policies people write use them. Raw
+ * HTML is shown as text and its safe mode empties javascript: and data: links, so a policy cannot
+ * carry a script into the page an employee opens. */
+static pthread_once_t gfm_once = PTHREAD_ONCE_INIT;
+static void gfm_register(void) { cmark_gfm_core_extensions_ensure_registered(); }
 
-static void html_block(const block *bl, void *p)
+/* Raw HTML in a policy shows as the text it is, as the rest of the product shows what people
+ * typed: each raw HTML node becomes a text node of the same characters, which the renderer
+ * escapes. (The safe mode alone would drop it silently.) */
+static int html_as_text(cmark_node *doc)
 {
-    html_ctx *h = p;
-    buf *b = h->b;
-    if (h->rc)
-        return;
-    if (h->in_list && bl->kind != B_BULLET) {
-        h->rc |= buf_puts(b, "</ul>\n");
-        h->in_list = 0;
-    }
-    switch (bl->kind) {
-    case B_HEADING:
-        h->rc |= buf_printf(b, "<h%d>", bl->level);
-        h->rc |= inline_text(b, bl->s, bl->len, 1);
-        h->rc |= buf_printf(b, "</h%d>\n", bl->level);
-        break;
-    case B_PARA:
-        h->rc |= buf_puts(b, "<p>");
-        h->rc |= inline_text(b, bl->s, bl->len, 1);
-        h->rc |= buf_puts(b, "</p>\n");
-        break;
-    case B_BULLET:
-        if (!h->in_list)
-            h->rc |= buf_puts(b, "<ul>\n");
-        h->in_list = 1;
-        h->rc |= buf_puts(b, "<li>");
-        h->rc |= inline_text(b, bl->s, bl->len, 1);
-        h->rc |= buf_puts(b, "</li>\n");
-        break;
-    case B_TABLE:
-        h->rc |= buf_puts(b, "<table>\n");
-        for (int r = 0; r < bl->nrows; r++) {
-            const char *cs[64];
-            size_t cl[64];
-            int n = row_cells(bl->rows[r], bl->rlen[r], cs, cl, 64);
-            h->rc |= buf_puts(b, "<tr>");
-            for (int c = 0; c < n; c++) {
-                h->rc |= buf_puts(b, r ? "<td>" : "<th>");
-                h->rc |= inline_text(b, cs[c], cl[c], 1);
-                h->rc |= buf_puts(b, r ? "</td>" : "</th>");
+    size_t n = 0, cap = 0;
+    cmark_node **found = NULL;
+    cmark_iter *it = cmark_iter_new(doc);
+    if (!it)
+        return -1;
+    cmark_event_type ev;
+    int rc = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *x = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(x);
+        if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_HTML_INLINE && t != CMARK_NODE_HTML_BLOCK))
+            continue;
+        if (n == cap) {
+            cmark_node **grown = realloc(found, (cap = cap ? 2 * cap : 16) * sizeof *found);
+            if (!grown) {
+                rc = -1;
+                break;
             }
-            h->rc |= buf_puts(b, "</tr>\n");
+            found = grown;
         }
-        h->rc |= buf_puts(b, "</table>\n");
-        break;
+        found[n++] = x;
     }
+    cmark_iter_free(it);
+    for (size_t i = 0; i < n && !rc; i++) {
+        int is_block = cmark_node_get_type(found[i]) == CMARK_NODE_HTML_BLOCK;
+        cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
+        cmark_node *with = is_block ? cmark_node_new(CMARK_NODE_PARAGRAPH) : text;
+        /* a block's source ends with its line break, which a paragraph does not keep */
+        const char *lit = cmark_node_get_literal(found[i]);
+        size_t len = lit ? strlen(lit) : 0;
+        while (is_block && len && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
+            len--;
+        char *copy = strndup(lit ? lit : "", len);
+        int set = copy && cmark_node_set_literal(text, copy);
+        free(copy);
+        if (!text || !with || !set ||
+            (is_block && !cmark_node_append_child(with, text)) || !cmark_node_replace(found[i], with)) {
+            if (with && with != text)
+                cmark_node_free(with);
+            else if (text)
+                cmark_node_free(text);
+            rc = -1;
+            break;
+        }
+        cmark_node_free(found[i]);
+    }
+    free(found);
+    return rc;
 }
 
 int policy_md_html(buf *b, const char *md)
 {
-    html_ctx h = {b, 0, 0};
-    if (md_blocks(md, html_block, &h))
+    pthread_once(&gfm_once, gfm_register);
+    const int opts = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
+    cmark_parser *p = cmark_parser_new(opts);
+    if (!p)
         return -1;
-    if (h.in_list && !h.rc)
-        h.rc = buf_puts(b, "</ul>\n");
-    return h.rc ? -1 : 0;
+    static const char *const extensions[] = {"table", "autolink", "strikethrough", "tasklist"};
+    for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(extensions[i]);
+        if (e)
+            cmark_parser_attach_syntax_extension(p, e);
+    }
+    cmark_parser_feed(p, md ? md : "", md ? strlen(md) : 0);
+    cmark_node *doc = cmark_parser_finish(p);
+    char *html = doc && !html_as_text(doc) ? cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p)) : NULL;
+    int rc = html ? buf_puts(b, html) : -1;
+    if (html)
+        cmark_get_default_mem_allocator()->free(html);
+    if (doc)
+        cmark_node_free(doc);
+    cmark_parser_free(p);
+    return rc ? -1 : 0;
 }
 
 /* --- the document control block --- */

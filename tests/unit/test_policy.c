@@ -128,14 +128,35 @@ static void test_markdown_html(void **state)
                      "| A | B |\n|---|---|\n| 1 \\| 2 | <b> |\n\n### Sub\nafter";
     assert_int_equal(policy_md_html(&b, md), 0);
     assert_string_equal(b.data, "<h1>T &amp; &lt;x&gt;</h1>\n"
-                                "<p>Para <strong>bold</strong> and <em>em</em> with <code>co&lt;de&gt;</code> second "
+                                "<p>Para <strong>bold</strong> and <em>em</em> with <code>co&lt;de&gt;</code>\nsecond "
                                 "line.</p>\n<ul>\n<li>one</li>\n<li>two *literal*</li>\n</ul>\n"
-                                "<table>\n<tr><th>A</th><th>B</th></tr>\n<tr><td>1 | 2</td><td>&lt;b&gt;</td></tr>\n"
-                                "</table>\n<h3>Sub</h3>\n<p>after</p>\n");
-    /* Unbalanced markers are closed so the page stays well-formed. */
+                                "<table>\n<thead>\n<tr>\n<th>A</th>\n<th>B</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n"
+                                "<td>1 | 2</td>\n<td>&lt;b&gt;</td>\n</tr>\n</tbody>\n</table>\n"
+                                "<h3>Sub</h3>\n<p>after</p>\n");
+    /* Unbalanced markers stay text, so the page stays well-formed. */
     buf_reset(&b);
     assert_int_equal(policy_md_html(&b, "**open"), 0);
-    assert_string_equal(b.data, "<p><strong>open</strong></p>\n");
+    assert_string_equal(b.data, "<p>**open</p>\n");
+    /* What real policies use: numbered and nested lists, links, quotes, code blocks, autolinks. */
+    buf_reset(&b);
+    assert_int_equal(policy_md_html(&b, "1. first\n   - inner\n2. second\n\n> quoted\n\n```\ncode <x>\n```\n\n"
+                                        "See [the register](https://example.com/r) or www.example.org.\n"),
+                     0);
+    assert_string_equal(b.data, "<ol>\n<li>first\n<ul>\n<li>inner</li>\n</ul>\n</li>\n<li>second</li>\n</ol>\n"
+                                "<blockquote>\n<p>quoted</p>\n</blockquote>\n<pre><code>code &lt;x&gt;\n</code></pre>\n"
+                                "<p>See <a href=\"https://example.com/r\">the register</a> or "
+                                "<a href=\"http://www.example.org\">www.example.org</a>.</p>\n");
+    /* Nothing a policy's author writes runs in the reader's browser. */
+    buf_reset(&b);
+    assert_int_equal(policy_md_html(&b, "<script>alert(1)</script>\n\n[x](javascript:alert(1)) "
+                                        "<img src=x onerror=alert(1)> [y](data:text/html;base64,PHNjcmlwdD4=)\n"),
+                     0);
+    assert_null(strstr(b.data, "<script"));
+    assert_null(strstr(b.data, "javascript:"));
+    assert_null(strstr(b.data, "<img"));
+    assert_null(strstr(b.data, "data:text/html"));
+    assert_non_null(strstr(b.data, "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>")); /* shown as text */
+    assert_non_null(strstr(b.data, "&lt;img src=x onerror=alert(1)&gt;"));
     buf_free(&b);
 }
 

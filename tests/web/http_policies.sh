@@ -453,6 +453,23 @@ req GET "/api/v1/audit-log?limit=500" "$TOK_auditor"
 contains "$BODY" '"entity_id":"access-control"' "the audit log API shows policy changes"
 expect_rc 0 isms log verify
 
+# A real organization's policy shows as its author wrote it: links, lists and tables; and what a
+# hostile author writes (a script, an event handler, a javascript: link) never runs.
+expect_rc 0 isms policy edit backup --file "$R/lullabot__malware_protection.md"
+page viewer /policies/backup
+code_is 200 "a real-world policy's page"
+contains "$BODY" '<a href="https://github.com/gorhill/uBlock">uBlock Origin</a>' "its links are links"
+contains "$BODY" '<li>' "its lists are lists"
+printf '# Hostile\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2)) <img src=x onerror=alert(3)>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n' > "$T/hostile.md"
+expect_rc 0 isms policy edit backup --file "$T/hostile.md"
+page viewer /policies/backup
+ARTICLE=$(printf %s "$BODY" | python3 -c 'import sys,re; print(re.search(r"<article class=\"policy\".*?</article>", sys.stdin.read(), re.S).group(0))')
+not_contains "$ARTICLE" "<script" "no script in a policy's text"
+not_contains "$ARTICLE" "javascript:" "no javascript: link"
+not_contains "$ARTICLE" "<img" "no image with an event handler"
+contains "$ARTICLE" "&lt;script&gt;alert(1)&lt;/script&gt;" "the script shows as the text it is"
+contains "$ARTICLE" "<td>2</td>" "its table is a table"
+
 # The server stops cleanly, and the sanitizers found nothing in it (leaks are reported at exit).
 kill -TERM $SERVER
 for _ in $(seq 50); do kill -0 $SERVER 2>/dev/null || break; sleep 0.1; done
