@@ -23,7 +23,7 @@ enum { OP_HEADING, OP_PARA, OP_BULLET, OP_TABLE };
 
 typedef struct pdf_op {
     int kind, level;
-    char *text;
+    char *text, *marker;
     int ncols, nrows;
     char **cells;
     double *frac;
@@ -137,9 +137,18 @@ void pdf_para(pdf_doc *d, const char *text)
 
 void pdf_bullet(pdf_doc *d, const char *text)
 {
+    pdf_list_item(d, 0, "\xE2\x80\xA2", text);
+}
+
+void pdf_list_item(pdf_doc *d, int depth, const char *marker, const char *text)
+{
     pdf_op *o = op_add(d, OP_BULLET);
-    if (o)
-        o->text = clean_utf8(d, text);
+    if (!o)
+        return;
+    o->level = depth < 0 ? 0 : depth > 6 ? 6 : depth;
+    o->text = clean_utf8(d, text);
+    if (marker)
+        o->marker = clean_utf8(d, marker);
 }
 
 void pdf_table(pdf_doc *d, int ncols, const char *const *cells, int nrows, const double *col_frac)
@@ -285,7 +294,8 @@ static void do_heading(pdf_doc *d, const pdf_op *o)
 
 static void do_para(pdf_doc *d, const pdf_op *o, int bullet)
 {
-    double indent = bullet ? 14 : 0;
+    /* a list item hangs its text after the marker; each level of nesting indents one step more */
+    double indent = bullet ? 18.0 * (o->level + 1) : 0;
     PangoLayout *l = make_layout(d, o->text, BODY_W - indent, 10, 0);
     PangoLayoutIter *it = pango_layout_get_iter(l);
     PangoRectangle first;
@@ -293,9 +303,9 @@ static void do_para(pdf_doc *d, const pdf_op *o, int bullet)
     pango_layout_iter_free(it);
     if (d->y + (double)first.height / PANGO_SCALE > page_bottom())
         page_break(d);
-    if (bullet && d->drawing) {
-        PangoLayout *b = make_layout(d, "\xE2\x80\xA2", 10, 10, 0);
-        cairo_move_to(d->cr, MARGIN + 3, d->y);
+    if (bullet && o->marker && d->drawing) {
+        PangoLayout *b = make_layout(d, o->marker, 17, 10, 0);
+        cairo_move_to(d->cr, MARGIN + indent - 17, d->y);
         pango_cairo_show_layout(d->cr, b);
         g_object_unref(b);
     }
@@ -396,6 +406,7 @@ static void doc_free(pdf_doc *d)
     for (pdf_op *o = d->head, *n; o; o = n) {
         n = o->next;
         free(o->text);
+        free(o->marker);
         if (o->cells)
             for (int i = 0; i < o->ncols * o->nrows; i++)
                 free(o->cells[i]);

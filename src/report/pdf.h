@@ -17,6 +17,9 @@ void pdf_heading(pdf_doc *d, int level, const char *text);
 void pdf_para(pdf_doc *d, const char *text);
 /* One bullet-list item. */
 void pdf_bullet(pdf_doc *d, const char *text);
+/* A list item nested depth levels deep (0 = top), its text hung after marker ("•", "3."); a NULL
+ * marker continues the item above with another paragraph at the same indent. */
+void pdf_list_item(pdf_doc *d, int depth, const char *marker, const char *text);
 /* A table of nrows x ncols cells (row-major); row 0 is the header, repeated after page breaks.
  * col_frac gives column widths summing to 1, NULL for equal columns. */
 void pdf_table(pdf_doc *d, int ncols, const char *const *cells, int nrows, const double *col_frac);

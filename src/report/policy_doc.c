@@ -29,149 +29,6 @@ int policy_format_parse(const char *s)
     return -1;
 }
 
-/* --- the Markdown subset, as a sequence of blocks --- */
-
-enum { B_HEADING, B_PARA, B_BULLET, B_TABLE };
-
-typedef struct block {
-    int kind, level;
-    const char *s;         /* heading, paragraph or bullet text (may span lines) */
-    size_t len;
-    const char *rows[512]; /* table: start of each row line */
-    size_t rlen[512];
-    int nrows;
-} block;
-
-typedef void (*block_fn)(const block *b, void *ctx);
-
-static const char *line_end(const char *p)
-{
-    const char *e = strchr(p, '\n');
-    return e ? e : p + strlen(p);
-}
-
-static int blank(const char *p, const char *e)
-{
-    for (; p < e; p++)
-        if (*p != ' ' && *p != '\t' && *p != '\r')
-            return 0;
-    return 1;
-}
-
-static int is_separator_row(const char *p, const char *e)
-{
-    for (; p < e; p++)
-        if (!strchr("|-: \t\r", *p))
-            return 0;
-    return 1;
-}
-
-static int md_blocks(const char *md, block_fn fn, void *ctx)
-{
-    /* On the heap: a block holds a table's row index, too big for a thread's stack frame. */
-    block *bp = malloc(sizeof *bp);
-    if (!bp)
-        return -1;
-#define b (*bp)
-    const char *p = md;
-    while (*p) {
-        const char *e = line_end(p);
-        const char *next = *e ? e + 1 : e;
-        if (blank(p, e)) {
-            p = next;
-            continue;
-        }
-        memset(&b, 0, sizeof b);
-        int h = 0;
-        while (p + h < e && p[h] == '#')
-            h++;
-        if (h >= 1 && h <= 3 && p + h < e && p[h] == ' ') {
-            b.kind = B_HEADING;
-            b.level = h;
-            b.s = p + h + 1;
-            b.len = (size_t)(e - b.s);
-            fn(&b, ctx);
-            p = next;
-            continue;
-        }
-        if ((p[0] == '-' || p[0] == '*') && p[1] == ' ') {
-            b.kind = B_BULLET;
-            b.s = p + 2;
-            /* continuation lines are indented */
-            const char *q = next;
-            while (*q && (*q == ' ' || *q == '\t') && !blank(q, line_end(q))) {
-                const char *qe = line_end(q);
-                q = *qe ? qe + 1 : qe;
-            }
-            b.len = (size_t)((q > next ? q - 1 : e) - b.s);
-            fn(&b, ctx);
-            p = q > next ? q : next;
-            continue;
-        }
-        if (p[0] == '|') {
-            b.kind = B_TABLE;
-            const char *q = p;
-            while (*q == '|' && b.nrows < 512) {
-                const char *qe = line_end(q);
-                if (!(b.nrows == 1 && is_separator_row(q, qe))) {
-                    b.rows[b.nrows] = q;
-                    b.rlen[b.nrows++] = (size_t)(qe - q);
-                }
-                q = *qe ? qe + 1 : qe;
-            }
-            fn(&b, ctx);
-            p = q;
-            continue;
-        }
-        /* a paragraph runs to a blank line or the start of another block */
-        b.kind = B_PARA;
-        b.s = p;
-        const char *q = next, *last = e;
-        while (*q) {
-            const char *qe = line_end(q);
-            if (blank(q, qe) || *q == '#' || *q == '|' || ((*q == '-' || *q == '*') && q[1] == ' '))
-                break;
-            last = qe;
-            q = *qe ? qe + 1 : qe;
-        }
-        b.len = (size_t)(last - p);
-        fn(&b, ctx);
-        p = q;
-    }
-#undef b
-    free(bp);
-    return 0;
-}
-
-/* Split a table row into cells (outer pipes dropped, escaped pipes kept). */
-static int row_cells(const char *r, size_t len, const char **cs, size_t *cl, int max)
-{
-    const char *p = r, *e = r + len;
-    while (e > p && (e[-1] == ' ' || e[-1] == '\r'))
-        e--;
-    if (p < e && *p == '|')
-        p++;
-    if (e > p && e[-1] == '|' && (e - 1 == p || e[-2] != '\\'))
-        e--;
-    int n = 0;
-    while (p <= e && n < max) {
-        const char *s = p;
-        while (p < e && !(*p == '|' && (p == s || p[-1] != '\\')))
-            p++;
-        const char *a = s, *z = p;
-        while (a < z && *a == ' ')
-            a++;
-        while (z > a && z[-1] == ' ')
-            z--;
-        cs[n] = a;
-        cl[n++] = (size_t)(z - a);
-        if (p >= e)
-            break;
-        p++;
-    }
-    return n;
-}
-
 /* Inline text: html != 0 gives escaped HTML with emphasis tags; else plain text. */
 static int inline_text(buf *o, const char *s, size_t len, int html)
 {
@@ -220,6 +77,7 @@ static int inline_text(buf *o, const char *s, size_t len, int html)
  * carry a script into the page an employee opens. */
 static pthread_once_t gfm_once = PTHREAD_ONCE_INIT;
 static void gfm_register(void) { cmark_gfm_core_extensions_ensure_registered(); }
+#define GFM_OPTS (CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8)
 
 /* Raw HTML in a policy shows as the text it is, as the rest of the product shows what people
  * typed: each raw HTML node becomes a text node of the same characters, which the renderer
@@ -276,13 +134,14 @@ static int html_as_text(cmark_node *doc)
     return rc;
 }
 
-int policy_md_html(buf *b, const char *md)
+/* The document tree of md (raw HTML as text), with its parser, which the renderer needs for the
+ * extensions; NULL when out of memory. Free both with gfm_free. */
+static cmark_node *gfm_parse(const char *md, cmark_parser **parser)
 {
     pthread_once(&gfm_once, gfm_register);
-    const int opts = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
-    cmark_parser *p = cmark_parser_new(opts);
+    cmark_parser *p = *parser = cmark_parser_new(GFM_OPTS);
     if (!p)
-        return -1;
+        return NULL;
     static const char *const extensions[] = {"table", "autolink", "strikethrough", "tasklist"};
     for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(extensions[i]);
@@ -291,13 +150,30 @@ int policy_md_html(buf *b, const char *md)
     }
     cmark_parser_feed(p, md ? md : "", md ? strlen(md) : 0);
     cmark_node *doc = cmark_parser_finish(p);
-    char *html = doc && !html_as_text(doc) ? cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p)) : NULL;
+    if (doc && html_as_text(doc)) {
+        cmark_node_free(doc);
+        doc = NULL;
+    }
+    return doc;
+}
+
+static void gfm_free(cmark_node *doc, cmark_parser *p)
+{
+    if (doc)
+        cmark_node_free(doc);
+    if (p)
+        cmark_parser_free(p);
+}
+
+int policy_md_html(buf *b, const char *md)
+{
+    cmark_parser *p;
+    cmark_node *doc = gfm_parse(md, &p);
+    char *html = doc ? cmark_render_html(doc, GFM_OPTS, cmark_parser_get_syntax_extensions(p)) : NULL;
     int rc = html ? buf_puts(b, html) : -1;
     if (html)
         cmark_get_default_mem_allocator()->free(html);
-    if (doc)
-        cmark_node_free(doc);
-    cmark_parser_free(p);
+    gfm_free(doc, p);
     return rc ? -1 : 0;
 }
 
@@ -355,50 +231,127 @@ static int write_html(const policy_doc *d, const char *org_name, buf *b)
     return rc ? -1 : 0;
 }
 
+/* --- the PDF: the same document tree, as headings, paragraphs, bullets and tables --- */
+
 typedef struct pdf_ctx {
     pdf_doc *pd;
     buf tmp;
 } pdf_ctx;
 
-static const char *plain(pdf_ctx *p, const char *s, size_t len)
+/* The text of node's inline content into b: a line break is a space, a link's address follows its
+ * text in brackets (a printed page cannot be clicked). */
+static void node_text(buf *b, cmark_node *node)
+{
+    for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
+        switch (cmark_node_get_type(c)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+        case CMARK_NODE_HTML_INLINE:
+            buf_puts(b, cmark_node_get_literal(c) ? cmark_node_get_literal(c) : "");
+            break;
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            buf_putc(b, ' ');
+            break;
+        case CMARK_NODE_LINK: {
+            size_t from = b->len;
+            node_text(b, c);
+            const char *url = cmark_node_get_url(c);
+            if (url && *url && (b->len - from != strlen(url) || memcmp(b->data + from, url, b->len - from)))
+                buf_printf(b, " (%s)", url);
+            break;
+        }
+        default:
+            node_text(b, c);
+        }
+    }
+}
+
+static const char *plain(pdf_ctx *p, cmark_node *node)
 {
     buf_reset(&p->tmp);
-    inline_text(&p->tmp, s, len, 0);
+    node_text(&p->tmp, node);
     return p->tmp.data ? p->tmp.data : "";
 }
 
-static void pdf_block(const block *bl, void *v)
+static void pdf_blocks(pdf_ctx *p, cmark_node *parent, int depth);
+
+static void pdf_table_node(pdf_ctx *p, cmark_node *t)
 {
-    pdf_ctx *p = v;
-    switch (bl->kind) {
-    case B_HEADING: pdf_heading(p->pd, bl->level, plain(p, bl->s, bl->len)); break;
-    case B_PARA: pdf_para(p->pd, plain(p, bl->s, bl->len)); break;
-    case B_BULLET: pdf_bullet(p->pd, plain(p, bl->s, bl->len)); break;
-    case B_TABLE: {
-        int ncols = 0;
-        const char *cs[64];
-        size_t cl[64];
-        for (int r = 0; r < bl->nrows; r++) {
-            int n = row_cells(bl->rows[r], bl->rlen[r], cs, cl, 64);
-            if (n > ncols)
-                ncols = n;
-        }
-        if (ncols < 1 || ncols > 32)
-            break;
-        char **cells = calloc((size_t)(ncols * bl->nrows), sizeof *cells);
-        if (!cells)
-            break;
-        for (int r = 0; r < bl->nrows; r++) {
-            int n = row_cells(bl->rows[r], bl->rlen[r], cs, cl, 64);
-            for (int c = 0; c < ncols; c++)
-                cells[r * ncols + c] = strdup(c < n ? plain(p, cs[c], cl[c]) : "");
-        }
-        pdf_table(p->pd, ncols, (const char *const *)cells, bl->nrows, NULL);
-        for (int i = 0; i < ncols * bl->nrows; i++)
-            free(cells[i]);
-        free(cells);
-        break;
+    int ncols = 0, nrows = 0;
+    for (cmark_node *r = cmark_node_first_child(t); r; r = cmark_node_next(r), nrows++) {
+        int n = 0;
+        for (cmark_node *c = cmark_node_first_child(r); c; c = cmark_node_next(c))
+            n++;
+        if (n > ncols)
+            ncols = n;
     }
+    if (ncols < 1 || ncols > 32 || nrows < 1)
+        return;
+    char **cells = calloc((size_t)ncols * (size_t)nrows, sizeof *cells);
+    if (!cells)
+        return;
+    int r = 0;
+    for (cmark_node *row = cmark_node_first_child(t); row; row = cmark_node_next(row), r++) {
+        int c = 0;
+        for (cmark_node *cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell), c++)
+            cells[r * ncols + c] = strdup(plain(p, cell));
+        for (; c < ncols; c++)
+            cells[r * ncols + c] = strdup("");
+    }
+    pdf_table(p->pd, ncols, (const char *const *)cells, nrows, NULL);
+    for (int i = 0; i < ncols * nrows; i++)
+        free(cells[i]);
+    free(cells);
+}
+
+/* A list's items: bullets or numbers, a nested list indented under its item, an item's further
+ * paragraphs hung at its indent. */
+static void pdf_list(pdf_ctx *p, cmark_node *list, int depth)
+{
+    int ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
+    int n = cmark_node_get_list_start(list);
+    for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item), n++) {
+        int first = 1;
+        for (cmark_node *c = cmark_node_first_child(item); c; c = cmark_node_next(c)) {
+            if (cmark_node_get_type(c) == CMARK_NODE_LIST) {
+                pdf_list(p, c, depth + 1);
+                continue;
+            }
+            char marker[16];
+            snprintf(marker, sizeof marker, ordered ? "%d." : "\xE2\x80\xA2", n);
+            const char *text;
+            if (cmark_node_get_type(c) == CMARK_NODE_CODE_BLOCK)
+                text = cmark_node_get_literal(c) ? cmark_node_get_literal(c) : "";
+            else
+                text = plain(p, c);
+            pdf_list_item(p->pd, depth, first ? marker : NULL, text);
+            first = 0;
+        }
+    }
+}
+
+static void pdf_blocks(pdf_ctx *p, cmark_node *parent, int depth)
+{
+    for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
+        switch (cmark_node_get_type(c)) {
+        case CMARK_NODE_HEADING: {
+            int level = cmark_node_get_heading_level(c);
+            pdf_heading(p->pd, level < 1 ? 1 : level > 3 ? 3 : level, plain(p, c));
+            break;
+        }
+        case CMARK_NODE_PARAGRAPH: pdf_para(p->pd, plain(p, c)); break;
+        case CMARK_NODE_LIST: pdf_list(p, c, depth); break;
+        case CMARK_NODE_BLOCK_QUOTE: pdf_blocks(p, c, depth); break;
+        case CMARK_NODE_CODE_BLOCK:
+            pdf_para(p->pd, cmark_node_get_literal(c) ? cmark_node_get_literal(c) : "");
+            break;
+        default:
+            if (!strcmp(cmark_node_get_type_string(c), "table"))
+                pdf_table_node(p, c);
+            else if (cmark_node_first_child(c))
+                pdf_blocks(p, c, depth);
+        }
     }
 }
 
@@ -473,8 +426,13 @@ int policy_export(const policy_doc *d, const char *org_name, policy_format f, co
     pdf_table(pd, 2, cells, n + 1, frac);
     pdf_ctx p = {pd, {0}};
     buf_init(&p.tmp, POLICY_MAX_BYTES * 2);
-    if (md_blocks(d->body, pdf_block, &p))
+    cmark_parser *parser;
+    cmark_node *doc = gfm_parse(d->body, &parser);
+    if (doc)
+        pdf_blocks(&p, doc, 0);
+    else
         pdf_table(pd, 0, NULL, 0, NULL); /* records an error that pdf_close reports */
+    gfm_free(doc, parser);
     buf_free(&p.tmp);
     return pdf_close(pd, err);
 }

@@ -181,6 +181,31 @@ expect_rc 0 pdftoppm -png -r 30 -f 1 -l 1 "$T/is.pdf" "$T/is"
 CHECKS=$((CHECKS + 1)); [ -s "$T/is-1.png" ] || [ -s "$T/is-01.png" ] || fail "PDF first page did not render"
 expect_rc 0 isms policy export access-control --version 1 --format pdf -o "$T/ac1.pdf"
 contains "$(pdftotext "$T/ac1.pdf" -)" "superseded" "old version exported with its status"
+# The PDF follows the Markdown's structure: numbered and nested lists, tables, links with their address.
+cat > "$T/struct.md" <<'MD'
+# Remote Working Policy
+
+1. Use the VPN.
+   - Always on laptops
+2. Lock the screen.
+
+| Role | Duty |
+|------|------|
+| CISO | Approves <access> |
+
+See [the handbook](https://example.com/handbook) for ~~old~~ details.
+MD
+expect_rc 0 isms policy generate acceptable-use
+expect_rc 0 isms policy edit acceptable-use --file "$T/struct.md"
+expect_rc 0 isms policy export acceptable-use --format pdf -o "$T/st.pdf"
+text=$(pdftotext -layout "$T/st.pdf" -)
+contains "$text" "1. Use the VPN." "PDF numbered item"
+contains "$text" "   • Always on laptops" "PDF nested bullet indented under its item, one marker"
+contains "$text" "2. Lock the screen." "PDF numbering continues after the nested list"
+not_contains "$text" "| Role" "PDF table drawn, not its pipes"
+contains "$text" "Approves <access>" "PDF table cell"
+contains "$text" "the handbook (https://example.com/handbook)" "PDF link keeps its address"
+not_contains "$text" "~~" "PDF strikethrough marks removed"
 expect_rc 2 isms policy export access-control --format docx -o "$T/x.docx"
 expect_rc 2 isms policy export access-control --format pdf
 expect_rc 2 isms policy export access-control --format pdf -o "$T/no/such/dir/x.pdf"
