@@ -47,7 +47,7 @@ static int user_add(cli_ctx *c)
     isms_err err = {0};
     int64_t id;
     if (!pw || ws_begin(w, &err) || store_user_add(w, name, role, pw, &id, &err))
-        return cli_abort(w, pw ? &err : &(isms_err){ISMS_EIO, "cannot generate a password"});
+        return cli_abort(w, pw ? &err : &(isms_err){.code = ISMS_EIO, .msg = "cannot generate a password"});
     if ((rc = cli_finish(w, &err)))
         return rc;
     if (generated)
@@ -143,7 +143,7 @@ static int user_passwd(cli_ctx *c)
     int generated;
     const char *pw = obtain_password(c, &generated);
     if (!pw)
-        return cli_fail(&(isms_err){ISMS_EIO, "cannot generate a password"});
+        return cli_fail(&(isms_err){.code = ISMS_EIO, .msg = "cannot generate a password"});
     int rc = with_user(c, name, act_passwd, pw);
     if (!rc && generated)
         printf("New password for %s, shown once: %s\n", name, pw);

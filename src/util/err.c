@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 int err_set(isms_err *e, int code, const char *fmt, ...)
 {
@@ -11,6 +12,20 @@ int err_set(isms_err *e, int code, const char *fmt, ...)
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
         va_end(ap);
         e->code = code;
+        e->field[0] = '\0';
+    }
+    return code;
+}
+
+int err_field(isms_err *e, int code, const char *field, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+        e->code = code;
+        snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     }
     return code;
 }
@@ -20,6 +35,7 @@ void err_clear(isms_err *e)
     if (e) {
         e->code = ISMS_OK;
         e->msg[0] = '\0';
+        e->field[0] = '\0';
     }
 }
 

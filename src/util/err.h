@@ -16,11 +16,16 @@ enum isms_rc {
 typedef struct isms_err {
     int code;
     char msg[1024];
+    char field[64]; /* the input field the error concerns ("attendees"), "" when none */
 } isms_err;
 
 /* Fill e (if non-NULL) with code and a printf-style message; returns code. */
 int err_set(isms_err *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Like err_set, and name the input field the error concerns (a front end renders it as a flag,
+ * a JSON member or a marked form field). */
+int err_field(isms_err *e, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Clear e to ISMS_OK with an empty message. */
 void err_clear(isms_err *e);
 /* Short stable name of a code ("invalid", "not_found", ...), used by JSON errors. */

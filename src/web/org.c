@@ -97,7 +97,7 @@ int form_org_item_delete(web_req *rq, web_resp *rs)
     org_item it = {.party = is_party(rq), .id = item_id(rq->params[0])};
     web_resp tmp = {.status = 200};
     buf_init(&tmp.body, 1 << 16);
-    isms_err err = {ISMS_ENOTFOUND, "no such item"};
+    isms_err err = {.code = ISMS_ENOTFOUND, .msg = "no such item"};
     if (!it.id || api_in_tx(rq, &tmp, do_remove, &it)) {
         if (!it.id)
             web_json_fail(&tmp, &err);

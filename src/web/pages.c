@@ -331,7 +331,7 @@ int page_control(web_req *rq, web_resp *rs)
 {
     int i = catalog_control_index(rq->params[0]);
     if (i < 0) {
-        isms_err err = {ISMS_ENOTFOUND, "no such control"};
+        isms_err err = {.code = ISMS_ENOTFOUND, .msg = "no such control"};
         fail_page(rq, rs, &err);
         return 0;
     }
@@ -352,7 +352,7 @@ int page_control_save(web_req *rq, web_resp *rs)
     isms_err err = {0};
     if (i < 0 || store_soa_load(rq->w, rq->a, e, &err)) {
         if (i < 0)
-            err = (isms_err){ISMS_ENOTFOUND, "no such control"};
+            err = (isms_err){.code = ISMS_ENOTFOUND, .msg = "no such control"};
         fail_page(rq, rs, &err);
         return 0;
     }
