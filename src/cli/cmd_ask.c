@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "core/ask.h"
 #include "core/catalog.h"
+#include "report/json.h"
 #include "store/kb.h"
 #include "util/buf.h"
 #include "util/json.h"
@@ -227,42 +228,7 @@ static void print_json(const char *question, const ask_result *r, const char *an
     jw j;
     jw_init_file(&j, stdout, 1);
     jw_obj(&j);
-    jw_kstr(&j, "question", question);
-    jw_key(&j, "ids_recognized");
-    jw_arr(&j);
-    for (size_t i = 0; i < r->nids; i++)
-        jw_str(&j, r->ids[i].id);
-    jw_arr_end(&j);
-    jw_key(&j, "mapped_from_2013");
-    jw_arr(&j);
-    for (size_t i = 0; i < r->nids; i++) {
-        if (!r->ids[i].from2013[0])
-            continue;
-        jw_obj(&j);
-        jw_kstr(&j, "id_2013", r->ids[i].from2013);
-        jw_kstr(&j, "id", r->ids[i].id);
-        jw_obj_end(&j);
-    }
-    jw_arr_end(&j);
-    jw_kstr(&j, "intent", ask_kind_name(r->intent));
-    jw_key(&j, "passages");
-    jw_arr(&j);
-    for (size_t i = 0; i < r->npassages; i++) {
-        const ask_passage *p = &r->passages[i];
-        jw_obj(&j);
-        jw_kstr(&j, "id", p->id);
-        jw_kstr(&j, "kind", p->kind);
-        jw_kstr(&j, "title", p->title);
-        jw_kstr(&j, "text", p->text);
-        jw_key(&j, "score");
-        if (p->by_id)
-            jw_null(&j); /* chosen by its id, not ranked */
-        else
-            jw_double(&j, p->score);
-        jw_kstr(&j, "match", p->by_id ? "id" : "text");
-        jw_obj_end(&j);
-    }
-    jw_arr_end(&j);
+    json_ask_members(&j, question, r);
     jw_kstr(&j, "answer", answer);
     jw_kstr(&j, "model", answer ? model : NULL);
     jw_obj_end(&j);

@@ -10,25 +10,6 @@
 
 #define EVIDENCE_MAX_BYTES (1LL << 30)
 
-static void ev_json(jw *j, const evidence *e, const char *today)
-{
-    jw_obj(j);
-    jw_kint(j, "id", e->id);
-    jw_kstr(j, "filename", e->filename);
-    jw_kint(j, "size", e->size);
-    jw_kstr(j, "sha256", e->sha256);
-    jw_kstr(j, "type", e->kind);
-    jw_kstr(j, "description", e->description);
-    jw_kstr(j, "source", e->source);
-    jw_key(j, "controls");
-    json_id_list(j, e->controls);
-    jw_kstr(j, "collected_at", e->collected_at);
-    jw_kstr(j, "collected_by", e->collected_by);
-    jw_kstr(j, "valid_until", e->valid_until);
-    jw_kstr(j, "freshness", evidence_is_fresh(e->valid_until, today) ? "fresh" : "stale");
-    jw_obj_end(j);
-}
-
 static int ev_add(cli_ctx *c)
 {
     const char *controls = NULL, *desc = NULL, *type = NULL, *collected = NULL, *valid = NULL, *pos[1];
@@ -75,7 +56,7 @@ static int list_one(const evidence *e, void *p)
     list_ctx *l = p;
     l->n++;
     if (l->json)
-        ev_json(&l->j, e, l->today);
+        json_evidence(&l->j, e, l->today);
     else
         printf("%5lld  %-28s %-18s %-24s %s  %-5s %s\n", (long long)e->id, cli_cut(l->c, e->filename, 28), e->kind,
                cli_cut(l->c, e->controls, 24), e->valid_until, evidence_is_fresh(e->valid_until, l->today) ? "fresh" : "STALE",
@@ -146,7 +127,7 @@ static int ev_show(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        ev_json(&j, &e, today);
+        json_evidence(&j, &e, today);
         jw_end(&j);
         return EXIT_OK;
     }

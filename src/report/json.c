@@ -374,3 +374,62 @@ void json_policy_gap(jw *j, const struct docgap_report *r, arena *a)
     jw_obj_end(j);
     jw_obj_end(j);
 }
+
+void json_evidence(jw *j, const evidence *e, const char *today)
+{
+    jw_obj(j);
+    jw_kint(j, "id", e->id);
+    jw_kstr(j, "filename", e->filename);
+    jw_kint(j, "size", e->size);
+    jw_kstr(j, "sha256", e->sha256);
+    jw_kstr(j, "type", e->kind);
+    jw_kstr(j, "description", e->description);
+    jw_kstr(j, "source", e->source);
+    jw_key(j, "controls");
+    json_id_list(j, e->controls);
+    jw_kstr(j, "collected_at", e->collected_at);
+    jw_kstr(j, "collected_by", e->collected_by);
+    jw_kstr(j, "valid_until", e->valid_until);
+    jw_kstr(j, "freshness", evidence_is_fresh(e->valid_until, today) ? "fresh" : "stale");
+    jw_obj_end(j);
+}
+
+void json_ask_members(jw *j, const char *question, const ask_result *r)
+{
+    jw_kstr(j, "question", question);
+    jw_key(j, "ids_recognized");
+    jw_arr(j);
+    for (size_t i = 0; i < r->nids; i++)
+        jw_str(j, r->ids[i].id);
+    jw_arr_end(j);
+    jw_key(j, "mapped_from_2013");
+    jw_arr(j);
+    for (size_t i = 0; i < r->nids; i++) {
+        if (!r->ids[i].from2013[0])
+            continue;
+        jw_obj(j);
+        jw_kstr(j, "id_2013", r->ids[i].from2013);
+        jw_kstr(j, "id", r->ids[i].id);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_kstr(j, "intent", ask_kind_name(r->intent));
+    jw_key(j, "passages");
+    jw_arr(j);
+    for (size_t i = 0; i < r->npassages; i++) {
+        const ask_passage *p = &r->passages[i];
+        jw_obj(j);
+        jw_kstr(j, "id", p->id);
+        jw_kstr(j, "kind", p->kind);
+        jw_kstr(j, "title", p->title);
+        jw_kstr(j, "text", p->text);
+        jw_key(j, "score");
+        if (p->by_id)
+            jw_null(j); /* chosen by its id, not ranked */
+        else
+            jw_double(j, p->score);
+        jw_kstr(j, "match", p->by_id ? "id" : "text");
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+}

@@ -2,6 +2,7 @@
 #ifndef ISMS_REPORT_JSON_H
 #define ISMS_REPORT_JSON_H
 
+#include "core/ask.h"
 #include "store/store.h"
 #include "util/json.h"
 
@@ -12,6 +13,11 @@ void json_risk(jw *j, const risk_method *m, const risk *r, const char *today);
 void json_soa_entry(jw *j, arena *a, const soa_entry *e);
 /* A comma-separated id list as a JSON array. */
 void json_id_list(jw *j, const char *list);
+/* The members of an answer from the guidance (inside an object the caller opens and closes):
+ * the question, the ids it named, the 2013 ids mapped, its intent and the ranked passages. */
+void json_ask_members(jw *j, const char *question, const ask_result *r);
+/* An evidence item with who collected it and its freshness on `today`. */
+void json_evidence(jw *j, const evidence *e, const char *today);
 /* An alert of the monitoring outbox: what was queued, sent, or why it is still pending. */
 void json_alert(jw *j, const alert *al);
 /* An API token's owner, prefix, label and state (never the token). */

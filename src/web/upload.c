@@ -259,21 +259,7 @@ static void evidence_json(jw *j, const evidence *e)
 {
     char today[11];
     store_today(today);
-    jw_obj(j);
-    jw_kint(j, "id", e->id);
-    jw_kstr(j, "filename", e->filename);
-    jw_kint(j, "size", e->size);
-    jw_kstr(j, "sha256", e->sha256);
-    jw_kstr(j, "type", e->kind);
-    jw_kstr(j, "description", e->description);
-    jw_kstr(j, "source", e->source);
-    jw_key(j, "controls");
-    json_id_list(j, e->controls);
-    jw_kstr(j, "collected_at", e->collected_at);
-    jw_kstr(j, "collected_by", e->collected_by);
-    jw_kstr(j, "valid_until", e->valid_until);
-    jw_kstr(j, "freshness", evidence_is_fresh(e->valid_until, today) ? "fresh" : "stale");
-    jw_obj_end(j);
+    json_evidence(j, e, today);
 }
 
 int api_evidence_upload(web_req *rq, web_resp *rs)
