@@ -18,7 +18,7 @@ ALLCFLAGS = $(PKG_CHECK)$(WARN) $(DEFS) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(CPPFLA
 LDLIBS  = $(PKG_CHECK)$(PKG_LIBS) -lm -pthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/report/*.c src/collect/*.c src/web/*.c))
+LIB_SRC := $(sort $(wildcard src/util/*.c src/core/*.c src/store/*.c src/report/*.c src/collect/*.c src/app/*.c src/web/*.c src/mcp/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 DATA    := data/annex-a-2022.tsv data/clauses-2022.tsv data/guidance.txt data/threats.tsv \
            data/vulnerabilities.tsv data/mapping-2013-2022.tsv data/mapping-soc2-iso27001-2022.tsv \

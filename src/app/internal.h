@@ -1,0 +1,30 @@
+/* Inside the app layer: the session and the use-case tables each file contributes. */
+#ifndef ISMS_APP_INTERNAL_H
+#define ISMS_APP_INTERNAL_H
+
+#include <stddef.h>
+
+#include "app/app.h"
+#include "store/store.h"
+
+struct app {
+    ws *w;
+    arena a;
+    char actor[128];
+    int access;
+    char today[11];
+};
+
+/* A field of input struct T: member m, JSON name n. */
+#define AFIELD(T, m, type, req, help) {#m, type, req, offsetof(T, m), help, NULL, 0, 0}
+#define AFIELD_INT(T, m, req, lo, hi, help) {#m, AF_INT, req, offsetof(T, m), help, NULL, lo, hi}
+#define AFIELD_ENUM(T, m, req, choices, help) {#m, AF_ENUM, req, offsetof(T, m), help, choices, 0, 0}
+#define AFIELD_END {NULL, 0, 0, 0, NULL, NULL, 0, 0}
+
+/* The entries of each group, NULL-name terminated; usecase.c joins them. */
+extern const app_usecase app_uc_read[];
+extern const app_usecase app_uc_risk[];
+extern const app_usecase app_uc_soa[];
+extern const app_usecase app_uc_cycle[];
+
+#endif

@@ -1,0 +1,235 @@
+/* Use cases of evidence collection and of the audit cycle: add evidence, read audits, record a
+ * finding, add and list corrective actions. */
+#include <string.h>
+
+#include "app/internal.h"
+#include "core/cycle.h"
+#include "report/json.h"
+#include "report/lifecycle.h"
+
+/* Evidence larger than this is refused: an evidence store holds documents and exports, not backups. */
+#define EVIDENCE_MAX_BYTES (1LL << 30)
+
+typedef struct evidence_add_in {
+    const char *path, *description, *controls, *type, *collected, *valid_until;
+} evidence_add_in;
+static const app_field evidence_add_fields[] = {
+    AFIELD(evidence_add_in, path, AF_STR, 1, "the file to keep as evidence: its path on this machine"),
+    AFIELD(evidence_add_in, description, AF_STR, 1, "what this evidence shows, such as 'Q3 access review of AWS IAM'"),
+    AFIELD(evidence_add_in, controls, AF_IDS, 1, "the Annex A controls it supports, such as A.5.18"),
+    AFIELD(evidence_add_in, type, AF_STR, 0, "the kind of evidence (access_review, policy, config_export, ...; other by default)"),
+    AFIELD(evidence_add_in, collected, AF_DATE, 0, "when it was collected (today when left out)"),
+    AFIELD(evidence_add_in, valid_until, AF_DATE, 0, "until when it stays valid (from its kind when left out)"),
+    AFIELD_END,
+};
+
+static int evidence_add(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const evidence_add_in *in = vin;
+    evidence ev = {0};
+    ev.controls = in->controls;
+    ev.description = in->description;
+    ev.kind = in->type && *in->type ? in->type : "other";
+    ev.collected_at = in->collected && *in->collected ? in->collected : app_today(p);
+    ev.valid_until = in->valid_until && *in->valid_until ? in->valid_until : NULL;
+    int rc = store_evidence_add(p->w, in->path, &ev, EVIDENCE_MAX_BYTES, &p->a, err);
+    if (rc == ISMS_EIO && !err->field[0])
+        snprintf(err->field, sizeof err->field, "path");
+    if (!rc)
+        rc = store_evidence_get(p->w, ev.id, &p->a, &ev, err);
+    if (!rc)
+        json_evidence(j, &ev, app_today(p));
+    return rc;
+}
+
+/* --- audits and findings --- */
+
+typedef struct none_in {
+    int unused;
+} none_in;
+static const app_field no_fields[] = {AFIELD_END};
+
+static int audit_list(app *p, const void *in, jw *j, isms_err *err)
+{
+    audit_rec *au;
+    size_t n;
+    int rc = store_audit_list(p->w, &p->a, &au, &n, err);
+    if (rc)
+        return rc;
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    for (size_t i = 0; i < n; i++)
+        lifecycle_audit_json(j, &au[i]);
+    jw_arr_end(j);
+    jw_kint(j, "total", (int64_t)n);
+    jw_obj_end(j);
+    return ISMS_OK;
+}
+
+typedef struct audit_get_in {
+    app_int id;
+} audit_get_in;
+static const app_field audit_get_fields[] = {
+    AFIELD_INT(audit_get_in, id, 1, 1, INT32_MAX, "the audit's number"),
+    AFIELD_END,
+};
+
+static int audit_get(app *p, const void *vin, jw *j, isms_err *err)
+{
+    int64_t id = ((const audit_get_in *)vin)->id.v;
+    audit_rec x;
+    finding_rec *f;
+    size_t nf;
+    int rc = store_audit_get(p->w, id, &p->a, &x, err);
+    if (!rc)
+        rc = store_finding_list(p->w, id, &p->a, &f, &nf, err);
+    if (rc)
+        return rc;
+    jw_obj(j);
+    jw_key(j, "audit");
+    lifecycle_audit_json(j, &x);
+    jw_key(j, "findings");
+    jw_arr(j);
+    for (size_t i = 0; i < nf; i++)
+        lifecycle_finding_json(j, &f[i], 0, 1);
+    jw_arr_end(j);
+    jw_obj_end(j);
+    return ISMS_OK;
+}
+
+typedef struct finding_add_in {
+    app_int audit_id;
+    const char *type, *ref, *description, *evidence;
+} finding_add_in;
+static const char *const finding_types[] = {"major", "minor", "observation", "improvement", NULL};
+static const app_field finding_add_fields[] = {
+    AFIELD_INT(finding_add_in, audit_id, 1, 1, INT32_MAX, "the planned audit the finding belongs to"),
+    AFIELD_ENUM(finding_add_in, type, 1, finding_types,
+                "major or minor nonconformity (needs a corrective action), observation or opportunity for improvement"),
+    AFIELD(finding_add_in, ref, AF_STR, 1, "the clause (9.2) or Annex A control (A.8.5) concerned"),
+    AFIELD(finding_add_in, description, AF_TEXT, 1, "what was found, as the auditor would write it"),
+    AFIELD(finding_add_in, evidence, AF_TEXT, 0, "what the finding rests on: records seen, people interviewed"),
+    AFIELD_END,
+};
+
+static int finding_add(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const finding_add_in *in = vin;
+    finding_rec f = {0};
+    f.audit_id = in->audit_id.v;
+    f.type = in->type;
+    f.ref = in->ref;
+    f.description = in->description;
+    f.evidence = in->evidence;
+    int rc = store_finding_add(p->w, &f, err);
+    if (rc)
+        return rc;
+    finding_rec *all;
+    size_t n;
+    if ((rc = store_finding_list(p->w, f.audit_id, &p->a, &all, &n, err)))
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (all[i].id == f.id) {
+            lifecycle_finding_json(j, &all[i], 1, 1);
+            return ISMS_OK;
+        }
+    return err_set(err, ISMS_EDB, "finding %lld was recorded but cannot be read back", (long long)f.id);
+}
+
+/* --- actions --- */
+
+typedef struct action_add_in {
+    app_int finding_id, review_id;
+    const char *description, *root_cause, *owner, *due_date;
+} action_add_in;
+static const app_field action_add_fields[] = {
+    AFIELD_INT(action_add_in, finding_id, 0, 1, INT32_MAX, "the finding this corrective action answers (or review_id)"),
+    AFIELD_INT(action_add_in, review_id, 0, 1, INT32_MAX, "the management review that decided this action (or finding_id)"),
+    AFIELD(action_add_in, description, AF_TEXT, 1, "what will be done"),
+    AFIELD(action_add_in, root_cause, AF_TEXT, 0, "why the nonconformity happened (required for a nonconformity, 10.2 b)"),
+    AFIELD(action_add_in, owner, AF_STR, 1, "who carries the action out"),
+    AFIELD(action_add_in, due_date, AF_DATE, 1, "when it is due"),
+    AFIELD_END,
+};
+
+static int action_answer(app *p, int64_t id, jw *j, isms_err *err)
+{
+    action_rec *x;
+    size_t n;
+    int rc = store_action_list(p->w, 0, &p->a, &x, &n, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (x[i].id == id) {
+            lifecycle_action_json(j, &x[i], app_today(p));
+            return ISMS_OK;
+        }
+    return err_set(err, ISMS_EDB, "action %lld was recorded but cannot be read back", (long long)id);
+}
+
+static int action_add(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const action_add_in *in = vin;
+    if (in->finding_id.given == in->review_id.given)
+        return err_field(err, ISMS_EINVAL, "finding_id",
+                         "an action answers either a finding (finding_id) or a management review (review_id)");
+    action_rec x = {0};
+    x.finding_id = in->finding_id.given ? in->finding_id.v : 0;
+    x.review_id = in->review_id.given ? in->review_id.v : 0;
+    x.description = in->description;
+    x.root_cause = in->root_cause;
+    x.owner = in->owner;
+    x.due_date = in->due_date;
+    int rc = store_action_add(p->w, &x, err);
+    return rc ? rc : action_answer(p, x.id, j, err);
+}
+
+typedef struct action_list_in {
+    app_int open;
+} action_list_in;
+static const app_field action_list_fields[] = {
+    {"open", AF_BOOL, 0, offsetof(action_list_in, open), "true: only the actions not yet closed", NULL, 0, 0},
+    AFIELD_END,
+};
+
+static int action_list(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const action_list_in *in = vin;
+    action_rec *x;
+    size_t n;
+    int rc = store_action_list(p->w, in->open.given && in->open.v, &p->a, &x, &n, err);
+    if (rc)
+        return rc;
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    for (size_t i = 0; i < n; i++)
+        lifecycle_action_json(j, &x[i], app_today(p));
+    jw_arr_end(j);
+    jw_kint(j, "total", (int64_t)n);
+    jw_obj_end(j);
+    return ISMS_OK;
+}
+
+const app_usecase app_uc_cycle[] = {
+    {"evidence_add", "Add evidence",
+     "Keep a file as evidence for Annex A controls: it is copied into the workspace's evidence store, hashed "
+     "(SHA-256) and recorded with what it shows, who collected it and until when it stays valid.",
+     APP_WRITE, evidence_add_fields, sizeof(evidence_add_in), evidence_add},
+    {"audit_list", "List internal audits", "The internal audits (9.2) with their scope, auditor, dates, status and "
+     "number of findings.", APP_READ, no_fields, sizeof(none_in), audit_list},
+    {"audit_get", "Read an audit", "One internal audit with its findings and their corrective actions.", APP_READ,
+     audit_get_fields, sizeof(audit_get_in), audit_get},
+    {"finding_add", "Record an audit finding",
+     "Record a finding of a planned internal audit against a clause or control. A nonconformity then needs a "
+     "corrective action (action_add).",
+     APP_WRITE, finding_add_fields, sizeof(finding_add_in), finding_add},
+    {"action_add", "Add an action",
+     "Add a corrective action for an audit finding (10.2), with its root cause for a nonconformity, or an action "
+     "decided by a management review (9.3), with its owner and due date.",
+     APP_WRITE, action_add_fields, sizeof(action_add_in), action_add},
+    {"action_list", "List actions", "Corrective and review actions by due date, with their status and whether they "
+     "are overdue.", APP_READ, action_list_fields, sizeof(action_list_in), action_list},
+    {NULL, NULL, NULL, 0, NULL, 0, NULL},
+};

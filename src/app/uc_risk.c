@@ -1,0 +1,312 @@
+/* Use cases of the asset inventory and the risk register: list and read, assess, treat, accept. */
+#include <string.h>
+
+#include "app/internal.h"
+#include "app/usecases.h"
+#include "core/catalog.h"
+#include "report/json.h"
+
+/* --- shared --- */
+
+typedef struct page_out {
+    jw *j;
+    const risk_method *m;
+    const char *today;
+} page_out;
+
+/* A page's words, owner, size and start, as the listing use cases share them. */
+static void page_query_from(page_query *pq, const char *q, const char *owner, app_int limit, app_int offset)
+{
+    memset(pq, 0, sizeof *pq);
+    pq->q = q && *q ? q : NULL;
+    pq->owner = owner && *owner ? owner : NULL;
+    pq->limit = limit.given ? limit.v : 50;
+    pq->offset = offset.given ? offset.v : 0;
+}
+
+static void page_end(jw *j, const page_query *pq, long total)
+{
+    jw_arr_end(j);
+    jw_kint(j, "total", total);
+    jw_kint(j, "limit", pq->limit);
+    jw_kint(j, "offset", pq->offset);
+    jw_obj_end(j);
+}
+
+#define PAGE_FIELDS(T, what)                                                                               \
+    AFIELD(T, q, AF_STR, 0, "words to look for in the " what "'s name, title or description"),           \
+        AFIELD(T, owner, AF_STR, 0, "only the " what "s of this owner"),                                   \
+        AFIELD_INT(T, limit, 0, 1, 500, "at most this many (50 when left out)"),                            \
+        AFIELD_INT(T, offset, 0, 0, 100000000, "skip this many first, to read the next page")
+
+/* A library id (T03 / V12) names the library's threat or vulnerability; anything else is taken
+ * as written. */
+static const char *expand_threat(const char *s)
+{
+    const catalog_threat *t = s ? catalog_threat_find(s) : NULL;
+    return t ? t->name : s;
+}
+
+static const char *expand_vuln(const char *s)
+{
+    const catalog_vuln *v = s ? catalog_vuln_find(s) : NULL;
+    return v ? v->name : s;
+}
+
+/* --- assets --- */
+
+static int asset_row(const asset *x, void *ctx)
+{
+    json_asset(((page_out *)ctx)->j, x);
+    return 0;
+}
+
+typedef struct asset_list_in {
+    const char *q, *owner;
+    app_int limit, offset;
+    const char *type, *classification;
+} asset_list_in;
+static const app_field asset_list_fields[] = {
+    PAGE_FIELDS(asset_list_in, "asset"),
+    AFIELD_ENUM(asset_list_in, type, 0, asset_types, "only assets of this type"),
+    AFIELD_ENUM(asset_list_in, classification, 0, asset_classifications, "only assets of this classification"),
+    AFIELD_END,
+};
+
+static int asset_list(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const asset_list_in *in = vin;
+    page_query pq;
+    page_query_from(&pq, in->q, in->owner, in->limit, in->offset);
+    pq.type = in->type && *in->type ? in->type : NULL;
+    pq.classification = in->classification && *in->classification ? in->classification : NULL;
+    page_out po = {j, NULL, NULL};
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    long total = 0;
+    int rc = store_asset_page(p->w, &pq, asset_row, &po, &total, NULL, err);
+    if (!rc)
+        page_end(j, &pq, total);
+    return rc;
+}
+
+
+typedef struct id_in {
+    const char *id;
+} id_in;
+static const app_field asset_get_fields[] = {
+    AFIELD(id_in, id, AF_STR, 1, "the asset's id (a number) or its name"),
+    AFIELD_END,
+};
+
+static int asset_get(app *p, const void *vin, jw *j, isms_err *err)
+{
+    asset x;
+    int rc = store_asset_get(p->w, ((const id_in *)vin)->id, &p->a, &x, err);
+    if (!rc)
+        json_asset(j, &x);
+    return rc;
+}
+
+/* --- risks --- */
+
+static int risk_row(const risk *r, void *ctx)
+{
+    page_out *po = ctx;
+    json_risk(po->j, po->m, r, po->today);
+    return 0;
+}
+
+typedef struct risk_list_in {
+    const char *q, *owner;
+    app_int limit, offset;
+    const char *treatment;
+} risk_list_in;
+static const char *const treatments[] = {"untreated", "mitigate", "accept", "transfer", "avoid", NULL};
+static const app_field risk_list_fields[] = {
+    PAGE_FIELDS(risk_list_in, "risk"),
+    AFIELD_ENUM(risk_list_in, treatment, 0, treatments, "only risks treated this way (untreated: not yet treated)"),
+    AFIELD_END,
+};
+
+static int risk_list(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const risk_list_in *in = vin;
+    risk_method m;
+    int rc = store_method_get(p->w, &m, NULL, err);
+    if (rc)
+        return rc;
+    page_query pq;
+    page_query_from(&pq, in->q, in->owner, in->limit, in->offset);
+    pq.treatment = in->treatment && *in->treatment ? in->treatment : NULL;
+    page_out po = {j, &m, app_today(p)};
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+    long total = 0;
+    rc = store_risk_page(p->w, &pq, risk_row, &po, &total, NULL, err);
+    if (!rc)
+        page_end(j, &pq, total);
+    return rc;
+}
+
+typedef struct risk_id_in {
+    app_int id;
+} risk_id_in;
+static const app_field risk_get_fields[] = {
+    AFIELD_INT(risk_id_in, id, 1, 1, INT32_MAX, "the risk's number (12 for R12)"),
+    AFIELD_END,
+};
+
+/* The risk as it now stands, in its one shape. */
+static int risk_answer(app *p, int64_t id, jw *j, isms_err *err)
+{
+    risk_method m;
+    risk r;
+    int rc = store_method_get(p->w, &m, NULL, err);
+    if (!rc)
+        rc = store_risk_get(p->w, id, &p->a, &r, err);
+    if (!rc)
+        json_risk(j, &m, &r, app_today(p));
+    return rc;
+}
+
+static int risk_get(app *p, const void *vin, jw *j, isms_err *err)
+{
+    return risk_answer(p, ((const risk_id_in *)vin)->id.v, j, err);
+}
+
+static const app_field risk_add_fields[] = {
+    AFIELD(app_risk_add_in, title, AF_STR, 1, "what could happen, in a few words"),
+    AFIELD(app_risk_add_in, asset, AF_STR, 0, "the asset at risk: its id or its name"),
+    AFIELD(app_risk_add_in, threat, AF_STR, 1, "the threat, in words or a library id such as T03"),
+    AFIELD(app_risk_add_in, vulnerability, AF_STR, 1, "the weakness it exploits, in words or a library id such as V12"),
+    AFIELD_INT(app_risk_add_in, likelihood, 1, 1, RISK_MAX_LEVELS, "how likely, on the workspace's scale (1 = rare)"),
+    AFIELD_INT(app_risk_add_in, impact, 1, 1, RISK_MAX_LEVELS, "how bad if it happens, on the workspace's scale (1 = minor)"),
+    AFIELD(app_risk_add_in, owner, AF_STR, 1, "the risk owner, accountable for it (6.1.2 c)"),
+    AFIELD_END,
+};
+
+static int risk_add(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_risk_add_in *in = vin;
+    risk_method m;
+    risk r = {0};
+    r.title = in->title;
+    r.threat = expand_threat(in->threat);
+    r.vulnerability = expand_vuln(in->vulnerability);
+    r.likelihood = (int)in->likelihood.v;
+    r.impact = (int)in->impact.v;
+    r.owner = in->owner;
+    int rc = store_method_get(p->w, &m, NULL, err);
+    if (!rc && in->asset && *in->asset) {
+        asset x;
+        if (!(rc = store_asset_get(p->w, in->asset, &p->a, &x, err)))
+            r.asset_id = x.id;
+        else
+            snprintf(err->field, sizeof err->field, "asset");
+    }
+    int64_t id;
+    if (!rc)
+        rc = store_risk_insert(p->w, &m, &r, &id, err);
+    return rc ? rc : risk_answer(p, id, j, err);
+}
+
+static const char *const options[] = {"mitigate", "accept", "transfer", "avoid", NULL};
+static const app_field risk_treat_fields[] = {
+    AFIELD_INT(app_risk_treat_in, id, 1, 1, INT32_MAX, "the risk's number (12 for R12)"),
+    AFIELD_ENUM(app_risk_treat_in, option, 0, options,
+                "how the risk is treated (required the first time; left out, the recorded option stays)"),
+    AFIELD(app_risk_treat_in, controls, AF_IDS, 0, "the Annex A controls that reduce it, such as A.5.15 (mitigate needs them)"),
+    AFIELD_INT(app_risk_treat_in, residual_likelihood, 0, 1, RISK_MAX_LEVELS, "likelihood once treated"),
+    AFIELD_INT(app_risk_treat_in, residual_impact, 0, 1, RISK_MAX_LEVELS, "impact once treated"),
+    AFIELD(app_risk_treat_in, treatment_owner, AF_STR, 0, "who carries out the treatment"),
+    AFIELD(app_risk_treat_in, due_date, AF_DATE, 0, "when the treatment is due"),
+    AFIELD(app_risk_treat_in, plan, AF_TEXT, 0, "what will be done"),
+    {"done", AF_BOOL, 0, offsetof(app_risk_treat_in, done), "the planned treatment is complete", NULL, 0, 0},
+    AFIELD_END,
+};
+
+/* A re-treatment changes only what it names: every field left out keeps its recorded value. */
+static int risk_treat(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_risk_treat_in *in = vin;
+    risk_method m;
+    risk r;
+    int rc = store_method_get(p->w, &m, NULL, err);
+    if (!rc)
+        rc = store_risk_get(p->w, in->id.v, &p->a, &r, err);
+    if (rc)
+        return rc;
+    if (!in->option && r.option == RISK_UNTREATED)
+        return err_field(err, ISMS_EINVAL, "option", "option is required: risk R%lld has no treatment yet",
+                         (long long)r.id);
+    int option = in->option ? risk_option_parse(in->option) : (int)r.option;
+    if (option <= RISK_UNTREATED)
+        return err_field(err, ISMS_EINVAL, "option", "option must be mitigate, accept, transfer or avoid, not '%.40s'",
+                         in->option);
+    r.option = (risk_option)option;
+    if (in->controls)
+        r.controls = in->controls;
+    if (!r.controls)
+        r.controls = "";
+    if (in->residual_likelihood.given)
+        r.residual_likelihood = (int)in->residual_likelihood.v;
+    if (in->residual_impact.given)
+        r.residual_impact = (int)in->residual_impact.v;
+    if (in->treatment_owner)
+        r.treatment_owner = in->treatment_owner;
+    if (in->due_date)
+        r.due_date = in->due_date;
+    if (in->plan)
+        r.treatment_plan = in->plan;
+    if (in->done.given)
+        r.done = (int)in->done.v;
+    rc = store_risk_treat(p->w, &m, &r, err);
+    return rc ? rc : risk_answer(p, r.id, j, err);
+}
+
+static const app_field risk_accept_fields[] = {
+    AFIELD_INT(app_risk_accept_in, id, 1, 1, INT32_MAX, "the risk's number (12 for R12)"),
+    AFIELD(app_risk_accept_in, by, AF_STR, 1, "the risk owner who accepts the residual risk"),
+    AFIELD_END,
+};
+
+static int risk_accept(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_risk_accept_in *in = vin;
+    risk_method m;
+    int rc = store_method_get(p->w, &m, NULL, err);
+    if (!rc)
+        rc = store_risk_accept(p->w, &m, in->id.v, in->by, err);
+    return rc ? rc : risk_answer(p, in->id.v, j, err);
+}
+
+const app_usecase app_uc_risk[] = {
+    {"asset_list", "List assets",
+     "The asset inventory (A.5.9), a page at a time, filtered by words, owner, type or classification. Each asset "
+     "has its owner, classification, CIA ratings and the number of risks on it.",
+     APP_READ, asset_list_fields, sizeof(asset_list_in), asset_list},
+    {"asset_get", "Read an asset", "One asset of the inventory, by id or name.", APP_READ, asset_get_fields,
+     sizeof(id_in), asset_get},
+    {"risk_list", "List risks",
+     "The risk register (6.1.2), a page at a time: each risk with its likelihood, impact, score and level, its "
+     "treatment, residual score, plan status and acceptance. Filter by words, owner or treatment.",
+     APP_READ, risk_list_fields, sizeof(risk_list_in), risk_list},
+    {"risk_get", "Read a risk", "One risk of the register with its assessment, treatment and acceptance.", APP_READ,
+     risk_get_fields, sizeof(risk_id_in), risk_get},
+    {"risk_add", "Add a risk",
+     "Record a newly identified risk (6.1.2): its title, threat, vulnerability, owner, likelihood and impact on "
+     "the workspace's scale, and the asset at risk if there is one. Answers the risk with its inherent score and level.",
+     APP_WRITE, risk_add_fields, sizeof(app_risk_add_in), risk_add},
+    {"risk_treat", "Treat a risk",
+     "Record or change a risk's treatment (6.1.3): mitigate (with the Annex A controls that reduce it), accept, "
+     "transfer or avoid, with the residual likelihood and impact, owner, due date and plan. Fields left out keep "
+     "their recorded values; a changed treatment needs the owner's acceptance again.",
+     APP_WRITE, risk_treat_fields, sizeof(app_risk_treat_in), risk_treat},
+    {"risk_accept", "Accept a residual risk",
+     "The risk owner accepts the residual risk of a treated risk (6.1.3 f), recorded with their name and the date.",
+     APP_WRITE, risk_accept_fields, sizeof(app_risk_accept_in), risk_accept},
+    {NULL, NULL, NULL, 0, NULL, 0, NULL},
+};

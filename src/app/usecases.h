@@ -1,0 +1,33 @@
+/* The input of each use case, for a front end that fills it directly instead of binding JSON
+ * (the CLI from its options). Text members are NULL when not given; app_int members say whether
+ * they were. */
+#ifndef ISMS_APP_USECASES_H
+#define ISMS_APP_USECASES_H
+
+#include "app/app.h"
+
+typedef struct app_risk_add_in {
+    const char *title, *asset, *threat, *vulnerability, *owner;
+    app_int likelihood, impact;
+} app_risk_add_in;
+
+typedef struct app_risk_treat_in {
+    app_int id;
+    const char *option, *controls, *treatment_owner, *due_date, *plan;
+    app_int residual_likelihood, residual_impact, done;
+} app_risk_treat_in;
+
+typedef struct app_risk_accept_in {
+    app_int id;
+    const char *by;
+} app_risk_accept_in;
+
+typedef struct app_soa_decide_in {
+    const char *control, *justification, *reasons, *status, *implementation, *owner;
+    app_int applicable;
+} app_soa_decide_in;
+
+/* Look a use case up by name and run it on in; for front ends holding an input struct. */
+int app_call(app *p, const char *name, const void *in, jw *out, isms_err *err);
+
+#endif
