@@ -52,6 +52,11 @@ int cli_fail(const isms_err *err);
 /* Print a usage error naming the command as typed (c->name, "isms" alone when none yet) and
  * return EXIT_USAGE. */
 int cli_usage_error(cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Run the use case `usecase` (src/app) on in, for the command's actor, in a session of its own:
+ * its answer parsed into *answer (json_decref it), warnings and errors printed. Returns 0 or an
+ * exit code. */
+typedef struct json_t json_t;
+int cli_call(cli_ctx *c, const char *usecase, const void *in, json_t **answer);
 /* True when stderr is a terminal, so long operations may draw a progress bar. */
 int cli_progress_wanted(void);
 /* Draw or update a progress bar on stderr ("label [####   ] 42%"); done==total ends the line. */

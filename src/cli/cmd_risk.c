@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "core/catalog.h"
 #include "report/export.h"
@@ -37,39 +40,26 @@ static int resolve_asset(ws *w, cli_ctx *c, const char *s, int64_t *id, isms_err
 
 static int risk_add(cli_ctx *c)
 {
-    const char *title = NULL, *as = NULL, *threat = NULL, *vuln = NULL, *l = NULL, *i = NULL, *owner = NULL;
-    cli_opt opts[] = {{"title", 1, &title}, {"asset", 1, &as}, {"threat", 1, &threat},
-                      {"vulnerability", 1, &vuln}, {"likelihood", 1, &l}, {"impact", 1, &i},
-                      {"owner", 1, &owner}, {NULL, 0, NULL}};
+    app_risk_add_in in = {0};
+    const char *l = NULL, *i = NULL;
+    cli_opt opts[] = {{"title", 1, &in.title}, {"asset", 1, &in.asset}, {"threat", 1, &in.threat},
+                      {"vulnerability", 1, &in.vulnerability}, {"likelihood", 1, &l}, {"impact", 1, &i},
+                      {"owner", 1, &in.owner}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, NULL, 0, NULL))
         return EXIT_USAGE;
     if (!l || !i)
         return cli_usage_error(c, "--likelihood and --impact are required");
-    long lv, iv;
-    if (cli_int(c, "--likelihood", l, -1000, 1000, &lv) || cli_int(c, "--impact", i, -1000, 1000, &iv))
+    if (cli_int(c, "--likelihood", l, -1000, 1000, &in.likelihood.v) || cli_int(c, "--impact", i, -1000, 1000, &in.impact.v))
         return EXIT_USAGE;
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    in.likelihood.given = in.impact.given = 1;
+    json_t *r;
+    int rc = cli_call(c, "risk_add", &in, &r);
     if (rc)
         return rc;
-    isms_err err = {0};
-    risk_method m;
-    risk r = {0};
-    r.title = title;
-    r.threat = threat ? expand_threat(threat) : NULL;
-    r.vulnerability = vuln ? expand_vuln(vuln) : NULL;
-    r.likelihood = (int)lv;
-    r.impact = (int)iv;
-    r.owner = owner;
-    int64_t id;
-    if (ws_begin(w, &err) || load_method(w, &m, &err) || resolve_asset(w, c, as, &r.asset_id, &err) ||
-        store_risk_insert(w, &m, &r, &id, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    int score = risk_score(r.likelihood, r.impact);
-    printf("%lld\n", (long long)id);
-    fprintf(stderr, "risk R%lld: inherent score %d (%s)\n", (long long)id, score, risk_level(&m, score));
+    printf("%lld\n", (long long)json_integer_value(json_object_get(r, "id")));
+    fprintf(stderr, "risk R%lld: inherent score %lld (%s)\n", (long long)json_integer_value(json_object_get(r, "id")),
+            (long long)json_integer_value(json_object_get(r, "score")), json_string_value(json_object_get(r, "level")));
+    json_decref(r);
     return EXIT_OK;
 }
 
@@ -250,12 +240,12 @@ static int risk_edit(cli_ctx *c)
 
 static int risk_treat(cli_ctx *c)
 {
-    const char *opt = NULL, *controls = NULL, *rl = NULL, *ri = NULL, *owner = NULL, *due = NULL, *plan = NULL,
-               *done = NULL, *not_done = NULL, *pos[1];
+    app_risk_treat_in in = {0};
+    const char *rl = NULL, *ri = NULL, *done = NULL, *not_done = NULL, *pos[1];
     int np = 0;
-    cli_opt opts[] = {{"option", 1, &opt}, {"controls", 1, &controls}, {"residual-likelihood", 1, &rl},
-                      {"residual-impact", 1, &ri}, {"owner", 1, &owner}, {"due", 1, &due}, {"plan", 1, &plan},
-                      {"done", 0, &done}, {"not-done", 0, &not_done}, {NULL, 0, NULL}};
+    cli_opt opts[] = {{"option", 1, &in.option}, {"controls", 1, &in.controls}, {"residual-likelihood", 1, &rl},
+                      {"residual-impact", 1, &ri}, {"owner", 1, &in.treatment_owner}, {"due", 1, &in.due_date},
+                      {"plan", 1, &in.plan}, {"done", 0, &done}, {"not-done", 0, &not_done}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 1, &np))
         return EXIT_USAGE;
     int64_t id;
@@ -263,65 +253,43 @@ static int risk_treat(cli_ctx *c)
         return cli_usage_error(c, "give the risk id");
     if (cli_risk_id(c, pos[0], &id))
         return EXIT_USAGE;
-    int o = opt ? risk_option_parse(opt) : RISK_UNTREATED;
-    if (o < 0)
-        return cli_usage_error(c, "--option must be mitigate, accept, transfer or avoid, not '%s'", opt);
+    in.id = (app_int){1, (long)id};
+    if (in.option && risk_option_parse(in.option) <= RISK_UNTREATED)
+        return cli_usage_error(c, "--option must be mitigate, accept, transfer or avoid, not '%s'", in.option);
     if (done && not_done)
         return cli_usage_error(c, "give --done or --not-done, not both");
-    long rlv = 0, riv = 0;
-    if ((rl && cli_int(c, "--residual-likelihood", rl, -1000, 1000, &rlv)) ||
-        (ri && cli_int(c, "--residual-impact", ri, -1000, 1000, &riv)))
+    if ((rl && cli_int(c, "--residual-likelihood", rl, -1000, 1000, &in.residual_likelihood.v)) ||
+        (ri && cli_int(c, "--residual-impact", ri, -1000, 1000, &in.residual_impact.v)))
         return EXIT_USAGE;
-    if (rl && rlv < 1)
-        return cli_usage_error(c, "--residual-likelihood %ld is out of range", rlv);
-    if (ri && riv < 1)
-        return cli_usage_error(c, "--residual-impact %ld is out of range", riv);
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    if (rl && in.residual_likelihood.v < 1)
+        return cli_usage_error(c, "--residual-likelihood %ld is out of range", in.residual_likelihood.v);
+    if (ri && in.residual_impact.v < 1)
+        return cli_usage_error(c, "--residual-impact %ld is out of range", in.residual_impact.v);
+    in.residual_likelihood.given = rl != NULL;
+    in.residual_impact.given = ri != NULL;
+    in.done = (app_int){done || not_done, done != NULL};
+    json_t *r;
+    int rc = cli_call(c, "risk_treat", &in, &r);
     if (rc)
         return rc;
-    isms_err err = {0};
-    risk_method m;
-    risk r;
-    if (ws_begin(w, &err) || load_method(w, &m, &err) || store_risk_get(w, id, c->a, &r, &err))
-        return cli_abort(w, &err);
-    /* Re-treating changes only what is given: every option left out keeps the recorded value. */
-    if (!opt && r.option == RISK_UNTREATED) {
-        ws_rollback(w);
-        ws_close(w);
-        return cli_usage_error(c, "--option is required: risk R%lld has no treatment yet", (long long)id);
-    }
-    if (opt) r.option = (risk_option)o;
-    if (controls) r.controls = controls;
-    if (!r.controls) r.controls = "";
-    if (rl) r.residual_likelihood = (int)rlv;
-    if (ri) r.residual_impact = (int)riv;
-    if (owner) r.treatment_owner = owner;
-    if (due) r.due_date = due;
-    if (plan) r.treatment_plan = plan;
-    if (done || not_done) r.done = done != NULL;
-    if (store_risk_treat(w, &m, &r, &err))
-        return cli_abort(w, &err);
-    risk after;
-    if (store_risk_get(w, id, c->a, &after, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    int rs = risk_residual_score(&after);
-    fprintf(stderr, "risk R%lld: %s, residual score %d (%s)%s\n", (long long)id, risk_option_name(after.option), rs,
-            risk_level(&m, rs),
-            risk_needs_acceptance(&m, &after)
-                ? arena_sprintf(c->a, "; above the appetite %d: the owner %s must accept it (isms risk accept R%lld --by ...)",
-                                m.appetite, after.owner, (long long)id)
+    const char *owner = json_string_value(json_object_get(r, "owner"));
+    fprintf(stderr, "risk R%lld: %s, residual score %lld (%s)%s\n", (long long)id,
+            json_string_value(json_object_get(r, "treatment")), (long long)json_integer_value(json_object_get(r, "residual_score")),
+            json_string_value(json_object_get(r, "residual_level")),
+            json_is_true(json_object_get(r, "needs_acceptance"))
+                ? arena_sprintf(c->a, "; above the appetite: the owner %s must accept it (isms risk accept R%lld --by ...)",
+                                owner ? owner : "", (long long)id)
                 : "");
+    json_decref(r);
     return EXIT_OK;
 }
 
 static int risk_accept(cli_ctx *c)
 {
-    const char *by = NULL, *pos[1];
+    app_risk_accept_in in = {0};
+    const char *pos[1];
     int np = 0;
-    cli_opt opts[] = {{"by", 1, &by}, {NULL, 0, NULL}};
+    cli_opt opts[] = {{"by", 1, &in.by}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 1, &np))
         return EXIT_USAGE;
     int64_t id;
@@ -329,17 +297,13 @@ static int risk_accept(cli_ctx *c)
         return cli_usage_error(c, "give the risk id");
     if (cli_risk_id(c, pos[0], &id))
         return EXIT_USAGE;
-    if (!by)
+    if (!in.by)
         return cli_usage_error(c, "--by OWNER is required: the risk owner accepts the residual risk");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    risk_method m;
-    if (ws_begin(w, &err) || load_method(w, &m, &err) || store_risk_accept(w, &m, id, by, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    in.id = (app_int){1, (long)id};
+    json_t *r;
+    int rc = cli_call(c, "risk_accept", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 static int risk_rm(cli_ctx *c)

@@ -3,6 +3,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "report/export.h"
@@ -29,9 +32,9 @@ static int load_entries(cli_ctx *c, ws *w, const char *version, soa_entry *out, 
 
 static int soa_list(cli_ctx *c)
 {
-    const char *json = NULL, *theme = NULL, *status = NULL, *app = NULL, *version = NULL;
+    const char *json = NULL, *theme = NULL, *status = NULL, *applic = NULL, *version = NULL;
     cli_opt opts[] = {{"json", 0, &json}, {"theme", 1, &theme}, {"status", 1, &status},
-                      {"applicable", 1, &app}, {"version", 1, &version}, {NULL, 0, NULL}};
+                      {"applicable", 1, &applic}, {"version", 1, &version}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, NULL, 0, NULL))
         return EXIT_USAGE;
     int want_status = -2, want_app = -2;
@@ -41,10 +44,10 @@ static int soa_list(cli_ctx *c)
         else
             return cli_usage_error(c, "--status must be not_started, planned, partial or implemented");
     }
-    if (app) {
-        if (!strcasecmp(app, "yes")) want_app = SOA_APPLICABLE;
-        else if (!strcasecmp(app, "no")) want_app = SOA_EXCLUDED;
-        else if (!strcasecmp(app, "undecided")) want_app = SOA_UNDECIDED;
+    if (applic) {
+        if (!strcasecmp(applic, "yes")) want_app = SOA_APPLICABLE;
+        else if (!strcasecmp(applic, "no")) want_app = SOA_EXCLUDED;
+        else if (!strcasecmp(applic, "undecided")) want_app = SOA_UNDECIDED;
         else return cli_usage_error(c, "--applicable must be yes, no or undecided");
     }
     if (theme) {
@@ -154,51 +157,39 @@ static int soa_show(cli_ctx *c)
 
 static int soa_set(cli_ctx *c)
 {
-    const char *app = NULL, *just = NULL, *status = NULL, *impl = NULL, *owner = NULL, *reasons = NULL, *pos[1];
+    app_soa_decide_in in = {0};
+    const char *applic = NULL, *pos[1];
     int np = 0;
-    cli_opt opts[] = {{"applicable", 1, &app}, {"justification", 1, &just}, {"status", 1, &status},
-                      {"implementation", 1, &impl}, {"owner", 1, &owner}, {"reasons", 1, &reasons},
+    cli_opt opts[] = {{"applicable", 1, &applic}, {"justification", 1, &in.justification}, {"status", 1, &in.status},
+                      {"implementation", 1, &in.implementation}, {"owner", 1, &in.owner}, {"reasons", 1, &in.reasons},
                       {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 1, &np))
         return EXIT_USAGE;
     if (np != 1)
         return cli_usage_error(c, "give a control id like A.5.15");
-    const catalog_control *ctl;
     isms_err err = {0};
-    if (catalog_init(&err) || !(ctl = catalog_control_find(pos[0]))) {
+    if (catalog_init(&err) || !catalog_control_find(pos[0])) {
         fprintf(stderr, "isms: unknown control id '%s' (Annex A 2022 ids look like A.5.15 or A.8.24)\n", pos[0]);
         return EXIT_USAGE;
     }
-    if (!app && !just && !status && !impl && !owner && !reasons)
+    in.control = pos[0];
+    if (!applic && !in.justification && !in.status && !in.implementation && !in.owner && !in.reasons)
         return cli_usage_error(c, "nothing to change: give --applicable, --justification, --status, --implementation, "
                                   "--owner or --reasons");
-    int a = -2, st = -2, rbits = -1;
-    if (app) {
-        if (!strcasecmp(app, "yes") || !strcasecmp(app, "true")) a = SOA_APPLICABLE;
-        else if (!strcasecmp(app, "no") || !strcasecmp(app, "false")) a = SOA_EXCLUDED;
-        else return cli_usage_error(c, "--applicable must be yes or no, not '%s'", app);
+    if (applic) {
+        if (!strcasecmp(applic, "yes") || !strcasecmp(applic, "true")) in.applicable = (app_int){1, 1};
+        else if (!strcasecmp(applic, "no") || !strcasecmp(applic, "false")) in.applicable = (app_int){1, 0};
+        else return cli_usage_error(c, "--applicable must be yes or no, not '%s'", applic);
     }
-    if (status && (st = soa_status_parse(status)) < 0)
-        return cli_usage_error(c, "--status must be not_started, planned, partial or implemented, not '%s'", status);
-    if (reasons && soa_reasons_parse(reasons, &rbits, &err))
+    if (in.status && soa_status_parse(in.status) < 0)
+        return cli_usage_error(c, "--status must be not_started, planned, partial or implemented, not '%s'", in.status);
+    int rbits;
+    if (in.reasons && soa_reasons_parse(in.reasons, &rbits, &err))
         return cli_fail(&err);
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    soa_entry e[CATALOG_NCONTROLS];
-    if (ws_begin(w, &err) || store_soa_load(w, c->a, e, &err))
-        return cli_abort(w, &err);
-    soa_entry x = e[catalog_control_index(ctl->id)];
-    if (a != -2) x.applicable = a;
-    if (just) x.justification = just;
-    if (st != -2) x.status = (soa_status)st;
-    if (impl) x.implementation = impl;
-    if (owner) x.owner = owner;
-    if (rbits >= 0) x.reasons = rbits;
-    if (store_soa_save(w, &x, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    json_t *r;
+    int rc = cli_call(c, "soa_decide", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 static int soa_validate_cmd(cli_ctx *c)

@@ -4,6 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "core/catalog.h"
 
@@ -123,6 +126,27 @@ void cli_progress(const char *label, size_t done, size_t total)
             30 - fill, "", pct);
     if (done >= total)
         fputc('\n', stderr);
+}
+
+int cli_call(cli_ctx *c, const char *usecase, const void *in, json_t **answer)
+{
+    *answer = NULL;
+    isms_err err = {0};
+    app *p;
+    if (app_open(c->db_path, c->actor, APP_WRITE, &p, &err))
+        return cli_fail(&err);
+    buf b;
+    buf_init(&b, 256u << 20);
+    jw j;
+    jw_init_buf(&j, &b);
+    int rc = app_call(p, usecase, in, &j, &err);
+    if (!rc && app_warning(p))
+        fprintf(stderr, "isms: warning: %s\n", app_warning(p));
+    if (!rc && !(*answer = json_loadb(b.data ? b.data : "{}", b.len, 0, NULL)))
+        rc = err_set(&err, ISMS_ENOMEM, "out of memory");
+    buf_free(&b);
+    app_close(p);
+    return rc ? cli_fail(&err) : EXIT_OK;
 }
 
 int cli_open(cli_ctx *c, int create, ws **w)
