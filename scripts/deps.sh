@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs what isms needs to build and test: Debian packages (only those missing), and
-# playwright-core from npm for the browser tests, which drive Debian's chromium.
+# Installs what isms needs to build and test: Debian packages (only those missing), and from npm
+# playwright-core for the browser tests, which drive Debian's chromium, and the Model Context
+# Protocol SDK whose client drives `isms mcp`.
 #   --dry-run   print what would be installed and check that apt knows each package; change nothing
 #   --fresh     with --dry-run: plan as on a fresh Debian machine, where none of it is installed
 set -e
@@ -28,11 +29,14 @@ missing=""
 for p in $PKGS; do
     installed "$p" || missing="$missing $p"
 done
-# The browser tests' node modules come from npm. Debian's nodejs has no npm, its npm package does;
-# NodeSource's nodejs brings npm itself and conflicts with Debian's, so only a missing command counts.
-modules=0
-if [ "$fresh" = 1 ] || [ ! -d tests/web/node_modules/playwright-core ]; then
-    modules=1
+# The test's node modules come from npm, each folder from its own lock file. Debian's nodejs has
+# no npm, its npm package does; NodeSource's nodejs brings npm itself and conflicts with Debian's,
+# so only a missing command counts.
+modules=""
+for m in tests/web/node_modules/playwright-core tests/mcp/node_modules/@modelcontextprotocol/sdk; do
+    if [ "$fresh" = 1 ] || [ ! -d "$m" ]; then modules="$modules ${m%%/node_modules/*}"; fi
+done
+if [ -n "$modules" ]; then
     if [ "$fresh" = 1 ] || ! command -v npm >/dev/null 2>&1; then
         missing="$missing npm"
     fi
@@ -64,7 +68,7 @@ if [ "$dry" = 1 ]; then
     else
         echo "Debian packages: all installed"
     fi
-    [ "$modules" = 1 ] && echo "would run: (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)"
+    for d in $modules; do echo "would run: (cd $d && npm ci --no-audit --no-fund --loglevel=error)"; done
     if [ -z "$missing" ]; then
         node_check "$(node_planned)" "the nodejs planned" || exit 1
         exit 0
@@ -108,8 +112,10 @@ if [ -n "$missing" ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
 node_check "$(node -p 'process.versions.node' 2>/dev/null | cut -d. -f1)" "this machine's nodejs" || exit 1
-if [ "$modules" = 1 ]; then
+if [ -n "$modules" ]; then
     command -v npm >/dev/null 2>&1 || { echo "isms: npm is missing (Debian package npm)" >&2; exit 1; }
-    echo "installing playwright-core for the browser tests"
-    (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
+    for d in $modules; do
+        echo "installing the node modules of $d"
+        (cd "$d" && npm ci --no-audit --no-fund --loglevel=error)
+    done
 fi

@@ -20,6 +20,7 @@ extern const cli_cmd cmds_monitor[];
 extern const cli_cmd cmds_log[];
 extern const cli_cmd cmds_user[];
 extern const cli_cmd cmds_serve[];
+extern const cli_cmd cmds_mcp[];
 extern const cli_cmd cmds_token[];
 extern const cli_cmd cmds_demo[];
 extern const cli_cmd cmds_logs[];

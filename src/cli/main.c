@@ -23,6 +23,7 @@ static const cli_family families[] = {
     {"monitor", "continuous monitoring: checks on a schedule, history, webhook alerts", cmds_monitor},
     {"gap", "gap analysis and readiness per control, clause and theme", cmds_gap},
     {"serve", "the web app and JSON API", cmds_serve},
+    {"mcp", "the MCP server for AI assistants, on stdio", cmds_mcp},
     {"user", "users of the web app and API: roles, passwords, two-factor authentication", cmds_user},
     {"token", "API tokens", cmds_token},
     {"log", "the hash-chained audit log of every change", cmds_log},
