@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/usecases.h"
 #include "core/cycle.h"
 #include "report/json.h"
 #include "report/lifecycle.h"
@@ -155,17 +156,11 @@ static const app_field action_add_fields[] = {
 
 static int action_answer(app *p, int64_t id, jw *j, isms_err *err)
 {
-    action_rec *x;
-    size_t n;
-    int rc = store_action_list(p->w, 0, &p->a, &x, &n, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if (x[i].id == id) {
-            lifecycle_action_json(j, &x[i], app_today(p));
-            return ISMS_OK;
-        }
-    return err_set(err, ISMS_EDB, "action %lld was recorded but cannot be read back", (long long)id);
+    action_rec x;
+    int rc = store_action_get(p->w, id, &p->a, &x, err);
+    if (!rc)
+        lifecycle_action_json(j, &x, app_today(p));
+    return rc;
 }
 
 static int action_add(app *p, const void *vin, jw *j, isms_err *err)
@@ -183,6 +178,16 @@ static int action_add(app *p, const void *vin, jw *j, isms_err *err)
     x.due_date = in->due_date;
     int rc = store_action_add(p->w, &x, err);
     return rc ? rc : action_answer(p, x.id, j, err);
+}
+
+static const app_field action_get_fields[] = {
+    AFIELD_INT(app_id_in, id, 1, 1, INT32_MAX, "the action's number"),
+    AFIELD_END,
+};
+
+static int action_get(app *p, const void *vin, jw *j, isms_err *err)
+{
+    return action_answer(p, ((const app_id_in *)vin)->id.v, j, err);
 }
 
 typedef struct action_list_in {
@@ -229,6 +234,8 @@ const app_usecase app_uc_cycle[] = {
      "Add a corrective action for an audit finding (10.2), with its root cause for a nonconformity, or an action "
      "decided by a management review (9.3), with its owner and due date.",
      APP_WRITE, action_add_fields, sizeof(action_add_in), action_add},
+    {"action_get", "Read an action", "One corrective or review action with its finding, owner, due date, status and "
+     "effectiveness check.", APP_READ, action_get_fields, sizeof(app_id_in), action_get},
     {"action_list", "List actions", "Corrective and review actions by due date, with their status and whether they "
      "are overdue.", APP_READ, action_list_fields, sizeof(action_list_in), action_list},
     {NULL, NULL, NULL, 0, NULL, 0, NULL},

@@ -27,6 +27,11 @@ typedef struct app_soa_decide_in {
     app_int applicable;
 } app_soa_decide_in;
 
+/* The input of a use case that reads or changes one record by its number. */
+typedef struct app_id_in {
+    app_int id;
+} app_id_in;
+
 /* Look a use case up by name and run it on in; for front ends holding an input struct. */
 int app_call(app *p, const char *name, const void *in, jw *out, isms_err *err);
 

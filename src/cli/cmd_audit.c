@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "report/lifecycle.h"
 #include "util/json.h"
@@ -386,6 +389,45 @@ static int action_add(cli_ctx *c)
     return EXIT_OK;
 }
 
+static int action_show(cli_ctx *c)
+{
+    const char *pos[1] = {0}, *json = NULL;
+    int np = 0;
+    cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, 1, &np))
+        return EXIT_USAGE;
+    if (np != 1)
+        return cli_usage_error(c, "give the action id");
+    int64_t id;
+    if (parse_id(c, "action id", pos[0], &id))
+        return EXIT_USAGE;
+    app_id_in in = {{1, (long)id}};
+    json_t *r;
+    int rc = cli_call(c, "action_get", &in, &r);
+    if (rc)
+        return rc;
+    if (json) {
+        char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        printf("%s\n", s ? s : "{}");
+        free(s);
+    } else {
+        json_t *v;
+        const char *k;
+        printf("Action %lld\n", (long long)id);
+        json_object_foreach(r, k, v)
+        {
+            if (json_is_string(v))
+                printf("  %-16s %s\n", k, json_string_value(v));
+            else if (json_is_integer(v) && strcmp(k, "id"))
+                printf("  %-16s %lld\n", k, (long long)json_integer_value(v));
+            else if (json_is_boolean(v))
+                printf("  %-16s %s\n", k, json_is_true(v) ? "yes" : "no");
+        }
+    }
+    json_decref(r);
+    return EXIT_OK;
+}
+
 static int action_list(cli_ctx *c)
 {
     const char *json = NULL, *open_only = NULL;
@@ -489,6 +531,7 @@ const cli_cmd cmds_action[] = {
      "Add a corrective action for a finding (nonconformities need --root-cause, 10.2 b) or an action\n"
      "decided by a management review (9.3.3)."},
     {"list", action_list, "[--open] [--json]", "Actions by due date; exit 1 while any is overdue."},
+    {"show", action_show, "ID [--json]", "One action with its finding, owner, due date, status and effectiveness check."},
     {"done", action_done, "ID [--date DATE]",
      "The owner reports the action implemented. Review actions close; corrective actions then need\n"
      "their effectiveness checked (isms action verify)."},

@@ -566,6 +566,28 @@ int store_action_list(ws *w, int open_only, arena *a, action_rec **out, size_t *
     return rc == SQLITE_DONE ? ISMS_OK : st_error(w, rc, "reading actions", err);
 }
 
+int store_action_get(ws *w, int64_t id, arena *a, action_rec *out, isms_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = st_prepare(w,
+                        "SELECT x.id, coalesce(x.finding_id, 0), coalesce(x.review_id, 0), x.description, x.root_cause,"
+                        " x.owner, x.due_date, x.status, x.implemented_on, x.effectiveness, x.verified_by, x.closed_on,"
+                        " f.type, f.ref FROM action x LEFT JOIN finding f ON f.id = x.finding_id WHERE x.id = ?1",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        *out = (action_rec){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+                            st_col(st, 3, a), st_col(st, 4, a), st_col(st, 5, a), st_col(st, 6, a),
+                            st_col(st, 7, a), st_col(st, 8, a), st_col(st, 9, a), st_col(st, 10, a),
+                            st_col(st, 11, a), st_col(st, 12, a), st_col(st, 13, a)};
+    st_release(w, st);
+    if (rc == SQLITE_DONE)
+        return err_field(err, ISMS_ENOTFOUND, "id", "no action with id %lld", (long long)id);
+    return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading an action", err);
+}
+
 int store_audit_programme_inputs(ws *w, int *applicable, int *high_risk, isms_err *err)
 {
     int rc = applicable_flags(w, applicable, err);

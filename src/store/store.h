@@ -414,6 +414,8 @@ int store_action_implemented(ws *w, int64_t id, const char *on, isms_err *err);
 /* The effectiveness check (10.2 d): effective closes the action, not effective reopens it. */
 int store_action_verify(ws *w, int64_t id, int effective, const char *note, const char *by, const char *on,
                         isms_err *err);
+/* One action by id, with its finding's type and reference. */
+int store_action_get(ws *w, int64_t id, arena *a, action_rec *out, isms_err *err);
 /* Actions ordered by due date; open_only leaves out closed ones. */
 int store_action_list(ws *w, int open_only, arena *a, action_rec **out, size_t *n, isms_err *err);
 

@@ -16,17 +16,7 @@ int audits_err_status(const isms_err *err)
 
 int audits_action_get(web_req *rq, int64_t id, action_rec *out, isms_err *err)
 {
-    action_rec *x;
-    size_t n;
-    int rc = store_action_list(rq->w, 0, rq->a, &x, &n, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if (x[i].id == id) {
-            *out = x[i];
-            return ISMS_OK;
-        }
-    return err_set(err, ISMS_ENOTFOUND, "no action with id %lld (isms action list)", (long long)id);
+    return store_action_get(rq->w, id, rq->a, out, err);
 }
 
 /* --- the changes, each one transaction --- */
