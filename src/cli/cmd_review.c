@@ -90,7 +90,7 @@ static int review_list(cli_ctx *c)
         jw_init_file(&j, stdout, 1);
         jw_arr(&j);
         for (size_t i = 0; i < n; i++)
-            lifecycle_review_json(&j, &r[i]);
+            lifecycle_review_json(&j, &r[i], 0);
         jw_arr_end(&j);
         jw_end(&j);
         return EXIT_OK;
@@ -125,12 +125,10 @@ static int review_show(cli_ctx *c)
         return cli_abort(w, &err);
     ws_close(w);
     if (json) {
-        printf("{\"id\": %lld, \"held_on\": ", (long long)r.id);
         jw j;
         jw_init_file(&j, stdout, 0);
-        jw_str(&j, r.held_on);
+        lifecycle_review_json(&j, &r, 1);
         jw_end(&j);
-        printf(", \"pack\": %s}\n", r.pack);
         return EXIT_OK;
     }
     printf("Management review %lld, held %s\n  attendees     %s\n  decisions     %s\n", (long long)r.id, r.held_on,

@@ -343,7 +343,7 @@ void lifecycle_action_json(jw *j, const action_rec *x, const char *today)
     jw_obj_end(j);
 }
 
-void lifecycle_review_json(jw *j, const review_rec *r)
+void lifecycle_review_json(jw *j, const review_rec *r, int with_pack)
 {
     jw_obj(j);
     jw_kint(j, "id", r->id);
@@ -353,6 +353,11 @@ void lifecycle_review_json(jw *j, const review_rec *r)
     jw_kstr(j, "improvements", r->improvements);
     jw_kstr(j, "changes", r->changes);
     jw_kstr(j, "resources", r->resources);
+    if (with_pack) {
+        jw_kstr(j, "created_at", r->created_at);
+        jw_key(j, "pack");
+        jw_raw(j, r->pack && *r->pack ? r->pack : "{}", r->pack && *r->pack ? strlen(r->pack) : 2);
+    }
     jw_obj_end(j);
 }
 

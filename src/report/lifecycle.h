@@ -54,7 +54,8 @@ void lifecycle_audit_json(jw *j, const audit_rec *x);
 /* with_audit adds the audit's id, with_evidence the evidence text. */
 void lifecycle_finding_json(jw *j, const finding_rec *f, int with_audit, int with_evidence);
 void lifecycle_action_json(jw *j, const action_rec *x, const char *today);
-void lifecycle_review_json(jw *j, const review_rec *r);
+/* A review with its results; with_pack adds when it was recorded and the input pack it considered. */
+void lifecycle_review_json(jw *j, const review_rec *r, int with_pack);
 void lifecycle_feedback_json(jw *j, const feedback_rec *f);
 
 #endif

@@ -53,6 +53,7 @@ int api_gap(web_req *rq, web_resp *rs);
 int api_org_get(web_req *rq, web_resp *rs);
 int api_org_update(web_req *rq, web_resp *rs);
 int api_evidence_list(web_req *rq, web_resp *rs);
+int api_evidence_get(web_req *rq, web_resp *rs);
 /* upload.c: evidence upload (multipart) and download */
 int api_evidence_upload(web_req *rq, web_resp *rs);
 int api_evidence_file(web_req *rq, web_resp *rs);

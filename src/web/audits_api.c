@@ -502,7 +502,7 @@ int api_reviews_list(web_req *rq, web_resp *rs)
     jw_arr(j);
     for (size_t i = 0; i < n; i++)
         if (IN_PAGE(pq, i))
-            lifecycle_review_json(j, &r[i]);
+            lifecycle_review_json(j, &r[i], 0);
     list_end(j, (long)n, &pq);
     return 0;
 }
@@ -512,25 +512,10 @@ static void write_review(web_req *rq, web_resp *rs, int64_t id, int status)
 {
     review_rec r;
     isms_err err = {0};
-    if (store_review_get(rq->w, id, rq->a, &r, &err)) {
+    if (store_review_get(rq->w, id, rq->a, &r, &err))
         web_json_fail(rs, &err);
-        return;
-    }
-    buf b;
-    buf_init(&b, 1 << 20);
-    jw jb;
-    jw_init_buf(&jb, &b);
-    lifecycle_review_json(&jb, &r);
-    web_json_begin(rq, rs, status);
-    if (b.len)
-        b.len--; /* reopen the object to add the pack */
-    buf_append(&rs->body, b.data, b.len);
-    buf_free(&b);
-    buf_printf(&rs->body, ",\"created_at\":");
-    jw jc;
-    jw_init_buf(&jc, &rs->body);
-    jw_str(&jc, r.created_at);
-    buf_printf(&rs->body, ",\"pack\":%s}", r.pack && *r.pack ? r.pack : "{}");
+    else
+        lifecycle_review_json(web_json_begin(rq, rs, status), &r, 1);
 }
 
 int api_review_record(web_req *rq, web_resp *rs)

@@ -83,6 +83,7 @@ const web_route web_routes[] = {
     {"GET", "/api/v1/evidence", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_EVIDENCE | DEP_TODAY, api_evidence_list, "Evidence (control)"},
     {"POST", "/api/v1/evidence", PERM_WRITE, ROUTE_API | ROUTE_UPLOAD, api_evidence_upload,
      "Upload evidence: multipart/form-data with file (at most 25 MiB), controls, type, description, collected"},
+    {"GET", "/api/v1/evidence/:id", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_EVIDENCE | DEP_TODAY, api_evidence_get, "One evidence item"},
     {"GET", "/api/v1/evidence/:id/file", PERM_READ, ROUTE_API, api_evidence_file, "Download an evidence file"},
     {"GET", "/api/v1/ask", PERM_READ, ROUTE_API | ROUTE_CACHE | DEP_NONE, api_ask, "Ranked guidance passages for a question (q, limit)"},
     {"GET", "/api/v1/audit-log", PERM_AUDIT, ROUTE_API | ROUTE_CACHE | DEP_AUDIT_LOG, api_audit_log, "The audit log (limit, offset)"},

@@ -80,7 +80,7 @@ path_for() { # fresh objects for the destructive routes so each role acts on som
         req POST "$reg" "$TOK_admin" "$(body_for POST "$reg" "$3-$RANDOM")"
         p=${2//\{id\}/$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')}
     fi
-    [[ $2 == */evidence/{id}/file ]] && p=${2//\{id\}/1}
+    [[ $2 == */evidence/{id}* ]] && p=${2//\{id\}/1}
     echo "${p//\{id\}/A.5.9}"
 }
 role_matrix <<< "$(api_routes core)"
