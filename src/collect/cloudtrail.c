@@ -1,8 +1,7 @@
 /* CloudTrail rules: the fields of a record they read (handlers for the JSON layer's object walk),
- * the detections, and their aggregation into findings. The scanner object lives here too. */
+ * the detections, and their aggregation into findings. */
 #include "collect/cloudtrail_int.h"
 
-#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,47 +525,7 @@ void ct_rules_sink(cloudtrail_scan *s, ctj_sink *out)
     *out = (ctj_sink){sink_parse, sink_record, s};
 }
 
-/* ---------- scanner lifetime and results ---------- */
-
-cloudtrail_scan *cloudtrail_scan_new(const cloudtrail_opts *opts)
-{
-    cloudtrail_scan *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
-    if (opts)
-        s->o = *opts;
-    s->target = s;
-    s->queue_max = CT_QUEUE_MAX;
-    if (!s->o.record_cap)
-        s->o.record_cap = CLOUDTRAIL_RECORD_CAP;
-    if (!s->o.read_size)
-        s->o.read_size = CLOUDTRAIL_READ_SIZE;
-    s->bufsz = s->o.record_cap + s->o.read_size;
-    s->scratch_cap = 2 * s->o.record_cap + 64;
-    s->buf = malloc(s->bufsz);
-    s->scratch = malloc(s->scratch_cap);
-    s->zin = malloc(CT_ZIN);
-    arena_init(&s->a);
-    if (!s->buf || !s->scratch || !s->zin) {
-        cloudtrail_scan_free(s);
-        return NULL;
-    }
-    return s;
-}
-
-uint64_t cloudtrail_scan_events(const cloudtrail_scan *s) { return s->events; }
-
-int ct_grow(void **p, size_t *cap, size_t need)
-{
-    size_t n = (need + ((size_t)1 << 20) - 1) & ~(((size_t)1 << 20) - 1); /* whole MiB: fewer regrowths */
-    void *b = malloc(n);
-    if (!b)
-        return -1;
-    free(*p);
-    *p = b;
-    *cap = n;
-    return 0;
-}
+/* ---------- results ---------- */
 
 static int finding_cmp(const void *pa, const void *pb)
 {
@@ -627,23 +586,4 @@ size_t cloudtrail_scan_findings(cloudtrail_scan *s, const cloudtrail_finding **o
     free(order);
     *out = s->out;
     return s->naggs;
-}
-
-void cloudtrail_scan_free(cloudtrail_scan *s)
-{
-    if (!s)
-        return;
-    free(s->buf);
-    free(s->scratch);
-    free(s->zin);
-    free(s->gz);
-    free(s->doc);
-    libdeflate_free_decompressor(s->inflater);
-    free(s->aggs);
-    free(s->tab.keys);
-    free(s->tab.vals);
-    free(s->seen.keys);
-    free(s->out);
-    arena_free(&s->a);
-    free(s);
 }

@@ -1,5 +1,6 @@
-/* Private to src/collect/cloudtrail*.c: the scanner object that the rules (cloudtrail.c), the
- * inputs (cloudtrail_input.c) and the file lists (cloudtrail_list.c) share. */
+/* Private to src/collect/cloudtrail*.c: the scanner object (made and freed in cloudtrail_scan.c)
+ * that the rules (cloudtrail.c), the inputs (cloudtrail_input.c) and the file lists
+ * (cloudtrail_list.c) share. */
 #ifndef ISMS_COLLECT_CLOUDTRAIL_INT_H
 #define ISMS_COLLECT_CLOUDTRAIL_INT_H
 

@@ -6,8 +6,8 @@
 
 #include "web/web.h"
 
-/* Shared by the API files: paging parameters, the JSON object body, typed members, and running
- * a change in one transaction; each writes the JSON error itself and returns non-zero. */
+/* Shared by the API files (api_util.c): paging parameters, the JSON object body, typed members,
+ * and running a change in one transaction; each writes the JSON error itself and returns non-zero. */
 int api_page_params(web_req *rq, web_resp *rs, page_query *pq);
 json_t *api_body_object(web_req *rq, web_resp *rs);
 int api_jstr(web_resp *rs, json_t *o, const char *k, const char **out);
