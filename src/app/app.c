@@ -52,6 +52,22 @@ void app_done(app *p) { arena_free(&p->a); }
 
 const char *app_warning(app *p) { return ws_warning(p->w); }
 
+const app_field app_no_fields[] = {AFIELD_END};
+
+void app_items_begin(jw *j)
+{
+    jw_obj(j);
+    jw_key(j, "items");
+    jw_arr(j);
+}
+
+void app_items_end(jw *j, int64_t total)
+{
+    jw_arr_end(j);
+    jw_kint(j, "total", total);
+    jw_obj_end(j);
+}
+
 const app_usecase *app_usecase_at(size_t i)
 {
     static const app_usecase *const groups[] = {app_uc_read, app_uc_risk, app_uc_soa, app_uc_cycle};

@@ -21,6 +21,16 @@ struct app {
 #define AFIELD_ENUM(T, m, req, choices, help) {#m, AF_ENUM, req, offsetof(T, m), help, choices, 0, 0}
 #define AFIELD_END {NULL, 0, 0, 0, NULL, NULL, 0, 0}
 
+/* The input of a use case that takes none. */
+typedef struct app_none_in {
+    int unused;
+} app_none_in;
+extern const app_field app_no_fields[];
+
+/* An answer listing records: {"items": [ ... written between these ... ], "total": total}. */
+void app_items_begin(jw *j);
+void app_items_end(jw *j, int64_t total);
+
 /* The entries of each group, NULL-name terminated; usecase.c joins them. */
 extern const app_usecase app_uc_read[];
 extern const app_usecase app_uc_risk[];

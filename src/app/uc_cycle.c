@@ -45,10 +45,6 @@ static int evidence_add(app *p, const void *vin, jw *j, isms_err *err)
 
 /* --- audits and findings --- */
 
-typedef struct none_in {
-    int unused;
-} none_in;
-static const app_field no_fields[] = {AFIELD_END};
 
 static int audit_list(app *p, const void *in, jw *j, isms_err *err)
 {
@@ -57,14 +53,10 @@ static int audit_list(app *p, const void *in, jw *j, isms_err *err)
     int rc = store_audit_list(p->w, &p->a, &au, &n, err);
     if (rc)
         return rc;
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
+    app_items_begin(j);
     for (size_t i = 0; i < n; i++)
         lifecycle_audit_json(j, &au[i]);
-    jw_arr_end(j);
-    jw_kint(j, "total", (int64_t)n);
-    jw_obj_end(j);
+    app_items_end(j, (int64_t)n);
     return ISMS_OK;
 }
 
@@ -206,14 +198,10 @@ static int action_list(app *p, const void *vin, jw *j, isms_err *err)
     int rc = store_action_list(p->w, in->open.given && in->open.v, &p->a, &x, &n, err);
     if (rc)
         return rc;
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
+    app_items_begin(j);
     for (size_t i = 0; i < n; i++)
         lifecycle_action_json(j, &x[i], app_today(p));
-    jw_arr_end(j);
-    jw_kint(j, "total", (int64_t)n);
-    jw_obj_end(j);
+    app_items_end(j, (int64_t)n);
     return ISMS_OK;
 }
 
@@ -223,7 +211,7 @@ const app_usecase app_uc_cycle[] = {
      "(SHA-256) and recorded with what it shows, who collected it and until when it stays valid.",
      APP_WRITE, evidence_add_fields, sizeof(evidence_add_in), evidence_add},
     {"audit_list", "List internal audits", "The internal audits (9.2) with their scope, auditor, dates, status and "
-     "number of findings.", APP_READ, no_fields, sizeof(none_in), audit_list},
+     "number of findings.", APP_READ, app_no_fields, sizeof(app_none_in), audit_list},
     {"audit_get", "Read an audit", "One internal audit with its findings and their corrective actions.", APP_READ,
      audit_get_fields, sizeof(audit_get_in), audit_get},
     {"finding_add", "Record an audit finding",

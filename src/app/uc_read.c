@@ -10,10 +10,6 @@
 #include "report/json.h"
 #include "store/kb.h"
 
-typedef struct none_in {
-    int unused;
-} none_in;
-static const app_field no_fields[] = {AFIELD_END};
 
 static int gap(app *p, const void *in, jw *j, isms_err *err)
 {
@@ -148,13 +144,9 @@ static int evidence_list(app *p, const void *vin, jw *j, isms_err *err)
     if (id && !ctl)
         return err_field(err, ISMS_ENOTFOUND, "control", "'%.40s' is not an Annex A control of ISO/IEC 27001:2022", id);
     ev_out o = {j, app_today(p), 0};
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
+    app_items_begin(j);
     int rc = store_evidence_each(p->w, ctl ? ctl->id : NULL, evidence_row, &o, err);
-    jw_arr_end(j);
-    jw_kint(j, "total", o.n);
-    jw_obj_end(j);
+    app_items_end(j, o.n);
     return rc;
 }
 
@@ -165,14 +157,10 @@ static int check_list(app *p, const void *in, jw *j, isms_err *err)
     int rc = store_check_latest(p->w, &p->a, &runs, &n, err);
     if (rc)
         return rc;
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
+    app_items_begin(j);
     for (size_t i = 0; i < n; i++)
         check_run_json(j, &runs[i]);
-    jw_arr_end(j);
-    jw_kint(j, "total", (int64_t)n);
-    jw_obj_end(j);
+    app_items_end(j, (int64_t)n);
     return ISMS_OK;
 }
 
@@ -185,14 +173,10 @@ static int policy_list(app *p, const void *in, jw *j, isms_err *err)
     int rc = store_policy_list(p->w, &p->a, &d, &n, err);
     if (rc)
         return rc;
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
+    app_items_begin(j);
     for (size_t i = 0; i < n; i++)
         json_policy_doc(j, &d[i], 0);
-    jw_arr_end(j);
-    jw_kint(j, "total", (int64_t)n);
-    jw_obj_end(j);
+    app_items_end(j, (int64_t)n);
     return ISMS_OK;
 }
 
@@ -248,7 +232,7 @@ static int ask(app *p, const void *vin, jw *j, isms_err *err)
     if (rc)
         return rc;
     jw_obj(j);
-    json_ask_members(j, in->question, r);
+    json_ask_members(j, in->question, r, NULL, NULL);
     jw_obj_end(j);
     return ISMS_OK;
 }
@@ -257,11 +241,11 @@ const app_usecase app_uc_read[] = {
     {"gap", "Gap analysis",
      "What each Annex A control and each clause 4-10 still lacks (a decision, an implementation, an owner, "
      "evidence, a linked risk or reason), readiness per theme and overall. Start here to see what to work on.",
-     APP_READ, no_fields, sizeof(none_in), gap},
+     APP_READ, app_no_fields, sizeof(app_none_in), gap},
     {"readiness", "Stage 1 readiness",
      "Whether the ISMS is ready for the Stage 1 certification audit: the mandatory documented information of ISO/IEC "
      "27001:2022 and every blocker, with the same verdict as the gap analysis.",
-     APP_READ, no_fields, sizeof(none_in), readiness},
+     APP_READ, app_no_fields, sizeof(app_none_in), readiness},
     {"control_list", "List the Annex A controls and clauses",
      "The 93 Annex A controls of ISO/IEC 27001:2022 (id, theme, title) and the clauses 4-10.", APP_READ,
      control_list_fields, sizeof(control_list_in), control_list},
@@ -276,10 +260,10 @@ const app_usecase app_uc_read[] = {
     {"check_list", "Latest automated checks",
      "The latest run of each automated check (AWS, GitHub, Google Workspace, this host): pass or fail, what was "
      "found and the controls it supports.",
-     APP_READ, no_fields, sizeof(none_in), check_list},
+     APP_READ, app_no_fields, sizeof(app_none_in), check_list},
     {"policy_list", "List policies",
      "The organization's policies with their newest version, status, approval and next review date.", APP_READ,
-     no_fields, sizeof(none_in), policy_list},
+     app_no_fields, sizeof(app_none_in), policy_list},
     {"policy_get", "Read a policy", "One policy with its text in Markdown, its status and its controls.", APP_READ,
      policy_get_fields, sizeof(policy_get_in), policy_get},
     {"ask", "Ask the guidance",

@@ -81,9 +81,7 @@ static int asset_list(app *p, const void *vin, jw *j, isms_err *err)
     pq.type = in->type && *in->type ? in->type : NULL;
     pq.classification = in->classification && *in->classification ? in->classification : NULL;
     page_out po = {j, NULL, NULL};
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
+    app_items_begin(j);
     long total = 0;
     int rc = store_asset_page(p->w, &pq, asset_row, &po, &total, NULL, err);
     if (!rc)
@@ -141,9 +139,7 @@ static int risk_list(app *p, const void *vin, jw *j, isms_err *err)
     page_query_from(&pq, in->q, in->owner, in->limit, in->offset);
     pq.treatment = in->treatment && *in->treatment ? in->treatment : NULL;
     page_out po = {j, &m, app_today(p)};
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
+    app_items_begin(j);
     long total = 0;
     rc = store_risk_page(p->w, &pq, risk_row, &po, &total, NULL, err);
     if (!rc)

@@ -48,9 +48,7 @@ static int soa_list(app *p, const void *vin, jw *j, isms_err *err)
                  : !strcmp(in->applicable, "yes") ? SOA_APPLICABLE
                  : !strcmp(in->applicable, "no") ? SOA_EXCLUDED : SOA_UNDECIDED;
     int want_status = in->status ? soa_status_parse(in->status) : -2;
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
+    app_items_begin(j);
     int n = 0;
     for (int i = 0; i < CATALOG_NCONTROLS; i++) {
         if ((in->theme && strcasecmp(in->theme, e[i].ctl->theme)) ||
@@ -60,9 +58,7 @@ static int soa_list(app *p, const void *vin, jw *j, isms_err *err)
         json_soa_entry(j, &p->a, &e[i]);
         n++;
     }
-    jw_arr_end(j);
-    jw_kint(j, "total", n);
-    jw_obj_end(j);
+    app_items_end(j, n);
     return ISMS_OK;
 }
 
@@ -128,10 +124,6 @@ static int soa_decide(app *p, const void *vin, jw *j, isms_err *err)
     return ISMS_OK;
 }
 
-typedef struct none_in {
-    int unused;
-} none_in;
-static const app_field no_fields[] = {AFIELD_END};
 
 static int soa_weaknesses(app *p, const void *vin, jw *j, isms_err *err)
 {
@@ -141,20 +133,7 @@ static int soa_weaknesses(app *p, const void *vin, jw *j, isms_err *err)
         return rc;
     soa_issue *is;
     size_t n = soa_validate(e, CATALOG_NCONTROLS, &p->a, &is);
-    jw_obj(j);
-    jw_kbool(j, "valid", n == 0);
-    jw_kint(j, "count", (int64_t)n);
-    jw_key(j, "issues");
-    jw_arr(j);
-    for (size_t k = 0; k < n; k++) {
-        jw_obj(j);
-        jw_kstr(j, "control", is[k].control);
-        jw_kstr(j, "code", is[k].code);
-        jw_kstr(j, "message", is[k].message);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_obj_end(j);
+    json_soa_validation(j, is, n);
     return ISMS_OK;
 }
 
@@ -174,6 +153,6 @@ const app_usecase app_uc_soa[] = {
      "What an auditor would object to in the Statement of Applicability: undecided controls, exclusions without a "
      "justification, applicable controls without implementation text or owner, excluded controls that treat "
      "risks. The SoA cannot be approved while any remain.",
-     APP_READ, no_fields, sizeof(none_in), soa_weaknesses},
+     APP_READ, app_no_fields, sizeof(app_none_in), soa_weaknesses},
     {NULL, NULL, NULL, 0, NULL, 0, NULL},
 };

@@ -228,7 +228,7 @@ static void print_json(const char *question, const ask_result *r, const char *an
     jw j;
     jw_init_file(&j, stdout, 1);
     jw_obj(&j);
-    json_ask_members(&j, question, r);
+    json_ask_members(&j, question, r, NULL, NULL);
     jw_kstr(&j, "answer", answer);
     jw_kstr(&j, "model", answer ? model : NULL);
     jw_obj_end(&j);

@@ -212,20 +212,7 @@ static int soa_validate_cmd(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kbool(&j, "valid", n == 0);
-        jw_kint(&j, "count", (int64_t)n);
-        jw_key(&j, "issues");
-        jw_arr(&j);
-        for (size_t i = 0; i < n; i++) {
-            jw_obj(&j);
-            jw_kstr(&j, "control", is[i].control);
-            jw_kstr(&j, "code", is[i].code);
-            jw_kstr(&j, "message", is[i].message);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
+        json_soa_validation(&j, is, n);
         jw_end(&j);
     } else if (!n) {
         printf("The Statement of Applicability has no weaknesses left.\n");

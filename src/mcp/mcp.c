@@ -123,6 +123,18 @@ static int tools_list(mcp *m, json_t *id)
     return finish(m, id);
 }
 
+/* A tool result's content: one text block. */
+static void content_text(jw *j, const char *text)
+{
+    jw_key(j, "content");
+    jw_arr(j);
+    jw_obj(j);
+    jw_kstr(j, "type", "text");
+    jw_kstr(j, "text", text);
+    jw_obj_end(j);
+    jw_arr_end(j);
+}
+
 /* A tool's failure is a result the model reads (isError), naming the field it concerns. */
 static int tool_failed(mcp *m, json_t *id, const isms_err *e)
 {
@@ -134,13 +146,7 @@ static int tool_failed(mcp *m, json_t *id, const isms_err *e)
     begin(m, id);
     jw_key(&m->j, "result");
     jw_obj(&m->j);
-    jw_key(&m->j, "content");
-    jw_arr(&m->j);
-    jw_obj(&m->j);
-    jw_kstr(&m->j, "type", "text");
-    jw_kstr(&m->j, "text", text);
-    jw_obj_end(&m->j);
-    jw_arr_end(&m->j);
+    content_text(&m->j, text);
     jw_key(&m->j, "structuredContent");
     jw_obj(&m->j);
     jw_key(&m->j, "error");
@@ -199,13 +205,7 @@ static int tools_call(mcp *m, json_t *id, json_t *params)
     begin(m, id);
     jw_key(&m->j, "result");
     jw_obj(&m->j);
-    jw_key(&m->j, "content");
-    jw_arr(&m->j);
-    jw_obj(&m->j);
-    jw_kstr(&m->j, "type", "text");
-    jw_kstr(&m->j, "text", answer.data ? answer.data : "{}");
-    jw_obj_end(&m->j);
-    jw_arr_end(&m->j);
+    content_text(&m->j, answer.data ? answer.data : "{}");
     jw_key(&m->j, "structuredContent");
     jw_raw(&m->j, answer.data ? answer.data : "{}", answer.data ? answer.len : 2);
     jw_kbool(&m->j, "isError", 0);

@@ -394,7 +394,7 @@ void json_evidence(jw *j, const evidence *e, const char *today)
     jw_obj_end(j);
 }
 
-void json_ask_members(jw *j, const char *question, const ask_result *r)
+void json_ask_members(jw *j, const char *question, const ask_result *r, json_link_fn link, void *ctx)
 {
     jw_kstr(j, "question", question);
     jw_key(j, "ids_recognized");
@@ -429,7 +429,27 @@ void json_ask_members(jw *j, const char *question, const ask_result *r)
         else
             jw_double(j, p->score);
         jw_kstr(j, "match", p->by_id ? "id" : "text");
+        if (link)
+            jw_kstr(j, "link", link(p, ctx));
         jw_obj_end(j);
     }
     jw_arr_end(j);
+}
+
+void json_soa_validation(jw *j, const soa_issue *is, size_t n)
+{
+    jw_obj(j);
+    jw_kbool(j, "valid", n == 0);
+    jw_kint(j, "count", (int64_t)n);
+    jw_key(j, "issues");
+    jw_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(j);
+        jw_kstr(j, "control", is[i].control);
+        jw_kstr(j, "code", is[i].code);
+        jw_kstr(j, "message", is[i].message);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_obj_end(j);
 }

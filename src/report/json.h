@@ -14,8 +14,12 @@ void json_soa_entry(jw *j, arena *a, const soa_entry *e);
 /* A comma-separated id list as a JSON array. */
 void json_id_list(jw *j, const char *list);
 /* The members of an answer from the guidance (inside an object the caller opens and closes):
- * the question, the ids it named, the 2013 ids mapped, its intent and the ranked passages. */
-void json_ask_members(jw *j, const char *question, const ask_result *r);
+ * the question, the ids it named, the 2013 ids mapped, its intent and the ranked passages, each
+ * with link(p, ctx) as its "link" when link is given. */
+typedef const char *(*json_link_fn)(const ask_passage *p, void *ctx);
+void json_ask_members(jw *j, const char *question, const ask_result *r, json_link_fn link, void *ctx);
+/* The SoA's weaknesses: {"valid", "count", "issues": [{"control", "code", "message"}]}. */
+void json_soa_validation(jw *j, const soa_issue *is, size_t n);
 /* An evidence item with who collected it and its freshness on `today`. */
 void json_evidence(jw *j, const evidence *e, const char *today);
 /* An alert of the monitoring outbox: what was queued, sent, or why it is still pending. */

@@ -669,21 +669,7 @@ int api_soa_validation(web_req *rq, web_resp *rs)
     }
     soa_issue *is;
     size_t n = soa_validate(e, CATALOG_NCONTROLS, rq->a, &is);
-    jw *j = web_json_begin(rq, rs, 200);
-    jw_obj(j);
-    jw_kbool(j, "valid", n == 0);
-    jw_kint(j, "count", (int64_t)n);
-    jw_key(j, "issues");
-    jw_arr(j);
-    for (size_t i = 0; i < n; i++) {
-        jw_obj(j);
-        jw_kstr(j, "control", is[i].control);
-        jw_kstr(j, "code", is[i].code);
-        jw_kstr(j, "message", is[i].message);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_obj_end(j);
+    json_soa_validation(web_json_begin(rq, rs, 200), is, n);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/ask.h"
 #include "core/catalog.h"
+#include "report/json.h"
 #include "store/kb.h"
 #include "web/api.h"
 
@@ -99,6 +100,12 @@ int page_ask(web_req *rq, web_resp *rs)
     return 0;
 }
 
+/* Where the web app shows a passage's control or clause. */
+static const char *passage_link(const ask_passage *p, void *ctx)
+{
+    return p->id[0] == 'A' ? arena_sprintf(ctx, "/soa/%s", p->id) : "/gap";
+}
+
 int api_ask(web_req *rq, web_resp *rs)
 {
     const char *q = web_query(rq, "q"), *ls = web_query(rq, "limit");
@@ -127,43 +134,7 @@ int api_ask(web_req *rq, web_resp *rs)
     }
     jw *j = web_json_begin(rq, rs, 200);
     jw_obj(j);
-    jw_kstr(j, "question", clean);
-    jw_key(j, "ids_recognized");
-    jw_arr(j);
-    for (size_t i = 0; i < r->nids; i++)
-        jw_str(j, r->ids[i].id);
-    jw_arr_end(j);
-    jw_key(j, "mapped_from_2013");
-    jw_arr(j);
-    for (size_t i = 0; i < r->nids; i++) {
-        if (!r->ids[i].from2013[0])
-            continue;
-        jw_obj(j);
-        jw_kstr(j, "id_2013", r->ids[i].from2013);
-        jw_kstr(j, "id", r->ids[i].id);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_kstr(j, "intent", ask_kind_name(r->intent));
-    jw_key(j, "passages");
-    jw_arr(j);
-    for (size_t i = 0; i < r->npassages; i++) {
-        const ask_passage *p = &r->passages[i];
-        jw_obj(j);
-        jw_kstr(j, "id", p->id);
-        jw_kstr(j, "kind", p->kind);
-        jw_kstr(j, "title", p->title);
-        jw_kstr(j, "text", p->text);
-        jw_key(j, "score");
-        if (p->by_id)
-            jw_null(j);
-        else
-            jw_double(j, p->score);
-        jw_kstr(j, "match", p->by_id ? "id" : "text");
-        jw_kstr(j, "link", p->id[0] == 'A' ? arena_sprintf(rq->a, "/soa/%s", p->id) : "/gap");
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
+    json_ask_members(j, clean, r, passage_link, rq->a);
     jw_obj_end(j);
     return 0;
 }

@@ -343,17 +343,26 @@ static int fd_matches(int fd, const char *sha256)
     return ok && lseek(fd, 0, SEEK_SET) == 0;
 }
 
-int api_evidence_get(web_req *rq, web_resp *rs)
+/* The route's evidence id; answers 404 (and returns -1) when it is not a number. */
+static int evidence_param(web_req *rq, web_resp *rs, long long *id)
 {
     const char *ids = rq->params[0];
     char *end;
-    long long id = strtoll(ids, &end, 10);
-    if (!*ids || *end || id < 1 || strspn(ids, "0123456789") != strlen(ids)) {
+    *id = strtoll(ids, &end, 10);
+    if (!*ids || *end || *id < 1 || strspn(ids, "0123456789") != strlen(ids)) {
         web_json_error(rs, 404, "not_found", "no evidence '%s': evidence ids are numbers", ids);
-        return 0;
+        return -1;
     }
+    return 0;
+}
+
+int api_evidence_get(web_req *rq, web_resp *rs)
+{
     evidence e;
     isms_err err = {0};
+    long long id;
+    if (evidence_param(rq, rs, &id))
+        return 0;
     if (store_evidence_get(rq->w, id, rq->a, &e, &err))
         web_json_fail(rs, &err);
     else
@@ -363,15 +372,11 @@ int api_evidence_get(web_req *rq, web_resp *rs)
 
 int api_evidence_file(web_req *rq, web_resp *rs)
 {
-    const char *ids = rq->params[0];
-    char *end;
-    long long id = strtoll(ids, &end, 10);
-    if (!*ids || *end || id < 1 || strspn(ids, "0123456789") != strlen(ids)) {
-        web_json_error(rs, 404, "not_found", "no evidence '%s': evidence ids are numbers", ids);
-        return 0;
-    }
     evidence e;
     isms_err err = {0};
+    long long id;
+    if (evidence_param(rq, rs, &id))
+        return 0;
     if (store_evidence_get(rq->w, id, rq->a, &e, &err)) {
         web_json_fail(rs, &err);
         return 0;
