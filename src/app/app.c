@@ -31,11 +31,24 @@ int app_open(const char *path, const char *actor, int access, app **out, isms_er
     return ISMS_OK;
 }
 
+int app_attach(ws *w, int access, app **out, isms_err *err)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return err_set(err, ISMS_ENOMEM, "out of memory");
+    (*out)->w = w;
+    (*out)->access = access;
+    (*out)->borrowed = 1;
+    arena_init(&(*out)->a);
+    return ISMS_OK;
+}
+
 void app_close(app *p)
 {
     if (!p)
         return;
-    ws_close(p->w);
+    if (!p->borrowed)
+        ws_close(p->w);
     arena_free(&p->a);
     free(p);
 }
@@ -124,9 +137,9 @@ static int valid_date(const char *s)
 static int bind_one(app *p, const app_field *f, json_t *v, void *in, isms_err *err)
 {
     char *slot = (char *)in + f->off;
-    if (f->type == AF_INT || f->type == AF_BOOL) {
+    if (f->type == AF_INT || f->type == AF_BOOL || f->type == AF_OPTBOOL) {
         app_int *iv = (app_int *)slot;
-        if (f->type == AF_BOOL) {
+        if (f->type != AF_INT) {
             if (!json_is_boolean(v))
                 return err_field(err, ISMS_EINVAL, f->name, "%s must be true or false", f->name);
             *iv = (app_int){1, json_is_true(v)};
@@ -160,6 +173,11 @@ static int bind_one(app *p, const app_field *f, json_t *v, void *in, isms_err *e
         buf_free(&b);
         if (over)
             return err_field(err, ISMS_ENOMEM, f->name, "%s is too long", f->name);
+        return ISMS_OK;
+    }
+    if (f->type == AF_STR && json_is_integer(v)) {
+        /* a record named by its id or its name may be given its id as a number */
+        *sv = arena_sprintf(&p->a, "%lld", (long long)json_integer_value(v));
         return ISMS_OK;
     }
     if (!json_is_string(v))
@@ -202,6 +220,10 @@ int app_bind(app *p, const app_usecase *u, json_t *args, void *in, isms_err *err
                 f++;
             if (!f->name)
                 return err_field(err, ISMS_EINVAL, k, "unknown field '%.60s' for %s", k, u->title);
+            if (json_is_null(v) && f->type == AF_OPTBOOL) {
+                *(app_int *)((char *)in + f->off) = (app_int){1, -1};
+                continue;
+            }
             if (json_is_null(v))
                 continue;
             int rc = bind_one(p, f, v, in, err);
@@ -212,7 +234,7 @@ int app_bind(app *p, const app_usecase *u, json_t *args, void *in, isms_err *err
         if (!f->required)
             continue;
         const char *slot = (const char *)in + f->off;
-        int given = f->type == AF_INT || f->type == AF_BOOL ? ((const app_int *)slot)->given
+        int given = f->type == AF_INT || f->type == AF_BOOL || f->type == AF_OPTBOOL ? ((const app_int *)slot)->given
                                                            : *(const char *const *)slot && **(const char *const *)slot;
         if (!given)
             return err_field(err, ISMS_EINVAL, f->name, "%s is required: %s", f->name, f->help);
@@ -258,6 +280,13 @@ void app_schema(jw *j, const app_usecase *u)
             jw_kint(j, "maximum", f->hi);
             break;
         case AF_BOOL: jw_kstr(j, "type", "boolean"); break;
+        case AF_OPTBOOL:
+            jw_key(j, "type");
+            jw_arr(j);
+            jw_str(j, "boolean");
+            jw_str(j, "null");
+            jw_arr_end(j);
+            break;
         case AF_IDS:
             jw_kstr(j, "type", "array");
             jw_key(j, "items");

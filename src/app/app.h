@@ -20,6 +20,10 @@ enum { APP_READ = 0, APP_WRITE = 1 };
 /* Open the workspace at path for actor (recorded in the audit log of every change). A session
  * opened with APP_READ refuses every use case that writes. */
 int app_open(const char *path, const char *actor, int access, app **out, isms_err *err);
+/* A session over a workspace connection the caller already holds (the web server keeps one per
+ * worker, with the request's actor set on it); app_close then leaves the connection open. */
+typedef struct ws ws;
+int app_attach(ws *w, int access, app **out, isms_err *err);
 void app_close(app *p);
 /* The arena of the use case running now; app_run frees it after each call. */
 arena *app_arena(app *p);
@@ -33,6 +37,7 @@ typedef enum app_ftype {
     AF_TEXT, /* text that may run over several lines */
     AF_INT,  /* a whole number in [lo, hi] */
     AF_BOOL,
+    AF_OPTBOOL, /* true, false, or null for neither (undecided): null gives v = -1 */
     AF_DATE, /* YYYY-MM-DD */
     AF_ENUM, /* one of choices */
     AF_IDS,  /* a list of ids: a JSON array of strings, or one string with commas */

@@ -12,6 +12,7 @@ struct app {
     arena a;
     char actor[128];
     int access;
+    int borrowed; /* app_attach: the connection is the caller's */
     char today[11];
 };
 

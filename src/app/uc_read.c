@@ -96,7 +96,7 @@ static int control_get(app *p, const void *vin, jw *j, isms_err *err)
     size_t nm;
     int rc = catalog_resolve(((const control_get_in *)vin)->id, &ctl, &cl, mapped, 4, &nm, err);
     if (rc)
-        return err_field(err, rc, "id", "%s", err->msg);
+        return err_at(err, "id");
     if (nm > 1) {
         /* a 2013 id split into several 2022 controls: name them, the caller picks one */
         jw_obj(j);
@@ -196,7 +196,7 @@ static int policy_get(app *p, const void *vin, jw *j, isms_err *err)
     policy_doc d;
     int rc = store_policy_get(p->w, in->name, in->version.given ? (int)in->version.v : 0, &p->a, &d, err);
     if (rc)
-        return err_field(err, rc, rc == ISMS_ENOTFOUND && in->version.given ? "version" : "name", "%s", err->msg);
+        return err_at(err, rc == ISMS_ENOTFOUND && in->version.given ? "version" : "name");
     json_policy_doc(j, &d, 1);
     return ISMS_OK;
 }
@@ -223,7 +223,7 @@ static int ask(app *p, const void *vin, jw *j, isms_err *err)
         return err_set(err, ISMS_ENOMEM, "out of memory");
     int rc = ask_question_clean(in->question, clean, err);
     if (rc)
-        return err_field(err, rc, "question", "%s", err->msg);
+        return err_at(err, "question");
     kb *k;
     if ((rc = kb_open(&k, err)))
         return rc;

@@ -201,12 +201,59 @@ static int risk_add(app *p, const void *vin, jw *j, isms_err *err)
         if (!(rc = store_asset_get(p->w, in->asset, &p->a, &x, err)))
             r.asset_id = x.id;
         else
-            snprintf(err->field, sizeof err->field, "asset");
+            err_at(err, "asset");
     }
     int64_t id;
     if (!rc)
         rc = store_risk_insert(p->w, &m, &r, &id, err);
     return rc ? rc : risk_answer(p, id, j, err);
+}
+
+static const app_field risk_update_fields[] = {
+    AFIELD_INT(app_risk_update_in, id, 1, 1, INT32_MAX, "the risk's number (12 for R12)"),
+    AFIELD(app_risk_update_in, title, AF_STR, 0, "what could happen, in a few words"),
+    AFIELD(app_risk_update_in, asset, AF_STR, 0, "the asset at risk: its id or its name, or none to tie it to no asset"),
+    AFIELD(app_risk_update_in, threat, AF_STR, 0, "the threat, in words or a library id such as T03"),
+    AFIELD(app_risk_update_in, vulnerability, AF_STR, 0, "the weakness it exploits, in words or a library id such as V12"),
+    AFIELD_INT(app_risk_update_in, likelihood, 0, 1, RISK_MAX_LEVELS, "how likely, on the workspace's scale"),
+    AFIELD_INT(app_risk_update_in, impact, 0, 1, RISK_MAX_LEVELS, "how bad if it happens, on the workspace's scale"),
+    AFIELD(app_risk_update_in, owner, AF_STR, 0, "the risk owner, accountable for it"),
+    AFIELD_END,
+};
+
+/* A reassessment changes only what it names; the treatment stays as recorded. */
+static int risk_update(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_risk_update_in *in = vin;
+    risk_method m;
+    risk r;
+    int rc = store_method_get(p->w, &m, NULL, err);
+    if (!rc)
+        rc = store_risk_get(p->w, in->id.v, &p->a, &r, err);
+    if (rc)
+        return rc;
+    if (in->title)
+        r.title = in->title;
+    if (in->threat)
+        r.threat = expand_threat(in->threat);
+    if (in->vulnerability)
+        r.vulnerability = expand_vuln(in->vulnerability);
+    if (in->owner)
+        r.owner = in->owner;
+    if (in->likelihood.given)
+        r.likelihood = (int)in->likelihood.v;
+    if (in->impact.given)
+        r.impact = (int)in->impact.v;
+    if (in->asset && (!strcmp(in->asset, "none") || !*in->asset)) {
+        r.asset_id = 0;
+    } else if (in->asset) {
+        asset x;
+        if ((rc = store_asset_get(p->w, in->asset, &p->a, &x, err)))
+            return err_at(err, "asset");
+        r.asset_id = x.id;
+    }
+    rc = store_risk_update(p->w, &m, &r, err);
+    return rc ? rc : risk_answer(p, r.id, j, err);
 }
 
 static const char *const options[] = {"mitigate", "accept", "transfer", "avoid", NULL};
@@ -296,6 +343,10 @@ const app_usecase app_uc_risk[] = {
      "Record a newly identified risk (6.1.2): its title, threat, vulnerability, owner, likelihood and impact on "
      "the workspace's scale, and the asset at risk if there is one. Answers the risk with its inherent score and level.",
      APP_WRITE, risk_add_fields, sizeof(app_risk_add_in), risk_add},
+    {"risk_update", "Reassess a risk",
+     "Change a risk's title, asset, threat, vulnerability, owner, likelihood or impact; fields left out keep their "
+     "values and the treatment stays as recorded.",
+     APP_WRITE, risk_update_fields, sizeof(app_risk_update_in), risk_update},
     {"risk_treat", "Treat a risk",
      "Record or change a risk's treatment (6.1.3): mitigate (with the Annex A controls that reduce it), accept, "
      "transfer or avoid, with the residual likelihood and impact, owner, due date and plan. Fields left out keep "

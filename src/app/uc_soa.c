@@ -82,8 +82,9 @@ static int soa_get(app *p, const void *vin, jw *j, isms_err *err)
 
 static const app_field soa_decide_fields[] = {
     AFIELD(app_soa_decide_in, control, AF_STR, 1, "the Annex A control, such as A.5.15"),
-    {"applicable", AF_BOOL, 0, offsetof(app_soa_decide_in, applicable),
-     "true to include the control, false to exclude it (an exclusion needs a justification)", NULL, 0, 0},
+    {"applicable", AF_OPTBOOL, 0, offsetof(app_soa_decide_in, applicable),
+     "true to include the control, false to exclude it (an exclusion needs a justification), null for undecided",
+     NULL, 0, 0},
     AFIELD(app_soa_decide_in, justification, AF_TEXT, 0, "why the control is included or excluded"),
     {"reasons", AF_IDS, 0, offsetof(app_soa_decide_in, reasons),
      "why it is included besides the risks it treats (which count by themselves): legal, contractual, business", NULL, 0, 0},
@@ -104,7 +105,7 @@ static int soa_decide(app *p, const void *vin, jw *j, isms_err *err)
         return rc;
     soa_entry *x = &e[i];
     if (in->applicable.given)
-        x->applicable = in->applicable.v ? SOA_APPLICABLE : SOA_EXCLUDED;
+        x->applicable = in->applicable.v < 0 ? SOA_UNDECIDED : in->applicable.v ? SOA_APPLICABLE : SOA_EXCLUDED;
     if (in->justification)
         x->justification = in->justification;
     if (in->implementation)
@@ -117,7 +118,7 @@ static int soa_decide(app *p, const void *vin, jw *j, isms_err *err)
                          "'%.40s'", in->status);
     x->status = (soa_status)status;
     if (in->reasons && (rc = soa_reasons_parse(in->reasons, &x->reasons, err)))
-        return err_field(err, rc, "reasons", "%s", err->msg);
+        return err_at(err, "reasons");
     if ((rc = store_soa_save(p->w, x, err)) || (rc = soa_load(p, &e, err)))
         return rc;
     json_soa_entry(j, &p->a, &e[i]);

@@ -11,6 +11,12 @@ typedef struct app_risk_add_in {
     app_int likelihood, impact;
 } app_risk_add_in;
 
+typedef struct app_risk_update_in {
+    app_int id;
+    const char *title, *asset, *threat, *vulnerability, *owner;
+    app_int likelihood, impact;
+} app_risk_update_in;
+
 typedef struct app_risk_treat_in {
     app_int id;
     const char *option, *controls, *treatment_owner, *due_date, *plan;

@@ -13,31 +13,6 @@
 
 static int load_method(ws *w, risk_method *m, isms_err *err) { return store_method_get(w, m, NULL, err); }
 
-/* A library id (T03 / V12) expands to the library's name; anything else is taken as written. */
-static const char *expand_threat(const char *s)
-{
-    const catalog_threat *t = catalog_threat_find(s);
-    return t ? t->name : s;
-}
-
-static const char *expand_vuln(const char *s)
-{
-    const catalog_vuln *v = catalog_vuln_find(s);
-    return v ? v->name : s;
-}
-
-static int resolve_asset(ws *w, cli_ctx *c, const char *s, int64_t *id, isms_err *err)
-{
-    *id = 0;
-    if (!s || !*s)
-        return ISMS_OK;
-    asset x;
-    int rc = store_asset_get(w, s, c->a, &x, err);
-    if (rc == ISMS_OK)
-        *id = x.id;
-    return rc;
-}
-
 static int risk_add(cli_ctx *c)
 {
     app_risk_add_in in = {0};
@@ -199,11 +174,12 @@ static int risk_show(cli_ctx *c)
 
 static int risk_edit(cli_ctx *c)
 {
-    const char *title = NULL, *as = NULL, *threat = NULL, *vuln = NULL, *l = NULL, *i = NULL, *owner = NULL, *pos[1];
+    app_risk_update_in in = {0};
+    const char *l = NULL, *i = NULL, *pos[1];
     int np = 0;
-    cli_opt opts[] = {{"title", 1, &title}, {"asset", 1, &as}, {"threat", 1, &threat},
-                      {"vulnerability", 1, &vuln}, {"likelihood", 1, &l}, {"impact", 1, &i},
-                      {"owner", 1, &owner}, {NULL, 0, NULL}};
+    cli_opt opts[] = {{"title", 1, &in.title}, {"asset", 1, &in.asset}, {"threat", 1, &in.threat},
+                      {"vulnerability", 1, &in.vulnerability}, {"likelihood", 1, &l}, {"impact", 1, &i},
+                      {"owner", 1, &in.owner}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 1, &np))
         return EXIT_USAGE;
     int64_t id;
@@ -211,31 +187,16 @@ static int risk_edit(cli_ctx *c)
         return cli_usage_error(c, "give the risk id");
     if (cli_risk_id(c, pos[0], &id))
         return EXIT_USAGE;
-    long lv = 0, iv = 0;
-    if ((l && cli_int(c, "--likelihood", l, -1000, 1000, &lv)) || (i && cli_int(c, "--impact", i, -1000, 1000, &iv)))
+    if ((l && cli_int(c, "--likelihood", l, -1000, 1000, &in.likelihood.v)) ||
+        (i && cli_int(c, "--impact", i, -1000, 1000, &in.impact.v)))
         return EXIT_USAGE;
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    risk_method m;
-    risk r;
-    if (ws_begin(w, &err) || load_method(w, &m, &err) || store_risk_get(w, id, c->a, &r, &err))
-        return cli_abort(w, &err);
-    if (title) r.title = title;
-    if (threat) r.threat = expand_threat(threat);
-    if (vuln) r.vulnerability = expand_vuln(vuln);
-    if (owner) r.owner = owner;
-    if (l) r.likelihood = (int)lv;
-    if (i) r.impact = (int)iv;
-    if (as && !strcmp(as, "none"))
-        r.asset_id = 0;
-    else if (as && resolve_asset(w, c, as, &r.asset_id, &err))
-        return cli_abort(w, &err);
-    if (store_risk_update(w, &m, &r, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    in.id = (app_int){1, (long)id};
+    in.likelihood.given = l != NULL;
+    in.impact.given = i != NULL;
+    json_t *r;
+    int rc = cli_call(c, "risk_update", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 static int risk_treat(cli_ctx *c)

@@ -30,6 +30,14 @@ int err_field(isms_err *e, int code, const char *field, const char *fmt, ...)
     return code;
 }
 
+int err_at(isms_err *e, const char *field)
+{
+    if (!e)
+        return ISMS_OK;
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    return e->code;
+}
+
 void err_clear(isms_err *e)
 {
     if (e) {

@@ -26,6 +26,8 @@ int err_set(isms_err *e, int code, const char *fmt, ...)
  * a JSON member or a marked form field). */
 int err_field(isms_err *e, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Name the input field an error already filled concerns; returns its code. */
+int err_at(isms_err *e, const char *field);
 /* Clear e to ISMS_OK with an empty message. */
 void err_clear(isms_err *e);
 /* Short stable name of a code ("invalid", "not_found", ...), used by JSON errors. */

@@ -310,73 +310,25 @@ int api_risk_get(web_req *rq, web_resp *rs)
     return 0;
 }
 
-typedef struct risk_op {
-    risk r;
-    json_t *o;
-    web_resp *rs;
-    const char *asset;
-    const char *by;
-} risk_op;
-
-static int resolve_asset(web_req *rq, const char *s, int64_t *id, isms_err *err)
+/* A copy of the request's body with the route's key set (the body stays the caller's). */
+static json_t *with_key(json_t *o, const char *key, json_t *v)
 {
-    if (!s || !*s)
-        return ISMS_OK;
-    asset x;
-    int rc = store_asset_get(rq->w, s, rq->a, &x, err);
-    if (!rc)
-        *id = x.id;
-    return rc;
+    json_t *a = json_is_object(o) ? json_copy(o) : json_object();
+    json_object_set_new(a, key, v);
+    return a;
 }
 
-static int do_risk_insert(web_req *rq, void *p, isms_err *err)
-{
-    risk_op *op = p;
-    risk_method m;
-    int rc = store_method_get(rq->w, &m, NULL, err);
-    if (!rc)
-        rc = resolve_asset(rq, op->asset, &op->r.asset_id, err);
-    return rc ? rc : store_risk_insert(rq->w, &m, &op->r, &op->r.id, err);
-}
-
-static int risk_fields(web_req *rq, web_resp *rs, json_t *o, risk_op *op)
-{
-    /* The asset may be given by id (a number) or by name. */
-    json_t *av = json_object_get(o, "asset");
-    if (av && json_is_integer(av))
-        op->asset = arena_sprintf(rq->a, "%lld", (long long)json_integer_value(av));
-    else if (api_jstr(rs, o, "asset", &op->asset))
-        return -1;
-    return api_jstr(rs, o, "title", &op->r.title) || api_jstr(rs, o, "threat", &op->r.threat) ||
-           api_jstr(rs, o, "vulnerability", &op->r.vulnerability) || api_jstr(rs, o, "owner", &op->r.owner) ||
-           api_jint(rs, o, "likelihood", &op->r.likelihood) || api_jint(rs, o, "impact", &op->r.impact);
-}
-
-static int do_risk_update(web_req *rq, void *p, isms_err *err)
-{
-    risk_op *op = p;
-    risk_method m;
-    int rc = store_method_get(rq->w, &m, NULL, err);
-    if (!rc && op->asset && !strcmp(op->asset, "none"))
-        op->r.asset_id = 0;
-    else if (!rc)
-        rc = resolve_asset(rq, op->asset, &op->r.asset_id, err);
-    return rc ? rc : store_risk_update(rq->w, &m, &op->r, err);
-}
-
+/* Create (id 0) or reassess a risk; the answer is the risk as it now stands. */
 int api_risk_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o, int64_t *out_id)
 {
-    risk_op op = {0};
-    if (id) {
-        isms_err err = {0};
-        if (store_risk_get(rq->w, id, rq->a, &op.r, &err)) {
-            web_json_fail(rs, &err);
-            return -1;
-        }
-    }
-    if (risk_fields(rq, rs, o, &op) || api_in_tx(rq, rs, id ? do_risk_update : do_risk_insert, &op))
+    json_t *a = id ? with_key(o, "id", json_integer(id)) : json_incref(o);
+    int rc = api_usecase(rq, rs, id ? "risk_update" : "risk_add", a, id ? 200 : 201);
+    json_decref(a);
+    if (rc)
         return -1;
-    *out_id = id ? id : op.r.id;
+    json_t *r = json_loadb(rs->body.data ? rs->body.data : "{}", rs->body.len, 0, NULL);
+    *out_id = (int64_t)json_integer_value(json_object_get(r, "id"));
+    json_decref(r);
     return 0;
 }
 
@@ -386,12 +338,10 @@ int api_risk_create(web_req *rq, web_resp *rs)
     if (!o)
         return 0;
     int64_t id;
-    if (!api_risk_apply(rq, rs, 0, o, &id))
-        risk_answer(rq, rs, id, 201);
+    api_risk_apply(rq, rs, 0, o, &id);
     json_decref(o);
     return 0;
 }
-
 
 int api_risk_update(web_req *rq, web_resp *rs)
 {
@@ -402,8 +352,7 @@ int api_risk_update(web_req *rq, web_resp *rs)
     if (!o)
         return 0;
     int64_t out;
-    if (!api_risk_apply(rq, rs, id, o, &out))
-        risk_answer(rq, rs, id, 200);
+    api_risk_apply(rq, rs, id, o, &out);
     json_decref(o);
     return 0;
 }
@@ -420,14 +369,6 @@ int api_risk_delete(web_req *rq, web_resp *rs)
     return 0;
 }
 
-static int do_risk_treat(web_req *rq, void *p, isms_err *err)
-{
-    risk_op *op = p;
-    risk_method m;
-    int rc = store_method_get(rq->w, &m, NULL, err);
-    return rc ? rc : store_risk_treat(rq->w, &m, &op->r, err);
-}
-
 int api_risk_treat(web_req *rq, web_resp *rs)
 {
     int64_t id;
@@ -436,85 +377,26 @@ int api_risk_treat(web_req *rq, web_resp *rs)
     json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
-    if (!api_risk_treat_apply(rq, rs, id, o))
-        risk_answer(rq, rs, id, 200);
+    api_risk_treat_apply(rq, rs, id, o);
     json_decref(o);
     return 0;
 }
 
+/* Over the recorded treatment: a member left out (or null) keeps its value. */
 int api_risk_treat_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o)
 {
-    /* Over the recorded treatment: a member left out (or null) keeps its value. */
-    risk_op op = {0};
-    isms_err err = {0};
-    if (store_risk_get(rq->w, id, rq->a, &op.r, &err)) {
-        web_json_fail(rs, &err);
-        return -1;
-    }
-    const char *opt = NULL;
-    json_t *ctl = json_object_get(o, "controls");
-    int bad = api_jstr(rs, o, "option", &opt) || api_jint(rs, o, "residual_likelihood", &op.r.residual_likelihood) ||
-              api_jint(rs, o, "residual_impact", &op.r.residual_impact) ||
-              api_jstr(rs, o, "treatment_owner", &op.r.treatment_owner) || api_jstr(rs, o, "due_date", &op.r.due_date) ||
-              api_jstr(rs, o, "plan", &op.r.treatment_plan);
-    if (!bad && ctl && json_is_array(ctl)) {
-        /* Controls as a JSON array of ids, joined for the store's parser. */
-        buf b;
-        buf_init(&b, 8192);
-        size_t i;
-        json_t *v;
-        json_array_foreach(ctl, i, v)
-        {
-            if (!json_is_string(v)) {
-                web_json_error(rs, 422, "invalid", "controls: must be an array of control ids");
-                bad = 1;
-                break;
-            }
-            buf_printf(&b, "%s%s", i ? "," : "", json_string_value(v));
-        }
-        op.r.controls = arena_strdup(rq->a, b.data ? b.data : "");
-        buf_free(&b);
-    } else if (!bad && ctl && !json_is_null(ctl)) {
-        bad = api_jstr(rs, o, "controls", &op.r.controls);
-    }
-    json_t *done = json_object_get(o, "done");
-    if (!bad && done && !json_is_boolean(done) && !json_is_null(done)) {
-        web_json_error(rs, 422, "invalid", "done: must be true or false");
-        bad = 1;
-    }
-    if (done && json_is_boolean(done))
-        op.r.done = json_is_true(done);
-    int option = opt ? risk_option_parse(opt) : (int)op.r.option;
-    if (!bad && (option < 0 || option == RISK_UNTREATED)) {
-        web_json_error(rs, 422, "invalid", "option: must be mitigate, accept, transfer or avoid");
-        bad = 1;
-    }
-    if (bad)
-        return -1;
-    op.r.option = (risk_option)option;
-    if (!op.r.controls)
-        op.r.controls = "";
-    return api_in_tx(rq, rs, do_risk_treat, &op);
-}
-
-static int do_risk_accept(web_req *rq, void *p, isms_err *err)
-{
-    risk_op *op = p;
-    risk_method m;
-    int rc = store_method_get(rq->w, &m, NULL, err);
-    return rc ? rc : store_risk_accept(rq->w, &m, op->r.id, op->by, err);
+    json_t *a = with_key(o, "id", json_integer(id));
+    int rc = api_usecase(rq, rs, "risk_treat", a, 200);
+    json_decref(a);
+    return rc;
 }
 
 int api_risk_accept_apply(web_req *rq, web_resp *rs, int64_t id, const char *by)
 {
-    risk_op op = {0};
-    op.r.id = id;
-    op.by = by;
-    if (!by || !*by) {
-        web_json_error(rs, 422, "invalid", "by: the risk owner who accepts the residual risk");
-        return -1;
-    }
-    return api_in_tx(rq, rs, do_risk_accept, &op);
+    json_t *a = json_pack("{sIss?}", "id", (json_int_t)id, "by", by);
+    int rc = api_usecase(rq, rs, "risk_accept", a, 200);
+    json_decref(a);
+    return rc;
 }
 
 int api_risk_accept(web_req *rq, web_resp *rs)
@@ -525,9 +407,9 @@ int api_risk_accept(web_req *rq, web_resp *rs)
     json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
-    const char *by = NULL;
-    if (!api_jstr(rs, o, "by", &by) && !api_risk_accept_apply(rq, rs, id, by))
-        risk_answer(rq, rs, id, 200);
+    json_t *a = with_key(o, "id", json_integer(id));
+    api_usecase(rq, rs, "risk_accept", a, 200);
+    json_decref(a);
     json_decref(o);
     return 0;
 }
@@ -592,69 +474,22 @@ int api_soa_get(web_req *rq, web_resp *rs)
     return 0;
 }
 
-static int do_soa_save(web_req *rq, void *p, isms_err *err) { return store_soa_save(rq->w, p, err); }
-
-/* Apply a JSON change to an SoA entry: the same fields and rules as `isms soa set`. */
-int api_soa_apply(web_req *rq, web_resp *rs, soa_entry *x, json_t *o)
-{
-    json_t *app = json_object_get(o, "applicable");
-    if (app && !json_is_boolean(app) && !json_is_null(app)) {
-        web_json_error(rs, 422, "invalid", "applicable: must be true, false or null");
-        return -1;
-    }
-    if (app)
-        x->applicable = json_is_null(app) ? SOA_UNDECIDED : json_is_true(app) ? SOA_APPLICABLE : SOA_EXCLUDED;
-    const char *status = NULL, *reasons = NULL;
-    if (api_jstr(rs, o, "justification", &x->justification) || api_jstr(rs, o, "implementation", &x->implementation) ||
-        api_jstr(rs, o, "owner", &x->owner) || api_jstr(rs, o, "status", &status))
-        return -1;
-    json_t *rj = json_object_get(o, "reasons");
-    if (rj && json_is_array(rj)) {
-        buf b;
-        buf_init(&b, 4096);
-        size_t i;
-        json_t *v;
-        json_array_foreach(rj, i, v) buf_printf(&b, "%s%s", i ? "," : "", json_is_string(v) ? json_string_value(v) : "?");
-        reasons = arena_strdup(rq->a, b.data ? b.data : "");
-        buf_free(&b);
-    } else if (rj && !json_is_null(rj)) {
-        web_json_error(rs, 422, "invalid", "reasons: must be an array such as [\"legal\", \"business\"]");
-        return -1;
-    }
-    if (status) {
-        int s = soa_status_parse(status);
-        if (s < 0) {
-            web_json_error(rs, 422, "invalid", "status: must be not_started, planned, partial or implemented");
-            return -1;
-        }
-        x->status = (soa_status)s;
-    }
-    if (reasons) {
-        isms_err err = {0};
-        if (soa_reasons_parse(reasons, &x->reasons, &err)) {
-            web_json_fail(rs, &err);
-            return -1;
-        }
-    }
-    return api_in_tx(rq, rs, do_soa_save, x);
-}
-
+/* Record an SoA decision: the same fields and rules as `isms soa set` and the control's page. */
 int api_soa_update(web_req *rq, web_resp *rs)
 {
-    int i = catalog_control_index(rq->params[0]);
-    if (i < 0) {
-        web_json_error(rs, 404, "not_found", "unknown control id '%s'", rq->params[0]);
+    json_t *control = json_string(rq->params[0]);
+    if (!control) {
+        web_json_error(rs, 404, "not_found", "unknown control id");
         return 0;
     }
     json_t *o = api_body_object(rq, rs);
-    if (!o)
+    if (!o) {
+        json_decref(control);
         return 0;
-    soa_entry *e = arena_alloc(rq->a, CATALOG_NCONTROLS * sizeof *e);
-    isms_err err = {0};
-    if (store_soa_load(rq->w, rq->a, e, &err))
-        web_json_fail(rs, &err);
-    else if (!api_soa_apply(rq, rs, &e[i], o))
-        api_soa_get(rq, rs);
+    }
+    json_t *a = with_key(o, "control", control);
+    api_usecase(rq, rs, "soa_decide", a, 200);
+    json_decref(a);
     json_decref(o);
     return 0;
 }

@@ -18,6 +18,10 @@ int api_only_members(web_resp *rs, json_t *o, const char *const *known, const ch
 /* The message of the JSON error a refused change wrote into tmp, for a page to show (copied
  * into the request's arena). */
 const char *web_error_text(web_req *rq, const web_resp *tmp);
+/* Run the use case `name` (src/app) on the JSON object args (NULL: none) as the request's user:
+ * with status > 0 its answer is the response, with 0 it is only checked; an error is answered
+ * as JSON naming the field. Returns 0, or -1 with the error in rs. */
+int api_usecase(web_req *rq, web_resp *rs, const char *name, json_t *args, int status);
 int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx);
 
 int api_assets_list(web_req *rq, web_resp *rs);
@@ -38,8 +42,6 @@ int api_soa_update(web_req *rq, web_resp *rs);
 int api_soa_validation(web_req *rq, web_resp *rs);
 int api_soa_versions(web_req *rq, web_resp *rs);
 int api_soa_approve(web_req *rq, web_resp *rs);
-/* Apply a JSON object of SoA fields to x and save it in a transaction; answers errors itself. */
-int api_soa_apply(web_req *rq, web_resp *rs, soa_entry *x, json_t *o);
 /* The form-facing cores of the API writes: apply a change in one transaction, writing a JSON
  * error into rs and returning -1 when refused. */
 int api_asset_apply(web_req *rq, web_resp *rs, asset *x, json_t *o, int create);

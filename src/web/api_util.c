@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "web/api.h"
 
 int api_page_params(web_req *rq, web_resp *rs, page_query *pq)
@@ -103,6 +104,30 @@ int api_only_members(web_resp *rs, json_t *o, const char *const *known, const ch
 }
 
 /* Run fn in one transaction; on failure roll back and answer with the error. */
+int api_usecase(web_req *rq, web_resp *rs, const char *name, json_t *args, int status)
+{
+    const app_usecase *u = app_usecase_find(name);
+    isms_err err = {0};
+    app *p = NULL;
+    int rc = u ? app_attach(rq->w, APP_WRITE, &p, &err) : err_set(&err, ISMS_ENOTFOUND, "no use case '%s'", name);
+    void *in = rc ? NULL : arena_alloc(rq->a, u->in_size ? u->in_size : 1);
+    if (!rc && !in)
+        rc = err_set(&err, ISMS_ENOMEM, "out of memory");
+    if (!rc)
+        rc = app_bind(p, u, args, in, &err);
+    buf scratch;
+    buf_init(&scratch, 64u << 20);
+    jw sj;
+    jw_init_buf(&sj, &scratch);
+    if (!rc)
+        rc = app_run(p, u, in, status ? web_json_begin(rq, rs, status) : &sj, &err);
+    buf_free(&scratch);
+    app_close(p);
+    if (rc)
+        web_json_fail(rs, &err);
+    return rc ? -1 : 0;
+}
+
 int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx)
 {
     isms_err err = {0};

@@ -374,16 +374,20 @@ int page_control_save(web_req *rq, web_resp *rs)
         json_object_set_new(o, "reasons", reasons);
     }
     soa_entry x = e[i];
-    const char *j = web_form(rq, "justification"), *im = web_form(rq, "implementation"), *ow = web_form(rq, "owner");
-    if (j)
-        x.justification = *j ? j : NULL;
-    if (im)
-        x.implementation = *im ? im : NULL;
-    if (ow)
-        x.owner = *ow ? ow : NULL;
+    static const char *const texts[] = {"justification", "implementation", "owner"};
+    const char **shown[] = {&x.justification, &x.implementation, &x.owner};
+    for (int k = 0; k < 3; k++) {
+        const char *v = web_form(rq, texts[k]);
+        if (v) {
+            json_t *sv = json_string(v); /* NULL for bytes that are not UTF-8: then nothing */
+            json_object_set_new(o, texts[k], sv ? sv : json_string(""));
+            *shown[k] = *v ? v : NULL; /* shown again as typed if the change is refused */
+        }
+    }
+    json_object_set_new(o, "control", json_string(e[i].ctl->id));
     web_resp tmp = {.status = 200};
     buf_init(&tmp.body, 1 << 16);
-    int rc = api_soa_apply(rq, &tmp, &x, o);
+    int rc = api_usecase(rq, &tmp, "soa_decide", o, 0);
     json_decref(o);
     if (rc) {
         /* Show the refusal on the form, with what the user typed. */

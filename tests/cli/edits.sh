@@ -68,7 +68,7 @@ expect_rc 0 isms risk show 1 --json
 equals "$(jget "$OUT" 'd["done"]')" "false" "--not-done"
 expect_rc 0 isms risk add --title "Laptop theft" --threat T02 --vulnerability V02 --likelihood 2 --impact 2 --owner CTO
 expect_rc 2 isms risk treat 2 --due 2027-01-01
-contains "$ERR" "--option is required" "a first treatment needs its option"
+contains "$ERR" "option is required" "a first treatment needs its option"
 expect_rc 2 isms risk edit 1 --owner "  "
 contains "$ERR" "owner" "a blank risk owner is refused"
 expect_rc 2 isms risk add --title "X" --threat T01 --vulnerability V01 --likelihood 2 --impact 2 --owner " $NBSP "

@@ -219,7 +219,8 @@ static void test_schemas_follow_the_fields(void **state)
             json_t *pp = json_object_get(props, f->name);
             if (!pp || !json_string_value(json_object_get(pp, "description")))
                 fail_msg("%s.%s: not in the schema or not described", u->name, f->name);
-            if (f->off + (f->type == AF_INT || f->type == AF_BOOL ? sizeof(app_int) : sizeof(char *)) > u->in_size)
+            if (f->off + (f->type == AF_INT || f->type == AF_BOOL || f->type == AF_OPTBOOL ? sizeof(app_int) : sizeof(char *)) >
+                u->in_size)
                 fail_msg("%s.%s: offset outside the input struct", u->name, f->name);
         }
         size_t k;
