@@ -67,6 +67,24 @@ const char *app_warning(app *p) { return ws_warning(p->w); }
 
 const app_field app_no_fields[] = {AFIELD_END};
 
+void app_page_query(page_query *pq, const char *q, const char *owner, app_int limit, app_int offset)
+{
+    memset(pq, 0, sizeof *pq);
+    pq->q = q && *q ? q : NULL;
+    pq->owner = owner && *owner ? owner : NULL;
+    pq->limit = limit.given ? limit.v : 50;
+    pq->offset = offset.given ? offset.v : 0;
+}
+
+void app_page_end(jw *j, const page_query *pq, long total)
+{
+    jw_arr_end(j);
+    jw_kint(j, "total", total);
+    jw_kint(j, "limit", pq->limit);
+    jw_kint(j, "offset", pq->offset);
+    jw_obj_end(j);
+}
+
 void app_items_begin(jw *j)
 {
     jw_obj(j);
@@ -83,7 +101,7 @@ void app_items_end(jw *j, int64_t total)
 
 const app_usecase *app_usecase_at(size_t i)
 {
-    static const app_usecase *const groups[] = {app_uc_read, app_uc_risk, app_uc_soa, app_uc_cycle};
+    static const app_usecase *const groups[] = {app_uc_read, app_uc_asset, app_uc_risk, app_uc_soa, app_uc_cycle};
     for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
         for (const app_usecase *u = groups[g]; u->name; u++)
             if (i-- == 0)

@@ -32,8 +32,20 @@ extern const app_field app_no_fields[];
 void app_items_begin(jw *j);
 void app_items_end(jw *j, int64_t total);
 
+/* A listing's page: its words, owner, size (50 when not given) and start, and its end with the
+ * total matching and the page's bounds. */
+void app_page_query(page_query *pq, const char *q, const char *owner, app_int limit, app_int offset);
+void app_page_end(jw *j, const page_query *pq, long total);
+/* The input fields every paged listing takes, for input struct T of a record named what. */
+#define APP_PAGE_FIELDS(T, what)                                                                           \
+    AFIELD(T, q, AF_STR, 0, "words to look for in the " what "'s name, title or description"),           \
+        AFIELD(T, owner, AF_STR, 0, "only the " what "s of this owner"),                                   \
+        AFIELD_INT(T, limit, 0, 1, 500, "at most this many (50 when left out)"),                            \
+        AFIELD_INT(T, offset, 0, 0, 100000000, "skip this many first, to read the next page")
+
 /* The entries of each group, NULL-name terminated; usecase.c joins them. */
 extern const app_usecase app_uc_read[];
+extern const app_usecase app_uc_asset[];
 extern const app_usecase app_uc_risk[];
 extern const app_usecase app_uc_soa[];
 extern const app_usecase app_uc_cycle[];

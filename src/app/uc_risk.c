@@ -1,4 +1,4 @@
-/* Use cases of the asset inventory and the risk register: list and read, assess, treat, accept. */
+/* Use cases of the risk register: list and read, assess, reassess, treat, accept, delete. */
 #include <string.h>
 
 #include "app/internal.h"
@@ -7,37 +7,6 @@
 #include "report/json.h"
 
 /* --- shared --- */
-
-typedef struct page_out {
-    jw *j;
-    const risk_method *m;
-    const char *today;
-} page_out;
-
-/* A page's words, owner, size and start, as the listing use cases share them. */
-static void page_query_from(page_query *pq, const char *q, const char *owner, app_int limit, app_int offset)
-{
-    memset(pq, 0, sizeof *pq);
-    pq->q = q && *q ? q : NULL;
-    pq->owner = owner && *owner ? owner : NULL;
-    pq->limit = limit.given ? limit.v : 50;
-    pq->offset = offset.given ? offset.v : 0;
-}
-
-static void page_end(jw *j, const page_query *pq, long total)
-{
-    jw_arr_end(j);
-    jw_kint(j, "total", total);
-    jw_kint(j, "limit", pq->limit);
-    jw_kint(j, "offset", pq->offset);
-    jw_obj_end(j);
-}
-
-#define PAGE_FIELDS(T, what)                                                                               \
-    AFIELD(T, q, AF_STR, 0, "words to look for in the " what "'s name, title or description"),           \
-        AFIELD(T, owner, AF_STR, 0, "only the " what "s of this owner"),                                   \
-        AFIELD_INT(T, limit, 0, 1, 500, "at most this many (50 when left out)"),                            \
-        AFIELD_INT(T, offset, 0, 0, 100000000, "skip this many first, to read the next page")
 
 /* A library id (T03 / V12) names the library's threat or vulnerability; anything else is taken
  * as written. */
@@ -53,61 +22,13 @@ static const char *expand_vuln(const char *s)
     return v ? v->name : s;
 }
 
-/* --- assets --- */
-
-static int asset_row(const asset *x, void *ctx)
-{
-    json_asset(((page_out *)ctx)->j, x);
-    return 0;
-}
-
-typedef struct asset_list_in {
-    const char *q, *owner;
-    app_int limit, offset;
-    const char *type, *classification;
-} asset_list_in;
-static const app_field asset_list_fields[] = {
-    PAGE_FIELDS(asset_list_in, "asset"),
-    AFIELD_ENUM(asset_list_in, type, 0, asset_types, "only assets of this type"),
-    AFIELD_ENUM(asset_list_in, classification, 0, asset_classifications, "only assets of this classification"),
-    AFIELD_END,
-};
-
-static int asset_list(app *p, const void *vin, jw *j, isms_err *err)
-{
-    const asset_list_in *in = vin;
-    page_query pq;
-    page_query_from(&pq, in->q, in->owner, in->limit, in->offset);
-    pq.type = in->type && *in->type ? in->type : NULL;
-    pq.classification = in->classification && *in->classification ? in->classification : NULL;
-    page_out po = {j, NULL, NULL};
-    app_items_begin(j);
-    long total = 0;
-    int rc = store_asset_page(p->w, &pq, asset_row, &po, &total, NULL, err);
-    if (!rc)
-        page_end(j, &pq, total);
-    return rc;
-}
-
-
-typedef struct id_in {
-    const char *id;
-} id_in;
-static const app_field asset_get_fields[] = {
-    AFIELD(id_in, id, AF_STR, 1, "the asset's id (a number) or its name"),
-    AFIELD_END,
-};
-
-static int asset_get(app *p, const void *vin, jw *j, isms_err *err)
-{
-    asset x;
-    int rc = store_asset_get(p->w, ((const id_in *)vin)->id, &p->a, &x, err);
-    if (!rc)
-        json_asset(j, &x);
-    return rc;
-}
-
 /* --- risks --- */
+
+typedef struct page_out {
+    jw *j;
+    const risk_method *m;
+    const char *today;
+} page_out;
 
 static int risk_row(const risk *r, void *ctx)
 {
@@ -123,7 +44,7 @@ typedef struct risk_list_in {
 } risk_list_in;
 static const char *const treatments[] = {"untreated", "mitigate", "accept", "transfer", "avoid", NULL};
 static const app_field risk_list_fields[] = {
-    PAGE_FIELDS(risk_list_in, "risk"),
+    APP_PAGE_FIELDS(risk_list_in, "risk"),
     AFIELD_ENUM(risk_list_in, treatment, 0, treatments, "only risks treated this way (untreated: not yet treated)"),
     AFIELD_END,
 };
@@ -136,14 +57,14 @@ static int risk_list(app *p, const void *vin, jw *j, isms_err *err)
     if (rc)
         return rc;
     page_query pq;
-    page_query_from(&pq, in->q, in->owner, in->limit, in->offset);
+    app_page_query(&pq, in->q, in->owner, in->limit, in->offset);
     pq.treatment = in->treatment && *in->treatment ? in->treatment : NULL;
     page_out po = {j, &m, app_today(p)};
     app_items_begin(j);
     long total = 0;
     rc = store_risk_page(p->w, &pq, risk_row, &po, &total, NULL, err);
     if (!rc)
-        page_end(j, &pq, total);
+        app_page_end(j, &pq, total);
     return rc;
 }
 
@@ -326,13 +247,19 @@ static int risk_accept(app *p, const void *vin, jw *j, isms_err *err)
     return rc ? rc : risk_answer(p, in->id.v, j, err);
 }
 
+static int risk_delete(app *p, const void *vin, jw *j, isms_err *err)
+{
+    int64_t id = ((const risk_id_in *)vin)->id.v;
+    int rc = store_risk_delete(p->w, id, err);
+    if (rc)
+        return rc;
+    jw_obj(j);
+    jw_kint(j, "deleted", id);
+    jw_obj_end(j);
+    return ISMS_OK;
+}
+
 const app_usecase app_uc_risk[] = {
-    {"asset_list", "List assets",
-     "The asset inventory (A.5.9), a page at a time, filtered by words, owner, type or classification. Each asset "
-     "has its owner, classification, CIA ratings and the number of risks on it.",
-     APP_READ, asset_list_fields, sizeof(asset_list_in), asset_list},
-    {"asset_get", "Read an asset", "One asset of the inventory, by id or name.", APP_READ, asset_get_fields,
-     sizeof(id_in), asset_get},
     {"risk_list", "List risks",
      "The risk register (6.1.2), a page at a time: each risk with its likelihood, impact, score and level, its "
      "treatment, residual score, plan status and acceptance. Filter by words, owner or treatment.",
@@ -355,5 +282,7 @@ const app_usecase app_uc_risk[] = {
     {"risk_accept", "Accept a residual risk",
      "The risk owner accepts the residual risk of a treated risk (6.1.3 f), recorded with their name and the date.",
      APP_WRITE, risk_accept_fields, sizeof(app_risk_accept_in), risk_accept},
+    {"risk_delete", "Delete a risk", "Delete a risk from the register, with its treatment and its links to controls.",
+     APP_WRITE, risk_get_fields, sizeof(risk_id_in), risk_delete},
     {NULL, NULL, NULL, 0, NULL, 0, NULL},
 };

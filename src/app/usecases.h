@@ -6,6 +6,17 @@
 
 #include "app/app.h"
 
+/* The input of a use case on one record named by its number or its name. */
+typedef struct app_ref_in {
+    const char *id;
+} app_ref_in;
+
+/* An asset to add, or the changes to asset id (its number or name). */
+typedef struct app_asset_in {
+    const char *id, *name, *type, *owner, *classification, *description;
+    app_int confidentiality, integrity, availability;
+} app_asset_in;
+
 typedef struct app_risk_add_in {
     const char *title, *asset, *threat, *vulnerability, *owner;
     app_int likelihood, impact;

@@ -5,6 +5,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "util/csv.h"
 #include "report/json.h"
@@ -12,51 +15,44 @@
 
 #define IMPORT_MAX_BYTES (256L * 1024 * 1024)
 
-/* An option left out leaves *out as it is: 0 (not rated) on add, the stored value on edit. */
-static int parse_cia(cli_ctx *c, const char *what, const char *s, int *out)
+/* A rating option (1 to 3); left out, the use case keeps what the asset has. */
+static int rating(cli_ctx *c, const char *what, const char *s, app_int *out)
 {
-    long v = 0;
+    long v;
     if (!s)
         return 0;
     if (cli_int(c, what, s, 1, 3, &v))
         return EXIT_USAGE;
-    *out = (int)v;
+    *out = (app_int){1, v};
     return 0;
+}
+
+/* The options an asset is added or changed with; the ratings as numbers 1 to 3. */
+static int asset_options(cli_ctx *c, app_asset_in *in, const char **pos, int *np)
+{
+    const char *co = NULL, *ig = NULL, *av = NULL;
+    cli_opt opts[] = {{"name", 1, &in->name}, {"type", 1, &in->type}, {"owner", 1, &in->owner},
+                      {"classification", 1, &in->classification}, {"confidentiality", 1, &co}, {"integrity", 1, &ig},
+                      {"availability", 1, &av}, {"description", 1, &in->description}, {NULL, 0, NULL}};
+    if (cli_parse(c, opts, pos, pos ? 1 : 0, np))
+        return EXIT_USAGE;
+    return rating(c, "--confidentiality", co, &in->confidentiality) || rating(c, "--integrity", ig, &in->integrity) ||
+                   rating(c, "--availability", av, &in->availability)
+               ? EXIT_USAGE
+               : 0;
 }
 
 static int asset_add(cli_ctx *c)
 {
-    const char *name = NULL, *type = NULL, *owner = NULL, *cls = NULL, *co = NULL, *in = NULL, *av = NULL,
-               *desc = NULL;
-    cli_opt opts[] = {{"name", 1, &name}, {"type", 1, &type}, {"owner", 1, &owner},
-                      {"classification", 1, &cls}, {"confidentiality", 1, &co}, {"integrity", 1, &in},
-                      {"availability", 1, &av}, {"description", 1, &desc}, {NULL, 0, NULL}};
-    if (cli_parse(c, opts, NULL, 0, NULL))
+    app_asset_in in = {0};
+    if (asset_options(c, &in, NULL, NULL))
         return EXIT_USAGE;
-    asset x = {0};
-    x.name = name;
-    x.type = type;
-    x.owner = owner;
-    x.classification = cls;
-    x.description = desc;
-    if (parse_cia(c, "--confidentiality", co, &x.confidentiality) ||
-        parse_cia(c, "--integrity", in, &x.integrity) || parse_cia(c, "--availability", av, &x.availability))
-        return EXIT_USAGE;
-    isms_err err = {0};
-    asset_normalize(&x, c->a);
-    if (asset_validate(&x, &err))
-        return cli_fail(&err);
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    int64_t id;
-    if (ws_begin(w, &err) || store_asset_insert(w, &x, &id, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    printf("%lld\n", (long long)id);
-    return EXIT_OK;
+    json_t *r;
+    int rc = cli_call(c, "asset_add", &in, &r);
+    if (!rc)
+        printf("%lld\n", (long long)json_integer_value(json_object_get(r, "id")));
+    json_decref(r);
+    return rc;
 }
 
 typedef struct list_ctx {
@@ -148,38 +144,18 @@ static int asset_show(cli_ctx *c)
 
 static int asset_edit(cli_ctx *c)
 {
-    const char *name = NULL, *type = NULL, *owner = NULL, *cls = NULL, *co = NULL, *in = NULL, *av = NULL,
-               *desc = NULL, *pos[1];
+    app_asset_in in = {0};
+    const char *pos[1];
     int np = 0;
-    cli_opt opts[] = {{"name", 1, &name}, {"type", 1, &type}, {"owner", 1, &owner},
-                      {"classification", 1, &cls}, {"confidentiality", 1, &co}, {"integrity", 1, &in},
-                      {"availability", 1, &av}, {"description", 1, &desc}, {NULL, 0, NULL}};
-    if (cli_parse(c, opts, pos, 1, &np))
+    if (asset_options(c, &in, pos, &np))
         return EXIT_USAGE;
     if (np != 1)
         return cli_usage_error(c, "give the asset's id or name");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    asset x;
-    if (ws_begin(w, &err) || store_asset_get(w, pos[0], c->a, &x, &err))
-        return cli_abort(w, &err);
-    if (name) x.name = name;
-    if (type) x.type = type;
-    if (owner) x.owner = owner;
-    if (cls) x.classification = cls;
-    if (desc) x.description = desc;
-    if (parse_cia(c, "--confidentiality", co, &x.confidentiality) || parse_cia(c, "--integrity", in, &x.integrity) ||
-        parse_cia(c, "--availability", av, &x.availability)) {
-        ws_rollback(w);
-        ws_close(w);
-        return EXIT_USAGE;
-    }
-    if (store_asset_update(w, &x, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    in.id = pos[0];
+    json_t *r;
+    int rc = cli_call(c, "asset_update", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 static int asset_rm(cli_ctx *c)
@@ -190,15 +166,11 @@ static int asset_rm(cli_ctx *c)
         return EXIT_USAGE;
     if (np != 1)
         return cli_usage_error(c, "give the asset's id or name");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    asset x;
-    if (ws_begin(w, &err) || store_asset_get(w, pos[0], c->a, &x, &err) || store_asset_delete(w, x.id, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    app_ref_in in = {pos[0]};
+    json_t *r;
+    int rc = cli_call(c, "asset_delete", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 /* Columns of the import file, matched by header name (case-insensitive). */

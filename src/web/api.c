@@ -147,28 +147,27 @@ int api_asset_get(web_req *rq, web_resp *rs)
     return 0;
 }
 
-/* Fill an asset from a JSON object over the values it already has. */
-static int asset_from_json(web_resp *rs, json_t *o, asset *x)
+/* A copy of the request's body with the route's key set (the body stays the caller's). */
+static json_t *with_key(json_t *o, const char *key, json_t *v)
 {
-    return api_jstr(rs, o, "name", &x->name) || api_jstr(rs, o, "type", &x->type) || api_jstr(rs, o, "owner", &x->owner) ||
-           api_jstr(rs, o, "classification", &x->classification) || api_jstr(rs, o, "description", &x->description) ||
-           api_jint(rs, o, "confidentiality", &x->confidentiality) || api_jint(rs, o, "integrity", &x->integrity) ||
-           api_jint(rs, o, "availability", &x->availability);
+    json_t *a = json_is_object(o) ? json_copy(o) : json_object();
+    json_object_set_new(a, key, v);
+    return a;
 }
 
-static int do_asset_insert(web_req *rq, void *p, isms_err *err)
-{
-    asset *x = p;
-    return store_asset_insert(rq->w, x, &x->id, err);
-}
-
-static int do_asset_update(web_req *rq, void *p, isms_err *err) { return store_asset_update(rq->w, p, err); }
-
+/* Add (create) or change asset x from a JSON object; the answer is the asset as it now stands
+ * and x->id its id. */
 int api_asset_apply(web_req *rq, web_resp *rs, asset *x, json_t *o, int create)
 {
-    if (asset_from_json(rs, o, x))
+    json_t *a = create ? json_incref(o) : with_key(o, "id", json_sprintf("%lld", (long long)x->id));
+    int rc = api_usecase(rq, rs, create ? "asset_add" : "asset_update", a, create ? 201 : 200);
+    json_decref(a);
+    if (rc)
         return -1;
-    return api_in_tx(rq, rs, create ? do_asset_insert : do_asset_update, x);
+    json_t *r = json_loadb(rs->body.data ? rs->body.data : "{}", rs->body.len, 0, NULL);
+    x->id = (int64_t)json_integer_value(json_object_get(r, "id"));
+    json_decref(r);
+    return 0;
 }
 
 int api_asset_create(web_req *rq, web_resp *rs)
@@ -177,13 +176,7 @@ int api_asset_create(web_req *rq, web_resp *rs)
     if (!o)
         return 0;
     asset x = {0};
-    if (!api_asset_apply(rq, rs, &x, o, 1)) {
-        isms_err err = {0};
-        char ids[24];
-        snprintf(ids, sizeof ids, "%lld", (long long)x.id);
-        if (store_asset_get(rq->w, ids, rq->a, &x, &err) == ISMS_OK)
-            json_asset(web_json_begin(rq, rs, 201), &x);
-    }
+    api_asset_apply(rq, rs, &x, o, 1);
     json_decref(o);
     return 0;
 }
@@ -191,40 +184,38 @@ int api_asset_create(web_req *rq, web_resp *rs)
 int api_asset_update(web_req *rq, web_resp *rs)
 {
     json_t *o = api_body_object(rq, rs);
-    if (!o)
-        return 0;
-    asset x;
-    isms_err err = {0};
-    if (store_asset_get(rq->w, rq->params[0], rq->a, &x, &err))
-        web_json_fail(rs, &err);
-    else if (!api_asset_apply(rq, rs, &x, o, 0)) {
-        char ids[24];
-        snprintf(ids, sizeof ids, "%lld", (long long)x.id);
-        if (store_asset_get(rq->w, ids, rq->a, &x, &err) == ISMS_OK)
-            json_asset(web_json_begin(rq, rs, 200), &x);
-    }
+    json_t *id = o ? json_string(rq->params[0]) : NULL;
+    if (o && !id)
+        web_json_error(rs, 404, "not_found", "no such asset");
+    json_t *a = id ? with_key(o, "id", id) : NULL;
+    if (a)
+        api_usecase(rq, rs, "asset_update", a, 200);
+    json_decref(a);
     json_decref(o);
     return 0;
 }
 
-static int do_asset_delete(web_req *rq, void *p, isms_err *err)
+int api_asset_delete_id(web_req *rq, web_resp *rs, int64_t id)
 {
-    return store_asset_delete(rq->w, *(int64_t *)p, err);
+    json_t *a = json_pack("{ss}", "id", arena_sprintf(rq->a, "%lld", (long long)id));
+    int rc = api_usecase(rq, rs, "asset_delete", a, 200);
+    json_decref(a);
+    return rc;
 }
-
-int api_asset_delete_id(web_req *rq, web_resp *rs, int64_t id) { return api_in_tx(rq, rs, do_asset_delete, &id); }
-int api_risk_delete_id(web_req *rq, web_resp *rs, int64_t id);
 
 int api_asset_delete(web_req *rq, web_resp *rs)
 {
-    asset x;
-    isms_err err = {0};
-    if (store_asset_get(rq->w, rq->params[0], rq->a, &x, &err)) {
-        web_json_fail(rs, &err);
+    json_t *id = json_string(rq->params[0]);
+    if (!id) {
+        web_json_error(rs, 404, "not_found", "no such asset");
         return 0;
     }
-    if (!api_in_tx(rq, rs, do_asset_delete, &x.id))
+    json_t *a = json_pack("{so}", "id", id);
+    if (!api_usecase(rq, rs, "asset_delete", a, 200)) {
         rs->status = 204;
+        buf_reset(&rs->body);
+    }
+    json_decref(a);
     return 0;
 }
 
@@ -310,14 +301,6 @@ int api_risk_get(web_req *rq, web_resp *rs)
     return 0;
 }
 
-/* A copy of the request's body with the route's key set (the body stays the caller's). */
-static json_t *with_key(json_t *o, const char *key, json_t *v)
-{
-    json_t *a = json_is_object(o) ? json_copy(o) : json_object();
-    json_object_set_new(a, key, v);
-    return a;
-}
-
 /* Create (id 0) or reassess a risk; the answer is the risk as it now stands. */
 int api_risk_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o, int64_t *out_id)
 {
@@ -357,15 +340,21 @@ int api_risk_update(web_req *rq, web_resp *rs)
     return 0;
 }
 
-static int do_risk_delete(web_req *rq, void *p, isms_err *err) { return store_risk_delete(rq->w, *(int64_t *)p, err); }
-
-int api_risk_delete_id(web_req *rq, web_resp *rs, int64_t id) { return api_in_tx(rq, rs, do_risk_delete, &id); }
+int api_risk_delete_id(web_req *rq, web_resp *rs, int64_t id)
+{
+    json_t *a = json_pack("{sI}", "id", (json_int_t)id);
+    int rc = api_usecase(rq, rs, "risk_delete", a, 200);
+    json_decref(a);
+    return rc;
+}
 
 int api_risk_delete(web_req *rq, web_resp *rs)
 {
     int64_t id;
-    if (!id_param(rq, rs, &id) && !api_in_tx(rq, rs, do_risk_delete, &id))
+    if (!id_param(rq, rs, &id) && !api_risk_delete_id(rq, rs, id)) {
         rs->status = 204;
+        buf_reset(&rs->body);
+    }
     return 0;
 }
 
