@@ -208,10 +208,14 @@ int cli_abort(ws *w, const isms_err *err)
 
 int cli_finish(ws *w, isms_err *err)
 {
-    if (ws_commit(w, err) != ISMS_OK)
+    if (ws_commit(w, err) != ISMS_OK) {
+        /* A commit is refused (ECONFLICT) only when the audit log's checkpoint does not match it. */
+        if (err->code == ISMS_ECONFLICT)
+            cli_hint(err, "`isms log verify` checks the audit log; `isms log anchor` signs it as it is");
         return cli_abort(w, err);
+    }
     if (ws_warning(w))
-        fprintf(stderr, "isms: warning: %s\n", ws_warning(w));
+        fprintf(stderr, "isms: warning: %s (`isms log verify`)\n", ws_warning(w));
     ws_close(w);
     return EXIT_OK;
 }

@@ -128,6 +128,7 @@ expect_rc 1 isms log verify --public-key "$OTHER"
 contains "$OUT" "signature does not verify" "another key fails the signature"
 expect_rc 2 isms log verify --public-key nonsense
 contains "$ERR" "64 hexadecimal digits" "a bad key is explained"
+contains "$ERR" "isms: --public-key: the public key 'nonsense'" "the option named"
 # A forged checkpoint (signed by another key, with that key's public key in it) fails too.
 clone forged
 $PY - "$T/forged.db.checkpoint" <<'PY'
