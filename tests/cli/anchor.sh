@@ -238,5 +238,6 @@ reseal "$T/pkg.zip" "$T/same.zip" none
 expect_rc 0 isms report verify "$T/same.zip" --public-key "$PUB"
 # A package is refused while the log fails verification.
 expect_rc 2 isms --db "$T/rewrite.db" report package -o "$T/refused.zip"
-contains "$ERR" "log verify" "no package of a rewritten log"
+contains "$ERR" "verify the log" "no package of a rewritten log"
+contains "$ERR" "isms log verify" "the CLI names the command that shows why"
 finish
