@@ -47,8 +47,18 @@ int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int
  * set *taken; else leave both. Returns 0, or prints a usage error (no value, given twice) and
  * returns EXIT_USAGE. */
 int cli_take_global(cli_ctx *c, int argc, char **argv, int *i, int *taken);
-/* Print an error for err to stderr ("isms: message") and return the exit code it maps to. */
+/* Print an error for err to stderr ("isms: message") and return the exit code it maps to. An
+ * error naming a field the command has an option for names the option: "isms: --attendees:
+ * attendees is required ...". */
 int cli_fail(const isms_err *err);
+/* The option ("--valid-until") of the running command that err's field names, or NULL when the
+ * error names no field or the command has no option for it (a static buffer). */
+const char *cli_field_option(const isms_err *err);
+/* err's message, after the option its field names when there is one ("--topic: unknown topic
+ * 'x'"), for a usage error. */
+const char *cli_err_text(cli_ctx *c, const isms_err *err);
+/* Append " (hint)" to err's message: a command or option the CLI user can turn to. */
+void cli_hint(isms_err *err, const char *hint);
 /* Print a usage error naming the command as typed (c->name, "isms" alone when none yet) and
  * return EXIT_USAGE. */
 int cli_usage_error(cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

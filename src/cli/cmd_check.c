@@ -71,7 +71,7 @@ int cli_select_checks(cli_ctx *c, const char **args, int nargs, const check_def 
     isms_err err = {0};
     int n = check_select(args, nargs, env_get, sel, max, say_skipped, NULL, &err);
     if (n < 0)
-        cli_usage_error(c, "%s", err.msg);
+        cli_usage_error(c, "%s; `isms check list` names them", err.msg);
     return n;
 }
 

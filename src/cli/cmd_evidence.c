@@ -33,8 +33,11 @@ static int ev_add(cli_ctx *c)
     ev.kind = type ? type : "other";
     ev.collected_at = collected ? collected : today;
     ev.valid_until = valid;
-    if (ws_begin(w, &err) || store_evidence_add(w, pos[0], &ev, EVIDENCE_MAX_BYTES, c->a, &err))
+    if (ws_begin(w, &err) || store_evidence_add(w, pos[0], &ev, EVIDENCE_MAX_BYTES, c->a, &err)) {
+        if (!strcmp(err.field, "type"))
+            cli_hint(&err, "see `isms evidence types`");
         return cli_abort(w, &err);
+    }
     if ((rc = cli_finish(w, &err)))
         return rc;
     printf("%lld\n", (long long)ev.id);

@@ -5,6 +5,41 @@
 #include "report/json.h"
 #include "util/json.h"
 
+/* The command that closes a missing item of the gap analysis, by the item's code; a control's
+ * evidence is added for that control. */
+static const struct { const char *code, *command; int control; } fixes[] = {
+    {"check_failing", "isms check status", 0},
+    {"no_evidence", "isms evidence add FILE --controls", 1},
+    {"no_context", "isms org set --context", 0},
+    {"no_parties", "isms org party add", 0},
+    {"no_scope_statement", "isms org set --scope", 0},
+    {"no_scope_items", "isms org scope add", 0},
+    {"no_policy", "isms policy approve", 0},
+    {"method_not_reviewed", "isms risk method set", 0},
+    {"soa_never_approved", "isms soa approve", 0},
+    {"soa_changed", "isms soa approve", 0},
+    {"no_objectives", "isms objective add", 0},
+    {"objectives_not_measured", "isms objective measure", 0},
+    {"no_people", "isms person add", 0},
+    {"documents_unapproved", "isms policy approve", 0},
+    {"no_monitoring", "isms check run, isms evidence add", 0},
+    {"no_audit", "isms audit plan, isms audit complete", 0},
+    {"no_review", "isms review pack, isms review record", 0},
+};
+
+/* One missing item under its clause or control, with the command that closes it when there is one. */
+static void print_missing(const char *what, const char *code, const char *ctl)
+{
+    printf("%21s- %s", "", what);
+    for (size_t i = 0; code && i < sizeof fixes / sizeof *fixes; i++)
+        if (!strcmp(code, fixes[i].code)) {
+            const char *arg = fixes[i].control ? (ctl ? ctl : "...") : NULL;
+            printf(" (%s%s%s)", fixes[i].command, arg ? " " : "", arg ? arg : "");
+            break;
+        }
+    putchar('\n');
+}
+
 static int gap_run(cli_ctx *c)
 {
     const char *json = NULL, *all = NULL;
@@ -55,7 +90,7 @@ static int gap_run(cli_ctx *c)
                !strcmp(g->state, "met") ? "met" : !strcmp(g->state, "gap") ? "GAP" : "not tracked",
                g->clause->title);
         for (int k = 0; k < g->nmissing; k++)
-            printf("  %-6s %-11s - %s\n", "", "", g->missing[k]);
+            print_missing(g->missing[k], g->codes[k], NULL);
     }
     if (!all)
         printf("  (clauses isms does not track yet are hidden; --all lists them)\n");
@@ -69,7 +104,7 @@ static int gap_run(cli_ctx *c)
         printf("  %-7s %-10s %-60s %s\n", g->entry->ctl->id, g->state, cli_cut(c, g->entry->ctl->title, 60),
                evidence_status_name(g->evidence));
         for (int k = 0; k < g->nmissing; k++)
-            printf("  %-7s %-10s - %s\n", "", "", g->missing[k]);
+            print_missing(g->missing[k], g->codes[k], g->entry->ctl->id);
     }
     if (!shown)
         printf("  none: every control is implemented or justifiably excluded\n");

@@ -120,6 +120,7 @@ static int log_verify(cli_ctx *c, ws *w, const char *json, const char *pubkey, c
         printf("audit log NOT verified: %d problem(s)\n", ac.nproblems);
         for (int i = 0; i < ac.nproblems; i++)
             printf("  - %s\n", ac.problems[i]);
+        printf("(--public-key KEY checks against a key you pinned; `isms log anchor` signs the log as it is)\n");
         return EXIT_PROBLEMS;
     }
     printf("audit log intact: %lld entries, each hash chained to the one before\n", (long long)ac.entries);

@@ -148,8 +148,14 @@ static int map_run(cli_ctx *c)
     if (crosswalk_framework(from) >= 0 && crosswalk_framework(to) >= 0 && np != 1)
         return cli_usage_error(c, "give one id, like: isms map --from iso27001:2013 A.9.4.2");
     crosswalk_answer x;
-    if (crosswalk_lookup(from, to, np == 1 ? pos[0] : NULL, &x, &err))
+    if (crosswalk_lookup(from, to, np == 1 ? pos[0] : NULL, &x, &err)) {
+        /* A 2022 id asked as 2013 one: the command that maps it back. */
+        const catalog_control *c22 =
+            np == 1 && crosswalk_framework(from) == CROSSWALK_FW_2013 ? catalog_control_find(pos[0]) : NULL;
+        if (err.code == ISMS_ENOTFOUND && c22)
+            cli_hint(&err, arena_sprintf(c->a, "try `isms map --from iso27001:2022 %s --to iso27001:2013`", c22->id));
         return cli_fail(&err);
+    }
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);

@@ -131,7 +131,7 @@ int cli_policy_gap(cli_ctx *c)
     int want[DOCGAP_MAX_TOPICS];
     size_t nwant = 0;
     if (topic_s && docgap_topics_parse(topic_s, want, &nwant, c->a, &err))
-        return cli_usage_error(c, "%s", err.msg);
+        return cli_usage_error(c, "%s", cli_err_text(c, &err));
     doc **docs = arena_alloc(c->a, (size_t)np * sizeof *docs);
     const char **errors = arena_alloc(c->a, (size_t)np * sizeof *errors);
     size_t nread = 0;

@@ -34,7 +34,9 @@ static int readiness_run(cli_ctx *c)
     for (size_t i = 0; i < n; i++)
         printf("  %s  %-8s %-40s %s\n", it[i].ok ? "ok     " : "BLOCKER", it[i].ref, it[i].title, it[i].detail);
     if (blockers)
-        printf("\nNot ready for Stage 1: %zu blocker(s).\n", blockers);
+        printf("\nNot ready for Stage 1: %zu blocker(s). `isms gap` lists each gap with the command that closes it;\n"
+               "`isms soa validate` lists the SoA's weaknesses.\n",
+               blockers);
     else
         printf("\nReady for the Stage 1 audit.\n");
     return blockers ? EXIT_PROBLEMS : EXIT_OK;

@@ -57,8 +57,12 @@ static int report_package(cli_ctx *c)
         return rc;
     isms_err err = {0};
     size_t n;
-    if (package_write(w, outp, c->a, &n, &err))
+    if (package_write(w, outp, c->a, &n, &err)) {
+        /* Refused over the audit log or an evidence file: the commands that name what is wrong. */
+        if (err.code == ISMS_ECONFLICT)
+            cli_hint(&err, "see `isms log verify` and `isms evidence verify`");
         return cli_abort(w, &err);
+    }
     ws_close(w);
     printf("Wrote %s: %zu file(s) listed in manifest.json with their SHA-256. Check it with `isms report verify %s`.\n",
            outp, n, outp);
@@ -99,6 +103,8 @@ static int report_verify(cli_ctx *c)
         printf("Signatures: the manifest and the audit log's checkpoint (entry %lld, head %.16s..., signed %s) "
                "verify with %s:\n  %s\n",
                (long long)info.ck.count, info.ck.head, info.ck.at, info.key_source, info.public_key);
+        if (!pubkey)
+            printf("  (pin a key you trust with --public-key KEY)\n");
         printf("The package's audit log holds %lld entries, chained, and matches the checkpoint", (long long)info.entries);
         if (info.unsigned_entries)
             printf(" (its last %lld entries are newer than the checkpoint)", (long long)info.unsigned_entries);

@@ -10,6 +10,12 @@
 #include "cli/cli.h"
 #include "core/catalog.h"
 
+/* The option names of the command being run (its last cli_parse), to name an error's field by
+ * the option that gave it. The names are the tables' string literals, so they outlive the table;
+ * the CLI runs one command per process. */
+static const char *cmd_opts[64];
+static size_t ncmd_opts;
+
 int cli_take_global(cli_ctx *c, int argc, char **argv, int *i, int *taken)
 {
     const char *arg = argv[*i];
@@ -41,6 +47,9 @@ int cli_take_global(cli_ctx *c, int argc, char **argv, int *i, int *taken)
 
 int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int *npos)
 {
+    ncmd_opts = 0;
+    for (const cli_opt *p = opts; p && p->name && ncmd_opts < sizeof cmd_opts / sizeof *cmd_opts; p++)
+        cmd_opts[ncmd_opts++] = p->name;
     int np = 0;
     int only_pos = 0;
     for (int i = 1; i < c->argc; i++) {
@@ -93,9 +102,61 @@ int cli_parse(cli_ctx *c, const cli_opt *opts, const char **pos, int maxpos, int
     return 0;
 }
 
+static int has_opt(const char *name)
+{
+    for (size_t i = 0; i < ncmd_opts; i++)
+        if (!strcmp(cmd_opts[i], name))
+            return 1;
+    return 0;
+}
+
+/* Fields that some command takes under another option's name (review record --date is the
+ * review's held_on). Used only when the command has no option named after the field itself. */
+static const struct { const char *field, *option; } field_options[] = {
+    {"held_on", "date"},  {"received_on", "date"}, {"start_date", "start"}, {"end_date", "end"},
+    {"due_date", "due"},
+};
+
+const char *cli_field_option(const isms_err *err)
+{
+    static char opt[sizeof err->field + 2];
+    if (!err || !err->field[0])
+        return NULL;
+    char name[sizeof err->field];
+    snprintf(name, sizeof name, "%s", err->field);
+    for (char *p = name; *p; p++)
+        if (*p == '_')
+            *p = '-';
+    const char *found = has_opt(name) ? name : NULL;
+    for (size_t i = 0; !found && i < sizeof field_options / sizeof *field_options; i++)
+        if (!strcmp(err->field, field_options[i].field) && has_opt(field_options[i].option))
+            found = field_options[i].option;
+    if (!found)
+        return NULL;
+    snprintf(opt, sizeof opt, "--%s", found);
+    return opt;
+}
+
+const char *cli_err_text(cli_ctx *c, const isms_err *err)
+{
+    const char *msg = err->msg[0] ? err->msg : err_name(err->code), *opt = cli_field_option(err);
+    return opt ? arena_sprintf(c->a, "%s: %s", opt, msg) : msg;
+}
+
+void cli_hint(isms_err *err, const char *hint)
+{
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof err->msg - len, " (%s)", hint);
+}
+
 int cli_fail(const isms_err *err)
 {
-    fprintf(stderr, "isms: %s\n", err->msg[0] ? err->msg : err_name(err->code));
+    const char *opt = cli_field_option(err);
+    fprintf(stderr, "isms: %s%s%s", opt ? opt : "", opt ? ": " : "", err->msg[0] ? err->msg : err_name(err->code));
+    /* The workspace is the global --db (else $ISMS_DB, else ./isms.db): say how to make one. */
+    if (err->code == ISMS_ENOTFOUND && !strcmp(err->field, "db"))
+        fprintf(stderr, ": create one with `isms init --org NAME` (or pass --db PATH)");
+    fputc('\n', stderr);
     return EXIT_USAGE;
 }
 
@@ -171,10 +232,14 @@ int cli_abort(ws *w, const isms_err *err)
 
 int cli_finish(ws *w, isms_err *err)
 {
-    if (ws_commit(w, err) != ISMS_OK)
+    if (ws_commit(w, err) != ISMS_OK) {
+        /* A commit is refused (ECONFLICT) only when the audit log's checkpoint does not match it. */
+        if (err->code == ISMS_ECONFLICT)
+            cli_hint(err, "`isms log verify` checks the audit log; `isms log anchor` signs it as it is");
         return cli_abort(w, err);
+    }
     if (ws_warning(w))
-        fprintf(stderr, "isms: warning: %s\n", ws_warning(w));
+        fprintf(stderr, "isms: warning: %s (`isms log verify`)\n", ws_warning(w));
     ws_close(w);
     return EXIT_OK;
 }

@@ -287,8 +287,8 @@ static int parse_report(arena *a, const char *csv, size_t len, report *rep, isms
                 idx[c] = i;
         if (idx[c] < 0) {
             rc = err_set(err, ISMS_EINVAL,
-                         "not an IAM credential report (no '%s' column); expected the CSV of `aws iam "
-                         "get-credential-report --output text --query Content | base64 -d`",
+                         "not an IAM credential report (no '%s' column); expected the CSV that IAM's "
+                         "GetCredentialReport returns, base64-decoded",
                          cols[c]);
             goto done;
         }

@@ -15,7 +15,7 @@ int check_select(const char *const *names, int nnames, const char *(*get)(const 
         for (size_t i = 0; i < n && !known; i++)
             known = !strcmp(names[a], d[i].source) || !strcmp(names[a], d[i].id);
         if (!known) {
-            err_set(err, ISMS_EINVAL, "no check or source '%s' (see `isms check list`)", names[a]);
+            err_set(err, ISMS_EINVAL, "no check or source '%s'", names[a]);
             return -1;
         }
     }

@@ -178,7 +178,7 @@ static int src_fill(void *ud, char *dst, size_t n, size_t *got, isms_err *e)
         return rc;
     c->out_bytes += *got;
     if (o->max_bytes && c->out_bytes > o->max_bytes)
-        return err_set(e, ISMS_EINVAL, "the log expands to more than %llu MiB; scan it with `isms logs scan`",
+        return err_set(e, ISMS_EINVAL, "the log expands to more than %llu MiB, over this scan's limit",
                        (unsigned long long)(o->max_bytes >> 20));
     if (o->progress)
         o->progress(o->progress_ud, c->raw_bytes);

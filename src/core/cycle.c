@@ -413,7 +413,7 @@ static const char *blocked_detail(const gap_blocker *b, const int *mine, size_t 
     if (first_ctl)
         buf_printf(&out, "%s%d control(s) %s, e.g. %s: %s%s", out.len ? "; " : "", nctl,
                    soa ? "with SoA weaknesses" : "not implemented and evidenced", first_ctl->ref, first_ctl->message,
-                   soa ? " (isms soa validate)" : " (isms gap)");
+                   soa ? " (see the SoA validation)" : " (see the gap analysis)");
     const char *s = arena_strdup(a, out.data ? out.data : "");
     buf_free(&out);
     return s;

@@ -667,11 +667,11 @@ int docgap_topics_parse(const char *list, int *out, size_t *n, arena *a, isms_er
             continue;
         int t = docgap_topic_find(tok);
         if (t < 0)
-            return err_set(err, ISMS_EINVAL, "unknown topic '%.60s' (see isms policy gap --help)", tok);
+            return err_field(err, ISMS_EINVAL, "topic", "unknown topic '%.60s'", tok);
         if (*n < DOCGAP_MAX_TOPICS)
             out[(*n)++] = t;
     }
     if (!*n)
-        return err_set(err, ISMS_EINVAL, "--topic needs at least one topic id");
+        return err_field(err, ISMS_EINVAL, "topic", "give at least one topic id");
     return ISMS_OK;
 }

@@ -70,11 +70,11 @@ static void analyze_control(const soa_entry *e, int fresh, int stale, int failin
              arena_sprintf(a, "applicable but not implemented (%s)", soa_status_name(e->status)));
     if (g->evidence == EV_FAILING)
         miss(g->missing, g->codes, &g->nmissing, "check_failing",
-             "an automated check supporting it fails (isms check status)");
+             "an automated check supporting it fails");
     else if (g->evidence == EV_STALE)
         miss(g->missing, g->codes, &g->nmissing, "evidence_expired", "evidence expired: collect it again");
     else if (g->evidence == EV_NO_EVIDENCE)
-        miss(g->missing, g->codes, &g->nmissing, "no_evidence", "no evidence (isms evidence add FILE --controls ...)");
+        miss(g->missing, g->codes, &g->nmissing, "no_evidence", "no evidence attached");
     g->ready = g->nmissing == 0;
     g->state = g->ready ? "ready" : "gap";
 }
@@ -104,26 +104,26 @@ static void analyze_clause(const catalog_clause *c, const gap_facts *f, const ga
     int tracked = 1;
     if (!strcmp(id, "4.1")) {
         if (!f->has_context)
-            miss(m, k, n, "no_context", "internal and external issues not recorded (isms org set --context)");
+            miss(m, k, n, "no_context", "internal and external issues not recorded");
     } else if (!strcmp(id, "4.2")) {
         if (!f->parties)
-            miss(m, k, n, "no_parties", "no interested parties recorded (isms org party add)");
+            miss(m, k, n, "no_parties", "no interested parties recorded");
         else if (f->parties_without_requirements)
             miss(m, k, n, "parties_without_requirements",
                  arena_sprintf(a, "%ld interested part%s without requirements", f->parties_without_requirements,
                                f->parties_without_requirements == 1 ? "y" : "ies"));
     } else if (!strcmp(id, "4.3")) {
         if (!f->has_scope_statement)
-            miss(m, k, n, "no_scope_statement", "no scope statement (isms org set --scope)");
+            miss(m, k, n, "no_scope_statement", "no scope statement recorded");
         if (!f->scope_in)
-            miss(m, k, n, "no_scope_items", "no in-scope units, locations or systems (isms org scope add)");
+            miss(m, k, n, "no_scope_items", "no in-scope units, locations or systems recorded");
     } else if (!strcmp(id, "5.2")) {
         if (!f->policy_approved)
             miss(m, k, n, "no_policy",
-                 "no approved, current information security policy (A.5.1 evidence or isms policy approve)");
+                 "no approved, current information security policy, nor A.5.1 evidence of one");
     } else if (!strcmp(id, "6.1.2") || !strcmp(id, "8.2")) {
         if (!strcmp(id, "6.1.2") && !f->method_confirmed)
-            miss(m, k, n, "method_not_reviewed", "risk methodology not reviewed and saved (isms risk method set)");
+            miss(m, k, n, "method_not_reviewed", "risk methodology not reviewed and saved");
         if (!f->assets)
             miss(m, k, n, "no_assets", "no assets in the inventory");
         if (f->assets_without_owner)
@@ -147,23 +147,23 @@ static void analyze_clause(const catalog_clause *c, const gap_facts *f, const ga
         if (undecided)
             miss(m, k, n, "soa_undecided", arena_sprintf(a, "%d control(s) without an SoA decision", undecided));
         if (!f->soa_versions)
-            miss(m, k, n, "soa_never_approved", "Statement of Applicability never approved (isms soa approve)");
+            miss(m, k, n, "soa_never_approved", "Statement of Applicability never approved");
         else if (f->soa_changed_since_approval)
-            miss(m, k, n, "soa_changed", "SoA changed since its last approval (isms soa approve)");
+            miss(m, k, n, "soa_changed", "SoA changed since its last approval");
         if (f->risks_awaiting_acceptance)
             miss(m, k, n, "risks_awaiting_acceptance",
                  arena_sprintf(a, "%ld residual risk(s) above appetite not accepted by their owner",
                                f->risks_awaiting_acceptance));
     } else if (!strcmp(id, "6.2")) {
         if (!f->objectives)
-            miss(m, k, n, "no_objectives", "no security objectives with measures and targets (isms objective add)");
+            miss(m, k, n, "no_objectives", "no security objectives with measures and targets");
         else if (f->objectives_measured < f->objectives)
             miss(m, k, n, "objectives_not_measured",
-                 arena_sprintf(a, "%ld of %ld objective(s) never measured (isms objective measure)",
+                 arena_sprintf(a, "%ld of %ld objective(s) never measured",
                                f->objectives - f->objectives_measured, f->objectives));
     } else if (!strcmp(id, "7.2")) {
         if (!f->people)
-            miss(m, k, n, "no_people", "no people register with competence and training records (isms person add)");
+            miss(m, k, n, "no_people", "no people register with competence and training records");
         else if (f->people_trained < f->people)
             miss(m, k, n, "people_not_trained",
                  arena_sprintf(a, "%ld of %ld person(s) without security training in the last 12 months",
@@ -175,7 +175,7 @@ static void analyze_clause(const catalog_clause *c, const gap_facts *f, const ga
             miss(m, k, n, "documents_overdue", arena_sprintf(a, "%ld document(s) past their review date", f->documents_overdue));
         if (f->documents_unapproved)
             miss(m, k, n, "documents_unapproved",
-                 arena_sprintf(a, "%ld policy draft(s) never approved (isms policy approve)", f->documents_unapproved));
+                 arena_sprintf(a, "%ld policy draft(s) never approved", f->documents_unapproved));
     } else if (!strcmp(id, "8.1")) {
         int without = controls_without_owner(r);
         if (without)
@@ -196,15 +196,15 @@ static void analyze_clause(const catalog_clause *c, const gap_facts *f, const ga
                  arena_sprintf(a, "%ld treatment(s) without a due date", f->risks_without_due_date));
     } else if (!strcmp(id, "9.1")) {
         if (!f->monitoring_recent)
-            miss(m, k, n, "no_monitoring", "no monitoring results in the last 90 days (isms check run, isms evidence add)");
+            miss(m, k, n, "no_monitoring", "no monitoring results (check runs or evidence) in the last 90 days");
     } else if (!strcmp(id, "9.2.1") || !strcmp(id, "9.2.2")) {
         if (!f->audits_completed_12m)
             miss(m, k, n, "no_audit",
-                 "no internal audit completed in the last 12 months (isms audit plan, isms audit complete)");
+                 "no internal audit completed in the last 12 months");
     } else if (!strcmp(id, "9.3.2") || !strcmp(id, "9.3.3")) {
         if (!f->reviews_held_12m)
             miss(m, k, n, "no_review",
-                 "no management review held in the last 12 months (isms review pack, isms review record)");
+                 "no management review held in the last 12 months");
     } else if (!strcmp(id, "10.2")) {
         if (f->ncs_without_action)
             miss(m, k, n, "ncs_without_action",

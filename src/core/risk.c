@@ -112,14 +112,14 @@ int risk_date_valid(const char *s)
 int risk_treatment_validate(const risk_method *m, const risk *r, isms_err *err)
 {
     if (r->option == RISK_UNTREATED)
-        return err_set(err, ISMS_EINVAL, "a treatment needs an option: mitigate, accept, transfer or avoid");
+        return err_field(err, ISMS_EINVAL, "option", "a treatment needs an option: mitigate, accept, transfer or avoid");
     if (r->option == RISK_MITIGATE && (!r->controls || !*r->controls))
-        return err_set(err, ISMS_EINVAL,
-                       "risk %lld: mitigation needs the Annex A controls that reduce it (--controls A.8.5,...)",
-                       (long long)r->id);
+        return err_field(err, ISMS_EINVAL, "controls",
+                         "risk %lld: mitigation needs the Annex A controls that reduce it (like A.8.5)", (long long)r->id);
     int has_rl = r->residual_likelihood > 0, has_ri = r->residual_impact > 0;
     if (has_rl != has_ri)
-        return err_set(err, ISMS_EINVAL, "give both --residual-likelihood and --residual-impact, or neither");
+        return err_field(err, ISMS_EINVAL, has_rl ? "residual_impact" : "residual_likelihood",
+                         "give both the residual likelihood and the residual impact, or neither");
     if (has_rl) {
         int rc = risk_check_value(m, "residual likelihood", r->residual_likelihood, err);
         if (rc)

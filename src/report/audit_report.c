@@ -377,7 +377,7 @@ static int build(ws *w, rdoc *d, arena *a, isms_err *err)
         return rc;
     d->heading(d, 2, "9. Integrity");
     d->para(d, la.n ? arena_sprintf(a, "The hash-chained audit log holds %lld entries; its head hash is %s. "
-                                       "`isms log verify` recomputes the chain and checks it against the signed "
+                                       "Verifying the log recomputes the chain and checks it against the signed "
                                        "checkpoint below.",
                                     (long long)la.n, la.hash)
                     : "The audit log is empty.");
@@ -405,9 +405,9 @@ static int build(ws *w, rdoc *d, arena *a, isms_err *err)
         r[1] = lc.ck.signature;
         static const double fr[] = {0.3, 0.7};
         d->table(d, 2, t.cells, t.nrows, fr);
-        d->para(d, "Pin the public key: a later `isms log verify --public-key KEY`, or `isms report verify PACKAGE "
-                   "--public-key KEY` on the evidence package, fails when entries up to this count were deleted or "
-                   "rewritten, or the checkpoint was not signed with that key.");
+        d->para(d, "Pin the public key: a later verification of the log, or of the evidence package, against this "
+                   "public key fails when entries up to this count were deleted or rewritten, or the checkpoint was "
+                   "not signed with that key.");
     }
     if (lc.nproblems) {
         buf b;

@@ -303,8 +303,8 @@ static int add_audit_anchor(pkg *p, ws *w)
     if ((rc = store_audit_check(w, NULL, NULL, &ac, p->err)))
         return rc;
     if (ac.nproblems || !ac.ck.signature[0])
-        return err_set(p->err, ISMS_ECONFLICT, "the audit log fails verification (%s): run `isms log verify` before "
-                                               "packaging",
+        return err_set(p->err, ISMS_ECONFLICT, "the audit log fails verification (%s): verify the log and resolve "
+                                               "its problems before packaging",
                        ac.nproblems ? ac.problems[0] : "no signed checkpoint");
     buf b;
     buf_init(&b, (size_t)1 << 30);
@@ -438,7 +438,7 @@ int package_write(ws *w, const char *path, arena *a, size_t *nfiles, isms_err *e
             break;
         if (state != EVIDENCE_OK) {
             rc = err_set(err, ISMS_ECONFLICT,
-                         "evidence %lld (%s) is %s in the store: run `isms evidence verify` before packaging",
+                         "evidence %lld (%s) is %s in the store: verify the evidence files before packaging",
                          (long long)el.items[i].id, el.items[i].filename,
                          state == EVIDENCE_MISSING ? "missing" : "tampered");
             break;
@@ -620,8 +620,8 @@ static void check_anchor(zip_t *z, const char *manifest, size_t mlen, const unsi
             line = strchr(line, '\n') + 1;
         if (anchor_public_key_parse(line, pk, NULL) == ISMS_OK) {
             have_pk = 1;
-            info->key_source = "the public key inside the package (not pinned: pass --public-key to check it "
-                               "against a key you trust)";
+            info->key_source = "the public key inside the package (not pinned: give the public key you trust to "
+                               "check it against)";
         } else
             problem(pr, PACKAGE_PUBLIC_KEY, "does not hold a public key");
     }
@@ -640,12 +640,12 @@ static void check_anchor(zip_t *z, const char *manifest, size_t mlen, const unsi
         info->ck = ck;
         if (!have_pk && anchor_public_key_parse(ck.public_key, pk, NULL) == ISMS_OK) {
             have_pk = 1;
-            info->key_source = "the public key inside the checkpoint (not pinned: pass --public-key to check it "
-                               "against a key you trust)";
+            info->key_source = "the public key inside the checkpoint (not pinned: give the public key you trust to "
+                               "check it against)";
         }
     }
     if (!have_pk) {
-        problem(pr, NULL, "the package holds no public key to check its signatures with: pass --public-key");
+        problem(pr, NULL, "the package holds no public key to check its signatures with: give the public key to check them with");
         return;
     }
     anchor_hex(pk, sizeof pk, info->public_key);

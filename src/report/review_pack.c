@@ -342,7 +342,7 @@ void review_pack_markdown(const review_pack *p, FILE *f)
                 p->objectives_off_track);
     fprintf(f, "\n## e) Feedback from interested parties\n\n");
     if (!p->nfeedback)
-        fprintf(f, "No feedback recorded in the period (isms review feedback).\n");
+        fprintf(f, "No feedback from interested parties recorded in the period.\n");
     for (size_t i = 0; i < p->nfeedback; i++)
         fprintf(f, "- %s, %s: %s\n", p->feedback[i].received_on, p->feedback[i].party, p->feedback[i].summary);
     fprintf(f, "\n## f) Results of risk assessment and status of the risk treatment plan\n\n");
@@ -358,5 +358,5 @@ void review_pack_markdown(const review_pack *p, FILE *f)
                 p->opportunities[i].ref, p->opportunities[i].description);
     fprintf(f, "\n## Results (9.3.3) — to be recorded\n\n"
                "Decisions related to continual improvement opportunities, any needs for changes to the ISMS,\n"
-               "resources, and the actions decided: `isms review record --date ... --attendees ... --decisions ...`.\n");
+               "resources, and the actions decided; record the meeting with its date, attendees and decisions.\n");
 }

@@ -217,7 +217,8 @@ int anchor_public_key_parse(const char *text, unsigned char pk[ANCHOR_PUBLIC_KEY
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
         len--;
     if (unhex(s, len, pk, ANCHOR_PUBLIC_KEY_BYTES))
-        return err_set(err, ISMS_EINVAL, "a public key is 64 hexadecimal digits (as `isms log key` prints it)");
+        return err_field(err, ISMS_EINVAL, "public_key",
+                         "a public key is 64 hexadecimal digits (as the audit report and the evidence package show it)");
     return ISMS_OK;
 }
 
@@ -227,8 +228,8 @@ int anchor_public_key_arg(const char *arg, unsigned char pk[ANCHOR_PUBLIC_KEY_BY
         return ISMS_OK;
     FILE *f = fopen(arg, "r");
     if (!f)
-        return err_set(err, ISMS_EINVAL,
-                       "--public-key '%s' is neither 64 hexadecimal digits nor a readable file holding them", arg);
+        return err_field(err, ISMS_EINVAL, "public_key",
+                         "the public key '%s' is neither 64 hexadecimal digits nor a readable file holding them", arg);
     char text[512];
     size_t got = fread(text, 1, sizeof text - 1, f);
     fclose(f);
@@ -245,7 +246,7 @@ int anchor_public_key_arg(const char *arg, unsigned char pk[ANCHOR_PUBLIC_KEY_BY
     if (nl)
         *nl = '\0';
     if (anchor_public_key_parse(line, pk, NULL))
-        return err_set(err, ISMS_EINVAL, "%s does not hold a public key (64 hexadecimal digits)", arg);
+        return err_field(err, ISMS_EINVAL, "public_key", "%s does not hold a public key (64 hexadecimal digits)", arg);
     return ISMS_OK;
 }
 

@@ -198,7 +198,7 @@ int store_asset_get(ws *w, const char *id_or_name, arena *a, asset *x, isms_err 
     }
     st_release(w, st);
     if (rc == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "no asset '%s' (give its id or exact name; see `isms asset list`)",
+        return err_set(err, ISMS_ENOTFOUND, "no asset '%s' (give its id or exact name)",
                        id_or_name ? id_or_name : "");
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading an asset", err);
 }

@@ -49,21 +49,22 @@ int st_audit_row(ws *w, const char *action, const char *table, const char *key_c
     return store_audit(w, action, table, key, before, after, err);
 }
 
-/* Trim *s (into a) and refuse it when blank or over the cap. */
-static int need_text(arena *a, const char *what, const char **s, isms_err *err)
+/* Trim *s (into a) and refuse it when blank or over the cap: the input field `field`, which the
+ * message calls `what`. */
+static int need_text(arena *a, const char *field, const char *what, const char **s, isms_err *err)
 {
-    int rc = text_required(a, s, err, "%s is required", what);
+    int rc = text_required(a, s, err, field, "%s is required", what);
     if (rc)
         return rc;
     if (strlen(*s) > TEXT_MAX)
-        return err_set(err, ISMS_EINVAL, "%s is longer than %d characters", what, TEXT_MAX);
+        return err_field(err, ISMS_EINVAL, field, "%s is longer than %d characters", what, TEXT_MAX);
     return ISMS_OK;
 }
 
-static int need_date(const char *what, const char *s, isms_err *err)
+static int need_date(const char *field, const char *what, const char *s, isms_err *err)
 {
     if (!s || !risk_date_valid(s))
-        return err_set(err, ISMS_EINVAL, "%s '%s' is not a date (YYYY-MM-DD)", what, s ? s : "");
+        return err_field(err, ISMS_EINVAL, field, "%s '%s' is not a date (YYYY-MM-DD)", what, s ? s : "");
     return ISMS_OK;
 }
 
@@ -96,10 +97,11 @@ static int applicable_flags(ws *w, int *flags, isms_err *err)
 int store_audit_plan(ws *w, audit_rec *x, arena *ar, isms_err *err)
 {
     int rc;
-    if ((rc = need_text(ar, "the audit title", &x->title, err)) ||
-        (rc = need_text(ar, "the audit criteria", &x->criteria, err)) ||
-        (rc = need_text(ar, "the auditor", &x->auditor, err)) || (rc = need_date("start date", x->start_date, err)) ||
-        (rc = need_date("end date", x->end_date, err)))
+    if ((rc = need_text(ar, "title", "the audit title", &x->title, err)) ||
+        (rc = need_text(ar, "criteria", "the audit criteria", &x->criteria, err)) ||
+        (rc = need_text(ar, "auditor", "the auditor", &x->auditor, err)) ||
+        (rc = need_date("start_date", "start date", x->start_date, err)) ||
+        (rc = need_date("end_date", "end date", x->end_date, err)))
         return rc;
     if (strcmp(x->end_date, x->start_date) < 0)
         return err_set(err, ISMS_EINVAL, "the audit ends (%s) before it starts (%s)", x->end_date, x->start_date);
@@ -180,7 +182,7 @@ int store_audit_get(ws *w, int64_t id, arena *a, audit_rec *out, isms_err *err)
         audit_row(st, a, out);
     st_release(w, st);
     if (rc == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "no internal audit with id %lld (isms audit list)", (long long)id);
+        return err_set(err, ISMS_ENOTFOUND, "no internal audit with id %lld", (long long)id);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading the audit", err);
 }
 
@@ -214,9 +216,9 @@ int store_audit_complete(ws *w, int64_t id, const char *summary, const char *on,
     audit_rec x;
     int rc = store_audit_get(w, id, &a, &x, err);
     if (!rc)
-        rc = need_text(&a, "a summary of the audit results", &summary, err);
+        rc = need_text(&a, "summary", "a summary of the audit results", &summary, err);
     if (!rc)
-        rc = need_date("completion date", on, err);
+        rc = need_date("date", "completion date", on, err);
     if (!rc && !strcmp(x.status, "completed"))
         rc = err_set(err, ISMS_ECONFLICT, "audit %lld was already completed on %s", (long long)id, x.completed_on);
     if (!rc && strcmp(on, x.start_date) < 0)
@@ -252,7 +254,7 @@ int store_finding_add(ws *w, finding_rec *in, isms_err *err)
     arena_init(&a);
     finding_rec f = *in;
     text_optional(&a, &f.evidence);
-    int rc = need_text(&a, "the finding's description", &f.description, err);
+    int rc = need_text(&a, "description", "the finding's description", &f.description, err);
     if (!rc)
         rc = finding_add(w, &f, err);
     in->id = f.id;
@@ -352,9 +354,9 @@ int store_action_add(ws *w, action_rec *in, isms_err *err)
     arena_init(&a);
     action_rec x = *in;
     text_optional(&a, &x.root_cause);
-    int rc = need_text(&a, "the actions to take", &x.description, err);
+    int rc = need_text(&a, "actions", "the actions to take", &x.description, err);
     if (!rc)
-        rc = need_text(&a, "the owner", &x.owner, err);
+        rc = need_text(&a, "owner", "the owner", &x.owner, err);
     if (!rc)
         rc = action_add(w, &x, err);
     in->id = x.id;
@@ -365,7 +367,7 @@ int store_action_add(ws *w, action_rec *in, isms_err *err)
 static int action_add(ws *w, action_rec *x, isms_err *err)
 {
     int rc;
-    if ((rc = need_date("due date", x->due_date, err)))
+    if ((rc = need_date("due_date", "due date", x->due_date, err)))
         return rc;
     if ((x->finding_id > 0) == (x->review_id > 0))
         return err_set(err, ISMS_EINVAL, "an action follows either a finding or a management review");
@@ -380,12 +382,12 @@ static int action_add(ws *w, action_rec *x, isms_err *err)
         int nc = s == SQLITE_ROW && cycle_finding_is_nc((const char *)sqlite3_column_text(st, 0));
         st_release(w, st);
         if (s != SQLITE_ROW)
-            return err_set(err, ISMS_ENOTFOUND, "no finding with id %lld (isms audit findings)", (long long)x->finding_id);
+            return err_field(err, ISMS_ENOTFOUND, "finding", "no finding with id %lld", (long long)x->finding_id);
         /* 10.2 b: a nonconformity's action must rest on its cause, not only on the symptom. */
         if (nc && text_blank(x->root_cause))
-            return err_set(err, ISMS_EINVAL,
-                           "finding %lld is a nonconformity: its corrective action needs --root-cause (10.2 b)",
-                           (long long)x->finding_id);
+            return err_field(err, ISMS_EINVAL, "root_cause",
+                             "finding %lld is a nonconformity: its corrective action needs a root cause (10.2 b)",
+                             (long long)x->finding_id);
     } else {
         if ((rc = st_prepare(w, "SELECT 1 FROM review WHERE id = ?", &st, err)))
             return rc;
@@ -393,8 +395,8 @@ static int action_add(ws *w, action_rec *x, isms_err *err)
         int s = sqlite3_step(st);
         st_release(w, st);
         if (s != SQLITE_ROW)
-            return err_set(err, ISMS_ENOTFOUND, "no management review with id %lld (isms review list)",
-                           (long long)x->review_id);
+            return err_field(err, ISMS_ENOTFOUND, "review", "no management review with id %lld",
+                             (long long)x->review_id);
     }
     char now[32];
     store_now(now);
@@ -440,7 +442,7 @@ static int action_state(ws *w, int64_t id, char status[16], int *corrective, cha
     }
     st_release(w, st);
     if (s == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "no action with id %lld (isms action list)", (long long)id);
+        return err_set(err, ISMS_ENOTFOUND, "no action with id %lld", (long long)id);
     return s == SQLITE_ROW ? ISMS_OK : st_error(w, s, "reading the action", err);
 }
 
@@ -469,7 +471,7 @@ int store_action_implemented(ws *w, int64_t id, const char *on, isms_err *err)
 {
     char status[16], due[11], now[32];
     int corrective, rc;
-    if ((rc = need_date("date", on, err)) || (rc = action_state(w, id, status, &corrective, due, err)))
+    if ((rc = need_date("date", "date", on, err)) || (rc = action_state(w, id, status, &corrective, due, err)))
         return rc;
     if (strcmp(status, "open"))
         return err_set(err, ISMS_ECONFLICT, "action %lld is already %s", (long long)id, status);
@@ -488,11 +490,11 @@ int store_action_verify(ws *w, int64_t id, int effective, const char *note, cons
 {
     arena a;
     arena_init(&a);
-    int rc = need_date("date", on, err);
+    int rc = need_date("date", "date", on, err);
     if (!rc)
-        rc = need_text(&a, "--note describing the effectiveness check", &note, err);
+        rc = need_text(&a, "note", "a note describing the effectiveness check", &note, err);
     if (!rc)
-        rc = need_text(&a, "--by (who checked)", &by, err);
+        rc = need_text(&a, "by", "the name of who checked it", &by, err);
     if (!rc)
         rc = action_verify(w, id, effective, note, by, on, err);
     arena_free(&a);
@@ -516,7 +518,7 @@ static int action_verify(ws *w, int64_t id, int effective, const char *note, con
                        (long long)id);
     if (strcmp(status, "implemented"))
         return err_set(err, ISMS_ECONFLICT,
-                       "action %lld is %s: its effectiveness can be checked once it is implemented (isms action done)",
+                       "action %lld is %s: its effectiveness can be checked once it is implemented",
                        (long long)id, status);
     store_now(now);
     if (effective) {

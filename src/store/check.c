@@ -41,7 +41,7 @@ int store_check_record(ws *w, check_run *run, const char *raw, size_t raw_len, a
         ev.kind = "check_result";
         ev.controls = run->controls;
         ev.collected_at = today;
-        ev.collected_by = "isms check";
+        ev.collected_by = "automated check";
         ev.source = arena_sprintf(a, "check:%s", run->check_id);
         ev.description = arena_sprintf(a, "%s: %s — %s", run->check_id, run->status, run->summary);
         ev.name = arena_sprintf(a, "%s-%s.json", run->check_id, run->ran_at);

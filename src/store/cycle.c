@@ -202,17 +202,18 @@ int store_review_record(ws *w, review_rec *in, isms_err *err)
 static int review_record(ws *w, review_rec *r, isms_err *err)
 {
     if (!r->held_on || !risk_date_valid(r->held_on))
-        return err_set(err, ISMS_EINVAL, "review date '%s' is not a date (YYYY-MM-DD)", r->held_on ? r->held_on : "");
+        return err_field(err, ISMS_EINVAL, "held_on", "review date '%s' is not a date (YYYY-MM-DD)",
+                         r->held_on ? r->held_on : "");
     char today[11];
     store_today(today);
     if (strcmp(r->held_on, today) > 0)
-        return err_set(err, ISMS_EINVAL, "the review date %s is in the future: record a review once it is held",
-                       r->held_on);
+        return err_field(err, ISMS_EINVAL, "held_on",
+                         "the review date %s is in the future: record a review once it is held", r->held_on);
     if (!r->attendees || !*r->attendees)
-        return err_set(err, ISMS_EINVAL, "--attendees is required: top management must take part (9.3.1)");
+        return err_field(err, ISMS_EINVAL, "attendees", "attendees is required: top management must take part (9.3.1)");
     if (!r->decisions || !*r->decisions)
-        return err_set(err, ISMS_EINVAL,
-                       "--decisions is required: the results must include decisions on improvement and changes (9.3.3)");
+        return err_field(err, ISMS_EINVAL, "decisions",
+                         "decisions is required: the results must include decisions on improvement and changes (9.3.3)");
     const char *t[] = {r->attendees, r->decisions, r->improvements, r->changes, r->resources};
     for (int i = 0; i < 5; i++)
         if (t[i] && strlen(t[i]) > TEXT_MAX)
@@ -262,7 +263,7 @@ int store_review_get(ws *w, int64_t id, arena *a, review_rec *out, isms_err *err
         review_row(st, a, out);
     st_release(w, st);
     if (rc == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "no management review with id %lld (isms review list)", (long long)id);
+        return err_set(err, ISMS_ENOTFOUND, "no management review with id %lld", (long long)id);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading the review", err);
 }
 
@@ -307,11 +308,13 @@ int store_feedback_add(ws *w, feedback_rec *in, isms_err *err)
 static int feedback_add(ws *w, feedback_rec *f, isms_err *err)
 {
     if (!f->party || !*f->party || strlen(f->party) > 200)
-        return err_set(err, ISMS_EINVAL, "--party is required (at most 200 characters)");
+        return err_field(err, ISMS_EINVAL, "party", "party is required: who gave the feedback (at most 200 characters)");
     if (!f->summary || !*f->summary || strlen(f->summary) > TEXT_MAX)
-        return err_set(err, ISMS_EINVAL, "--summary is required (at most %d characters)", TEXT_MAX);
+        return err_field(err, ISMS_EINVAL, "summary", "summary is required: what the feedback says (at most %d characters)",
+                         TEXT_MAX);
     if (!f->received_on || !risk_date_valid(f->received_on))
-        return err_set(err, ISMS_EINVAL, "date '%s' is not a date (YYYY-MM-DD)", f->received_on ? f->received_on : "");
+        return err_field(err, ISMS_EINVAL, "received_on", "date '%s' is not a date (YYYY-MM-DD)",
+                         f->received_on ? f->received_on : "");
     char now[32];
     store_now(now);
     sqlite3_stmt *st;

@@ -110,20 +110,21 @@ static int evidence_add(ws *w, int in, const char *path, evidence *ev, int64_t m
 {
     const evidence_kind *k = evidence_kind_find(ev->kind);
     if (!k)
-        return err_set(err, ISMS_EINVAL, "unknown evidence type '%s' (see `isms evidence types`)", ev->kind ? ev->kind : "");
+        return err_field(err, ISMS_EINVAL, "type", "unknown evidence type '%s'", ev->kind ? ev->kind : "");
     if (text_blank(ev->description))
-        return err_set(err, ISMS_EINVAL, "--description: say what this evidence shows");
+        return err_field(err, ISMS_EINVAL, "description", "a description is required: say what this evidence shows");
     char controls[1024];
     int rc = catalog_controls_normalize(ev->controls, controls, sizeof controls, err);
     if (rc)
         return rc;
     if (!*controls)
-        return err_set(err, ISMS_EINVAL, "--controls: name the Annex A controls this evidence supports");
+        return err_field(err, ISMS_EINVAL, "controls", "name the Annex A controls this evidence supports");
     char valid[11];
     if (!ev->valid_until && (rc = evidence_valid_until(k, ev->collected_at, valid, err)))
         return rc;
     if (ev->valid_until && !risk_date_valid(ev->valid_until))
-        return err_set(err, ISMS_EINVAL, "--valid-until '%s' is not a date (YYYY-MM-DD)", ev->valid_until);
+        return err_field(err, ISMS_EINVAL, "valid_until",
+                         "the date the evidence is valid until, '%s', is not a date (YYYY-MM-DD)", ev->valid_until);
     int own = in < 0;
     if (own && (in = open(path, O_RDONLY | O_NOCTTY)) < 0)
         return err_set(err, ISMS_EIO, "cannot read %s: %s", path, strerror(errno));
@@ -286,7 +287,7 @@ int store_evidence_get(ws *w, int64_t id, arena *a, evidence *ev, isms_err *err)
     }
     st_release(w, st);
     if (rc == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "no evidence with id %lld (see `isms evidence list`)", (long long)id);
+        return err_set(err, ISMS_ENOTFOUND, "no evidence with id %lld", (long long)id);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading evidence", err);
 }
 

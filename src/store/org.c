@@ -22,8 +22,8 @@ int store_org_get(ws *w, arena *a, org *o, isms_err *err)
     }
     st_release(w, st);
     if (rc == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "the workspace %s has no organization: run `isms init --org NAME`",
-                       w->path);
+        return err_set(err, ISMS_ENOTFOUND,
+                       "the workspace %s has no organization: initialise it with the organization's name", w->path);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading the organization", err);
 }
 
@@ -50,7 +50,7 @@ int store_org_create(ws *w, const char *name, isms_err *err)
 {
     arena a;
     arena_init(&a);
-    int rc = text_required(&a, &name, err, "name: the organization needs a name");
+    int rc = text_required(&a, &name, err, "name", "the organization needs a name");
     if (rc) {
         arena_free(&a);
         return rc;
@@ -86,7 +86,7 @@ int store_org_update(ws *w, const char *name, const char *scope, const char *con
 {
     arena a;
     arena_init(&a);
-    int rc = name ? text_required(&a, &name, err, "name: the organization's name cannot be blank") : ISMS_OK;
+    int rc = name ? text_required(&a, &name, err, "name", "the organization's name cannot be blank") : ISMS_OK;
     scope = text_trim(&a, scope);
     context = text_trim(&a, context);
     if (!rc)
@@ -118,7 +118,8 @@ static int org_update(ws *w, const char *name, const char *scope, const char *co
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "updating the organization", err);
     if (sqlite3_changes(w->db) == 0)
-        return err_set(err, ISMS_ENOTFOUND, "the workspace has no organization: run `isms init --org NAME`");
+        return err_set(err, ISMS_ENOTFOUND,
+                       "the workspace has no organization: initialise it with the organization's name");
     return audit_org(w, "update", name, scope, context, err);
 }
 
@@ -131,7 +132,7 @@ int store_scope_add(ws *w, const scope_item *in, int64_t *id, isms_err *err)
     scope_item s = *in;
     s.kind = text_trim(&a, s.kind ? s.kind : "");
     text_optional(&a, &s.note);
-    int rc = text_required(&a, &s.name, err, "a scope item needs a name");
+    int rc = text_required(&a, &s.name, err, "name", "a scope item needs a name");
     if (!rc)
         rc = scope_add(w, &s, id, err);
     arena_free(&a);
@@ -240,7 +241,7 @@ int store_party_add(ws *w, const party *in, int64_t *id, isms_err *err)
     arena_init(&a);
     party p = *in;
     text_optional(&a, &p.requirements);
-    int rc = text_required(&a, &p.name, err, "an interested party needs a name");
+    int rc = text_required(&a, &p.name, err, "name", "an interested party needs a name");
     if (!rc)
         rc = party_add(w, &p, id, err);
     arena_free(&a);

@@ -199,9 +199,7 @@ int store_policy_get(ws *w, const char *name, int version, arena *a, policy_doc 
         if (version > 0 && store_policy_get(w, name, 0, a, d, NULL) == ISMS_OK)
             return err_set(err, ISMS_ENOTFOUND, "policy '%s' has no version %d (latest is %d)", name, version,
                            d->latest_version);
-        return err_set(err, ISMS_ENOTFOUND,
-                       "no policy '%s' in this workspace (see `isms policy list`, or `isms policy generate %s`)",
-                       name ? name : "", name ? name : "NAME");
+        return err_set(err, ISMS_ENOTFOUND, "no policy '%s' in this workspace", name ? name : "");
     }
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading a policy", err);
 }
@@ -333,18 +331,17 @@ static int write_evidence_file(ws *w, const policy_doc *d, const char *by, const
 
 int store_policy_approve(ws *w, const char *name, const char *by, arena *a, policy_doc *d, isms_err *err)
 {
-    if (text_required(a, &by, err, "--by: name who approves the policy"))
+    if (text_required(a, &by, err, "by", "name who approves the policy"))
         return ISMS_EINVAL;
     if (strlen(by) > 200)
-        return err_set(err, ISMS_EINVAL, "--by: longer than 200 characters");
+        return err_field(err, ISMS_EINVAL, "by", "the approver's name is longer than 200 characters");
     int rc = store_policy_get(w, name, 0, a, d, err);
     if (rc)
         return rc;
     if (strcmp(d->status, "draft"))
         return err_set(err, ISMS_ECONFLICT,
-                       "policy '%s' version %d is already approved; edit it (isms policy edit %s --file F) to start a "
-                       "new draft",
-                       name, d->version, name);
+                       "policy '%s' version %d is already approved; edit its text to start a new draft", name,
+                       d->version);
     policy_profile prof;
     if ((rc = store_policy_profile_get(w, a, &prof, err)))
         return rc;
@@ -410,13 +407,13 @@ int store_policy_ack(ws *w, const char *name, const char *person, int *already, 
     *already = 0;
     arena a;
     arena_init(&a);
-    if (text_required(&a, &person, err, "--person: name who acknowledges the policy")) {
+    if (text_required(&a, &person, err, "person", "name who acknowledges the policy")) {
         arena_free(&a);
         return ISMS_EINVAL;
     }
     if (strlen(person) > 200) {
         arena_free(&a);
-        return err_set(err, ISMS_EINVAL, "--person: longer than 200 characters");
+        return err_field(err, ISMS_EINVAL, "person", "the name of who acknowledges is longer than 200 characters");
     }
     policy_doc d;
     int rc = store_policy_get(w, name, 0, &a, &d, err);

@@ -267,8 +267,7 @@ int store_reg_get(ws *w, int k, const char *ref, arena *a, reg_rec *r, isms_err 
     long long id = ref ? strtoll(ref, &end, 10) : 0;
     int by_id = ref && *ref && *end == '\0' && id > 0;
     if (!by_id && (K->key < 0 || !ref || !*ref))
-        return err_set(err, ISMS_ENOTFOUND, "no %s '%.80s' (give its id; see `isms %s list`)", K->entity,
-                       ref ? ref : "", K->entity);
+        return err_set(err, ISMS_ENOTFOUND, "no %s '%.80s' (give its id)", K->entity, ref ? ref : "");
     buf sql;
     buf_init(&sql, 4096);
     select_sql(k, &sql);
@@ -287,8 +286,8 @@ int store_reg_get(ws *w, int k, const char *ref, arena *a, reg_rec *r, isms_err 
         read_row(k, st, a, r);
     st_release(w, st);
     if (s == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "no %s '%.80s' (give its id%s%s; see `isms %s list`)", K->entity, ref,
-                       K->key >= 0 ? " or " : "", K->key >= 0 ? K->fields[K->key].name : "", K->entity);
+        return err_set(err, ISMS_ENOTFOUND, "no %s '%.80s' (give its id%s%s)", K->entity, ref,
+                       K->key >= 0 ? " or " : "", K->key >= 0 ? K->fields[K->key].name : "");
     return s == SQLITE_ROW ? ISMS_OK : st_error(w, s, "reading a record", err);
 }
 

@@ -61,11 +61,11 @@ static int risk_audit(ws *w, const char *action, const risk *before, const risk 
 static int risk_assess_validate(ws *w, const risk_method *m, risk *r, arena *a, isms_err *err)
 {
     int rc;
-    if ((rc = text_required(a, &r->title, err, "title: a risk needs a title")) ||
-        (rc = text_required(a, &r->threat, err, "threat: a risk needs a threat")) ||
-        (rc = text_required(a, &r->vulnerability, err, "vulnerability: a risk needs a vulnerability")) ||
-        (rc = text_required(a, &r->owner, err,
-                            "owner: every risk needs an owner who is accountable for it (6.1.2 c)")))
+    if ((rc = text_required(a, &r->title, err, "title", "a risk needs a title")) ||
+        (rc = text_required(a, &r->threat, err, "threat", "a risk needs a threat")) ||
+        (rc = text_required(a, &r->vulnerability, err, "vulnerability", "a risk needs a vulnerability")) ||
+        (rc = text_required(a, &r->owner, err, "owner",
+                            "every risk needs an owner who is accountable for it (6.1.2 c)")))
         return rc;
     if ((rc = risk_check_value(m, "likelihood", r->likelihood, err)) ||
         (rc = risk_check_value(m, "impact", r->impact, err)))
@@ -195,7 +195,7 @@ int store_risk_get(ws *w, int64_t id, arena *a, risk *r, isms_err *err)
     }
     st_release(w, st);
     if (rc == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "no risk with id %lld (see `isms risk list`)", (long long)id);
+        return err_set(err, ISMS_ENOTFOUND, "no risk with id %lld", (long long)id);
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading a risk", err);
 }
 
@@ -288,10 +288,10 @@ static int check_not_excluded(ws *w, const char *controls, isms_err *err)
     rc = sqlite3_step(st);
     const char *bad = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
     if (bad)
-        rc = err_set(err, ISMS_ECONFLICT,
-                     "%s %s excluded in the Statement of Applicability: a control that treats a risk must be "
-                     "applicable; change the SoA decision first (isms soa set ID --applicable yes)",
-                     bad, strchr(bad, ',') ? "are" : "is");
+        rc = err_field(err, ISMS_ECONFLICT, "controls",
+                       "%s %s excluded in the Statement of Applicability: a control that treats a risk must be "
+                       "applicable; mark it applicable in the SoA first",
+                       bad, strchr(bad, ',') ? "are" : "is");
     else
         rc = ISMS_OK;
     st_release(w, st);
@@ -401,7 +401,7 @@ int store_risk_accept(ws *w, const risk_method *m, int64_t id, const char *by, i
     by = text_trim(&a, by);
     int rc = store_risk_get(w, id, &a, &before, err);
     if (rc == ISMS_OK && before.option == RISK_UNTREATED)
-        rc = err_set(err, ISMS_EINVAL, "risk %lld has no treatment yet: record one with `isms risk treat` first",
+        rc = err_set(err, ISMS_EINVAL, "risk %lld has no treatment yet: decide its treatment first",
                      (long long)id);
     if (rc == ISMS_OK && (!by || strcmp(by, before.owner)))
         rc = err_set(err, ISMS_EINVAL,

@@ -325,7 +325,7 @@ int store_soa_approve(ws *w, const char *by, const char *note, int *version, ism
     arena a;
     arena_init(&a);
     text_optional(&a, &note);
-    if (text_required(&a, &by, err, "--by: name who approves the SoA")) {
+    if (text_required(&a, &by, err, "by", "name who approves the SoA")) {
         arena_free(&a);
         return ISMS_EINVAL;
     }
@@ -346,8 +346,8 @@ int store_soa_approve(ws *w, const char *by, const char *note, int *version, ism
     size_t nissues = rc ? 0 : soa_validate(all, CATALOG_NCONTROLS, &a, &issues);
     if (rc == ISMS_OK && nissues)
         rc = err_set(err, ISMS_EINVAL,
-                     "the SoA cannot be approved while %zu weakness(es) remain (first: %s %s: %s); see "
-                     "`isms soa validate`",
+                     "the SoA cannot be approved while %zu weakness(es) remain (first: %s %s: %s); its "
+                     "validation lists them all",
                      nissues, issues[0].control, issues[0].code, issues[0].message);
     char now[32];
     store_now(now);
@@ -461,7 +461,7 @@ int store_soa_load_version(ws *w, int version, arena *a, soa_entry *out, isms_er
     if (rc != SQLITE_DONE)
         return st_error(w, rc, "reading an SoA version", err);
     if (!rows)
-        return err_set(err, ISMS_ENOTFOUND, "no approved SoA version %d (see `isms soa versions`)", version);
+        return err_set(err, ISMS_ENOTFOUND, "no approved SoA version %d", version);
     return ISMS_OK;
 }
 

@@ -66,7 +66,7 @@ static int exec_user(ws *w, const char *sql, const char *a1, const char *a2, con
     if (s != SQLITE_DONE)
         return st_error(w, s, what, err);
     if (sqlite3_changes(w->db) == 0)
-        return err_set(err, ISMS_ENOTFOUND, "no user '%s' (see `isms user list`)", a2 ? a2 : "");
+        return err_set(err, ISMS_ENOTFOUND, "no user '%s'", a2 ? a2 : "");
     return ISMS_OK;
 }
 
@@ -74,12 +74,13 @@ int store_user_add(ws *w, const char *name, const char *role, const char *passwo
 {
     int rc;
     if (!name || !*name || strlen(name) > 64)
-        return err_set(err, ISMS_EINVAL, "--name: a user name of 1 to 64 characters");
+        return err_field(err, ISMS_EINVAL, "name", "a user name has 1 to 64 characters");
     for (const char *p = name; *p; p++)
         if ((unsigned char)*p < 0x21 || *p == 0x7f)
-            return err_set(err, ISMS_EINVAL, "--name: no spaces or control characters in user names");
+            return err_field(err, ISMS_EINVAL, "name", "a user name has no spaces or control characters");
     if (!user_role_valid(role))
-        return err_set(err, ISMS_EINVAL, "--role must be admin, editor, viewer or auditor, not '%s'", role ? role : "");
+        return err_field(err, ISMS_EINVAL, "role", "the role must be admin, editor, viewer or auditor, not '%s'",
+                         role ? role : "");
     char hash[crypto_pwhash_STRBYTES];
     if ((rc = sodium_ready(err)) || (rc = hash_password(password, hash, err)))
         return rc;
@@ -144,7 +145,7 @@ int store_user_get(ws *w, const char *name, arena *a, user *u, isms_err *err)
                     sqlite3_column_int(st, 4), sqlite3_column_int(st, 5)};
     st_release(w, st);
     if (rc == SQLITE_DONE)
-        return err_set(err, ISMS_ENOTFOUND, "no user '%s' (see `isms user list`)", name ? name : "");
+        return err_set(err, ISMS_ENOTFOUND, "no user '%s'", name ? name : "");
     return rc == SQLITE_ROW ? ISMS_OK : st_error(w, rc, "reading a user", err);
 }
 
@@ -163,7 +164,8 @@ int store_user_set_password(ws *w, const char *name, const char *password, isms_
 int store_user_set_role(ws *w, const char *name, const char *role, isms_err *err)
 {
     if (!user_role_valid(role))
-        return err_set(err, ISMS_EINVAL, "--role must be admin, editor, viewer or auditor, not '%s'", role ? role : "");
+        return err_field(err, ISMS_EINVAL, "role", "the role must be admin, editor, viewer or auditor, not '%s'",
+                         role ? role : "");
     int rc = exec_user(w, "UPDATE user SET role = ?1, updated_at = ?2 WHERE name = ?3", role, name, "changing a role", err);
     char after[64];
     snprintf(after, sizeof after, "{\"role\":\"%s\"}", role);
@@ -246,7 +248,7 @@ int store_user_mfa_check(ws *w, const char *name, const char *code, long long t,
     if (s != SQLITE_ROW)
         return st_error(w, s, "checking a code", err);
     if (keylen <= 0)
-        return err_set(err, ISMS_EINVAL, "user '%s' has no MFA secret: run `isms user mfa enable --name %s`", name, name);
+        return err_set(err, ISMS_EINVAL, "user '%s' has no MFA secret: enable two-factor authentication first", name);
     int64_t step = totp_verify(key, (size_t)keylen, code, (time_t)t);
     sodium_memzero(key, sizeof key);
     /* A code is good once: replaying an observed code in the same window is refused. */
@@ -367,7 +369,7 @@ int store_token_revoke(ws *w, int64_t id, isms_err *err)
     if (s != SQLITE_DONE)
         return st_error(w, s, "revoking a token", err);
     if (sqlite3_changes(w->db) == 0)
-        return err_set(err, ISMS_ENOTFOUND, "no active token with id %lld (see `isms token list`)", (long long)id);
+        return err_set(err, ISMS_ENOTFOUND, "no active token with id %lld", (long long)id);
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", (long long)id);
     return store_audit(w, "revoke", "api_token", ids, NULL, NULL, err);

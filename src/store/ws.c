@@ -544,8 +544,7 @@ int ws_open(const char *path, int flags, ws **out, isms_err *err)
     struct stat sb;
     int exists = stat(path, &sb) == 0;
     if (!exists && !(flags & WS_CREATE))
-        return err_set(err, ISMS_ENOTFOUND,
-                       "no workspace at %s: create one with `isms init --org NAME` (or pass --db PATH)", path);
+        return err_field(err, ISMS_ENOTFOUND, "db", "no workspace at %s", path);
     if (exists && S_ISDIR(sb.st_mode))
         return err_set(err, ISMS_EINVAL, "%s is a directory, not an isms workspace", path);
     ws *w = calloc(1, sizeof *w);
@@ -639,12 +638,12 @@ static int anchor_matches(ws *w, const char *path, int64_t base, isms_err *err)
         return not_saved(err, ISMS_EIO);
     if (state == ANCHOR_FILE_DAMAGED || state == ANCHOR_FILE_BADSIG)
         return err_set(err, ISMS_ECONFLICT,
-                       "the change was not saved: the checkpoint %s %s; run `isms log verify`", path,
+                       "the change was not saved: the checkpoint %s %s; verify the audit log", path,
                        state == ANCHOR_FILE_DAMAGED ? "is damaged" : "does not verify with the workspace's key");
     if (ck.count > base)
         return err_set(err, ISMS_ECONFLICT,
                        "the change was not saved: the audit log has %lld entries but its checkpoint covers %lld, so "
-                       "entries were deleted; run `isms log verify`",
+                       "entries were deleted; verify the audit log",
                        (long long)base, (long long)ck.count);
     if (ck.count == 0)
         return ISMS_OK;
@@ -659,7 +658,7 @@ static int anchor_matches(ws *w, const char *path, int64_t base, isms_err *err)
     if (!same)
         return err_set(err, ISMS_ECONFLICT,
                        "the change was not saved: entry %lld of the audit log does not have the hash its checkpoint "
-                       "signed, so the log was rewritten; run `isms log verify`",
+                       "signed, so the log was rewritten; verify the audit log",
                        (long long)ck.count);
     return ISMS_OK;
 }
@@ -681,8 +680,8 @@ static int anchor_ready(ws *w, isms_err *err)
         if (file_exists(p.checkpoint))
             return err_set(err, ISMS_ECONFLICT,
                            "the change was not saved: the signing key %s is missing but the checkpoint %s "
-                           "exists; restore the key from a backup, or run `isms log anchor` to sign the log "
-                           "with a new key",
+                           "exists; restore the key from a backup, or anchor the log anew to sign it with a new "
+                           "key",
                            p.key, p.checkpoint);
         rc = anchor_key_create(p.key, &w->key, err);
         if (rc == ISMS_ECONFLICT)
@@ -698,8 +697,8 @@ static int anchor_ready(ws *w, isms_err *err)
         if (base > 0 && !created)
             return err_set(err, ISMS_ECONFLICT,
                            "the change was not saved: the checkpoint %s of the audit log is missing, so nothing "
-                           "shows whether entries were deleted; run `isms log verify`, then `isms log anchor` "
-                           "to sign the log as it is",
+                           "shows whether entries were deleted; verify the audit log, then anchor it anew to sign "
+                           "the log as it is",
                            p.checkpoint);
         anchor_checkpoint c;
         anchor_sign(&w->key, base, w->txn_base_hash, &c);
@@ -720,8 +719,8 @@ static void anchor_advance(ws *w)
     if (anchor_paths_of(w->path, &p, &e) ||
         anchor_file_advance(p.checkpoint, &w->key, w->txn_last_seq, w->txn_last_hash, &w->seen, &written, &e))
         snprintf(w->warning, sizeof w->warning,
-                 "the change was saved, but its checkpoint was not signed (%s); `isms log verify` names the "
-                 "entries it does not cover until the next change",
+                 "the change was saved, but its checkpoint was not signed (%s); verifying the audit log names "
+                 "the entries it does not cover until the next change",
                  e.msg);
 }
 
@@ -1109,13 +1108,13 @@ int store_audit_check(ws *w, const anchor_checkpoint *pinned, const unsigned cha
         problem(out, "%s", kerr.msg);
     else if (key_rc == ISMS_ENOTFOUND && !pk_given && (have_ck || v.count > 0))
         problem(out,
-                "the signing key %s is missing, so the checkpoint cannot be trusted; check it with --public-key "
-                "and the key printed in an earlier report or package",
+                "the signing key %s is missing, so the checkpoint cannot be trusted; check it against the "
+                "public key printed in an earlier report or package",
                 p.key);
     if (state == ANCHOR_FILE_MISSING && v.count > 0)
         problem(out,
                 "there is no checkpoint %s: nothing shows that the newest entries were not deleted or the log "
-                "rewritten; if you trust the log as it is, `isms log anchor` signs it",
+                "rewritten; if you trust the log as it is, anchoring it anew signs it",
                 p.checkpoint);
     else if (state == ANCHOR_FILE_DAMAGED)
         problem(out, "the checkpoint %s is damaged: neither of its slots holds a readable checkpoint", p.checkpoint);

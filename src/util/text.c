@@ -60,7 +60,7 @@ const char *text_trim(arena *a, const char *s)
     return end == n ? s : arena_strndup(a, s, end);
 }
 
-int text_required(arena *a, const char **s, isms_err *err, const char *fmt, ...)
+int text_required(arena *a, const char **s, isms_err *err, const char *field, const char *fmt, ...)
 {
     *s = text_trim(a, *s);
     if (*s && **s)
@@ -70,7 +70,7 @@ int text_required(arena *a, const char **s, isms_err *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return err_set(err, ISMS_EINVAL, "%s", msg);
+    return err_field(err, ISMS_EINVAL, field, "%s", msg);
 }
 
 void text_optional(arena *a, const char **s)

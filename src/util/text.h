@@ -18,10 +18,11 @@ size_t text_space_len(const char *s);
 /* s without leading and trailing white space: a pointer into s when nothing trails, else a copy
  * in a. NULL stays NULL; a blank s gives "". */
 const char *text_trim(arena *a, const char *s);
-/* Trim *s in place (see text_trim) and refuse a blank value with ISMS_EINVAL and the printf-style
- * message: the check every create and edit path makes of a required text value. */
-int text_required(arena *a, const char **s, isms_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Trim *s in place (see text_trim) and refuse a blank value with ISMS_EINVAL, the input field it
+ * is (NULL for none) and the printf-style message: the check every create and edit path makes of
+ * a required text value. */
+int text_required(arena *a, const char **s, isms_err *err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Trim *s in place; a blank optional value becomes NULL (absent). */
 void text_optional(arena *a, const char **s);
 /* SQL characters for trim(X, Y) that match text_blank's white space, for counting stored values

@@ -350,8 +350,8 @@ int api_log_scans_create(web_req *rq, web_resp *rs)
     checks_log_result r;
     isms_err err = {0};
     if (checks_log_scan(rq, &r, &err)) {
-        web_json_error(rs, err.code == ISMS_EINVAL ? 422 : err.code == ISMS_ENOMEM ? 413 : 500, err_name(err.code),
-                       "%s", err.msg);
+        web_json_field_error(rs, err.code == ISMS_EINVAL ? 422 : err.code == ISMS_ENOMEM ? 413 : 500,
+                             err_name(err.code), err.field, "%s", err.msg);
         return 0;
     }
     cloudtrail_json(web_json_begin(rq, rs, 200), r.scan, r.nfiles, r.failed, r.nfailed);

@@ -323,7 +323,7 @@ int api_package_verify(web_req *rq, web_resp *rs)
     size_t n, nfiles;
     isms_err err = {0};
     if (cycle_package_check(rq, &pp, &n, &nfiles, &err)) {
-        web_json_error(rs, err.code == ISMS_EINVAL ? 422 : 500, err_name(err.code), "%s", err.msg);
+        web_json_field_error(rs, err.code == ISMS_EINVAL ? 422 : 500, err_name(err.code), err.field, "%s", err.msg);
         return 0;
     }
     json_package_verification(web_json_begin(rq, rs, 200), pp, n, nfiles);
@@ -430,7 +430,7 @@ int api_crosswalk(web_req *rq, web_resp *rs)
     isms_err err = {0};
     if (crosswalk_lookup(web_query(rq, "from"), web_query(rq, "to"), web_query(rq, "id"), &x, &err)) {
         if (err.code == ISMS_EINVAL)
-            web_json_error(rs, 400, "bad_parameter", "%s", err.msg);
+            web_json_field_error(rs, 400, "bad_parameter", err.field, "%s", err.msg);
         else
             web_json_fail(rs, &err);
         return 0;

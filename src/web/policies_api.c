@@ -116,9 +116,9 @@ static int do_approve(web_req *rq, void *p, isms_err *err)
 int policy_web_approve(web_req *rq, const char *name, const char *by, policy_doc *d, isms_err *err)
 {
     if (!by || !*by)
-        return err_set(err, ISMS_EINVAL, "by: say who approves the policy");
+        return err_field(err, ISMS_EINVAL, "by", "by: say who approves the policy");
     if (strlen(by) > 200)
-        return err_set(err, ISMS_EINVAL, "by: longer than 200 characters");
+        return err_field(err, ISMS_EINVAL, "by", "by: longer than 200 characters");
     approve_ctx c = {name, by, d};
     return in_tx(rq, do_approve, &c, err);
 }
@@ -137,7 +137,7 @@ static int do_ack(web_req *rq, void *p, isms_err *err)
 int policy_web_ack(web_req *rq, const char *name, const char *person, int *already, isms_err *err)
 {
     if (!person || !*person)
-        return err_set(err, ISMS_EINVAL, "person: name who acknowledges the policy");
+        return err_field(err, ISMS_EINVAL, "person", "person: name who acknowledges the policy");
     ack_ctx c = {name, person, already};
     return in_tx(rq, do_ack, &c, err);
 }

@@ -166,7 +166,8 @@ int api_openapi(web_req *rq, web_resp *rs)
     jw_kstr(j, "title", "isms API");
     jw_kstr(j, "version", "1");
     jw_kstr(j, "description", "ISO/IEC 27001:2022 management system. Authenticate with `Authorization: Bearer "
-                              "isms_...` (isms token create). Errors are {\"error\": {\"code\", \"message\"}}.");
+                              "isms_...` (isms token create). Errors are {\"error\": {\"code\", \"message\", "
+                              "\"field\"}}, \"field\" naming the request member at fault when there is one.");
     jw_obj_end(j);
     jw_key(j, "components");
     jw_obj(j);

@@ -203,13 +203,10 @@ jw *web_json_begin(web_req *rq, web_resp *rs, int status)
     return j;
 }
 
-void web_json_error(web_resp *rs, int status, const char *code, const char *fmt, ...)
+static void json_error(web_resp *rs, int status, const char *code, const char *field, const char *fmt, va_list ap)
 {
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     buf_reset(&rs->body);
     rs->status = status;
     rs->ctype = "application/json";
@@ -220,15 +217,33 @@ void web_json_error(web_resp *rs, int status, const char *code, const char *fmt,
     jw_obj(&j);
     jw_kstr(&j, "code", code);
     jw_kstr(&j, "message", msg);
+    if (field && *field)
+        jw_kstr(&j, "field", field);
     jw_obj_end(&j);
     jw_obj_end(&j);
+}
+
+void web_json_error(web_resp *rs, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    json_error(rs, status, code, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void web_json_field_error(web_resp *rs, int status, const char *code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    json_error(rs, status, code, field, fmt, ap);
+    va_end(ap);
 }
 
 void web_json_fail(web_resp *rs, const isms_err *err)
 {
     int status = err->code == ISMS_ENOTFOUND ? 404 : err->code == ISMS_ECONFLICT ? 409
                : err->code == ISMS_EINVAL ? 422 : err->code == ISMS_ENOMEM ? 413 : err->code == ISMS_EDB ? 503 : 500;
-    web_json_error(rs, status, err_name(err->code), "%s", err->msg);
+    web_json_field_error(rs, status, err_name(err->code), err->field, "%s", err->msg);
 }
 
 void web_redirect(web_resp *rs, const char *location)

@@ -267,7 +267,7 @@ int api_evidence_upload(web_req *rq, web_resp *rs)
     upload_ctx u = {0};
     isms_err err = {0};
     if (upload_run(rq, &u, &err)) {
-        web_json_error(rs, status_of(&err), err_name(err.code), "%s", err.msg);
+        web_json_field_error(rs, status_of(&err), err_name(err.code), err.field, "%s", err.msg);
         return 0;
     }
     evidence e;

@@ -119,9 +119,13 @@ const char *web_header(web_req *rq, const char *name);
 const char *web_form(web_req *rq, const char *name);
 
 /* Responses */
+/* {"error":{"code":code,"message":...}}, with status. */
 void web_json_error(web_resp *rs, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Map an isms_err to its HTTP status and a JSON error body. */
+/* The same with "field": the input member the error concerns (none when field is NULL or ""). */
+void web_json_field_error(web_resp *rs, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Map an isms_err to its HTTP status and a JSON error body (with its field, when it names one). */
 void web_json_fail(web_resp *rs, const isms_err *err);
 /* Start a JSON body; returns a writer on rs->body. */
 jw *web_json_begin(web_req *rq, web_resp *rs, int status);

@@ -128,6 +128,7 @@ expect_rc 1 isms log verify --public-key "$OTHER"
 contains "$OUT" "signature does not verify" "another key fails the signature"
 expect_rc 2 isms log verify --public-key nonsense
 contains "$ERR" "64 hexadecimal digits" "a bad key is explained"
+contains "$ERR" "isms: --public-key: the public key 'nonsense'" "the option named"
 # A forged checkpoint (signed by another key, with that key's public key in it) fails too.
 clone forged
 $PY - "$T/forged.db.checkpoint" <<'PY'
@@ -237,5 +238,6 @@ reseal "$T/pkg.zip" "$T/same.zip" none
 expect_rc 0 isms report verify "$T/same.zip" --public-key "$PUB"
 # A package is refused while the log fails verification.
 expect_rc 2 isms --db "$T/rewrite.db" report package -o "$T/refused.zip"
-contains "$ERR" "log verify" "no package of a rewritten log"
+contains "$ERR" "verify the log" "no package of a rewritten log"
+contains "$ERR" "isms log verify" "the CLI names the command that shows why"
 finish

@@ -84,8 +84,10 @@ expect_rc 1 isms gap --json
 equals "$(jget "$OUT" '[c["missing"] for c in d["clauses"] if c["id"]=="10.2"][0]')" \
     '["2 nonconformities without a corrective action", "1 major nonconformity open"]' "gap shows 10.2"
 expect_rc 2 isms action add --finding 1 --actions "Write exit plan" --owner CTO --due 2026-12-15
-contains "$ERR" "needs --root-cause" "root cause required for NCs"
+contains "$ERR" "needs a root cause (10.2 b)" "root cause required for NCs"
+contains "$ERR" "isms: --root-cause: finding 1 is a nonconformity" "the option named"
 expect_rc 2 isms action add --finding 7 --actions x --owner CTO --due 2026-12-15 --root-cause y
+contains "$ERR" "isms: --finding: no finding with id 7" "an unknown finding named by its option"
 expect_rc 2 isms action add --finding 1 --actions x --owner CTO --due tomorrow --root-cause y
 expect_rc 0 isms action add --finding 1 --actions "Write exit plan" --owner CTO --due 2026-12-15 \
     --root-cause "No owner for supplier exit"
@@ -125,8 +127,13 @@ equals "$(jget "$OUT" 'd["g_opportunities"][0]["ref"]')" "A.8.16" "improvement o
 expect_rc 0 isms review pack -o "$T/pack.md"
 contains "$(cat "$T/pack.md")" "## f) Results of risk assessment" "markdown pack"
 expect_rc 2 isms review record --attendees "CEO" --decisions ""
+contains "$ERR" "isms: --decisions: decisions is required" "decisions required, the option named"
+expect_rc 2 isms review record --decisions "Keep the scope"
+contains "$ERR" "isms: --attendees: attendees is required: top management must take part (9.3.1)" \
+    "attendees required, the option named"
 expect_rc 2 isms review record --attendees "CEO" --decisions "x" --date 2027-01-01
 contains "$ERR" "in the future" "no future reviews"
+contains "$ERR" "isms: --date: the review date" "the review's date named by its option"
 expect_rc 0 isms review record --date 2026-11-28 --attendees "CEO, CTO, CISO" \
     --decisions "Fund a DR exercise; keep the scope" --changes "Add the EU region to the scope"
 expect_rc 0 isms review show 1 --json

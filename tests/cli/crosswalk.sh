@@ -48,7 +48,8 @@ contains "$OUT" "write A.5.1" "ambiguous 5.1 explained"
 expect_rc 2 isms map --from iso27001:2013 A.9.4.9
 contains "$ERR" "'A.9.4.9'" "unknown 2013 id named"
 expect_rc 2 isms map --from iso27001:2013 A.5.23
-contains "$ERR" "--to iso27001:2013" "a 2022 id given as 2013: the right question suggested"
+contains "$ERR" "it is a 2022 id: map A.5.23 from iso27001:2022 to iso27001:2013" "a 2022 id given as 2013: said so"
+contains "$ERR" "isms map --from iso27001:2022 A.5.23 --to iso27001:2013" "and the CLI's command for it suggested"
 expect_rc 2 isms map --from iso27001:2022 A.5.99 --to iso27001:2013
 contains "$ERR" "'A.5.99'" "unknown 2022 id named"
 expect_rc 2 isms map --from soc2 CC5.1
@@ -64,6 +65,7 @@ contains "$ERR" "nist" "unknown framework named"
 expect_rc 2 isms map --from iso27001:2013 A.9.4.2 --to soc2
 contains "$ERR" "no crosswalk" "unsupported direction"
 expect_rc 2 isms map A.9.4.2
+contains "$ERR" "isms: --from: say where the id comes from" "no direction: the option named"
 expect_rc 2 isms map --from iso27001:2022 A.5.15
 expect_rc 0 isms map --help
 contains "$OUT" "soc2-readiness" "help lists the readiness view"

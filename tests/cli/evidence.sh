@@ -34,8 +34,13 @@ expect_rc 2 isms evidence add "$T/copy.csv" --controls A.5.99 --description "x"
 contains "$ERR" "A.5.99" "bad control named"
 expect_rc 2 isms evidence add "$T/copy.csv" --controls A.5.15
 contains "$ERR" "description" "description required"
+contains "$ERR" "isms: --description: a description is required" "the option named"
 expect_rc 2 isms evidence add "$T/copy.csv" --controls A.5.15 --description x --type selfie
 contains "$ERR" "selfie" "bad type named"
+contains "$ERR" "isms: --type: unknown evidence type 'selfie' (see \`isms evidence types\`)" \
+    "the option named, and where the types are listed"
+expect_rc 2 isms evidence add "$T/copy.csv" --controls A.5.15 --description x --valid-until 2026-13-01
+contains "$ERR" "isms: --valid-until: " "a bad expiry date named by its option"
 expect_rc 2 isms evidence add "$T/copy.csv" --controls A.5.15 --description x --collected 2026-02-31
 expect_rc 2 isms evidence add "$T" --controls A.5.15 --description x
 contains "$ERR" "not a regular file" "directory refused"

@@ -15,7 +15,7 @@ expect_rc 1 isms gap --json
 equals "$(jget "$OUT" '[c["missing"] for c in d["controls"] if c["id"]=="A.5.1"][0][0]')" "applicable but not implemented (planned)" "not implemented"
 expect_rc 0 isms soa set A.5.1 --status implemented
 expect_rc 1 isms gap --json
-equals "$(jget "$OUT" '[c["missing"] for c in d["controls"] if c["id"]=="A.5.1"][0]')" '["no evidence (isms evidence add FILE --controls ...)"]' "needs evidence"
+equals "$(jget "$OUT" '[c["missing"] for c in d["controls"] if c["id"]=="A.5.1"][0]')" '["no evidence attached"]' "needs evidence"
 printf 'policy\n' > "$T/policy.md"
 expect_rc 0 isms evidence add "$T/policy.md" --controls A.5.1 --type policy --description "Approved policy" --collected 2020-01-01
 expect_rc 1 isms gap --json

@@ -12,12 +12,14 @@ expect_rc 0 isms user add --name bob --role auditor < "$T/pw"
 not_contains "$OUT" "correct horse" "a piped password is never echoed"
 expect_rc 2 isms user add --name carol --role wizard </dev/null
 contains "$ERR" "wizard" "bad role named"
+contains "$ERR" "isms: --role: the role must be admin, editor, viewer or auditor" "the option named"
 printf 'short\n' > "$T/short"
 expect_rc 2 isms user add --name dave --role viewer < "$T/short"
 contains "$ERR" "12 characters" "short password refused"
 expect_rc 2 isms user add --name alice --role viewer </dev/null
 contains "$ERR" "already exists" "duplicate user"
 expect_rc 2 isms user add --name "e ve" --role viewer </dev/null
+contains "$ERR" "isms: --name: a user name has no spaces" "a bad name named by its option"
 expect_rc 0 isms user list --json
 equals "$(jget "$OUT" '[u["role"] for u in d]')" '["admin", "auditor"]' "roles"
 

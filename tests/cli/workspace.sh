@@ -3,7 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 
 expect_rc 2 isms asset list
-contains "$ERR" "isms init" "a missing workspace tells how to create one"
+contains "$ERR" "no workspace at $ISMS_DB" "a missing workspace is named"
+contains "$ERR" "isms init --org NAME" "a missing workspace tells how to create one"
 [ ! -e "$ISMS_DB" ] || fail "a read command must not create the workspace"
 
 expect_rc 2 isms init

@@ -152,11 +152,15 @@ static void test_text_trim_and_blank(void **state)
     assert_null(text_trim(&a, NULL));
     const char *v = "  owner  ";
     isms_err err = {0};
-    assert_int_equal(text_required(&a, &v, &err, "owner: needed (%s)", "A.5.9"), ISMS_OK);
+    assert_int_equal(text_required(&a, &v, &err, "owner", "an owner is needed (%s)", "A.5.9"), ISMS_OK);
     assert_string_equal(v, "owner");
     v = " \n ";
-    assert_int_equal(text_required(&a, &v, &err, "owner: needed (%s)", "A.5.9"), ISMS_EINVAL);
-    assert_string_equal(err.msg, "owner: needed (A.5.9)");
+    assert_int_equal(text_required(&a, &v, &err, "owner", "an owner is needed (%s)", "A.5.9"), ISMS_EINVAL);
+    assert_string_equal(err.msg, "an owner is needed (A.5.9)");
+    assert_string_equal(err.field, "owner");
+    v = "";
+    assert_int_equal(text_required(&a, &v, &err, NULL, "a value is needed"), ISMS_EINVAL);
+    assert_string_equal(err.field, "");
     v = "  ";
     text_optional(&a, &v);
     assert_null(v);

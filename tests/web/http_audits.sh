@@ -86,9 +86,11 @@ contains "$(jget "$BODY" 'd["error"]["message"]')" "start date '2026-02-30' is n
 req POST /api/v1/audits "$TOK_editor" '{"auditor":"Sam Lee","start":"'$PAST'","end":"'$(day -61)'","scope":"9.2"}'
 code_is 422 "ends before it starts"
 contains "$BODY" "before it starts" "end before start message"
+equals "$(jget "$BODY" '"field" in d["error"]')" "false" "an error about no one member names none"
 req POST /api/v1/audits "$TOK_editor" '{"start":"'$PAST'","scope":"9.2"}'
 code_is 422 "no auditor"
 contains "$BODY" "the auditor is required" "auditor required"
+equals "$(jget "$BODY" 'd["error"]["field"]')" "auditor" "the error names the auditor member"
 req POST /api/v1/audits "$TOK_editor" '{"auditor":"Sam Lee","start":"'$PAST'","scope":"9.2; DROP TABLE audit"}'
 code_is 422 "a scope that is no clause or control"
 req POST /api/v1/audits "$TOK_editor" '{"auditor":"Sam Lee","start":"'$PAST'","scope":"9.2","colour":"red"}'
@@ -181,7 +183,8 @@ code_is 400 "bad open filter"
 # --- actions: root cause, done, verification, overdue ---
 req POST /api/v1/actions "$TOK_editor" '{"finding":'"$NC"',"actions":"Write the exit plan","owner":"CTO","due":"'$(day -59)'"}'
 code_is 422 "a nonconformity's action needs its root cause"
-contains "$(jget "$BODY" 'd["error"]["message"]')" "needs --root-cause (10.2 b)" "root cause message as the CLI's"
+contains "$(jget "$BODY" 'd["error"]["message"]')" "needs a root cause (10.2 b)" "root cause message as the CLI's"
+equals "$(jget "$BODY" 'd["error"]["field"]')" "root_cause" "the error names the root_cause member"
 req POST /api/v1/actions "$TOK_editor" '{"finding":'"$NC"',"review":'"$SETUP_REVIEW"',"actions":"x","owner":"CTO","due":"'$(day -59)'"}'
 code_is 422 "finding and review together"
 contains "$BODY" "either a finding or a management review" "one source"
@@ -263,7 +266,8 @@ code_is 201 "feedback"
 equals "$(jget "$BODY" '[d["party"], d["received_on"]]')" '["Customers", "'$(day 0)'"]' "feedback recorded"
 req POST /api/v1/feedback "$TOK_editor" '{"summary":"no party"}'
 code_is 422 "feedback without party"
-contains "$BODY" "--party is required" "party message"
+contains "$BODY" "party is required" "party message"
+equals "$(jget "$BODY" 'd["error"]["field"]')" "party" "the error names the party member"
 req GET "/api/v1/feedback?since=$PAST" "$TOK_viewer"
 code_is 200 "feedback since"
 equals "$(jget "$BODY" 'all(f["received_on"] >= "'$PAST'" for f in d["items"]) and d["total"] >= 1')" "true" "since filter"
@@ -374,7 +378,7 @@ code_is 200 "actions page"
 contains "$BODY" "name=\"finding\" inputmode=\"numeric\" value=\"$PF\"" "finding preset from the link"
 form editor /actions finding="$PF" "actions=Write <the> plan" owner=CTO due=$(day -30)
 code_is 422 "an action without root cause"
-contains "$BODY" "needs --root-cause (10.2 b)" "root cause on the page"
+contains "$BODY" "needs a root cause (10.2 b)" "root cause on the page"
 contains "$BODY" ">Write &lt;the&gt; plan</textarea>" "actions text kept"
 form editor /actions finding="$PF" "actions=Write <the> plan" "root_cause=No exit owner" owner=CTO due=$(day -30)
 code_is 303 "action from the page"

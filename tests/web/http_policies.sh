@@ -213,6 +213,7 @@ equals "$(jget "$BODY" 'd["already"]')" true "already acknowledged"
 req POST /api/v1/policies/access-control/acknowledgments "$TOK_editor" '{"person":""}'
 code_is 422 "nobody acknowledges"
 contains "$BODY" "person: name who acknowledges the policy" "person message"
+equals "$(jget "$BODY" 'd["error"]["field"]')" "person" "the error names the person member"
 req POST /api/v1/policies/cryptography/acknowledgments "$TOK_editor" '{"person":"viewer"}'
 code_is 409 "a draft cannot be acknowledged"
 contains "$BODY" "has no approved version to acknowledge yet" "the CLI's message"
