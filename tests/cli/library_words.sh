@@ -1,5 +1,5 @@
 #!/bin/bash
-# The library speaks the domain, not the command line: no string literal under src/core, src/store,
+# The library speaks the domain, not the command line: no string literal under src/core, src/store, src/app,
 # src/report or src/collect names an option ("--attendees") or an isms command ("isms log verify"),
 # since the web pages and the JSON API show these texts to people who never typed one. An error
 # names its input with err_field instead, and the CLI renders that field as its option and adds any
@@ -8,7 +8,7 @@
 # so "an isms workspace" (the product) passes and "run isms soa approve" does not.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-python3 - src/cli/main.c src/core src/store src/report src/collect <<'EOF'
+python3 - src/cli/main.c src/core src/store src/app src/report src/collect <<'EOF'
 import os, re, sys
 
 main, dirs = sys.argv[1], sys.argv[2:]
