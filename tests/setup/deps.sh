@@ -4,13 +4,14 @@
 . "$(dirname "$0")/../cli/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
-# A copy of the repository's layout: the script and an empty tests/web.
+# A copy of the repository's layout: the script and empty tests/web and tests/mcp.
 setup_machine() { # [npm] [modules] [user]: what this machine already has
     rm -rf "$T/repo" "$T/bin" "$T/log"
-    mkdir -p "$T/repo/scripts" "$T/repo/tests/web" "$T/bin"
+    mkdir -p "$T/repo/scripts" "$T/repo/tests/web" "$T/repo/tests/mcp" "$T/bin"
     : > "$T/log"
     cp "$ROOT/scripts/deps.sh" "$T/repo/scripts/"
     cp "$ROOT/tests/web/package-lock.json" "$T/repo/tests/web/"
+    cp "$ROOT/tests/mcp/package-lock.json" "$T/repo/tests/mcp/"
     for tool in dirname grep env mktemp rm cat mkdir sed cp awk cut; do ln -s "$(command -v $tool)" "$T/bin/$tool"; done
     # Nothing is installed.
     printf '#!/bin/sh\nexit 1\n' > "$T/bin/dpkg-query"
@@ -22,11 +23,11 @@ case " \$* " in *" -s "*) echo "Inst gcc (12 Debian:12)"; echo "Inst npm (9 Debi
 case " \$* " in *" install "*" npm "*|*" install "*" npm") cp "$T/npm" "$T/bin/npm" ;; esac
 exit 0
 EOF
-    # npm ci records itself and leaves the modules.
+    # npm ci records itself and leaves the modules of the folder it runs in.
     cat > "$T/npm" <<EOF
 #!/bin/sh
 echo "npm \$* in \$(pwd)" >> "$T/log"
-mkdir -p node_modules/playwright-core
+case "\$(pwd)" in */tests/web) mkdir -p node_modules/playwright-core ;; */tests/mcp) mkdir -p node_modules/@modelcontextprotocol/sdk ;; esac
 EOF
     printf '#!/bin/sh\n[ "$1" = -u ] && echo %s\n' "${3:-0}" > "$T/bin/id"
     # The nodejs apt would install, and node itself once there: ${4:-20}.
@@ -34,7 +35,8 @@ EOF
     printf '#!/bin/sh\necho %s.1.0\n' "${4:-20}" > "$T/bin/node"
     chmod +x "$T/bin/"* "$T/npm"
     [ "${1:-}" = npm ] && cp "$T/npm" "$T/bin/npm"
-    [ "${2:-}" = modules ] && mkdir -p "$T/repo/tests/web/node_modules/playwright-core"
+    [ "${2:-}" = modules ] && mkdir -p "$T/repo/tests/web/node_modules/playwright-core" \
+        "$T/repo/tests/mcp/node_modules/@modelcontextprotocol/sdk"
     return 0
 }
 deps() { expect_rc "$1" env PATH="$T/bin" /bin/sh "$T/repo/scripts/deps.sh" "${@:2}"; LOG=$(cat "$T/log"); }
@@ -46,7 +48,9 @@ contains "$LOG" "apt-get update" "the package lists are fetched first"
 contains "$LOG" "apt-get install -y -qq --no-install-recommends gcc make pkg-config" "the Debian packages"
 contains "$LOG" " chromium nodejs npm" "nodejs and npm both"
 contains "$LOG" "npm ci --no-audit --no-fund --loglevel=error in $T/repo/tests/web" "the node modules from the lock file"
+contains "$LOG" "npm ci --no-audit --no-fund --loglevel=error in $T/repo/tests/mcp" "the MCP tests' modules too"
 CHECKS=$((CHECKS + 1)); [ -d "$T/repo/tests/web/node_modules/playwright-core" ] || fail "playwright-core installed"
+CHECKS=$((CHECKS + 1)); [ -d "$T/repo/tests/mcp/node_modules/@modelcontextprotocol/sdk" ] || fail "the MCP SDK installed"
 not_contains "$ERR" "npm is missing" "npm is not missing afterwards"
 
 # The node modules already there: no npm needed.
@@ -54,6 +58,13 @@ setup_machine "" modules
 deps 0
 not_contains "$LOG" " npm" "npm not installed when no module is needed"
 not_contains "$LOG" "npm ci" "npm ci not run"
+
+# Only the MCP tests' modules missing: npm ci there alone.
+setup_machine npm modules
+rm -rf "$T/repo/tests/mcp/node_modules"
+deps 0
+contains "$LOG" "npm ci --no-audit --no-fund --loglevel=error in $T/repo/tests/mcp" "the missing folder installed"
+not_contains "$LOG" "in $T/repo/tests/web" "the complete folder left alone"
 
 # NodeSource's nodejs has npm already (and conflicts with Debian's npm): only npm ci.
 setup_machine npm
