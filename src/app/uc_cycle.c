@@ -1,5 +1,5 @@
-/* Use cases of evidence collection and of the audit cycle: add evidence, read audits, record a
- * finding, add and list corrective actions. */
+/* Use cases of evidence collection and of the audit cycle: add evidence; plan, read and complete
+ * audits; record findings; add, implement and verify actions; record reviews and feedback. */
 #include <string.h>
 
 #include "app/internal.h"
@@ -91,24 +91,20 @@ static int audit_get(app *p, const void *vin, jw *j, isms_err *err)
     return ISMS_OK;
 }
 
-typedef struct finding_add_in {
-    app_int audit_id;
-    const char *type, *ref, *description, *evidence;
-} finding_add_in;
 static const char *const finding_types[] = {"major", "minor", "observation", "improvement", NULL};
 static const app_field finding_add_fields[] = {
-    AFIELD_INT(finding_add_in, audit_id, 1, 1, INT32_MAX, "the planned audit the finding belongs to"),
-    AFIELD_ENUM(finding_add_in, type, 1, finding_types,
+    AFIELD_INT(app_finding_add_in, audit_id, 1, 1, INT32_MAX, "the planned audit the finding belongs to"),
+    AFIELD_ENUM(app_finding_add_in, type, 1, finding_types,
                 "major or minor nonconformity (needs a corrective action), observation or opportunity for improvement"),
-    AFIELD(finding_add_in, ref, AF_STR, 1, "the clause (9.2) or Annex A control (A.8.5) concerned"),
-    AFIELD(finding_add_in, description, AF_TEXT, 1, "what was found, as the auditor would write it"),
-    AFIELD(finding_add_in, evidence, AF_TEXT, 0, "what the finding rests on: records seen, people interviewed"),
+    AFIELD(app_finding_add_in, ref, AF_STR, 1, "the clause (9.2) or Annex A control (A.8.5) concerned"),
+    AFIELD(app_finding_add_in, description, AF_TEXT, 1, "what was found, as the auditor would write it"),
+    AFIELD(app_finding_add_in, evidence, AF_TEXT, 0, "what the finding rests on: records seen, people interviewed"),
     AFIELD_END,
 };
 
 static int finding_add(app *p, const void *vin, jw *j, isms_err *err)
 {
-    const finding_add_in *in = vin;
+    const app_finding_add_in *in = vin;
     finding_rec f = {0};
     f.audit_id = in->audit_id.v;
     f.type = in->type;
@@ -132,17 +128,13 @@ static int finding_add(app *p, const void *vin, jw *j, isms_err *err)
 
 /* --- actions --- */
 
-typedef struct action_add_in {
-    app_int finding_id, review_id;
-    const char *description, *root_cause, *owner, *due_date;
-} action_add_in;
 static const app_field action_add_fields[] = {
-    AFIELD_INT(action_add_in, finding_id, 0, 1, INT32_MAX, "the finding this corrective action answers (or review_id)"),
-    AFIELD_INT(action_add_in, review_id, 0, 1, INT32_MAX, "the management review that decided this action (or finding_id)"),
-    AFIELD(action_add_in, description, AF_TEXT, 1, "what will be done"),
-    AFIELD(action_add_in, root_cause, AF_TEXT, 0, "why the nonconformity happened (required for a nonconformity, 10.2 b)"),
-    AFIELD(action_add_in, owner, AF_STR, 1, "who carries the action out"),
-    AFIELD(action_add_in, due_date, AF_DATE, 1, "when it is due"),
+    AFIELD_INT(app_action_add_in, finding, 0, 1, INT32_MAX, "the finding this corrective action answers (or review)"),
+    AFIELD_INT(app_action_add_in, review, 0, 1, INT32_MAX, "the management review that decided this action (or finding)"),
+    AFIELD(app_action_add_in, actions, AF_TEXT, 1, "what will be done"),
+    AFIELD(app_action_add_in, root_cause, AF_TEXT, 0, "why the nonconformity happened (required for a nonconformity, 10.2 b)"),
+    AFIELD(app_action_add_in, owner, AF_STR, 1, "who carries the action out"),
+    AFIELD(app_action_add_in, due_date, AF_DATE, 1, "when it is due"),
     AFIELD_END,
 };
 
@@ -157,14 +149,11 @@ static int action_answer(app *p, int64_t id, jw *j, isms_err *err)
 
 static int action_add(app *p, const void *vin, jw *j, isms_err *err)
 {
-    const action_add_in *in = vin;
-    if (in->finding_id.given == in->review_id.given)
-        return err_field(err, ISMS_EINVAL, "finding_id",
-                         "an action answers either a finding (finding_id) or a management review (review_id)");
+    const app_action_add_in *in = vin;
     action_rec x = {0};
-    x.finding_id = in->finding_id.given ? in->finding_id.v : 0;
-    x.review_id = in->review_id.given ? in->review_id.v : 0;
-    x.description = in->description;
+    x.finding_id = in->finding.given ? in->finding.v : 0;
+    x.review_id = in->review.given ? in->review.v : 0;
+    x.description = in->actions;
     x.root_cause = in->root_cause;
     x.owner = in->owner;
     x.due_date = in->due_date;
@@ -205,6 +194,137 @@ static int action_list(app *p, const void *vin, jw *j, isms_err *err)
     return ISMS_OK;
 }
 
+/* --- planning and closing audits, actions' steps, reviews and feedback --- */
+
+static const app_field audit_plan_fields[] = {
+    AFIELD(app_audit_plan_in, scope, AF_STR, 0,
+           "what is audited: clauses and controls such as \"4-10\", \"annex-a\" or \"9.2,A.5.15\" (or year)"),
+    AFIELD_INT(app_audit_plan_in, year, 0, 1, 3, "the year of the three-year audit programme whose scope to take (or scope)"),
+    AFIELD(app_audit_plan_in, auditor, AF_STR, 1, "who audits: must not own a control in the scope"),
+    AFIELD(app_audit_plan_in, start_date, AF_DATE, 1, "the audit's first day"),
+    AFIELD(app_audit_plan_in, end_date, AF_DATE, 0, "its last day (the first day when left out)"),
+    AFIELD(app_audit_plan_in, title, AF_STR, 0, "a title (from the scope when left out)"),
+    AFIELD(app_audit_plan_in, criteria, AF_TEXT, 0, "the audit criteria (the standard, the SoA and the policies by default)"),
+    AFIELD_END,
+};
+
+static int audit_answer(app *p, int64_t id, jw *j, isms_err *err)
+{
+    audit_rec x;
+    int rc = store_audit_get(p->w, id, &p->a, &x, err);
+    if (!rc)
+        lifecycle_audit_json(j, &x);
+    return rc;
+}
+
+static int audit_plan(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_audit_plan_in *in = vin;
+    audit_rec x = {0};
+    x.title = in->title;
+    x.scope = in->scope;
+    x.criteria = in->criteria;
+    x.auditor = in->auditor;
+    x.start_date = in->start_date;
+    x.end_date = in->end_date;
+    int rc = lifecycle_plan(p->w, &x, in->year.given ? (int)in->year.v : 0, &p->a, err);
+    return rc ? rc : audit_answer(p, x.id, j, err);
+}
+
+static const app_field audit_complete_fields[] = {
+    AFIELD_INT(app_audit_complete_in, id, 1, 1, INT32_MAX, "the audit's number"),
+    AFIELD(app_audit_complete_in, summary, AF_TEXT, 1, "the results of the audit, as reported to management (9.2.2 f)"),
+    AFIELD(app_audit_complete_in, on, AF_DATE, 0, "when it was completed (today when left out)"),
+    AFIELD_END,
+};
+
+static int audit_complete(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_audit_complete_in *in = vin;
+    int rc = store_audit_complete(p->w, in->id.v, in->summary, in->on && *in->on ? in->on : app_today(p), err);
+    return rc ? rc : audit_answer(p, in->id.v, j, err);
+}
+
+static const app_field action_done_fields[] = {
+    AFIELD_INT(app_action_step_in, id, 1, 1, INT32_MAX, "the action's number"),
+    AFIELD(app_action_step_in, on, AF_DATE, 0, "when it was implemented (today when left out)"),
+    AFIELD_END,
+};
+
+static int action_done(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_action_step_in *in = vin;
+    int rc = store_action_implemented(p->w, in->id.v, in->on && *in->on ? in->on : app_today(p), err);
+    return rc ? rc : action_answer(p, in->id.v, j, err);
+}
+
+static const app_field action_verify_fields[] = {
+    AFIELD_INT(app_action_step_in, id, 1, 1, INT32_MAX, "the action's number"),
+    {"effective", AF_BOOL, 1, offsetof(app_action_step_in, effective),
+     "true: the action removed the cause and closes; false: it goes back to its owner", NULL, 0, 0},
+    AFIELD(app_action_step_in, note, AF_TEXT, 1, "how the effectiveness was checked (10.2 d)"),
+    AFIELD(app_action_step_in, by, AF_STR, 1, "who checked it"),
+    AFIELD(app_action_step_in, on, AF_DATE, 0, "when it was checked (today when left out)"),
+    AFIELD_END,
+};
+
+static int action_verify(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_action_step_in *in = vin;
+    int rc = store_action_verify(p->w, in->id.v, (int)in->effective.v, in->note, in->by,
+                                 in->on && *in->on ? in->on : app_today(p), err);
+    return rc ? rc : action_answer(p, in->id.v, j, err);
+}
+
+static const app_field review_record_fields[] = {
+    AFIELD(app_review_record_in, held_on, AF_DATE, 0, "when the review was held (today when left out)"),
+    AFIELD(app_review_record_in, attendees, AF_STR, 1, "who took part: top management must (9.3.1)"),
+    AFIELD(app_review_record_in, decisions, AF_TEXT, 1, "the decisions on improvement and changes (9.3.3)"),
+    AFIELD(app_review_record_in, improvements, AF_TEXT, 0, "opportunities for improvement decided"),
+    AFIELD(app_review_record_in, changes, AF_TEXT, 0, "changes to the ISMS decided"),
+    AFIELD(app_review_record_in, resources, AF_TEXT, 0, "resources decided"),
+    AFIELD_END,
+};
+
+/* A review is recorded with the input pack it considered, built from the ISMS as it stands now. */
+static int review_record(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_review_record_in *in = vin;
+    review_rec r = {0};
+    r.held_on = in->held_on && *in->held_on ? in->held_on : app_today(p);
+    r.attendees = in->attendees;
+    r.decisions = in->decisions;
+    r.improvements = in->improvements;
+    r.changes = in->changes;
+    r.resources = in->resources;
+    int rc = lifecycle_review_record(p->w, &r, &p->a, err);
+    if (!rc)
+        rc = store_review_get(p->w, r.id, &p->a, &r, err);
+    if (!rc)
+        lifecycle_review_json(j, &r, 0);
+    return rc;
+}
+
+static const app_field feedback_add_fields[] = {
+    AFIELD(app_feedback_add_in, party, AF_STR, 1, "who gave the feedback: a customer, a regulator, staff"),
+    AFIELD(app_feedback_add_in, received_on, AF_DATE, 0, "when it came (today when left out)"),
+    AFIELD(app_feedback_add_in, summary, AF_TEXT, 1, "what they said, for the next management review (9.3.2 d)"),
+    AFIELD_END,
+};
+
+static int feedback_add(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_feedback_add_in *in = vin;
+    feedback_rec f = {0};
+    f.party = in->party;
+    f.summary = in->summary;
+    f.received_on = in->received_on && *in->received_on ? in->received_on : app_today(p);
+    int rc = store_feedback_add(p->w, &f, err);
+    if (!rc)
+        lifecycle_feedback_json(j, &f);
+    return rc;
+}
+
 const app_usecase app_uc_cycle[] = {
     {"evidence_add", "Add evidence",
      "Keep a file as evidence for Annex A controls: it is copied into the workspace's evidence store, hashed "
@@ -214,16 +334,38 @@ const app_usecase app_uc_cycle[] = {
      "number of findings.", APP_READ, app_no_fields, sizeof(app_none_in), audit_list},
     {"audit_get", "Read an audit", "One internal audit with its findings and their corrective actions.", APP_READ,
      audit_get_fields, sizeof(audit_get_in), audit_get},
+    {"audit_plan", "Plan an internal audit",
+     "Plan an internal audit (9.2) of a scope of clauses and controls, or of one year of the three-year programme, "
+     "with an auditor who owns no control in the scope.",
+     APP_WRITE, audit_plan_fields, sizeof(app_audit_plan_in), audit_plan},
+    {"audit_complete", "Complete an audit",
+     "Mark a planned audit completed with a summary of its results; refused before its start date or twice.",
+     APP_WRITE, audit_complete_fields, sizeof(app_audit_complete_in), audit_complete},
     {"finding_add", "Record an audit finding",
      "Record a finding of a planned internal audit against a clause or control. A nonconformity then needs a "
      "corrective action (action_add).",
-     APP_WRITE, finding_add_fields, sizeof(finding_add_in), finding_add},
+     APP_WRITE, finding_add_fields, sizeof(app_finding_add_in), finding_add},
     {"action_add", "Add an action",
      "Add a corrective action for an audit finding (10.2), with its root cause for a nonconformity, or an action "
      "decided by a management review (9.3), with its owner and due date.",
-     APP_WRITE, action_add_fields, sizeof(action_add_in), action_add},
+     APP_WRITE, action_add_fields, sizeof(app_action_add_in), action_add},
     {"action_get", "Read an action", "One corrective or review action with its finding, owner, due date, status and "
      "effectiveness check.", APP_READ, action_get_fields, sizeof(app_id_in), action_get},
+    {"action_done", "Report an action implemented",
+     "The owner reports an action implemented: a review action closes, a corrective action then awaits its "
+     "effectiveness check (action_verify).",
+     APP_WRITE, action_done_fields, sizeof(app_action_step_in), action_done},
+    {"action_verify", "Check an action's effectiveness",
+     "Record the effectiveness check of an implemented corrective action (10.2 d): effective closes it, not "
+     "effective sends it back to its owner.",
+     APP_WRITE, action_verify_fields, sizeof(app_action_step_in), action_verify},
+    {"review_record", "Record a management review",
+     "Record a held management review (9.3) with its attendees and decisions; the input pack it considered is "
+     "kept with it.",
+     APP_WRITE, review_record_fields, sizeof(app_review_record_in), review_record},
+    {"feedback_add", "Record feedback from an interested party",
+     "Record feedback from an interested party (customer, regulator, staff) for the next management review.",
+     APP_WRITE, feedback_add_fields, sizeof(app_feedback_add_in), feedback_add},
     {"action_list", "List actions", "Corrective and review actions by due date, with their status and whether they "
      "are overdue.", APP_READ, action_list_fields, sizeof(action_list_in), action_list},
     {NULL, NULL, NULL, 0, NULL, 0, NULL},

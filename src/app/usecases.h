@@ -49,6 +49,41 @@ typedef struct app_id_in {
     app_int id;
 } app_id_in;
 
+/* An internal audit to plan: a scope of clauses and controls, or a year (1 to 3) of the programme. */
+typedef struct app_audit_plan_in {
+    const char *title, *scope, *criteria, *auditor, *start_date, *end_date;
+    app_int year;
+} app_audit_plan_in;
+
+typedef struct app_audit_complete_in {
+    app_int id;
+    const char *summary, *on;
+} app_audit_complete_in;
+
+typedef struct app_finding_add_in {
+    app_int audit_id;
+    const char *type, *ref, *description, *evidence;
+} app_finding_add_in;
+
+typedef struct app_action_add_in {
+    app_int finding, review;
+    const char *actions, *root_cause, *owner, *due_date;
+} app_action_add_in;
+
+/* An action reported implemented (done) or its effectiveness checked (verify). */
+typedef struct app_action_step_in {
+    app_int id, effective;
+    const char *note, *by, *on;
+} app_action_step_in;
+
+typedef struct app_review_record_in {
+    const char *held_on, *attendees, *decisions, *improvements, *changes, *resources;
+} app_review_record_in;
+
+typedef struct app_feedback_add_in {
+    const char *party, *received_on, *summary;
+} app_feedback_add_in;
+
 /* Look a use case up by name and run it on in; for front ends holding an input struct. */
 int app_call(app *p, const char *name, const void *in, jw *out, isms_err *err);
 

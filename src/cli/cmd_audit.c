@@ -78,20 +78,17 @@ static int audit_plan(cli_ctx *c)
         return EXIT_USAGE;
     if (!x.scope == !year)
         return cli_usage_error(c, "give the scope: --scope \"4-10,A.5.15,...\" or --year 1|2|3 (the programme's year)");
-    long y = 0;
-    if (year && cli_int(c, "--year", year, 1, 3, &y))
+    app_audit_plan_in in = {x.title, x.scope, x.criteria, x.auditor, x.start_date, x.end_date, {year != NULL, 0}};
+    if (year && cli_int(c, "--year", year, 1, 3, &in.year.v))
         return EXIT_USAGE;
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    json_t *r;
+    int rc = cli_call(c, "audit_plan", &in, &r);
     if (rc)
         return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || lifecycle_plan(w, &x, (int)y, c->a, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    printf("Planned internal audit %lld: %s, %s to %s, auditor %s\n", (long long)x.id, x.title, x.start_date,
-           x.end_date, x.auditor);
+    printf("Planned internal audit %lld: %s, %s to %s, auditor %s\n", (long long)json_integer_value(json_object_get(r, "id")),
+           json_string_value(json_object_get(r, "title")), json_string_value(json_object_get(r, "start_date")),
+           json_string_value(json_object_get(r, "end_date")), json_string_value(json_object_get(r, "auditor")));
+    json_decref(r);
     return EXIT_OK;
 }
 
@@ -266,15 +263,13 @@ static int audit_finding(cli_ctx *c)
                                   "--description TEXT [--evidence TEXT]`");
     if (parse_id(c, "audit id", pos[0], &f.audit_id))
         return EXIT_USAGE;
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_finding_add_in in = {{1, (long)f.audit_id}, f.type, f.ref, f.description, f.evidence};
+    json_t *r;
+    int rc = cli_call(c, "finding_add", &in, &r);
     if (rc)
         return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_finding_add(w, &f, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
+    f.id = (int64_t)json_integer_value(json_object_get(r, "id"));
+    json_decref(r);
     printf("Recorded finding %lld (%s)%s\n", (long long)f.id, cycle_finding_type_label(f.type),
            cycle_finding_is_nc(f.type) ? arena_sprintf(c->a, ": add its corrective action with `isms action add --finding %lld`",
                                                        (long long)f.id)
@@ -329,16 +324,11 @@ static int audit_complete(cli_ctx *c)
         return cli_usage_error(c, "expected `complete AUDIT_ID --summary TEXT [--date DATE]`");
     if (parse_id(c, "audit id", pos[0], &id))
         return EXIT_USAGE;
-    char today[11];
-    store_today(today);
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_audit_complete(w, id, summary, on ? on : today, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    app_audit_complete_in in = {{1, (long)id}, summary, on};
+    json_t *r;
+    int rc = cli_call(c, "audit_complete", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 const cli_cmd cmds_audit[] = {
@@ -376,15 +366,14 @@ static int action_add(cli_ctx *c)
     if ((finding && parse_id(c, "finding id", finding, &x.finding_id)) ||
         (review && parse_id(c, "review id", review, &x.review_id)))
         return EXIT_USAGE;
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_action_add_in in = {{x.finding_id != 0, (long)x.finding_id}, {x.review_id != 0, (long)x.review_id},
+                            x.description, x.root_cause, x.owner, x.due_date};
+    json_t *r;
+    int rc = cli_call(c, "action_add", &in, &r);
     if (rc)
         return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_action_add(w, &x, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
+    x.id = (int64_t)json_integer_value(json_object_get(r, "id"));
+    json_decref(r);
     printf("Added action %lld, due %s, owner %s\n", (long long)x.id, x.due_date, x.owner);
     return EXIT_OK;
 }
@@ -487,16 +476,11 @@ static int action_done(cli_ctx *c)
         return cli_usage_error(c, "expected `done ACTION_ID [--date DATE]`");
     if (parse_id(c, "action id", pos[0], &id))
         return EXIT_USAGE;
-    char today[11];
-    store_today(today);
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_action_implemented(w, id, on ? on : today, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    app_action_step_in in = {.id = {1, (long)id}, .on = on};
+    json_t *r;
+    int rc = cli_call(c, "action_done", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 static int action_verify(cli_ctx *c)
@@ -514,16 +498,11 @@ static int action_verify(cli_ctx *c)
         return cli_usage_error(c, "--effective is yes or no, not '%s'", effective);
     if (parse_id(c, "action id", pos[0], &id))
         return EXIT_USAGE;
-    char today[11];
-    store_today(today);
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_action_verify(w, id, !strcmp(effective, "yes"), note, by, on ? on : today, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    app_action_step_in in = {{1, (long)id}, {1, !strcmp(effective, "yes")}, note, by, on};
+    json_t *r;
+    int rc = cli_call(c, "action_verify", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 const cli_cmd cmds_action[] = {

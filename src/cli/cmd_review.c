@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "report/lifecycle.h"
 #include "report/review_pack.h"
@@ -51,21 +54,15 @@ static int review_record(cli_ctx *c)
                       {NULL, 0, NULL}};
     if (cli_parse(c, opts, NULL, 0, NULL))
         return EXIT_USAGE;
-    char today[11];
-    store_today(today);
-    if (!r.held_on)
-        r.held_on = today;
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_review_record_in in = {r.held_on, r.attendees, r.decisions, r.improvements, r.changes, r.resources};
+    json_t *a;
+    int rc = cli_call(c, "review_record", &in, &a);
     if (rc)
         return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || lifecycle_review_record(w, &r, c->a, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    printf("Recorded management review %lld held %s. Add its actions with `isms action add --review %lld`.\n",
-           (long long)r.id, r.held_on, (long long)r.id);
+    long long id = (long long)json_integer_value(json_object_get(a, "id"));
+    printf("Recorded management review %lld held %s. Add its actions with `isms action add --review %lld`.\n", id,
+           json_string_value(json_object_get(a, "held_on")), id);
+    json_decref(a);
     return EXIT_OK;
 }
 
@@ -149,18 +146,11 @@ static int review_feedback(cli_ctx *c)
     cli_opt opts[] = {{"party", 1, &f.party}, {"date", 1, &f.received_on}, {"summary", 1, &f.summary}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, NULL, 0, NULL))
         return EXIT_USAGE;
-    char today[11];
-    store_today(today);
-    if (!f.received_on)
-        f.received_on = today;
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_feedback_add(w, &f, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    app_feedback_add_in in = {f.party, f.received_on, f.summary};
+    json_t *a;
+    int rc = cli_call(c, "feedback_add", &in, &a);
+    json_decref(a);
+    return rc;
 }
 
 const cli_cmd cmds_review[] = {

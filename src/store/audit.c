@@ -370,7 +370,7 @@ static int action_add(ws *w, action_rec *x, isms_err *err)
     if ((rc = need_date("due_date", "due date", x->due_date, err)))
         return rc;
     if ((x->finding_id > 0) == (x->review_id > 0))
-        return err_set(err, ISMS_EINVAL, "an action follows either a finding or a management review");
+        return err_field(err, ISMS_EINVAL, "finding", "an action follows either a finding or a management review");
     if (x->root_cause && strlen(x->root_cause) > TEXT_MAX)
         return err_set(err, ISMS_EINVAL, "the root cause is longer than %d characters", TEXT_MAX);
     sqlite3_stmt *st;

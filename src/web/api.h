@@ -22,6 +22,9 @@ const char *web_error_text(web_req *rq, const web_resp *tmp);
  * with status > 0 its answer is the response, with 0 it is only checked; an error is answered
  * as JSON naming the field. Returns 0, or -1 with the error in rs. */
 int api_usecase(web_req *rq, web_resp *rs, const char *name, json_t *args, int status);
+/* Run the use case `name` on an input struct the caller filled (src/app/usecases.h), its answer
+ * parsed into *answer when answer is not NULL (json_decref it). Returns ISMS_OK or err's code. */
+int api_call(web_req *rq, const char *name, const void *in, json_t **answer, isms_err *err);
 int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx);
 
 int api_assets_list(web_req *rq, web_resp *rs);

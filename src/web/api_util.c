@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/app.h"
+#include "app/usecases.h"
 #include "web/api.h"
 
 int api_page_params(web_req *rq, web_resp *rs, page_query *pq)
@@ -104,6 +104,25 @@ int api_only_members(web_resp *rs, json_t *o, const char *const *known, const ch
 }
 
 /* Run fn in one transaction; on failure roll back and answer with the error. */
+int api_call(web_req *rq, const char *name, const void *in, json_t **answer, isms_err *err)
+{
+    if (answer)
+        *answer = NULL;
+    app *p;
+    int rc = app_attach(rq->w, APP_WRITE, &p, err);
+    buf b;
+    buf_init(&b, 64u << 20);
+    jw j;
+    jw_init_buf(&j, &b);
+    if (!rc)
+        rc = app_call(p, name, in, &j, err);
+    if (!rc && answer && !(*answer = json_loadb(b.data ? b.data : "{}", b.len, 0, NULL)))
+        rc = err_set(err, ISMS_ENOMEM, "out of memory");
+    buf_free(&b);
+    app_close(p);
+    return rc;
+}
+
 int api_usecase(web_req *rq, web_resp *rs, const char *name, json_t *args, int status)
 {
     const app_usecase *u = app_usecase_find(name);

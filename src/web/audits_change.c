@@ -1,11 +1,13 @@
-/* The changes the audit pages and the API both make, each in one transaction through the library
- * the CLI uses, so the rules, the audit log entries and the messages are the same everywhere. */
+/* The changes the audit pages and the API both make, each through the use case the CLI and the
+ * MCP server run, so the rules, the audit log entries and the messages are the same everywhere. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/usecases.h"
 #include "report/lifecycle.h"
 #include "report/review_pack.h"
+#include "web/api.h"
 #include "web/audits.h"
 
 int audits_err_status(const isms_err *err)
@@ -19,110 +21,77 @@ int audits_action_get(web_req *rq, int64_t id, action_rec *out, isms_err *err)
     return store_action_get(rq->w, id, rq->a, out, err);
 }
 
-/* --- the changes, each one transaction --- */
+/* --- the changes, each one use case (src/app), whose answer gives back the new record's id --- */
 
-static int in_tx(web_req *rq, int (*fn)(web_req *, void *, isms_err *), void *ctx, isms_err *err)
+/* Run use case name on in; with id, the answer's id into *id. */
+static int change(web_req *rq, const char *name, const void *in, int64_t *id, isms_err *err)
 {
-    if (ws_begin(rq->w, err) || fn(rq, ctx, err) || ws_commit(rq->w, err)) {
-        ws_rollback(rq->w);
-        return err->code ? err->code : ISMS_EDB;
-    }
-    return ISMS_OK;
-}
-
-static const char *today(web_req *rq)
-{
-    char *t = arena_alloc(rq->a, 11);
-    store_today(t);
-    return t;
-}
-
-typedef struct plan_ctx {
-    audit_rec *x;
-    int year;
-} plan_ctx;
-
-static int do_plan(web_req *rq, void *p, isms_err *err)
-{
-    plan_ctx *c = p;
-    return lifecycle_plan(rq->w, c->x, c->year, rq->a, err);
+    json_t *r;
+    int rc = api_call(rq, name, in, &r, err);
+    if (!rc && id)
+        *id = (int64_t)json_integer_value(json_object_get(r, "id"));
+    json_decref(r);
+    return rc;
 }
 
 int audits_plan(web_req *rq, audit_rec *x, int year, isms_err *err)
 {
-    plan_ctx c = {x, year};
-    return in_tx(rq, do_plan, &c, err);
+    app_audit_plan_in in = {x->title, x->scope, x->criteria, x->auditor, x->start_date, x->end_date, {year != 0, year}};
+    return change(rq, "audit_plan", &in, &x->id, err);
 }
 
-static int do_finding(web_req *rq, void *p, isms_err *err) { return store_finding_add(rq->w, p, err); }
-
-int audits_finding_add(web_req *rq, finding_rec *f, isms_err *err) { return in_tx(rq, do_finding, f, err); }
-
-typedef struct change_ctx {
-    int64_t id;
-    const char *text, *on, *note, *by;
-    int effective;
-} change_ctx;
-
-static int do_complete(web_req *rq, void *p, isms_err *err)
+int audits_finding_add(web_req *rq, finding_rec *f, isms_err *err)
 {
-    change_ctx *c = p;
-    return store_audit_complete(rq->w, c->id, c->text, c->on, err);
+    app_finding_add_in in = {{1, (long)f->audit_id}, f->type, f->ref, f->description, f->evidence};
+    return change(rq, "finding_add", &in, &f->id, err);
 }
 
 int audits_complete(web_req *rq, int64_t id, const char *summary, const char *on, isms_err *err)
 {
-    change_ctx c = {.id = id, .text = summary, .on = on ? on : today(rq)};
-    return in_tx(rq, do_complete, &c, err);
+    app_audit_complete_in in = {{1, (long)id}, summary, on};
+    return change(rq, "audit_complete", &in, NULL, err);
 }
 
-static int do_action(web_req *rq, void *p, isms_err *err) { return store_action_add(rq->w, p, err); }
-
-int audits_action_add(web_req *rq, action_rec *x, isms_err *err) { return in_tx(rq, do_action, x, err); }
-
-static int do_done(web_req *rq, void *p, isms_err *err)
+int audits_action_add(web_req *rq, action_rec *x, isms_err *err)
 {
-    change_ctx *c = p;
-    return store_action_implemented(rq->w, c->id, c->on, err);
+    app_action_add_in in = {{x->finding_id != 0, (long)x->finding_id}, {x->review_id != 0, (long)x->review_id},
+                            x->description, x->root_cause, x->owner, x->due_date};
+    return change(rq, "action_add", &in, &x->id, err);
 }
 
 int audits_action_done(web_req *rq, int64_t id, const char *on, isms_err *err)
 {
-    change_ctx c = {.id = id, .on = on ? on : today(rq)};
-    return in_tx(rq, do_done, &c, err);
-}
-
-static int do_verify(web_req *rq, void *p, isms_err *err)
-{
-    change_ctx *c = p;
-    return store_action_verify(rq->w, c->id, c->effective, c->note, c->by, c->on, err);
+    app_action_step_in in = {.id = {1, (long)id}, .on = on};
+    return change(rq, "action_done", &in, NULL, err);
 }
 
 int audits_action_verify(web_req *rq, int64_t id, const char *effective, const char *note, const char *by,
                          const char *on, isms_err *err)
 {
     if (!effective || (strcmp(effective, "yes") && strcmp(effective, "no")))
-        return err_set(err, ISMS_EINVAL, "--effective is yes or no, not '%.40s'", effective ? effective : "");
-    change_ctx c = {.id = id, .effective = !strcmp(effective, "yes"), .note = note, .by = by, .on = on ? on : today(rq)};
-    return in_tx(rq, do_verify, &c, err);
+        return err_field(err, ISMS_EINVAL, "effective", "effective is yes or no, not '%.40s'", effective ? effective : "");
+    app_action_step_in in = {{1, (long)id}, {1, !strcmp(effective, "yes")}, note, by, on};
+    return change(rq, "action_verify", &in, NULL, err);
 }
-
-static int do_review(web_req *rq, void *p, isms_err *err) { return lifecycle_review_record(rq->w, p, rq->a, err); }
 
 int audits_review_record(web_req *rq, review_rec *r, isms_err *err)
 {
-    if (!r->held_on)
-        r->held_on = today(rq);
-    return in_tx(rq, do_review, r, err);
+    app_review_record_in in = {r->held_on, r->attendees, r->decisions, r->improvements, r->changes, r->resources};
+    return change(rq, "review_record", &in, &r->id, err);
 }
-
-static int do_feedback(web_req *rq, void *p, isms_err *err) { return store_feedback_add(rq->w, p, err); }
 
 int audits_feedback_add(web_req *rq, feedback_rec *f, isms_err *err)
 {
-    if (!f->received_on)
-        f->received_on = today(rq);
-    return in_tx(rq, do_feedback, f, err);
+    app_feedback_add_in in = {f->party, f->received_on, f->summary};
+    json_t *r;
+    int rc = api_call(rq, "feedback_add", &in, &r, err);
+    if (!rc) {
+        f->id = (int64_t)json_integer_value(json_object_get(r, "id"));
+        const char *on = json_string_value(json_object_get(r, "received_on"));
+        f->received_on = on ? arena_strdup(rq->a, on) : f->received_on;
+    }
+    json_decref(r);
+    return rc;
 }
 
 int audits_pack_markdown(web_req *rq, buf *out, isms_err *err)

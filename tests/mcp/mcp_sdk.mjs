@@ -195,10 +195,10 @@ const sessions = [];
     audit_id: audit.id, type: 'minor', ref: 'A.5.23', description: 'Two cloud services missing from the register',
   });
   check(!f.isError && f.structuredContent.type === 'minor', 'finding recorded: ' + f.content[0].text.slice(0, 200));
-  e = errorOf(await call(client, 'action_add', { finding_id: f.structuredContent.id, description: 'Add them', owner: 'IT', due_date: '2027-01-15' }));
+  e = errorOf(await call(client, 'action_add', { finding: f.structuredContent.id, actions: 'Add them', owner: 'IT', due_date: '2027-01-15' }));
   check(/root.cause/.test(e.message), 'a nonconformity needs a root cause: ' + e.message);
   const a = await call(client, 'action_add', {
-    finding_id: f.structuredContent.id, description: 'Add them and review the register monthly', owner: 'IT',
+    finding: f.structuredContent.id, actions: 'Add them and review the register monthly', owner: 'IT',
     due_date: '2027-01-15', root_cause: 'No owner for the register',
   });
   check(!a.isError && a.structuredContent.owner === 'IT', 'corrective action added: ' + a.content[0].text.slice(0, 200));
