@@ -11,22 +11,19 @@
 /* Evidence larger than this is refused: an evidence store holds documents and exports, not backups. */
 #define EVIDENCE_MAX_BYTES (1LL << 30)
 
-typedef struct evidence_add_in {
-    const char *path, *description, *controls, *type, *collected, *valid_until;
-} evidence_add_in;
 static const app_field evidence_add_fields[] = {
-    AFIELD(evidence_add_in, path, AF_STR, 1, "the file to keep as evidence: its path on this machine"),
-    AFIELD(evidence_add_in, description, AF_STR, 1, "what this evidence shows, such as 'Q3 access review of AWS IAM'"),
-    AFIELD(evidence_add_in, controls, AF_IDS, 1, "the Annex A controls it supports, such as A.5.18"),
-    AFIELD(evidence_add_in, type, AF_STR, 0, "the kind of evidence (access_review, policy, config_export, ...; other by default)"),
-    AFIELD(evidence_add_in, collected, AF_DATE, 0, "when it was collected (today when left out)"),
-    AFIELD(evidence_add_in, valid_until, AF_DATE, 0, "until when it stays valid (from its kind when left out)"),
+    AFIELD(app_evidence_add_in, path, AF_STR, 1, "the file to keep as evidence: its path on this machine"),
+    AFIELD(app_evidence_add_in, description, AF_STR, 1, "what this evidence shows, such as 'Q3 access review of AWS IAM'"),
+    AFIELD(app_evidence_add_in, controls, AF_IDS, 1, "the Annex A controls it supports, such as A.5.18"),
+    AFIELD(app_evidence_add_in, type, AF_STR, 0, "the kind of evidence (access_review, policy, config_export, ...; other by default)"),
+    AFIELD(app_evidence_add_in, collected, AF_DATE, 0, "when it was collected (today when left out)"),
+    AFIELD(app_evidence_add_in, valid_until, AF_DATE, 0, "until when it stays valid (from its kind when left out)"),
     AFIELD_END,
 };
 
 static int evidence_add(app *p, const void *vin, jw *j, isms_err *err)
 {
-    const evidence_add_in *in = vin;
+    const app_evidence_add_in *in = vin;
     evidence ev = {0};
     ev.controls = in->controls;
     ev.description = in->description;
@@ -329,7 +326,7 @@ const app_usecase app_uc_cycle[] = {
     {"evidence_add", "Add evidence",
      "Keep a file as evidence for Annex A controls: it is copied into the workspace's evidence store, hashed "
      "(SHA-256) and recorded with what it shows, who collected it and until when it stays valid.",
-     APP_WRITE, evidence_add_fields, sizeof(evidence_add_in), evidence_add},
+     APP_WRITE, evidence_add_fields, sizeof(app_evidence_add_in), evidence_add},
     {"audit_list", "List internal audits", "The internal audits (9.2) with their scope, auditor, dates, status and "
      "number of findings.", APP_READ, app_no_fields, sizeof(app_none_in), audit_list},
     {"audit_get", "Read an audit", "One internal audit with its findings and their corrective actions.", APP_READ,

@@ -49,6 +49,11 @@ typedef struct app_id_in {
     app_int id;
 } app_id_in;
 
+/* A file to keep as evidence for controls (a list of ids with commas). */
+typedef struct app_evidence_add_in {
+    const char *path, *description, *controls, *type, *collected, *valid_until;
+} app_evidence_add_in;
+
 /* An internal audit to plan: a scope of clauses and controls, or a year (1 to 3) of the programme. */
 typedef struct app_audit_plan_in {
     const char *title, *scope, *criteria, *auditor, *start_date, *end_date;

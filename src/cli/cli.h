@@ -17,6 +17,8 @@ typedef struct cli_ctx {
     arena *a;             /* freed when the command ends */
     int argc;             /* the command's own arguments, argv[0] is the command name */
     char **argv;
+    const char *hint_field; /* cli_call: an error about this field gets hint added */
+    const char *hint;
 } cli_ctx;
 
 typedef struct cli_cmd {

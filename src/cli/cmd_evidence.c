@@ -2,47 +2,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "core/catalog.h"
 #include "core/evidence.h"
 #include "report/json.h"
 #include "util/json.h"
 
-#define EVIDENCE_MAX_BYTES (1LL << 30)
 
 static int ev_add(cli_ctx *c)
 {
-    const char *controls = NULL, *desc = NULL, *type = NULL, *collected = NULL, *valid = NULL, *pos[1];
+    app_evidence_add_in in = {0};
+    const char *pos[1];
     int np = 0;
-    cli_opt opts[] = {{"controls", 1, &controls}, {"description", 1, &desc}, {"type", 1, &type},
-                      {"collected", 1, &collected}, {"valid-until", 1, &valid}, {NULL, 0, NULL}};
+    cli_opt opts[] = {{"controls", 1, &in.controls}, {"description", 1, &in.description}, {"type", 1, &in.type},
+                      {"collected", 1, &in.collected}, {"valid-until", 1, &in.valid_until}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 1, &np))
         return EXIT_USAGE;
     if (np != 1)
         return cli_usage_error(c, "give the evidence FILE");
-    char today[11];
-    store_today(today);
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    in.path = pos[0];
+    c->hint_field = "type";
+    c->hint = "see `isms evidence types`";
+    json_t *r;
+    int rc = cli_call(c, "evidence_add", &in, &r);
     if (rc)
         return rc;
-    isms_err err = {0};
-    evidence ev = {0};
-    ev.controls = controls;
-    ev.description = desc;
-    ev.kind = type ? type : "other";
-    ev.collected_at = collected ? collected : today;
-    ev.valid_until = valid;
-    if (ws_begin(w, &err) || store_evidence_add(w, pos[0], &ev, EVIDENCE_MAX_BYTES, c->a, &err)) {
-        if (!strcmp(err.field, "type"))
-            cli_hint(&err, "see `isms evidence types`");
-        return cli_abort(w, &err);
-    }
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    printf("%lld\n", (long long)ev.id);
-    fprintf(stderr, "evidence %lld: %s (sha256 %.16s…), %s, valid until %s\n", (long long)ev.id, ev.filename,
-            ev.sha256, ev.controls, ev.valid_until);
+    json_t *ctl = json_object_get(r, "controls");
+    char controls[1024] = "";
+    size_t i;
+    json_t *v;
+    json_array_foreach(ctl, i, v)
+        snprintf(controls + strlen(controls), sizeof controls - strlen(controls), "%s%s", i ? "," : "", json_string_value(v));
+    long long id = (long long)json_integer_value(json_object_get(r, "id"));
+    printf("%lld\n", id);
+    fprintf(stderr, "evidence %lld: %s (sha256 %.16s…), %s, valid until %s\n", id,
+            json_string_value(json_object_get(r, "filename")), json_string_value(json_object_get(r, "sha256")), controls,
+            json_string_value(json_object_get(r, "valid_until")));
+    json_decref(r);
     return EXIT_OK;
 }
 

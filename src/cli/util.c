@@ -207,6 +207,10 @@ int cli_call(cli_ctx *c, const char *usecase, const void *in, json_t **answer)
         rc = err_set(&err, ISMS_ENOMEM, "out of memory");
     buf_free(&b);
     app_close(p);
+    if (rc && c->hint && c->hint_field && !strcmp(err.field, c->hint_field))
+        cli_hint(&err, c->hint);
+    else if (rc && !strcmp(err.field, "audit_log"))
+        cli_hint(&err, "`isms log verify` checks the audit log; `isms log anchor` signs it as it is");
     return rc ? cli_fail(&err) : EXIT_OK;
 }
 

@@ -637,11 +637,11 @@ static int anchor_matches(ws *w, const char *path, int64_t base, isms_err *err)
     if (state < 0)
         return not_saved(err, ISMS_EIO);
     if (state == ANCHOR_FILE_DAMAGED || state == ANCHOR_FILE_BADSIG)
-        return err_set(err, ISMS_ECONFLICT,
+        return err_field(err, ISMS_ECONFLICT, "audit_log",
                        "the change was not saved: the checkpoint %s %s; verify the audit log", path,
                        state == ANCHOR_FILE_DAMAGED ? "is damaged" : "does not verify with the workspace's key");
     if (ck.count > base)
-        return err_set(err, ISMS_ECONFLICT,
+        return err_field(err, ISMS_ECONFLICT, "audit_log",
                        "the change was not saved: the audit log has %lld entries but its checkpoint covers %lld, so "
                        "entries were deleted; verify the audit log",
                        (long long)base, (long long)ck.count);
@@ -656,7 +656,7 @@ static int anchor_matches(ws *w, const char *path, int64_t base, isms_err *err)
                !strcmp((const char *)sqlite3_column_text(st, 0), ck.head);
     st_release(w, st);
     if (!same)
-        return err_set(err, ISMS_ECONFLICT,
+        return err_field(err, ISMS_ECONFLICT, "audit_log",
                        "the change was not saved: entry %lld of the audit log does not have the hash its checkpoint "
                        "signed, so the log was rewritten; verify the audit log",
                        (long long)ck.count);
@@ -678,7 +678,7 @@ static int anchor_ready(ws *w, isms_err *err)
     rc = anchor_key_load(p.key, &w->key, err);
     if (rc == ISMS_ENOTFOUND) {
         if (file_exists(p.checkpoint))
-            return err_set(err, ISMS_ECONFLICT,
+            return err_field(err, ISMS_ECONFLICT, "audit_log",
                            "the change was not saved: the signing key %s is missing but the checkpoint %s "
                            "exists; restore the key from a backup, or anchor the log anew to sign it with a new "
                            "key",
@@ -695,7 +695,7 @@ static int anchor_ready(ws *w, isms_err *err)
         /* Only a log that had no entries, or whose key is being made now, may start a checkpoint
          * file unasked: a missing one beside a signed log is what deleting it would look like. */
         if (base > 0 && !created)
-            return err_set(err, ISMS_ECONFLICT,
+            return err_field(err, ISMS_ECONFLICT, "audit_log",
                            "the change was not saved: the checkpoint %s of the audit log is missing, so nothing "
                            "shows whether entries were deleted; verify the audit log, then anchor it anew to sign "
                            "the log as it is",
