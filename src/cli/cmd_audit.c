@@ -437,7 +437,7 @@ static int action_list(cli_ctx *c)
     store_today(today);
     long overdue = 0;
     for (size_t i = 0; i < n; i++)
-        overdue += lifecycle_action_overdue(&x[i], today);
+        overdue += cycle_action_overdue(&x[i], today);
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
@@ -451,7 +451,7 @@ static int action_list(cli_ctx *c)
     if (!n)
         printf("No actions.\n");
     for (size_t i = 0; i < n; i++) {
-        int late = lifecycle_action_overdue(&x[i], today);
+        int late = cycle_action_overdue(&x[i], today);
         printf("%4lld  %-11s due %s%s  %-16s %s  %s\n", (long long)x[i].id, x[i].status, x[i].due_date,
                late ? " OVERDUE" : "", cli_cut(c, x[i].owner, 16),
                x[i].finding_id ? arena_sprintf(c->a, "finding %lld (%s %s)", (long long)x[i].finding_id,

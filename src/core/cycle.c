@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/risk.h"
 
@@ -451,4 +452,66 @@ size_t readiness_evaluate(const readiness_facts *f, arena *a, readiness_item **o
     *blockers = bad;
     *out = it;
     return k;
+}
+
+int cycle_action_overdue(const action_rec *x, const char *today)
+{
+    return x->status && x->due_date && !strcmp(x->status, "open") && strcmp(x->due_date, today) < 0;
+}
+
+int cycle_finding_open(const finding_rec *f)
+{
+    return cycle_finding_is_nc(f->type) && (!f->actions || f->actions_closed < f->actions);
+}
+
+int cycle_action_step(int64_t id, const char *status, int corrective, cycle_action_event ev, const char **next,
+                      isms_err *err)
+{
+    if (ev == CYCLE_ACTION_DONE) {
+        if (strcmp(status, "open"))
+            return err_set(err, ISMS_ECONFLICT, "action %lld is already %s", (long long)id, status);
+        *next = corrective ? "implemented" : "closed";
+        return ISMS_OK;
+    }
+    if (!corrective)
+        return err_set(err, ISMS_EINVAL, "action %lld follows a management review: it closes when implemented",
+                       (long long)id);
+    if (!strcmp(status, "closed"))
+        return err_set(err, ISMS_ECONFLICT,
+                       "action %lld is closed: its effectiveness was already checked and found effective "
+                       "(a new problem needs a new finding or action)",
+                       (long long)id);
+    if (strcmp(status, "implemented"))
+        return err_set(err, ISMS_ECONFLICT, "action %lld is %s: its effectiveness can be checked once it is implemented",
+                       (long long)id, status);
+    /* not effective: the nonconformity stays open and the action goes back to its owner */
+    *next = ev == CYCLE_ACTION_EFFECTIVE ? "closed" : "open";
+    return ISMS_OK;
+}
+
+/* a and b equal once trimmed, ignoring case */
+static int same_person(const char *a, const char *b)
+{
+    while (isspace((unsigned char)*a))
+        a++;
+    while (isspace((unsigned char)*b))
+        b++;
+    size_t na = strlen(a), nb = strlen(b);
+    while (na && isspace((unsigned char)a[na - 1]))
+        na--;
+    while (nb && isspace((unsigned char)b[nb - 1]))
+        nb--;
+    return na == nb && !strncasecmp(a, b, na);
+}
+
+int cycle_auditor_independent(const char *auditor, const char *const *items, const char *const *owners, size_t n,
+                              isms_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (owners[i] && auditor && same_person(owners[i], auditor))
+            return err_field(err, ISMS_ECONFLICT, "auditor",
+                             "%s owns %s, which is in the audit scope: auditors must not audit their own work "
+                             "(choose another auditor or leave %s out of the scope)",
+                             auditor, items[i], items[i]);
+    return ISMS_OK;
 }

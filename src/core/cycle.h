@@ -4,6 +4,7 @@
 #define ISMS_CYCLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/catalog.h"
 #include "core/gap.h"
@@ -76,5 +77,61 @@ typedef struct readiness_item {
 /* Evaluate every requirement; returns the number of items, *blockers the number not ok. A gap
  * blocker no requirement claims makes an item "Other gaps" so that none is ever dropped. */
 size_t readiness_evaluate(const readiness_facts *f, arena *a, readiness_item **out, size_t *blockers);
+
+/* --- the records of the audit cycle, as the store reads them and the front ends show them --- */
+
+typedef struct cert_rec {
+    const char *body, *number, *stage1_date, *stage2_date, *issued_on, *updated_at;
+} cert_rec;
+typedef struct milestone_rec {
+    const char *key, *title, *clause, *due_date, *note;
+    const char *done_on;   /* derived from the workspace (e.g. the SoA's approval date), NULL while open */
+} milestone_rec;
+typedef struct audit_rec {
+    int64_t id;
+    const char *title, *scope, *criteria, *auditor, *start_date, *end_date, *status, *completed_on, *summary;
+    long findings;
+} audit_rec;
+typedef struct finding_rec {
+    int64_t id, audit_id;
+    const char *type, *ref, *description, *evidence, *created_at;
+    long actions, actions_closed;
+} finding_rec;
+typedef struct action_rec {
+    int64_t id, finding_id, review_id;   /* exactly one of finding_id (corrective) and review_id (9.3 output) */
+    const char *description, *root_cause, *owner, *due_date, *status, *implemented_on, *effectiveness,
+        *verified_by, *closed_on, *finding_type, *ref;
+} action_rec;
+typedef struct review_rec {
+    int64_t id;
+    const char *held_on, *attendees, *decisions, *improvements, *changes, *resources, *pack, *created_at;
+} review_rec;
+typedef struct feedback_rec {
+    int64_t id;
+    const char *party, *received_on, *summary;
+} feedback_rec;
+
+/* An action is overdue on today while it is open past its due date. */
+int cycle_action_overdue(const action_rec *x, const char *today);
+/* A finding is open while it is a nonconformity without a corrective action, or with one not closed. */
+int cycle_finding_open(const finding_rec *f);
+
+/* The corrective-action state machine (10.2): an action is open, then implemented (a corrective
+ * one awaits its effectiveness check) or closed (a review action, or an effective correction); a
+ * check that finds it not effective sends it back open to its owner. */
+typedef enum cycle_action_event {
+    CYCLE_ACTION_DONE,          /* the owner reports it implemented */
+    CYCLE_ACTION_EFFECTIVE,     /* the effectiveness check found it effective */
+    CYCLE_ACTION_NOT_EFFECTIVE, /* ... or not */
+} cycle_action_event;
+/* The status action id (now in status; corrective: it answers a finding, else a review) moves to
+ * on ev into *next, or the reason it cannot (ISMS_ECONFLICT for the wrong state, ISMS_EINVAL for a
+ * check of a review action). */
+int cycle_action_step(int64_t id, const char *status, int corrective, cycle_action_event ev, const char **next,
+                      isms_err *err);
+/* Independence (9.2.2 c): auditor must own none of the n scope items; owners[i] is item i's owner
+ * (NULL for none). ISMS_OK, or ISMS_ECONFLICT naming the first item the auditor owns. */
+int cycle_auditor_independent(const char *auditor, const char *const *items, const char *const *owners, size_t n,
+                              isms_err *err);
 
 #endif

@@ -275,16 +275,6 @@ int lifecycle_review_record(ws *w, review_rec *r, arena *a, isms_err *err)
     return store_review_record(w, r, err);
 }
 
-int lifecycle_action_overdue(const action_rec *x, const char *today)
-{
-    return !strcmp(x->status, "open") && strcmp(x->due_date, today) < 0;
-}
-
-int lifecycle_finding_open(const finding_rec *f)
-{
-    return cycle_finding_is_nc(f->type) && (!f->actions || f->actions_closed < f->actions);
-}
-
 void lifecycle_audit_json(jw *j, const audit_rec *x)
 {
     jw_obj(j);
@@ -335,7 +325,7 @@ void lifecycle_action_json(jw *j, const action_rec *x, const char *today)
     jw_kstr(j, "owner", x->owner);
     jw_kstr(j, "due_date", x->due_date);
     jw_kstr(j, "status", x->status);
-    jw_kbool(j, "overdue", lifecycle_action_overdue(x, today));
+    jw_kbool(j, "overdue", cycle_action_overdue(x, today));
     jw_kstr(j, "implemented_on", x->implemented_on);
     jw_kstr(j, "effectiveness", x->effectiveness);
     jw_kstr(j, "verified_by", x->verified_by);

@@ -44,11 +44,6 @@ void lifecycle_checklist_json(jw *j, const audit_rec *x, const lifecycle_check *
  * what the meeting considered stays provable. Fills r->id and r->pack. */
 int lifecycle_review_record(ws *w, review_rec *r, arena *a, isms_err *err);
 
-/* Whether an open action is past its due date on `today`. */
-int lifecycle_action_overdue(const action_rec *x, const char *today);
-/* Whether a finding is a nonconformity still open: no action yet, or not every action closed. */
-int lifecycle_finding_open(const finding_rec *f);
-
 /* The JSON shapes shared by the CLI's --json output and the web API. */
 void lifecycle_audit_json(jw *j, const audit_rec *x);
 /* with_audit adds the audit's id, with_evidence the evidence text. */

@@ -110,28 +110,25 @@ int store_audit_plan(ws *w, audit_rec *x, arena *ar, isms_err *err)
     size_t n;
     if ((rc = applicable_flags(w, flags, err)) || (rc = cycle_scope_parse(x->scope, flags, ar, &items, &n, err)))
         return rc;
-    /* Independence (9.2.2 c): an auditor who owns a control in scope would audit their own work. */
+    /* Independence (9.2.2 c) is core's rule; the store reads who owns each control in scope. */
     sqlite3_stmt *st;
-    if ((rc = st_prepare(w, "SELECT owner FROM soa WHERE control_id = ? AND lower(trim(owner)) = lower(trim(?))", &st,
-                         err)))
+    if ((rc = st_prepare(w, "SELECT owner FROM soa WHERE control_id = ?", &st, err)))
         return rc;
+    const char **owners = arena_alloc(ar, (n ? n : 1) * sizeof *owners);
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
         len += strlen(items[i]) + 1;
+        owners[i] = NULL;
         if (items[i][0] != 'A')
             continue;
         sqlite3_reset(st);
         st_text(st, 1, items[i]);
-        st_text(st, 2, x->auditor);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            st_release(w, st);
-            return err_set(err, ISMS_ECONFLICT,
-                           "%s owns %s, which is in the audit scope: auditors must not audit their own work "
-                           "(choose another auditor or leave %s out of the scope)",
-                           x->auditor, items[i], items[i]);
-        }
+        if (sqlite3_step(st) == SQLITE_ROW)
+            owners[i] = st_col(st, 0, ar);
     }
     st_release(w, st);
+    if ((rc = cycle_auditor_independent(x->auditor, items, owners, n, err)))
+        return rc;
     char *scope = arena_alloc(ar, len + 1);
     scope[0] = '\0';
     for (size_t i = 0; i < n; i++) {
@@ -473,10 +470,11 @@ int store_action_implemented(ws *w, int64_t id, const char *on, isms_err *err)
     int corrective, rc;
     if ((rc = need_date("date", "date", on, err)) || (rc = action_state(w, id, status, &corrective, due, err)))
         return rc;
-    if (strcmp(status, "open"))
-        return err_set(err, ISMS_ECONFLICT, "action %lld is already %s", (long long)id, status);
+    const char *next;
+    if ((rc = cycle_action_step(id, status, corrective, CYCLE_ACTION_DONE, &next, err)))
+        return rc;
     store_now(now);
-    const char *vals[] = {corrective ? "implemented" : "closed", on, corrective ? NULL : on, now};
+    const char *vals[] = {next, on, strcmp(next, "closed") ? NULL : on, now};
     return action_update(w, id,
                          "UPDATE action SET status = ?, implemented_on = ?, closed_on = ?, updated_at = ? WHERE id = ?",
                          vals, 4, err);
@@ -508,18 +506,10 @@ static int action_verify(ws *w, int64_t id, int effective, const char *note, con
     int corrective, rc;
     if ((rc = action_state(w, id, status, &corrective, due, err)))
         return rc;
-    if (!corrective)
-        return err_set(err, ISMS_EINVAL, "action %lld follows a management review: it closes when implemented",
-                       (long long)id);
-    if (!strcmp(status, "closed"))
-        return err_set(err, ISMS_ECONFLICT,
-                       "action %lld is closed: its effectiveness was already checked and found effective "
-                       "(a new problem needs a new finding or action)",
-                       (long long)id);
-    if (strcmp(status, "implemented"))
-        return err_set(err, ISMS_ECONFLICT,
-                       "action %lld is %s: its effectiveness can be checked once it is implemented",
-                       (long long)id, status);
+    const char *next;
+    if ((rc = cycle_action_step(id, status, corrective,
+                                effective ? CYCLE_ACTION_EFFECTIVE : CYCLE_ACTION_NOT_EFFECTIVE, &next, err)))
+        return rc;
     store_now(now);
     if (effective) {
         const char *vals[] = {note, by, on, now};

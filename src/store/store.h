@@ -364,26 +364,14 @@ int store_token_revoke(ws *w, int64_t id, isms_err *err);
 int store_token_user(ws *w, const char *token, arena *a, user *u, isms_err *err);
 
 /* --- audit lifecycle: certification cycle, internal audits (9.2), actions (10.2), reviews (9.3) --- */
-typedef struct cert_rec {
-    const char *body, *number, *stage1_date, *stage2_date, *issued_on, *updated_at;
-} cert_rec;
 /* *found is 0 when nothing was recorded yet (all fields NULL). */
 int store_cert_get(ws *w, arena *a, cert_rec *c, int *found, isms_err *err);
 /* Update the non-NULL fields; dates are validated, stage 2 cannot precede stage 1. */
 int store_cert_set(ws *w, const cert_rec *c, isms_err *err);
-typedef struct milestone_rec {
-    const char *key, *title, *clause, *due_date, *note;
-    const char *done_on;   /* derived from the workspace (e.g. the SoA's approval date), NULL while open */
-} milestone_rec;
 int store_milestone_set(ws *w, const char *key, const char *due_date, const char *note, isms_err *err);
 /* Every roadmap milestone in order, with its due date (NULL when unplanned) and derived completion. */
 int store_milestone_list(ws *w, arena *a, milestone_rec **out, size_t *n, isms_err *err);
 
-typedef struct audit_rec {
-    int64_t id;
-    const char *title, *scope, *criteria, *auditor, *start_date, *end_date, *status, *completed_on, *summary;
-    long findings;
-} audit_rec;
 /* Plan an internal audit; scope is normalized ("4-10", "annex-a", ids in any form). The auditor
  * must not own any control in the scope (auditors do not audit their own work). Fills a->id. */
 int store_audit_plan(ws *w, audit_rec *a, arena *ar, isms_err *err);
@@ -392,21 +380,11 @@ int store_audit_list(ws *w, arena *a, audit_rec **out, size_t *n, isms_err *err)
 /* Mark completed on `on` with a summary of the results; refused twice or before its start date. */
 int store_audit_complete(ws *w, int64_t id, const char *summary, const char *on, isms_err *err);
 
-typedef struct finding_rec {
-    int64_t id, audit_id;
-    const char *type, *ref, *description, *evidence, *created_at;
-    long actions, actions_closed;
-} finding_rec;
 /* Record a finding against a planned (not yet completed) audit; ref is a clause or control. */
 int store_finding_add(ws *w, finding_rec *f, isms_err *err);
 /* Findings of one audit (audit_id > 0) or all, ordered by id. */
 int store_finding_list(ws *w, int64_t audit_id, arena *a, finding_rec **out, size_t *n, isms_err *err);
 
-typedef struct action_rec {
-    int64_t id, finding_id, review_id;   /* exactly one of finding_id (corrective) and review_id (9.3 output) */
-    const char *description, *root_cause, *owner, *due_date, *status, *implemented_on, *effectiveness,
-        *verified_by, *closed_on, *finding_type, *ref;
-} action_rec;
 /* Add an action: corrective actions for nonconformities need a root cause. Fills a->id. */
 int store_action_add(ws *w, action_rec *a, isms_err *err);
 /* The owner reports the action implemented; review actions close here, corrective ones await verification. */
@@ -419,18 +397,11 @@ int store_action_get(ws *w, int64_t id, arena *a, action_rec *out, isms_err *err
 /* Actions ordered by due date; open_only leaves out closed ones. */
 int store_action_list(ws *w, int open_only, arena *a, action_rec **out, size_t *n, isms_err *err);
 
-typedef struct review_rec {
-    int64_t id;
-    const char *held_on, *attendees, *decisions, *improvements, *changes, *resources, *pack, *created_at;
-} review_rec;
 /* Record a held management review with its 9.3.3 results and the input pack (JSON) it considered. */
 int store_review_record(ws *w, review_rec *r, isms_err *err);
 int store_review_get(ws *w, int64_t id, arena *a, review_rec *out, isms_err *err);
 int store_review_list(ws *w, arena *a, review_rec **out, size_t *n, isms_err *err);
-typedef struct feedback_rec {
-    int64_t id;
-    const char *party, *received_on, *summary;
-} feedback_rec;
+
 int store_feedback_add(ws *w, feedback_rec *f, isms_err *err);
 /* Feedback received on or after `since` (NULL: all), newest first. */
 int store_feedback_list(ws *w, const char *since, arena *a, feedback_rec **out, size_t *n, isms_err *err);

@@ -336,7 +336,7 @@ int api_findings_list(web_req *rq, web_resp *rs)
     jw_arr(j);
     long seen = 0;
     for (size_t i = 0; i < n; i++) {
-        if ((type && strcmp(f[i].type, type)) || (open >= 0 && lifecycle_finding_open(&f[i]) != open))
+        if ((type && strcmp(f[i].type, type)) || (open >= 0 && cycle_finding_open(&f[i]) != open))
             continue;
         if (IN_PAGE(pq, seen))
             lifecycle_finding_json(j, &f[i], 1, 1);
@@ -373,7 +373,7 @@ int api_actions_list(web_req *rq, web_resp *rs)
     jw_arr(j);
     long seen = 0, late = 0;
     for (size_t i = 0; i < n; i++) {
-        int od = lifecycle_action_overdue(&x[i], t);
+        int od = cycle_action_overdue(&x[i], t);
         if ((open == 0 && strcmp(x[i].status, "closed")) || (overdue >= 0 && od != overdue) ||
             (source && strcmp(source, x[i].finding_id ? "finding" : "review")))
             continue;

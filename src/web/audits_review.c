@@ -82,7 +82,7 @@ static int render_actions(web_req *rq, web_resp *rs, const isms_err *refused)
     int rc = store_action_list(rq->w, open_only, rq->a, &x, &n, &err);
     long late = 0;
     for (size_t i = 0; !rc && i < n; i++)
-        late += lifecycle_action_overdue(&x[i], today);
+        late += cycle_action_overdue(&x[i], today);
     web_html(rs, "<p class=\"filters\"><a href=\"/actions\">all</a> · <a href=\"/actions?open=1\">open only</a> · "
                  "<span id=\"overdue-count\">%ld overdue</span></p>",
              late);
@@ -93,7 +93,7 @@ static int render_actions(web_req *rq, web_resp *rs, const isms_err *refused)
     else if (!n)
         web_raw(rs, "<tr><td colspan=\"9\">No actions.</td></tr>");
     for (size_t i = 0; !rc && i < n; i++) {
-        int od = lifecycle_action_overdue(&x[i], today);
+        int od = cycle_action_overdue(&x[i], today);
         web_html(rs, "<tr id=\"action-%lld\"", (long long)x[i].id);
         web_raw(rs, od ? " class=\"overdue\">" : ">");
         web_html(rs, "<td>%lld</td><td>", (long long)x[i].id);

@@ -313,12 +313,65 @@ static void test_ics(void **state)
     free(text);
 }
 
+/* The corrective-action state machine: open -> implemented -> closed, or back to open. */
+static void test_action_states(void **state)
+{
+    (void)state;
+    const char *next = NULL;
+    isms_err err = {0};
+    assert_int_equal(cycle_action_step(1, "open", 1, CYCLE_ACTION_DONE, &next, &err), ISMS_OK);
+    assert_string_equal(next, "implemented");
+    assert_int_equal(cycle_action_step(2, "open", 0, CYCLE_ACTION_DONE, &next, &err), ISMS_OK);
+    assert_string_equal(next, "closed"); /* a review action closes when implemented */
+    assert_int_equal(cycle_action_step(1, "implemented", 1, CYCLE_ACTION_EFFECTIVE, &next, &err), ISMS_OK);
+    assert_string_equal(next, "closed");
+    assert_int_equal(cycle_action_step(1, "implemented", 1, CYCLE_ACTION_NOT_EFFECTIVE, &next, &err), ISMS_OK);
+    assert_string_equal(next, "open");
+    assert_int_equal(cycle_action_step(1, "implemented", 1, CYCLE_ACTION_DONE, &next, &err), ISMS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "already implemented"));
+    assert_int_equal(cycle_action_step(1, "open", 1, CYCLE_ACTION_EFFECTIVE, &next, &err), ISMS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "once it is implemented"));
+    assert_int_equal(cycle_action_step(1, "closed", 1, CYCLE_ACTION_NOT_EFFECTIVE, &next, &err), ISMS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "already checked"));
+    assert_int_equal(cycle_action_step(2, "closed", 0, CYCLE_ACTION_EFFECTIVE, &next, &err), ISMS_EINVAL);
+    assert_non_null(strstr(err.msg, "management review"));
+}
+
+static void test_independence_and_predicates(void **state)
+{
+    (void)state;
+    const char *items[] = {"9.2", "A.5.15", "A.8.5"};
+    const char *owners[] = {NULL, "IT Team", " dana LEE "};
+    isms_err err = {0};
+    assert_int_equal(cycle_auditor_independent("Sam Auditor", items, owners, 3, &err), ISMS_OK);
+    assert_int_equal(cycle_auditor_independent("Dana Lee", items, owners, 3, &err), ISMS_ECONFLICT);
+    assert_string_equal(err.field, "auditor");
+    assert_non_null(strstr(err.msg, "owns A.8.5"));
+    assert_int_equal(cycle_auditor_independent("Dana Lee", items, owners, 2, &err), ISMS_OK);
+
+    action_rec a = {.status = "open", .due_date = "2026-11-30"};
+    assert_true(cycle_action_overdue(&a, "2026-12-01"));
+    assert_false(cycle_action_overdue(&a, "2026-11-30"));
+    a.status = "implemented";
+    assert_false(cycle_action_overdue(&a, "2027-01-01"));
+    finding_rec f = {.type = "minor"};
+    assert_true(cycle_finding_open(&f)); /* a nonconformity without an action */
+    f.actions = 2;
+    f.actions_closed = 1;
+    assert_true(cycle_finding_open(&f));
+    f.actions_closed = 2;
+    assert_false(cycle_finding_open(&f));
+    finding_rec o = {.type = "observation"};
+    assert_false(cycle_finding_open(&o));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_date_add),    cmocka_unit_test(test_cert_dates), cmocka_unit_test(test_refs_and_scope),
         cmocka_unit_test(test_programme),   cmocka_unit_test(test_findings),   cmocka_unit_test(test_readiness),
-        cmocka_unit_test(test_ics),
+        cmocka_unit_test(test_ics),         cmocka_unit_test(test_action_states),
+        cmocka_unit_test(test_independence_and_predicates),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

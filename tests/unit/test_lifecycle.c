@@ -84,19 +84,19 @@ static void test_actions_and_review(void **state)
 {
     (void)state;
     action_rec x = {.status = "open", .due_date = "2026-01-10"};
-    assert_true(lifecycle_action_overdue(&x, "2026-01-11"));
-    assert_false(lifecycle_action_overdue(&x, "2026-01-10"));
+    assert_true(cycle_action_overdue(&x, "2026-01-11"));
+    assert_false(cycle_action_overdue(&x, "2026-01-10"));
     x.status = "implemented";
-    assert_false(lifecycle_action_overdue(&x, "2027-01-01"));   /* waiting for verification, not late */
+    assert_false(cycle_action_overdue(&x, "2027-01-01"));   /* waiting for verification, not late */
     finding_rec f = {.type = "minor"};
-    assert_true(lifecycle_finding_open(&f));
+    assert_true(cycle_finding_open(&f));
     f.actions = 2;
     f.actions_closed = 1;
-    assert_true(lifecycle_finding_open(&f));
+    assert_true(cycle_finding_open(&f));
     f.actions_closed = 2;
-    assert_false(lifecycle_finding_open(&f));
+    assert_false(cycle_finding_open(&f));
     f = (finding_rec){.type = "observation"};
-    assert_false(lifecycle_finding_open(&f));
+    assert_false(cycle_finding_open(&f));
 
     ws *w = open_ws();
     isms_err err = {0};
