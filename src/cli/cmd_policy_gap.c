@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "collect/docfile.h"
 #include "core/docgap.h"
 #include "core/docread.h"
 #include "report/json.h"
@@ -138,7 +139,7 @@ int cli_policy_gap(cli_ctx *c)
     for (int i = 0; i < np; i++) {
         docs[i] = arena_alloc(c->a, sizeof **docs);
         err_clear(&err);
-        if (docread_file(pos[i], c->a, docs[i], &err)) {
+        if (docfile_read(pos[i], c->a, docs[i], &err)) {
             errors[i] = arena_strdup(c->a, err.msg);
             fprintf(stderr, "isms: %s: %s\n", pos[i], err.msg);
         } else {

@@ -5,15 +5,11 @@
 #include "core/docread_int.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <libxml/HTMLparser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "util/buf.h"
 
@@ -472,7 +468,7 @@ static int has_bytes(const char *hay, size_t len, const char *needle)
     return 0;
 }
 
-static const char *ext_of(const char *path)
+const char *docread_ext(const char *path)
 {
     const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
     return dot && (!slash || dot > slash) ? dot + 1 : "";
@@ -506,7 +502,7 @@ static int read_any(const char *path, const char *s, size_t n, arena *a, doc *d,
     if (n > DOCREAD_MAX_FILE)
         return err_set(err, ISMS_EINVAL, "is %zu MB, over the %zu MB limit", n >> 20, DOCREAD_MAX_FILE >> 20);
     doc_format f = docread_sniff(s, n);
-    const char *ext = ext_of(path);
+    const char *ext = docread_ext(path);
     /* the content decides; a name that promises another format is refused rather than guessed past */
     if ((!strcasecmp(ext, "pdf") && f != DOC_PDF) || (!strcasecmp(ext, "docx") && f != DOC_DOCX) ||
         ((!strcasecmp(ext, "html") || !strcasecmp(ext, "htm")) && f != DOC_HTML && f != DOC_TEXT) ||
@@ -558,54 +554,6 @@ static int read_any(const char *path, const char *s, size_t n, arena *a, doc *d,
 int docread_memory(const char *path, const char *data, size_t len, arena *a, doc *d, isms_err *err)
 {
     return read_any(path, data, len, a, d, err);
-}
-
-int docread_file(const char *path, arena *a, doc *d, isms_err *err)
-{
-    memset(d, 0, sizeof *d);
-    d->path = arena_strdup(a, path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return err_set(err, ISMS_EINVAL, "cannot be opened: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return err_set(err, ISMS_EINVAL, "is not a regular file");
-    }
-    if ((size_t)st.st_size > DOCREAD_MAX_FILE) {
-        close(fd);
-        return err_set(err, ISMS_EINVAL, "is %lld MB, over the %zu MB limit", (long long)(st.st_size >> 20),
-                       DOCREAD_MAX_FILE >> 20);
-    }
-    size_t n = (size_t)st.st_size, got = 0;
-    char *data = malloc(n + 1);
-    if (!data) {
-        close(fd);
-        return err_set(err, ISMS_ENOMEM, "out of memory reading it");
-    }
-    while (got < n) {
-        ssize_t r = read(fd, data + got, n - got);
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    data[got] = '\0';
-    int rc;
-    if (got && docread_sniff(data, got) == DOC_PDF) {
-        const char *ext = ext_of(path);
-        if (!strcasecmp(ext, "docx") || !strcasecmp(ext, "md") || !strcasecmp(ext, "txt") ||
-            !strcasecmp(ext, "html") || !strcasecmp(ext, "htm"))
-            rc = err_set(err, ISMS_EINVAL, "is named .%s but its content is a PDF", ext);
-        else {
-            d->format = DOC_PDF;
-            rc = docread_pdf(d, a, path, err);
-        }
-    } else {
-        rc = read_any(path, data, got, a, d, err);
-    }
-    free(data);
-    return rc;
 }
 
 const char *docread_location(const doc *d, const doc_para *p, arena *a)

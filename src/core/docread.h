@@ -10,7 +10,6 @@
 
 #define DOCREAD_MAX_FILE ((size_t)50 << 20)   /* bytes of any input file */
 #define DOCREAD_MAX_ENTRY ((size_t)64 << 20)  /* uncompressed size of one DOCX part: zip bombs stop here */
-#define DOCREAD_TOOL_TIMEOUT_MS 60000         /* pdfinfo / pdftotext on one file */
 
 typedef enum doc_format { DOC_UNKNOWN, DOC_MARKDOWN, DOC_TEXT, DOC_HTML, DOC_DOCX, DOC_PDF } doc_format;
 
@@ -36,13 +35,12 @@ typedef struct doc {
     size_t npara, cap;
 } doc;
 
-/* Read path into d (strings in a). Fails with ISMS_EINVAL and a message naming the problem (not the
- * file) for empty, oversized, corrupt, encrypted, text-less or mislabelled files. */
-int docread_file(const char *path, arena *a, doc *d, isms_err *err);
-/* Read a document held in memory; PDF needs a file (docread_file) and is refused here. */
+/* Read a document held in memory; PDF needs its tools (collect/docfile.h) and is refused here. */
 int docread_memory(const char *path, const char *data, size_t len, arena *a, doc *d, isms_err *err);
 /* The format the bytes are, by their magic numbers and content; DOC_UNKNOWN for binary data. */
 doc_format docread_sniff(const char *data, size_t len);
+/* The extension of path's file name without its dot, "" when none. */
+const char *docread_ext(const char *path);
 /* "markdown", "text", "html", "docx", "pdf" or "unknown". */
 const char *docread_format_name(doc_format f);
 /* Where p stands, for people: "page 2, section "Scope", paragraph 4" / "section "Scope", line 12". */

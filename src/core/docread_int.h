@@ -21,7 +21,5 @@ const char *docread_pdf_info(doc *d, arena *a, const char *info);
 /* Read pdftotext's output (len bytes, pages ending in form feeds) into paragraphs with their page;
  * d->pages is the count of pages seen when pdfinfo gave none. */
 void docread_pdf_text(doc *d, arena *a, const char *text, size_t len);
-/* Read the PDF at path with pdfinfo and pdftotext. */
-int docread_pdf(doc *d, arena *a, const char *path, isms_err *err);
 
 #endif

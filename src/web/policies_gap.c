@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collect/docfile.h"
 #include "core/docread.h"
 #include "report/json.h"
 #include "util/outfile.h"
@@ -95,7 +96,7 @@ int policy_web_gap(web_req *rq, const char *topic_list, docgap_report *r, isms_e
         if ((rc = outfile_write(path, files[i]->data, files[i]->len, err)))
             break;
         isms_err e = {0};
-        if (docread_file(path, rq->a, docs[i], &e))
+        if (docfile_read(path, rq->a, docs[i], &e))
             errors[i] = arena_strdup(rq->a, e.msg);
         else
             nread++;

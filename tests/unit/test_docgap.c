@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "collect/docfile.h"
 #include "core/docgap.h"
 #include "core/docread.h"
 
@@ -112,7 +113,7 @@ static void test_topics_and_controls(void **state)
     /* one real backup policy: the per-control rows add up to the per-topic counts */
     doc d, *docs[1] = {&d};
     const char *paths[1] = {fixture("lullabot__backup.md")}, *errors[1] = {NULL};
-    assert_int_equal(docread_file(paths[0], &a, &d, &err), 0);
+    assert_int_equal(docfile_read(paths[0], &a, &d, &err), 0);
     docgap_report r;
     assert_int_equal(docgap_analyse(paths, docs, errors, 1, NULL, 0, &a, &r, &err), 0);
     int total, covered;
@@ -136,7 +137,7 @@ static void test_markdown_real(void **state)
     arena_init(&a);
     doc d;
     isms_err err = {0};
-    assert_int_equal(docread_file(fixture("strongdm__encryption.md"), &a, &d, &err), 0);
+    assert_int_equal(docfile_read(fixture("strongdm__encryption.md"), &a, &d, &err), 0);
     assert_int_equal(d.format, DOC_MARKDOWN);
     assert_string_equal(d.title, "Encryption Policy");       /* from the front matter */
     assert_non_null(strstr(d.meta, "majorRevisions"));
@@ -154,7 +155,7 @@ static void test_docx_real(void **state)
     arena_init(&a);
     doc d;
     isms_err err = {0};
-    assert_int_equal(docread_file(fixture("strongdm__remote_access.docx"), &a, &d, &err), 0);
+    assert_int_equal(docfile_read(fixture("strongdm__remote_access.docx"), &a, &d, &err), 0);
     assert_int_equal(d.format, DOC_DOCX);
     assert_string_equal(d.title, "Remote Access Policy");
     assert_non_null(strstr(d.creator, "strongDM"));
@@ -172,7 +173,7 @@ static void test_pdf_real(void **state)
     arena_init(&a);
     doc d;
     isms_err err = {0};
-    assert_int_equal(docread_file(fixture("strongdm__log_management.pdf"), &a, &d, &err), 0);
+    assert_int_equal(docfile_read(fixture("strongdm__log_management.pdf"), &a, &d, &err), 0);
     assert_int_equal(d.format, DOC_PDF);
     assert_int_equal(d.pages, 2);
     assert_string_equal(d.title, "Log Management Policy");
@@ -284,7 +285,7 @@ static void test_weaknesses_and_topics(void **state)
     assert_true(restores);
     /* DOCX core properties count as document control */
     doc d3;
-    assert_int_equal(docread_file(fixture("strongdm__remote_access.docx"), &a, &d3, &err), 0);
+    assert_int_equal(docfile_read(fixture("strongdm__remote_access.docx"), &a, &d3, &err), 0);
     d3.revision = "3";
     const char *p3[] = {"r.docx"};
     doc *ds3[] = {&d3};
@@ -331,7 +332,7 @@ static int read_err(const char *path, const char *want)
     arena_init(&a);
     doc d;
     isms_err err = {0};
-    int rc = docread_file(path, &a, &d, &err);
+    int rc = docfile_read(path, &a, &d, &err);
     arena_free(&a);
     if (rc != ISMS_EINVAL || !strstr(err.msg, want))
         fail_msg("%s: rc %d, '%s', wanted '%s'", path, rc, err.msg, want);

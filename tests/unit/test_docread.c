@@ -12,6 +12,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "collect/docfile.h"
 #include "core/docread.h"
 #include "core/docread_int.h"
 #include "util/buf.h"
@@ -78,7 +79,7 @@ static void test_docx_style_names(void **state)
     arena_init(&a);
     doc d;
     isms_err err = {0};
-    assert_int_equal(docread_file(fixture("policies-hostile/style-names.docx"), &a, &d, &err), 0);
+    assert_int_equal(docfile_read(fixture("policies-hostile/style-names.docx"), &a, &d, &err), 0);
     assert_int_equal(d.format, DOC_DOCX);
     assert_int_equal(d.npara, 2);
     assert_int_equal(d.paras[0].heading, 1); /* the style's first name, "heading 1", counts */
