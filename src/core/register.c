@@ -87,27 +87,19 @@ _Static_assert(N(incident_fields) <= REG_MAXF && N(supplier_fields) <= REG_MAXF 
                "a register has at most REG_MAXF fields");
 const reg_kind reg_kinds[REG_NKINDS] = {
     [REG_PERSON] = {"person", "person", "people", "People", person_fields, N(person_fields), 1, 0, REG_TRAINING, -1,
-                    NULL,
-                    {"(SELECT max(t.completed) FROM person_training t WHERE t.person_id = x.id)",
-                     "(SELECT t.expires FROM person_training t WHERE t.person_id = x.id "
-                     "ORDER BY t.completed DESC, t.id DESC LIMIT 1)"}},
+                    NULL},
     [REG_TRAINING] = {"training", "person_training", "training", "Training records", training_fields,
-                      N(training_fields), -1, 0, -1, REG_PERSON, "person_id", {NULL, NULL}},
+                      N(training_fields), -1, 0, -1, REG_PERSON, "person_id"},
     [REG_SUPPLIER] = {"supplier", "supplier", "suppliers", "Suppliers", supplier_fields, N(supplier_fields), 0, 0, -1,
-                      -1, NULL, {NULL, NULL}},
+                      -1, NULL},
     [REG_INCIDENT] = {"incident", "incident", "incidents", "Incidents", incident_fields, N(incident_fields), -1, 0,
-                      REG_EVENT, -1, NULL,
-                      {"(SELECT count(*) FROM incident_event e WHERE e.incident_id = x.id)", NULL}},
+                      REG_EVENT, -1, NULL},
     [REG_EVENT] = {"incident_event", "incident_event", "events", "Timeline", event_fields, N(event_fields), -1, 1, -1,
-                   REG_INCIDENT, "incident_id", {NULL, NULL}},
+                   REG_INCIDENT, "incident_id"},
     [REG_OBJECTIVE] = {"objective", "objective", "objectives", "Objectives", objective_fields, N(objective_fields), -1,
-                       0, REG_MEASUREMENT, -1, NULL,
-                       {"(SELECT m.value FROM objective_measurement m WHERE m.objective_id = x.id "
-                        "ORDER BY m.date DESC, m.id DESC LIMIT 1)",
-                        "(SELECT max(m.date) FROM objective_measurement m WHERE m.objective_id = x.id)"}},
+                       0, REG_MEASUREMENT, -1, NULL},
     [REG_MEASUREMENT] = {"measurement", "objective_measurement", "measurements", "Measurements",
-                         measurement_fields, N(measurement_fields), -1, 0, -1, REG_OBJECTIVE, "objective_id",
-                         {NULL, NULL}},
+                         measurement_fields, N(measurement_fields), -1, 0, -1, REG_OBJECTIVE, "objective_id"},
 };
 
 int reg_kind_by_path(const char *p)

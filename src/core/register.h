@@ -49,7 +49,6 @@ typedef struct reg_kind {
     int child;           /* kind of the child records, or -1 */
     int parent;          /* for a child kind: its parent kind, else -1 */
     const char *parent_col; /* child kinds: column holding the parent's id */
-    const char *derived[2]; /* SQL sub-queries over the row alias x, read into reg_rec.d */
 } reg_kind;
 
 extern const reg_kind reg_kinds[REG_NKINDS];

@@ -1,5 +1,5 @@
 /* Storage of the people, supplier, incident and objective registers and their child records.
- * The SQL is built from the field tables of core/register.c (never from input); every value is bound. */
+ * The SQL is built from the field tables of core/register.c and the sub-queries below (never from input); every value is bound. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,19 @@
 #include "util/json.h"
 #include "util/text.h"
 
+/* What each register shows beside its own fields, as sub-queries over the row alias x, read into
+ * reg_rec.d: a person's latest training and its expiry, an incident's number of events, an
+ * objective's latest measurement and its date. */
+static const char *const derived[REG_NKINDS][2] = {
+    [REG_PERSON] = {"(SELECT max(t.completed) FROM person_training t WHERE t.person_id = x.id)",
+                    "(SELECT t.expires FROM person_training t WHERE t.person_id = x.id "
+                    "ORDER BY t.completed DESC, t.id DESC LIMIT 1)"},
+    [REG_INCIDENT] = {"(SELECT count(*) FROM incident_event e WHERE e.incident_id = x.id)", NULL},
+    [REG_OBJECTIVE] = {"(SELECT m.value FROM objective_measurement m WHERE m.objective_id = x.id "
+                       "ORDER BY m.date DESC, m.id DESC LIMIT 1)",
+                       "(SELECT max(m.date) FROM objective_measurement m WHERE m.objective_id = x.id)"},
+};
+
 /* "SELECT x.id, parent, fields..., created_at, updated_at, derived0, derived1 FROM table x" */
 static void select_sql(int k, buf *b)
 {
@@ -17,8 +30,9 @@ static void select_sql(int k, buf *b)
     buf_printf(b, "SELECT x.id, %s%s", K->parent_col ? "x." : "0", K->parent_col ? K->parent_col : "");
     for (int i = 0; i < K->nfields; i++)
         buf_printf(b, ", x.%s", K->fields[i].name);
-    buf_printf(b, ", x.created_at, x.updated_at, %s, %s FROM %s x", K->derived[0] ? K->derived[0] : "NULL",
-               K->derived[1] ? K->derived[1] : "NULL", K->table);
+    const char *const *dv = derived[K - reg_kinds];
+    buf_printf(b, ", x.created_at, x.updated_at, %s, %s FROM %s x", dv[0] ? dv[0] : "NULL", dv[1] ? dv[1] : "NULL",
+               K->table);
 }
 
 /* Read a row; with a, copy the strings there (else they live until the next step). */
