@@ -27,7 +27,7 @@ void audits_refusal(web_resp *rs, const isms_err *err)
 {
     if (!err)
         return;
-    rs->status = audits_err_status(err);
+    rs->status = web_err_status(err);
     web_html(rs, "<p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>", err->msg);
 }
 
@@ -183,7 +183,7 @@ int form_audit_plan(web_req *rq, web_resp *rs)
 
 static void not_found(web_req *rq, web_resp *rs, const char *title, const isms_err *err)
 {
-    rs->status = audits_err_status(err);
+    rs->status = web_err_status(err);
     page_head(rq, rs, title, "/audits");
     web_html(rs, "<h1>%s</h1><p class=\"error\">%s</p><p><a href=\"/audits\">All internal audits</a></p>", title,
              err->msg);

@@ -11,11 +11,9 @@
 int audits_id(const char *s, int64_t *id);
 /* The action with this id, or ISMS_ENOTFOUND with the CLI's message. */
 int audits_action_get(web_req *rq, int64_t id, action_rec *out, isms_err *err);
-/* The HTTP status of a refusal: 404 not found, 409 conflict, 422 invalid, as the JSON errors. */
-int audits_err_status(const isms_err *err);
 
-/* The changes both front ends make, each in one transaction (rolled back when refused, err says
- * why). Dates left NULL mean today, as in the CLI. */
+/* The changes both front ends make, each through its use case: one transaction, rolled back when
+ * refused (err says why). Dates left NULL mean today, as in the CLI. */
 int audits_plan(web_req *rq, audit_rec *x, int year, isms_err *err);
 int audits_finding_add(web_req *rq, finding_rec *f, isms_err *err);
 int audits_complete(web_req *rq, int64_t id, const char *summary, const char *on, isms_err *err);

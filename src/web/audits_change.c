@@ -10,12 +10,6 @@
 #include "web/api.h"
 #include "web/audits.h"
 
-int audits_err_status(const isms_err *err)
-{
-    return err->code == ISMS_ENOTFOUND ? 404 : err->code == ISMS_ECONFLICT ? 409 : err->code == ISMS_EINVAL ? 422
-         : err->code == ISMS_ENOMEM ? 413 : err->code == ISMS_EDB ? 503 : 500;
-}
-
 int audits_action_get(web_req *rq, int64_t id, action_rec *out, isms_err *err)
 {
     return store_action_get(rq->w, id, rq->a, out, err);

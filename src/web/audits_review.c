@@ -36,7 +36,7 @@ static void subnav(web_resp *rs)
 
 static void error_page(web_req *rq, web_resp *rs, const char *title, const char *back, const isms_err *err)
 {
-    rs->status = audits_err_status(err);
+    rs->status = web_err_status(err);
     page_head(rq, rs, title, "/audits");
     web_html(rs, "<h1>%s</h1><p class=\"error\">%s</p><p><a href=\"%s\">Back</a></p>", title, err->msg, back);
     page_foot(rs);

@@ -239,11 +239,15 @@ void web_json_field_error(web_resp *rs, int status, const char *code, const char
     va_end(ap);
 }
 
+int web_err_status(const isms_err *err)
+{
+    return err->code == ISMS_ENOTFOUND ? 404 : err->code == ISMS_ECONFLICT ? 409 : err->code == ISMS_EINVAL ? 422
+         : err->code == ISMS_ENOMEM ? 413 : err->code == ISMS_EDB ? 503 : 500;
+}
+
 void web_json_fail(web_resp *rs, const isms_err *err)
 {
-    int status = err->code == ISMS_ENOTFOUND ? 404 : err->code == ISMS_ECONFLICT ? 409
-               : err->code == ISMS_EINVAL ? 422 : err->code == ISMS_ENOMEM ? 413 : err->code == ISMS_EDB ? 503 : 500;
-    web_json_field_error(rs, status, err_name(err->code), err->field, "%s", err->msg);
+    web_json_field_error(rs, web_err_status(err), err_name(err->code), err->field, "%s", err->msg);
 }
 
 void web_redirect(web_resp *rs, const char *location)

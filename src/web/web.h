@@ -127,6 +127,8 @@ void web_json_field_error(web_resp *rs, int status, const char *code, const char
     __attribute__((format(printf, 5, 6)));
 /* Map an isms_err to its HTTP status and a JSON error body (with its field, when it names one). */
 void web_json_fail(web_resp *rs, const isms_err *err);
+/* The HTTP status of an error: 404 not found, 409 conflict, 422 invalid, 413 too large, 503 busy. */
+int web_err_status(const isms_err *err);
 /* Start a JSON body; returns a writer on rs->body. */
 jw *web_json_begin(web_req *rq, web_resp *rs, int status);
 void web_redirect(web_resp *rs, const char *location);
