@@ -22,6 +22,9 @@ const char *web_error_text(web_req *rq, const web_resp *tmp);
  * with status > 0 its answer is the response, with 0 it is only checked; an error is answered
  * as JSON naming the field. Returns 0, or -1 with the error in rs. */
 int api_usecase(web_req *rq, web_resp *rs, const char *name, json_t *args, int status);
+/* A copy of the object o (NULL: an empty one) with member key set to v (taken), for the arguments
+ * of a use case on the route's record; o stays the caller's. */
+json_t *api_with_key(json_t *o, const char *key, json_t *v);
 int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx);
 
 int api_assets_list(web_req *rq, web_resp *rs);
