@@ -101,7 +101,8 @@ void app_items_end(jw *j, int64_t total)
 
 const app_usecase *app_usecase_at(size_t i)
 {
-    static const app_usecase *const groups[] = {app_uc_read, app_uc_asset, app_uc_risk, app_uc_soa, app_uc_cycle};
+    static const app_usecase *const groups[] = {app_uc_read, app_uc_asset, app_uc_risk,
+                                                app_uc_soa,  app_uc_cycle, app_uc_policy};
     for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
         for (const app_usecase *u = groups[g]; u->name; u++)
             if (i-- == 0)
@@ -126,6 +127,7 @@ static const char *type_words(app_ftype t)
     case AF_INT: return "a whole number";
     case AF_BOOL: return "true or false";
     case AF_IDS: return "a list of ids";
+    case AF_LIST: return "a list of strings";
     case AF_DATE: return "a date (YYYY-MM-DD)";
     default: return "text";
     }
@@ -172,6 +174,28 @@ static int bind_one(app *p, const app_field *f, json_t *v, void *in, isms_err *e
         *iv = (app_int){1, (long)n};
         return ISMS_OK;
     }
+    if (f->type == AF_LIST) {
+        if (!json_is_array(v))
+            return err_field(err, ISMS_EINVAL, f->name, "%s must be %s", f->name, type_words(f->type));
+        size_t n = json_array_size(v), i;
+        if (n > (size_t)f->hi)
+            return err_field(err, ISMS_EINVAL, f->name, "%s holds %zu entries; at most %ld at once", f->name, n, f->hi);
+        const char **list = arena_alloc(&p->a, (n + 1) * sizeof *list);
+        if (!list)
+            return err_set(err, ISMS_ENOMEM, "out of memory");
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            if (!json_is_string(x))
+                return err_field(err, ISMS_EINVAL, f->name, "%s must be %s", f->name, type_words(f->type));
+            list[i] = trimmed(&p->a, json_string_value(x));
+            if (strlen(list[i]) > 1000)
+                return err_field(err, ISMS_EINVAL, f->name, "%s entry %zu is longer than 1000 characters", f->name, i + 1);
+        }
+        list[n] = NULL;
+        *(const char *const **)slot = list;
+        return ISMS_OK;
+    }
     const char **sv = (const char **)slot;
     if (f->type == AF_IDS && json_is_array(v)) {
         buf b;
@@ -200,8 +224,12 @@ static int bind_one(app *p, const app_field *f, json_t *v, void *in, isms_err *e
     }
     if (!json_is_string(v))
         return err_field(err, ISMS_EINVAL, f->name, "%s must be %s", f->name, type_words(f->type));
-    const char *s = trimmed(&p->a, json_string_value(v));
-    size_t max = f->type == AF_TEXT ? 100000 : 1000;
+    /* a document is kept as written: its leading spaces and last newline are part of it */
+    const char *s = f->type == AF_DOC ? arena_strndup(&p->a, json_string_value(v), json_string_length(v))
+                                      : trimmed(&p->a, json_string_value(v));
+    size_t max = f->type == AF_DOC ? (size_t)f->hi : f->type == AF_TEXT ? 100000 : 1000;
+    if (!s)
+        return err_set(err, ISMS_ENOMEM, "out of memory");
     if (strlen(s) > max)
         return err_field(err, ISMS_EINVAL, f->name, "%s is longer than %zu characters", f->name, max);
     if (f->type == AF_STR && strpbrk(s, "\r\n"))
@@ -253,7 +281,8 @@ int app_bind(app *p, const app_usecase *u, json_t *args, void *in, isms_err *err
             continue;
         const char *slot = (const char *)in + f->off;
         int given = f->type == AF_INT || f->type == AF_BOOL || f->type == AF_OPTBOOL ? ((const app_int *)slot)->given
-                                                           : *(const char *const *)slot && **(const char *const *)slot;
+                    : f->type == AF_LIST ? *(const char *const *const *)slot && **(const char *const *const *)slot
+                                         : *(const char *const *)slot && **(const char *const *)slot;
         if (!given)
             return err_field(err, ISMS_EINVAL, f->name, "%s is required: %s", f->name, f->help);
     }
@@ -306,11 +335,14 @@ void app_schema(jw *j, const app_usecase *u)
             jw_arr_end(j);
             break;
         case AF_IDS:
+        case AF_LIST:
             jw_kstr(j, "type", "array");
             jw_key(j, "items");
             jw_obj(j);
             jw_kstr(j, "type", "string");
             jw_obj_end(j);
+            if (f->type == AF_LIST)
+                jw_kint(j, "maxItems", f->hi);
             break;
         case AF_ENUM:
             jw_kstr(j, "type", "string");
@@ -328,7 +360,7 @@ void app_schema(jw *j, const app_usecase *u)
             jw_kstr(j, "type", "string");
             if (f->required)
                 jw_kint(j, "minLength", 1);
-            jw_kint(j, "maxLength", f->type == AF_TEXT ? 100000 : 1000);
+            jw_kint(j, "maxLength", f->type == AF_DOC ? f->hi : f->type == AF_TEXT ? 100000 : 1000);
         }
         jw_kstr(j, "description", f->help);
         jw_obj_end(j);

@@ -41,6 +41,8 @@ typedef enum app_ftype {
     AF_DATE, /* YYYY-MM-DD */
     AF_ENUM, /* one of choices */
     AF_IDS,  /* a list of ids: a JSON array of strings, or one string with commas */
+    AF_LIST, /* a list of names: a JSON array of at most hi strings, bound as a NULL-terminated array */
+    AF_DOC,  /* a document kept exactly as written (not trimmed, any lines), of at most hi bytes */
 } app_ftype;
 
 /* A number or a yes/no the caller may leave out: given is 0 when the member was absent or null. */
@@ -53,10 +55,11 @@ typedef struct app_field {
     const char *name;           /* the JSON member, and the name errors give */
     app_ftype type;
     int required;
-    size_t off;                 /* where the value goes in the input struct: const char * or app_int */
+    size_t off;                 /* where the value goes in the input struct: const char *, app_int, or
+                                 * const char *const * for AF_LIST */
     const char *help;           /* one line for a person or a model choosing values */
     const char *const *choices; /* AF_ENUM: NULL-terminated */
-    long lo, hi;                /* AF_INT bounds */
+    long lo, hi;                /* AF_INT bounds; AF_LIST and AF_DOC: hi is the most entries or bytes */
 } app_field;
 
 typedef struct app_usecase {

@@ -49,5 +49,6 @@ extern const app_usecase app_uc_asset[];
 extern const app_usecase app_uc_risk[];
 extern const app_usecase app_uc_soa[];
 extern const app_usecase app_uc_cycle[];
+extern const app_usecase app_uc_policy[];
 
 #endif

@@ -1,5 +1,5 @@
 /* Use cases that read the ISMS as a whole: gap analysis, Stage 1 readiness, the catalog and its
- * guidance, evidence, automated checks, policies and questions to the guidance. */
+ * guidance, evidence, automated checks and questions to the guidance. */
 #include <string.h>
 
 #include "app/internal.h"
@@ -164,43 +164,6 @@ static int check_list(app *p, const void *in, jw *j, isms_err *err)
     return ISMS_OK;
 }
 
-/* --- policies --- */
-
-static int policy_list(app *p, const void *in, jw *j, isms_err *err)
-{
-    policy_doc *d;
-    size_t n;
-    int rc = store_policy_list(p->w, &p->a, &d, &n, err);
-    if (rc)
-        return rc;
-    app_items_begin(j);
-    for (size_t i = 0; i < n; i++)
-        json_policy_doc(j, &d[i], 0);
-    app_items_end(j, (int64_t)n);
-    return ISMS_OK;
-}
-
-typedef struct policy_get_in {
-    const char *name;
-    app_int version;
-} policy_get_in;
-static const app_field policy_get_fields[] = {
-    AFIELD(policy_get_in, name, AF_STR, 1, "the policy's name, such as access-control"),
-    AFIELD_INT(policy_get_in, version, 0, 1, 100000, "a version number (the newest when left out)"),
-    AFIELD_END,
-};
-
-static int policy_get(app *p, const void *vin, jw *j, isms_err *err)
-{
-    const policy_get_in *in = vin;
-    policy_doc d;
-    int rc = store_policy_get(p->w, in->name, in->version.given ? (int)in->version.v : 0, &p->a, &d, err);
-    if (rc)
-        return err_at(err, rc == ISMS_ENOTFOUND && in->version.given ? "version" : "name");
-    json_policy_doc(j, &d, 1);
-    return ISMS_OK;
-}
-
 /* --- questions --- */
 
 typedef struct ask_in {
@@ -261,11 +224,6 @@ const app_usecase app_uc_read[] = {
      "The latest run of each automated check (AWS, GitHub, Google Workspace, this host): pass or fail, what was "
      "found and the controls it supports.",
      APP_READ, app_no_fields, sizeof(app_none_in), check_list},
-    {"policy_list", "List policies",
-     "The organization's policies with their newest version, status, approval and next review date.", APP_READ,
-     app_no_fields, sizeof(app_none_in), policy_list},
-    {"policy_get", "Read a policy", "One policy with its text in Markdown, its status and its controls.", APP_READ,
-     policy_get_fields, sizeof(policy_get_in), policy_get},
     {"ask", "Ask the guidance",
      "Answer a question about ISO/IEC 27001:2022 from the built-in guidance: which control or clause, what to "
      "implement, which evidence an auditor accepts, common findings. Answers ranked passages with their ids.",

@@ -44,6 +44,39 @@ typedef struct app_soa_decide_in {
     app_int applicable;
 } app_soa_decide_in;
 
+/* Policies to list: those at a status, a page at a time. */
+typedef struct app_policy_list_in {
+    const char *status;
+    app_int limit, offset;
+} app_policy_list_in;
+
+/* Drafts to generate: the named templates (NULL-terminated) or all of them. */
+typedef struct app_policy_generate_in {
+    const char *const *names;
+    app_int all, force;
+} app_policy_generate_in;
+
+/* A policy by name at a version (the newest when not given). */
+typedef struct app_policy_get_in {
+    const char *name;
+    app_int version;
+} app_policy_get_in;
+
+/* The new Markdown text of policy name. */
+typedef struct app_policy_edit_in {
+    const char *name, *body;
+} app_policy_edit_in;
+
+/* Who approves policy name. */
+typedef struct app_policy_approve_in {
+    const char *name, *by;
+} app_policy_approve_in;
+
+/* Who has read and accepted policy name. */
+typedef struct app_policy_ack_in {
+    const char *name, *person;
+} app_policy_ack_in;
+
 /* The input of a use case that reads or changes one record by its number. */
 typedef struct app_id_in {
     app_int id;

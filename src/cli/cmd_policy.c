@@ -4,6 +4,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "report/json.h"
@@ -25,14 +28,8 @@ static int policy_templates(cli_ctx *c)
         jw j;
         jw_init_file(&j, stdout, 1);
         jw_arr(&j);
-        for (size_t i = 0; i < n; i++) {
-            jw_obj(&j);
-            jw_kstr(&j, "name", t[i].name);
-            jw_kstr(&j, "title", t[i].title);
-            jw_kstr(&j, "controls", t[i].controls);
-            jw_kstr(&j, "clauses", t[i].clauses);
-            jw_obj_end(&j);
-        }
+        for (size_t i = 0; i < n; i++)
+            json_policy_template(&j, &t[i]);
         jw_arr_end(&j);
         jw_end(&j);
         return EXIT_OK;
@@ -121,9 +118,26 @@ static int policy_profile_cmd(cli_ctx *c)
     return EXIT_OK;
 }
 
+/* An answer's member as text or a number ("" and 0 when absent). */
+static const char *jstr(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static long long jint(json_t *o, const char *k) { return (long long)json_integer_value(json_object_get(o, k)); }
+
+/* A JSON answer as the command's --json output. */
+static void print_json(json_t *o)
+{
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    printf("%s\n", s ? s : "null");
+    free(s);
+}
+
 static int policy_generate(cli_ctx *c)
 {
-    const char *all = NULL, *force = NULL, *pos[64];
+    const char *all = NULL, *force = NULL, *pos[65] = {0};
     int np = 0;
     cli_opt opts[] = {{"all", 0, &all}, {"force", 0, &force}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, pos, 64, &np))
@@ -132,45 +146,25 @@ static int policy_generate(cli_ctx *c)
         return cli_usage_error(c, "name a template (see `isms policy templates`) or give --all");
     if (all && np)
         return cli_usage_error(c, "give template names or --all, not both");
-    isms_err err = {0};
-    policy_template *lib, *todo;
-    size_t nlib, ntodo = 0;
-    if (policy_library(c->a, &lib, &nlib, &err))
-        return cli_fail(&err);
-    if (all) {
-        todo = lib;
-        ntodo = nlib;
-    } else {
-        todo = arena_alloc(c->a, sizeof *todo * (size_t)np);
-        for (int i = 0; i < np; i++)
-            if (policy_template_find(c->a, pos[i], &todo[ntodo++], &err)) {
-                fprintf(stderr, "isms: %s\n", err.msg);
-                return EXIT_USAGE;
-            }
-    }
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_policy_generate_in in = {pos, {1, all != NULL}, {1, force != NULL}};
+    json_t *r;
+    int rc = cli_call(c, "policy_generate", &in, &r);
     if (rc)
         return rc;
-    policy_gen_result *res = arena_alloc(c->a, sizeof *res * (ntodo ? ntodo : 1));
-    if (ws_begin(w, &err) || store_policy_generate(w, todo, ntodo, force != NULL, c->a, res, &err))
-        return cli_abort(w, &err);
-    int made = 0, skipped = 0;
-    for (size_t i = 0; i < ntodo; i++) {
-        if (!res[i].made) {
-            printf("%-22s exists (version %d, %s); --force makes a new draft from the template\n", res[i].name,
-                   res[i].version, res[i].status);
-            skipped++;
-            continue;
-        }
-        printf("%-22s draft version %d: %s\n", res[i].name, res[i].version, res[i].title);
-        made++;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r, "items"), i, x)
+    {
+        if (strcmp(jstr(x, "result"), "generated"))
+            printf("%-22s exists (version %lld, %s); --force makes a new draft from the template\n", jstr(x, "name"),
+                   jint(x, "version"), jstr(x, "status"));
+        else
+            printf("%-22s draft version %lld: %s\n", jstr(x, "name"), jint(x, "version"), jstr(x, "title"));
     }
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    printf("%d draft(s) generated, %d skipped. Review them (isms policy show NAME), then isms policy approve NAME "
-           "--by WHO.\n",
-           made, skipped);
+    printf("%lld draft(s) generated, %lld skipped. Review them (isms policy show NAME), then isms policy approve "
+           "NAME --by WHO.\n",
+           jint(r, "generated"), jint(r, "skipped"));
+    json_decref(r);
     return EXIT_OK;
 }
 
@@ -180,37 +174,32 @@ static int policy_list(cli_ctx *c)
     cli_opt opts[] = {{"json", 0, &json}, {NULL, 0, NULL}};
     if (cli_parse(c, opts, NULL, 0, NULL))
         return EXIT_USAGE;
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_policy_list_in in = {NULL, {1, 500}, {0, 0}};
+    json_t *r;
+    int rc = cli_call(c, "policy_list", &in, &r);
     if (rc)
         return rc;
-    isms_err err = {0};
-    policy_doc *d;
-    size_t n;
-    if (store_policy_list(w, c->a, &d, &n, &err))
-        return cli_abort(w, &err);
-    ws_close(w);
+    json_t *items = json_object_get(r, "items"), *x;
+    size_t i;
     if (json) {
-        jw j;
-        jw_init_file(&j, stdout, 1);
-        jw_arr(&j);
-        for (size_t i = 0; i < n; i++)
-            json_policy_doc(&j, &d[i], 0);
-        jw_arr_end(&j);
-        jw_end(&j);
+        print_json(items);
+        json_decref(r);
         return EXIT_OK;
     }
     printf("%-22s %-40s %7s %-10s %8s %-11s %s\n", "NAME", "TITLE", "LATEST", "STATUS", "APPROVED", "NEXT REVIEW",
            "ACKS");
-    for (size_t i = 0; i < n; i++) {
-        char av[16] = "-";
-        if (d[i].approved_version)
-            snprintf(av, sizeof av, "v%d", d[i].approved_version);
-        printf("%-22s %-40s %6s%d %-10s %8s %-11s %ld\n", d[i].name, cli_cut(c, d[i].title, 40), "v",
-               d[i].version, d[i].status, av, d[i].current_next_review ? d[i].current_next_review : "-", d[i].acks);
+    json_array_foreach(items, i, x)
+    {
+        char av[24] = "-";
+        if (jint(x, "approved_version"))
+            snprintf(av, sizeof av, "v%lld", jint(x, "approved_version"));
+        const char *due = jstr(x, "current_next_review");
+        printf("%-22s %-40s %6s%lld %-10s %8s %-11s %lld\n", jstr(x, "name"), cli_cut(c, jstr(x, "title"), 40), "v",
+               jint(x, "version"), jstr(x, "status"), av, *due ? due : "-", jint(x, "acknowledgments"));
     }
-    if (!n)
+    if (!json_array_size(items))
         printf("(no policies: isms policy generate --all)\n");
+    json_decref(r);
     return EXIT_OK;
 }
 
@@ -232,26 +221,24 @@ static int policy_show(cli_ctx *c)
         return EXIT_USAGE;
     if (np != 1)
         return cli_usage_error(c, "name the policy (see `isms policy list`)");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_policy_get_in in = {pos[0], {version != 0, version}};
+    json_t *d;
+    int rc = cli_call(c, "policy_get", &in, &d);
     if (rc)
         return rc;
-    isms_err err = {0};
-    policy_doc d;
-    if (store_policy_get(w, pos[0], version, c->a, &d, &err))
-        return cli_abort(w, &err);
-    ws_close(w);
     if (json) {
-        jw j;
-        jw_init_file(&j, stdout, 1);
-        json_policy_doc(&j, &d, 1);
-        jw_end(&j);
+        print_json(d);
+        json_decref(d);
         return EXIT_OK;
     }
-    printf("%s (%s), version %d of %d: %s\n", d.title, d.name, d.version, d.latest_version, d.status);
-    if (d.approved_by)
-        printf("approved by %s on %s; next review %s\n", d.approved_by, d.approved_at, d.next_review);
-    printf("controls: %s%s%s\n\n%s", d.controls, *d.clauses ? "; clauses: " : "", d.clauses, d.body);
+    printf("%s (%s), version %lld of %lld: %s\n", jstr(d, "title"), jstr(d, "name"), jint(d, "version"),
+           jint(d, "latest_version"), jstr(d, "status"));
+    if (*jstr(d, "approved_by"))
+        printf("approved by %s on %s; next review %s\n", jstr(d, "approved_by"), jstr(d, "approved_at"),
+               jstr(d, "next_review"));
+    printf("controls: %s%s%s\n\n%s", jstr(d, "controls"), *jstr(d, "clauses") ? "; clauses: " : "", jstr(d, "clauses"),
+           jstr(d, "body"));
+    json_decref(d);
     return EXIT_OK;
 }
 
@@ -303,23 +290,18 @@ static int policy_edit(cli_ctx *c)
     size_t len;
     if (read_small_file(c, file, POLICY_MAX_BYTES, &body, &len))
         return EXIT_USAGE;
-    isms_err err = {0};
-    if (policy_body_validate(body, len, &err)) {
-        fprintf(stderr, "isms: %s: %s\n", file, err.msg);
+    if (memchr(body, '\0', len)) { /* the text would end at the first one */
+        fprintf(stderr, "isms: %s holds NUL bytes: it is not a text file\n", file);
         return EXIT_USAGE;
     }
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_policy_edit_in in = {pos[0], body};
+    json_t *d;
+    int rc = cli_call(c, "policy_edit", &in, &d);
     if (rc)
         return rc;
-    policy_doc d;
-    int version;
-    if (ws_begin(w, &err) || store_policy_edit(w, pos[0], body, c->a, &d, &version, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    printf("%s: draft version %d saved%s\n", d.name, version,
-           strcmp(d.status, "draft") ? " (the approved version stays in force until this one is approved)" : "");
+    printf("%s: draft version %lld saved%s\n", jstr(d, "name"), jint(d, "version"),
+           jint(d, "approved_version") ? " (the approved version stays in force until this one is approved)" : "");
+    json_decref(d);
     return EXIT_OK;
 }
 
@@ -332,18 +314,15 @@ static int policy_approve(cli_ctx *c)
         return EXIT_USAGE;
     if (np != 1 || !by || !*by)
         return cli_usage_error(c, "give the policy name and --by WHO approves it");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_policy_approve_in in = {pos[0], by};
+    json_t *d;
+    int rc = cli_call(c, "policy_approve", &in, &d);
     if (rc)
         return rc;
-    isms_err err = {0};
-    policy_doc d;
-    if (ws_begin(w, &err) || store_policy_approve(w, pos[0], by, c->a, &d, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    printf("%s version %d approved by %s on %s; next review %s; recorded as evidence %lld for %s\n", d.name,
-           d.version, d.approved_by, d.approved_at, d.next_review, (long long)d.evidence_id, d.controls);
+    printf("%s version %lld approved by %s on %s; next review %s; recorded as evidence %lld for %s\n", jstr(d, "name"),
+           jint(d, "version"), jstr(d, "approved_by"), jstr(d, "approved_at"), jstr(d, "next_review"),
+           jint(d, "evidence_id"), jstr(d, "controls"));
+    json_decref(d);
     return EXIT_OK;
 }
 
@@ -356,17 +335,14 @@ static int policy_ack(cli_ctx *c)
         return EXIT_USAGE;
     if (np != 1 || !person || !*person)
         return cli_usage_error(c, "give the policy name and --person WHO acknowledges it");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
+    app_policy_ack_in in = {pos[0], person};
+    json_t *r;
+    int rc = cli_call(c, "policy_acknowledge", &in, &r);
     if (rc)
         return rc;
-    isms_err err = {0};
-    int already;
-    if (ws_begin(w, &err) || store_policy_ack(w, pos[0], person, &already, &err))
-        return cli_abort(w, &err);
-    if ((rc = cli_finish(w, &err)))
-        return rc;
-    printf(already ? "%s had already acknowledged %s\n" : "%s acknowledged %s\n", person, pos[0]);
+    printf(json_is_true(json_object_get(r, "already")) ? "%s had already acknowledged %s\n" : "%s acknowledged %s\n",
+           jstr(r, "person"), jstr(r, "policy"));
+    json_decref(r);
     return EXIT_OK;
 }
 

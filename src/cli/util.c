@@ -111,10 +111,11 @@ static int has_opt(const char *name)
 }
 
 /* Fields that some command takes under another option's name (review record --date is the
- * review's held_on). Used only when the command has no option named after the field itself. */
+ * review's held_on, policy edit --file holds the policy's body). Used only when the command has no
+ * option named after the field itself. */
 static const struct { const char *field, *option; } field_options[] = {
     {"held_on", "date"},  {"received_on", "date"}, {"start_date", "start"}, {"end_date", "end"},
-    {"due_date", "due"},
+    {"due_date", "due"},   {"body", "file"},
 };
 
 const char *cli_field_option(const isms_err *err)

@@ -248,6 +248,16 @@ void json_policy_doc(jw *j, const policy_doc *d, int with_body)
     jw_obj_end(j);
 }
 
+void json_policy_template(jw *j, const policy_template *t)
+{
+    jw_obj(j);
+    jw_kstr(j, "name", t->name);
+    jw_kstr(j, "title", t->title);
+    jw_kstr(j, "controls", t->controls);
+    jw_kstr(j, "clauses", t->clauses);
+    jw_obj_end(j);
+}
+
 void json_policy_status(jw *j, const char *today, size_t nstaff, const policy_ack_status *s, size_t n,
                         int problems)
 {

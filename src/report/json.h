@@ -34,6 +34,8 @@ void json_gap_blockers(jw *j, const gap_report *r);
 /* A policy at the version read: status, approval, review dates, acknowledgments; the Markdown
  * text too when with_body. */
 void json_policy_doc(jw *j, const policy_doc *d, int with_body);
+/* A template of the policy library: its name, title, controls and clauses. */
+void json_policy_template(jw *j, const policy_template *t);
 /* Who has acknowledged each policy's approved version against nstaff expected people on today. */
 void json_policy_status(jw *j, const char *today, size_t nstaff, const policy_ack_status *s, size_t n,
                         int problems);

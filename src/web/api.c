@@ -147,19 +147,11 @@ int api_asset_get(web_req *rq, web_resp *rs)
     return 0;
 }
 
-/* A copy of the request's body with the route's key set (the body stays the caller's). */
-static json_t *with_key(json_t *o, const char *key, json_t *v)
-{
-    json_t *a = json_is_object(o) ? json_copy(o) : json_object();
-    json_object_set_new(a, key, v);
-    return a;
-}
-
 /* Add (create) or change asset x from a JSON object; the answer is the asset as it now stands
  * and x->id its id. */
 int api_asset_apply(web_req *rq, web_resp *rs, asset *x, json_t *o, int create)
 {
-    json_t *a = create ? json_incref(o) : with_key(o, "id", json_sprintf("%lld", (long long)x->id));
+    json_t *a = create ? json_incref(o) : api_with_key(o, "id", json_sprintf("%lld", (long long)x->id));
     int rc = api_usecase(rq, rs, create ? "asset_add" : "asset_update", a, create ? 201 : 200);
     json_decref(a);
     if (rc)
@@ -187,7 +179,7 @@ int api_asset_update(web_req *rq, web_resp *rs)
     json_t *id = o ? json_string(rq->params[0]) : NULL;
     if (o && !id)
         web_json_error(rs, 404, "not_found", "no such asset");
-    json_t *a = id ? with_key(o, "id", id) : NULL;
+    json_t *a = id ? api_with_key(o, "id", id) : NULL;
     if (a)
         api_usecase(rq, rs, "asset_update", a, 200);
     json_decref(a);
@@ -304,7 +296,7 @@ int api_risk_get(web_req *rq, web_resp *rs)
 /* Create (id 0) or reassess a risk; the answer is the risk as it now stands. */
 int api_risk_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o, int64_t *out_id)
 {
-    json_t *a = id ? with_key(o, "id", json_integer(id)) : json_incref(o);
+    json_t *a = id ? api_with_key(o, "id", json_integer(id)) : json_incref(o);
     int rc = api_usecase(rq, rs, id ? "risk_update" : "risk_add", a, id ? 200 : 201);
     json_decref(a);
     if (rc)
@@ -374,7 +366,7 @@ int api_risk_treat(web_req *rq, web_resp *rs)
 /* Over the recorded treatment: a member left out (or null) keeps its value. */
 int api_risk_treat_apply(web_req *rq, web_resp *rs, int64_t id, json_t *o)
 {
-    json_t *a = with_key(o, "id", json_integer(id));
+    json_t *a = api_with_key(o, "id", json_integer(id));
     int rc = api_usecase(rq, rs, "risk_treat", a, 200);
     json_decref(a);
     return rc;
@@ -396,7 +388,7 @@ int api_risk_accept(web_req *rq, web_resp *rs)
     json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
-    json_t *a = with_key(o, "id", json_integer(id));
+    json_t *a = api_with_key(o, "id", json_integer(id));
     api_usecase(rq, rs, "risk_accept", a, 200);
     json_decref(a);
     json_decref(o);
@@ -476,7 +468,7 @@ int api_soa_update(web_req *rq, web_resp *rs)
         json_decref(control);
         return 0;
     }
-    json_t *a = with_key(o, "control", control);
+    json_t *a = api_with_key(o, "control", control);
     api_usecase(rq, rs, "soa_decide", a, 200);
     json_decref(a);
     json_decref(o);

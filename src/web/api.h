@@ -25,6 +25,9 @@ int api_usecase(web_req *rq, web_resp *rs, const char *name, json_t *args, int s
 /* Run the use case `name` on an input struct the caller filled (src/app/usecases.h), its answer
  * parsed into *answer when answer is not NULL (json_decref it). Returns ISMS_OK or err's code. */
 int api_call(web_req *rq, const char *name, const void *in, json_t **answer, isms_err *err);
+/* A copy of the object o (NULL: an empty one) with member key set to v (taken), for the arguments
+ * of a use case on the route's record; o stays the caller's. */
+json_t *api_with_key(json_t *o, const char *key, json_t *v);
 int api_in_tx(web_req *rq, web_resp *rs, int (*fn)(web_req *, void *, isms_err *), void *ctx);
 
 int api_assets_list(web_req *rq, web_resp *rs);

@@ -103,6 +103,13 @@ int api_only_members(web_resp *rs, json_t *o, const char *const *known, const ch
     return 0;
 }
 
+json_t *api_with_key(json_t *o, const char *key, json_t *v)
+{
+    json_t *a = json_is_object(o) ? json_copy(o) : json_object();
+    json_object_set_new(a, key, v);
+    return a;
+}
+
 /* Run fn in one transaction; on failure roll back and answer with the error. */
 int api_call(web_req *rq, const char *name, const void *in, json_t **answer, isms_err *err)
 {

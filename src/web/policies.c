@@ -1,6 +1,6 @@
 /* The policy library in the browser: the list with the generate and profile forms, and one policy
  * with its text rendered as HTML, its versions, who has acknowledged it, downloads and the forms to
- * edit, approve and acknowledge it. Forms make the same changes as the API (policies_api.c). */
+ * edit, approve and acknowledge it. Forms make the same changes as the API: the policy use cases. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,24 +162,23 @@ int page_policies(web_req *rq, web_resp *rs)
 
 int form_policy_generate(web_req *rq, web_resp *rs)
 {
-    const char **names = arena_alloc(rq->a, sizeof *names * (rq->nform + 1));
-    size_t n = 0;
+    json_t *names = json_array();
     for (size_t k = 0; k < rq->nform; k++)
         if (!strcmp(rq->form[k].name, "template") && *rq->form[k].value)
-            names[n++] = rq->form[k].value;
-    const char *all = web_form(rq, "all"), *force = web_form(rq, "force");
-    policy_gen_result *res;
-    size_t nres;
-    isms_err err = {0};
-    if (policy_web_generate(rq, names, n, all && *all, force && *force, &res, &nres, &err)) {
-        rs->status = policy_web_status(&err);
-        library_page(rq, rs, err.msg, 1);
+            json_array_append_new(names, json_string(rq->form[k].value));
+    const char *all = web_form(rq, "all"), *force = web_form(rq, "force"), *error;
+    json_t *r;
+    int status = policy_web_run(rq, "policy_generate",
+                                json_pack("{sosbsb}", "names", names, "all", all && *all, "force", force && *force),
+                                &r, &error);
+    if (status) {
+        rs->status = status;
+        library_page(rq, rs, error, 1);
         return 0;
     }
-    int made = 0;
-    for (size_t i = 0; i < nres; i++)
-        made += res[i].made;
-    web_redirect(rs, arena_sprintf(rq->a, "/policies?generated=%d", made));
+    web_redirect(rs, arena_sprintf(rq->a, "/policies?generated=%lld",
+                                   (long long)json_integer_value(json_object_get(r, "generated"))));
+    json_decref(r);
     return 0;
 }
 
@@ -370,50 +369,61 @@ int page_policy(web_req *rq, web_resp *rs)
     return 0;
 }
 
-static void form_done(web_req *rq, web_resp *rs, const isms_err *err, int what, const char *done)
+/* Run a policy use case for the form of what on the page's policy with the form's field (NULL:
+ * left out): the page again with the refusal, or on to the page saying done (already when the
+ * answer says so). */
+static int form_change(web_req *rq, web_resp *rs, const char *usecase, const char *field, json_t *value, int what,
+                       const char *done)
 {
-    if (err->code) {
-        rs->status = policy_web_status(err);
-        policy_page(rq, rs, err->msg, what);
-        return;
+    json_t *o = json_object();
+    if (value)
+        json_object_set_new(o, field, value);
+    json_t *r = NULL, *args = policy_web_args(rq, o);
+    const char *error = "no such policy";
+    int status = args ? policy_web_run(rq, usecase, args, &r, &error) : 404;
+    json_decref(o);
+    if (status) {
+        rs->status = status;
+        policy_page(rq, rs, error, what);
+        return 0;
     }
+    if (json_is_true(json_object_get(r, "already")))
+        done = "already";
+    json_decref(r);
     web_redirect(rs, arena_sprintf(rq->a, "/policies/%s?done=%s", url_part(rq, rq->params[0]), done));
+    return 0;
+}
+
+/* A form's text as a JSON string: NULL when the field was not sent. */
+static json_t *form_text(web_req *rq, const char *name)
+{
+    const char *v = web_form(rq, name);
+    return v ? json_string(v) : NULL;
 }
 
 int form_policy_edit(web_req *rq, web_resp *rs)
 {
-    policy_doc d;
-    int version;
-    isms_err err = {0};
     const char *body = web_form(rq, "body");
     /* browsers send textarea lines ending in CRLF: store the Markdown as the CLI would read it */
+    json_t *text = NULL;
     if (body) {
         char *b = arena_strdup(rq->a, body), *o = b;
         for (const char *p = body; *p; p++)
             if (!(*p == '\r' && p[1] == '\n'))
                 *o++ = *p;
         *o = '\0';
-        body = b;
+        /* unchecked: text that is not UTF-8 is refused by the policy's rules, naming its line */
+        text = json_string_nocheck(b);
     }
-    policy_web_edit(rq, rq->params[0], body, &d, &version, &err);
-    form_done(rq, rs, &err, REFUSED_EDIT, "saved");
-    return 0;
+    return form_change(rq, rs, "policy_edit", "body", text, REFUSED_EDIT, "saved");
 }
 
 int form_policy_approve(web_req *rq, web_resp *rs)
 {
-    policy_doc d;
-    isms_err err = {0};
-    policy_web_approve(rq, rq->params[0], web_form(rq, "by"), &d, &err);
-    form_done(rq, rs, &err, REFUSED_APPROVE, "approved");
-    return 0;
+    return form_change(rq, rs, "policy_approve", "by", form_text(rq, "by"), REFUSED_APPROVE, "approved");
 }
 
 int form_policy_ack(web_req *rq, web_resp *rs)
 {
-    int already = 0;
-    isms_err err = {0};
-    policy_web_ack(rq, rq->params[0], web_form(rq, "person"), &already, &err);
-    form_done(rq, rs, &err, REFUSED_ACK, already ? "already" : "acknowledged");
-    return 0;
+    return form_change(rq, rs, "policy_acknowledge", "person", form_text(rq, "person"), REFUSED_ACK, "acknowledged");
 }

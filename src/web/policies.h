@@ -1,27 +1,25 @@
 /* The policy library and the document gap analysis in the JSON API (policies_api.c, policies_gap.c)
  * and the browser (policies.c): templates, the profile, generated and edited drafts, approval,
  * acknowledgments and their status, downloads, and uploaded documents checked for gaps. The
- * changes are the CLI's store functions, so the rules and messages are the CLI's. */
+ * changes are the policy use cases the CLI runs too, so the rules and messages are the same. */
 #ifndef ISMS_WEB_POLICIES_H
 #define ISMS_WEB_POLICIES_H
+
+#include <jansson.h>
 
 #include "core/docgap.h"
 #include "web/web.h"
 
-/* --- the changes, shared by the API and the forms: each runs in one transaction and fills err
- * on refusal --- */
+/* --- shared by the API and the forms --- */
 
-/* Generate drafts from the named templates (or all of them); *out has one result per template. */
-int policy_web_generate(web_req *rq, const char *const *names, size_t n, int all, int force, policy_gen_result **out,
-                        size_t *nout, isms_err *err);
-/* Save the non-NULL profile fields. */
+/* Run the use case `usecase` (src/app/uc_policy.c) on args (taken) for a form: 0 with its answer
+ * in *answer (json_decref it), or the HTTP status of the refusal with its message in *error. */
+int policy_web_run(web_req *rq, const char *usecase, json_t *args, json_t **answer, const char **error);
+/* The arguments of a use case on the route's policy: the members of o (NULL: none) and its name;
+ * NULL when the name is not text. */
+json_t *policy_web_args(web_req *rq, json_t *o);
+/* Save the non-NULL profile fields in one transaction; fills err on refusal. */
 int policy_web_profile_set(web_req *rq, const policy_profile *changes, isms_err *err);
-/* Save body as the policy's draft; *d is the policy before, *version the draft's version. */
-int policy_web_edit(web_req *rq, const char *name, const char *body, policy_doc *d, int *version, isms_err *err);
-/* Approve the latest draft by `by`; d receives the approved version. */
-int policy_web_approve(web_req *rq, const char *name, const char *by, policy_doc *d, isms_err *err);
-/* Record person's acknowledgment of the current approved version. */
-int policy_web_ack(web_req *rq, const char *name, const char *person, int *already, isms_err *err);
 /* The expected staff named by `source`: NULL or "users" (enabled users, as the CLI) or "people"
  * (the people register's current staff); *label says which for people. */
 int policy_web_staff(web_req *rq, const char *source, const char ***staff, size_t *n, const char **label,

@@ -1,6 +1,7 @@
 /* The JSON API of the policy library: templates, profile, list and generate, one policy with its
- * versions, edit, approval, acknowledgments, status and download. The changes run the CLI's store
- * functions in one transaction each, so they are validated and audited as in the CLI. */
+ * versions, edit, approval, acknowledgments, status and download. Generating, editing, approving
+ * and acknowledging are the policy use cases (src/app/uc_policy.c), as in the CLI and the MCP
+ * server; the profile is saved with the CLI's store function in one transaction. */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -33,48 +34,6 @@ static int in_tx(web_req *rq, int (*fn)(web_req *, void *, isms_err *), void *ct
     return ISMS_OK;
 }
 
-typedef struct gen_ctx {
-    const policy_template *todo;
-    size_t n;
-    int force;
-    policy_gen_result *out;
-} gen_ctx;
-
-static int do_generate(web_req *rq, void *p, isms_err *err)
-{
-    gen_ctx *g = p;
-    return store_policy_generate(rq->w, g->todo, g->n, g->force, rq->a, g->out, err);
-}
-
-int policy_web_generate(web_req *rq, const char *const *names, size_t n, int all, int force, policy_gen_result **out,
-                        size_t *nout, isms_err *err)
-{
-    if (!all && !n)
-        return err_set(err, ISMS_EINVAL, "name a template (see the policy templates) or choose all");
-    if (all && n)
-        return err_set(err, ISMS_EINVAL, "give template names or all, not both");
-    policy_template *lib, *todo;
-    size_t nlib, ntodo = 0;
-    int rc = policy_library(rq->a, &lib, &nlib, err);
-    if (rc)
-        return rc;
-    if (all) {
-        todo = lib;
-        ntodo = nlib;
-    } else {
-        todo = arena_alloc(rq->a, sizeof *todo * n);
-        for (size_t i = 0; i < n; i++)
-            if (policy_template_find(rq->a, names[i], &todo[ntodo++], err))
-                return err->code = ISMS_EINVAL; /* a wrong name in the body is an invalid value, not a missing page */
-    }
-    gen_ctx g = {todo, ntodo, force, arena_alloc(rq->a, sizeof *g.out * (ntodo ? ntodo : 1))};
-    if ((rc = in_tx(rq, do_generate, &g, err)))
-        return rc;
-    *out = g.out;
-    *nout = ntodo;
-    return ISMS_OK;
-}
-
 static int do_profile(web_req *rq, void *p, isms_err *err) { return store_policy_profile_set(rq->w, p, err); }
 
 int policy_web_profile_set(web_req *rq, const policy_profile *changes, isms_err *err)
@@ -82,64 +41,26 @@ int policy_web_profile_set(web_req *rq, const policy_profile *changes, isms_err 
     return in_tx(rq, do_profile, (void *)changes, err);
 }
 
-typedef struct edit_ctx {
-    const char *name, *body;
-    policy_doc *d;
-    int *version;
-} edit_ctx;
-
-static int do_edit(web_req *rq, void *p, isms_err *err)
+int policy_web_run(web_req *rq, const char *usecase, json_t *args, json_t **answer, const char **error)
 {
-    edit_ctx *e = p;
-    return store_policy_edit(rq->w, e->name, e->body, rq->a, e->d, e->version, err);
+    web_resp tmp = {.status = 200};
+    buf_init(&tmp.body, 64u << 20);
+    int rc = api_usecase(rq, &tmp, usecase, args, 200), status = rc ? tmp.status : 0;
+    json_decref(args);
+    *answer = rc ? NULL : json_loadb(tmp.body.data ? tmp.body.data : "{}", tmp.body.len, 0, NULL);
+    *error = rc ? web_error_text(rq, &tmp) : NULL;
+    if (!rc && !*answer) {
+        status = 500;
+        *error = "the answer could not be read";
+    }
+    buf_free(&tmp.body);
+    return status;
 }
 
-int policy_web_edit(web_req *rq, const char *name, const char *body, policy_doc *d, int *version, isms_err *err)
+json_t *policy_web_args(web_req *rq, json_t *o)
 {
-    if (!body)
-        return err_set(err, ISMS_EINVAL, "body: give the new Markdown text of the policy");
-    edit_ctx e = {name, body, d, version};
-    return in_tx(rq, do_edit, &e, err);
-}
-
-typedef struct approve_ctx {
-    const char *name, *by;
-    policy_doc *d;
-} approve_ctx;
-
-static int do_approve(web_req *rq, void *p, isms_err *err)
-{
-    approve_ctx *c = p;
-    return store_policy_approve(rq->w, c->name, c->by, rq->a, c->d, err);
-}
-
-int policy_web_approve(web_req *rq, const char *name, const char *by, policy_doc *d, isms_err *err)
-{
-    if (!by || !*by)
-        return err_field(err, ISMS_EINVAL, "by", "by: say who approves the policy");
-    if (strlen(by) > 200)
-        return err_field(err, ISMS_EINVAL, "by", "by: longer than 200 characters");
-    approve_ctx c = {name, by, d};
-    return in_tx(rq, do_approve, &c, err);
-}
-
-typedef struct ack_ctx {
-    const char *name, *person;
-    int *already;
-} ack_ctx;
-
-static int do_ack(web_req *rq, void *p, isms_err *err)
-{
-    ack_ctx *c = p;
-    return store_policy_ack(rq->w, c->name, c->person, c->already, err);
-}
-
-int policy_web_ack(web_req *rq, const char *name, const char *person, int *already, isms_err *err)
-{
-    if (!person || !*person)
-        return err_field(err, ISMS_EINVAL, "person", "person: name who acknowledges the policy");
-    ack_ctx c = {name, person, already};
-    return in_tx(rq, do_ack, &c, err);
+    json_t *name = json_string(rq->params[0]);
+    return name ? api_with_key(o, "name", name) : NULL;
 }
 
 int policy_web_staff(web_req *rq, const char *source, const char ***staff, size_t *n, const char **label,
@@ -245,28 +166,7 @@ static int only_keys(web_resp *rs, json_t *o, const char *const *keys, const cha
 
 int api_policy_templates(web_req *rq, web_resp *rs)
 {
-    isms_err err = {0};
-    policy_template *t;
-    size_t n;
-    if (policy_library(rq->a, &t, &n, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    jw *j = web_json_begin(rq, rs, 200);
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
-    for (size_t i = 0; i < n; i++) {
-        jw_obj(j);
-        jw_kstr(j, "name", t[i].name);
-        jw_kstr(j, "title", t[i].title);
-        jw_kstr(j, "controls", t[i].controls);
-        jw_kstr(j, "clauses", t[i].clauses);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_kint(j, "total", (int64_t)n);
-    jw_obj_end(j);
+    api_usecase(rq, rs, "policy_templates", NULL, 200);
     return 0;
 }
 
@@ -345,96 +245,20 @@ int api_policies_list(web_req *rq, web_resp *rs)
         web_json_error(rs, 400, "bad_parameter", "status must be draft, approved or superseded");
         return 0;
     }
-    isms_err err = {0};
-    policy_doc *d;
-    size_t n;
-    if (store_policy_list(rq->w, rq->a, &d, &n, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    jw *j = web_json_begin(rq, rs, 200);
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
-    long seen = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (status && strcmp(d[i].status, status))
-            continue;
-        if (seen >= pq.offset && seen < pq.offset + pq.limit)
-            json_policy_doc(j, &d[i], 0);
-        seen++;
-    }
-    jw_arr_end(j);
-    jw_kint(j, "total", seen);
-    jw_kint(j, "limit", pq.limit);
-    jw_kint(j, "offset", pq.offset);
-    jw_obj_end(j);
+    json_t *a = json_pack("{sIsI}", "limit", (json_int_t)pq.limit, "offset", (json_int_t)pq.offset);
+    if (status)
+        json_object_set_new(a, "status", json_string(status));
+    api_usecase(rq, rs, "policy_list", a, 200);
+    json_decref(a);
     return 0;
 }
 
 int api_policies_generate(web_req *rq, web_resp *rs)
 {
     json_t *o = api_body_object(rq, rs);
-    if (!o)
-        return 0;
-    json_t *names = json_object_get(o, "names"), *all = json_object_get(o, "all"), *force = json_object_get(o, "force");
-    size_t n = 0;
-    const char **v = NULL;
-    static const char *const keys[] = {"names", "all", "force", NULL};
-    if (only_keys(rs, o, keys, NULL, "a generate request")) {
-        json_decref(o);
-        return 0;
-    }
-    if ((names && !json_is_array(names)) || (all && !json_is_boolean(all)) || (force && !json_is_boolean(force))) {
-        web_json_error(rs, 422, "invalid", "names must be an array of template names; all and force true or false");
-        json_decref(o);
-        return 0;
-    }
-    if (names) {
-        n = json_array_size(names);
-        if (n > 256) {
-            web_json_error(rs, 422, "invalid", "names: at most 256 templates at once");
-            json_decref(o);
-            return 0;
-        }
-        v = arena_alloc(rq->a, sizeof *v * (n ? n : 1));
-        for (size_t i = 0; i < n; i++) {
-            v[i] = json_string_value(json_array_get(names, i));
-            if (!v[i]) {
-                web_json_error(rs, 422, "invalid", "names: each template name must be a string");
-                json_decref(o);
-                return 0;
-            }
-        }
-    }
-    isms_err err = {0};
-    policy_gen_result *res;
-    size_t nres;
-    if (policy_web_generate(rq, v, n, json_is_true(all), json_is_true(force), &res, &nres, &err)) {
-        web_json_fail(rs, &err);
-        json_decref(o);
-        return 0;
-    }
+    if (o)
+        api_usecase(rq, rs, "policy_generate", o, 201);
     json_decref(o);
-    jw *j = web_json_begin(rq, rs, 201);
-    int made = 0;
-    jw_obj(j);
-    jw_key(j, "items");
-    jw_arr(j);
-    for (size_t i = 0; i < nres; i++) {
-        jw_obj(j);
-        jw_kstr(j, "name", res[i].name);
-        jw_kstr(j, "title", res[i].title);
-        jw_kstr(j, "result", res[i].made ? "generated" : "skipped");
-        jw_kint(j, "version", res[i].version);
-        jw_kstr(j, "status", res[i].status);
-        jw_obj_end(j);
-        made += res[i].made;
-    }
-    jw_arr_end(j);
-    jw_kint(j, "generated", made);
-    jw_kint(j, "skipped", (int64_t)nres - made);
-    jw_obj_end(j);
     return 0;
 }
 
@@ -459,12 +283,25 @@ static int version_param(web_req *rq, web_resp *rs, int *version)
     return 0;
 }
 
+/* Run use case name on the route's policy with the members of o (NULL: none) and answer with status. */
+static int on_policy(web_req *rq, web_resp *rs, const char *name, json_t *o, int status)
+{
+    json_t *a = policy_web_args(rq, o);
+    int rc = a ? api_usecase(rq, rs, name, a, status) : -1;
+    if (!a)
+        web_json_error(rs, 404, "not_found", "no such policy");
+    json_decref(a);
+    return rc;
+}
+
 int api_policy_get(web_req *rq, web_resp *rs)
 {
     int version;
-    policy_doc d;
-    if (!version_param(rq, rs, &version) && !load(rq, rs, version, &d))
-        json_policy_doc(web_json_begin(rq, rs, 200), &d, 1);
+    if (version_param(rq, rs, &version))
+        return 0;
+    json_t *o = version ? json_pack("{si}", "version", version) : NULL;
+    on_policy(rq, rs, "policy_get", o, 200);
+    json_decref(o);
     return 0;
 }
 
@@ -493,24 +330,17 @@ int api_policy_update(web_req *rq, web_resp *rs)
     json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
-    const char *body = NULL;
-    policy_doc before, after;
-    int version;
-    isms_err err = {0};
     static const char *const keys[] = {"body", NULL};
     static const char *const answered[] = {"name", "title", "version", "status", "latest_version", "approved_version",
                                            "approved_by", "approved_at", "next_review", "current_next_review",
                                            "acknowledgments", "controls", "clauses", "created_at", "created_by",
                                            "evidence_id", NULL};
-    if (only_keys(rs, o, keys, answered, "a policy") || api_jstr(rs, o, "body", &body)) {
-        json_decref(o);
-        return 0;
+    if (!only_keys(rs, o, keys, answered, "a policy")) {
+        /* what a read answers besides the text is the policy's own: only the text is changed */
+        json_t *body = json_object_get(o, "body"), *a = body ? json_pack("{sO}", "body", body) : NULL;
+        on_policy(rq, rs, "policy_edit", a, 200);
+        json_decref(a);
     }
-    if (policy_web_edit(rq, rq->params[0], body, &before, &version, &err) ||
-        store_policy_get(rq->w, rq->params[0], version, rq->a, &after, &err))
-        web_json_fail(rs, &err);
-    else
-        json_policy_doc(web_json_begin(rq, rs, 200), &after, 1);
     json_decref(o);
     return 0;
 }
@@ -518,18 +348,8 @@ int api_policy_update(web_req *rq, web_resp *rs)
 int api_policy_approve(web_req *rq, web_resp *rs)
 {
     json_t *o = api_body_object(rq, rs);
-    if (!o)
-        return 0;
-    const char *by = NULL;
-    policy_doc d;
-    isms_err err = {0};
-    static const char *const keys[] = {"by", NULL};
-    if (!only_keys(rs, o, keys, NULL, "an approval") && !api_jstr(rs, o, "by", &by)) {
-        if (policy_web_approve(rq, rq->params[0], by, &d, &err))
-            web_json_fail(rs, &err);
-        else
-            json_policy_doc(web_json_begin(rq, rs, 200), &d, 0);
-    }
+    if (o)
+        on_policy(rq, rs, "policy_approve", o, 200);
     json_decref(o);
     return 0;
 }
@@ -537,28 +357,12 @@ int api_policy_approve(web_req *rq, web_resp *rs)
 int api_policy_ack(web_req *rq, web_resp *rs)
 {
     json_t *o = api_body_object(rq, rs);
-    if (!o)
-        return 0;
-    const char *person = NULL;
-    int already = 0;
-    isms_err err = {0};
-    policy_doc d;
-    static const char *const keys[] = {"person", NULL};
-    if (!only_keys(rs, o, keys, NULL, "an acknowledgment") && !api_jstr(rs, o, "person", &person)) {
-        if (policy_web_ack(rq, rq->params[0], person, &already, &err) ||
-            store_policy_get(rq->w, rq->params[0], 0, rq->a, &d, &err)) {
-            web_json_fail(rs, &err);
-        } else {
-            /* a repeated acknowledgment changes nothing: 200 rather than 201 */
-            jw *j = web_json_begin(rq, rs, already ? 200 : 201);
-            jw_obj(j);
-            jw_kstr(j, "policy", d.name);
-            jw_kint(j, "version", d.approved_version);
-            jw_kstr(j, "person", person);
-            jw_kbool(j, "already", already);
-            jw_kint(j, "acknowledgments", d.acks);
-            jw_obj_end(j);
-        }
+    if (o && !on_policy(rq, rs, "policy_acknowledge", o, 201)) {
+        /* a repeated acknowledgment changes nothing: 200 rather than 201 */
+        json_t *r = json_loadb(rs->body.data ? rs->body.data : "{}", rs->body.len, 0, NULL);
+        if (json_is_true(json_object_get(r, "already")))
+            rs->status = 200;
+        json_decref(r);
     }
     json_decref(o);
     return 0;

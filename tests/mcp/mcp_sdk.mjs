@@ -50,7 +50,10 @@ const sessions = [];
   for (const n of ['gap', 'readiness', 'soa_list', 'risk_list', 'asset_list', 'control_get', 'evidence_list',
                    'check_list', 'policy_list', 'audit_list', 'ask'])
     check(names.includes(n), `read tool ${n} listed`);
-  for (const n of ['risk_add', 'risk_treat', 'soa_decide', 'evidence_add', 'finding_add', 'action_add'])
+  for (const n of ['policy_templates', 'policy_get'])
+    check(names.includes(n), `read tool ${n} listed`);
+  for (const n of ['risk_add', 'risk_treat', 'soa_decide', 'evidence_add', 'finding_add', 'action_add',
+                   'policy_generate', 'policy_edit', 'policy_approve', 'policy_acknowledge'])
     check(!names.includes(n), `write tool ${n} hidden from a viewer`);
   for (const t of tools) {
     check(t.inputSchema.type === 'object' && t.inputSchema.additionalProperties === false, `${t.name} schema closed`);
@@ -62,6 +65,8 @@ const sessions = [];
 
   const refused = await call(client, 'risk_add', { title: 'x', likelihood: 2, impact: 2 });
   check(/read only/.test(refused.content[0].text), 'write tool refused to a viewer: ' + refused.content[0].text);
+  const refusedPolicy = await call(client, 'policy_approve', { name: 'backup', by: 'Viewer' });
+  check(refusedPolicy.isError && /read only/.test(refusedPolicy.content[0].text), 'policy approval refused to a viewer');
 
   const gap = await call(client, 'gap', {});
   check(!gap.isError && gap.structuredContent.controls_total === 93, 'gap over 93 controls');
@@ -247,10 +252,61 @@ const sessions = [];
   const fb = await call(client, 'feedback_add', { party: 'Customer Acme', summary: 'Asked for our SOC 2 report' });
   check(!fb.isError && fb.structuredContent.party === 'Customer Acme', 'feedback recorded');
 
+  // a policy: drafted from its template, rewritten, approved and acknowledged, as the CLI sees it
+  const gen = tools.find((t) => t.name === 'policy_generate');
+  check(gen && gen.annotations.readOnlyHint === false && gen.inputSchema.properties.names.type === 'array',
+        'policy_generate listed with its template names');
+  check(tools.find((t) => t.name === 'policy_acknowledge').inputSchema.required.includes('person'), 'policy_acknowledge needs a person');
+  const templates = await call(client, 'policy_templates', {});
+  check(templates.structuredContent.items.some((x) => x.name === 'supplier-security'), 'the templates name what to generate');
+  cli('policy', 'approve', 'supplier-security', '--by', 'The Board'); // version 1 in force
+  const kept = await call(client, 'policy_generate', { names: ['supplier-security'] });
+  check(kept.structuredContent.items[0].result === 'skipped' && kept.structuredContent.skipped === 1, 'an existing policy is skipped');
+  const g = await call(client, 'policy_generate', { names: ['supplier-security'], force: true });
+  const drafted = g.structuredContent.items[0];
+  check(!g.isError && drafted.result === 'generated' && drafted.version === 2 && drafted.status === 'draft',
+        'a new draft from the template: ' + g.content[0].text.slice(0, 200));
+  e = errorOf(await call(client, 'policy_generate', { names: ['no-such-template'] }));
+  check(e.field === 'names' && /no-such-template/.test(e.message), 'unknown template named: ' + e.message);
+  e = errorOf(await call(client, 'policy_generate', {}));
+  check(e.field === 'names', 'nothing to generate: ' + e.message);
+  const text = '# Supplier Security Policy\n\nEvery supplier with access to customer data is assessed **before** the contract.\n';
+  const ed = await call(client, 'policy_edit', { name: 'supplier-security', body: text });
+  check(!ed.isError && ed.structuredContent.version === 2 && ed.structuredContent.status === 'draft' &&
+        ed.structuredContent.approved_version === 1 && ed.structuredContent.body === text,
+        'the draft rewritten as given, version 1 still in force: ' + ed.content[0].text.slice(0, 200));
+  e = errorOf(await call(client, 'policy_edit', { name: 'supplier-security', body: '  \n' }));
+  check(e.field === 'body' && /empty/.test(e.message), 'blank policy text refused: ' + e.message);
+  e = errorOf(await call(client, 'policy_edit', { name: 'no-such-policy', body: text }));
+  check(e.field === 'name' && e.code === 'not_found', 'unknown policy named: ' + e.message);
+  const ap = await call(client, 'policy_approve', { name: 'supplier-security', by: 'Dana Lee' });
+  check(!ap.isError && ap.structuredContent.status === 'approved' && ap.structuredContent.evidence_id > 0,
+        'policy approved and kept as evidence: ' + ap.content[0].text.slice(0, 200));
+  e = errorOf(await call(client, 'policy_approve', { name: 'supplier-security', by: 'Dana Lee' }));
+  check(e.code === 'conflict', 'nothing left to approve: ' + e.message);
+  e = errorOf(await call(client, 'policy_acknowledge', { name: 'supplier-security', person: ' ' }));
+  check(e.field === 'person', 'an acknowledgment needs a person');
+  const ack = await call(client, 'policy_acknowledge', { name: 'supplier-security', person: 'Sam Roe' });
+  check(!ack.isError && ack.structuredContent.already === false && ack.structuredContent.acknowledgments === 1,
+        'acknowledgment recorded: ' + ack.content[0].text.slice(0, 200));
+  const again = await call(client, 'policy_acknowledge', { name: 'supplier-security', person: 'Sam Roe' });
+  check(again.structuredContent.already === true, 'a second acknowledgment changes nothing');
+  const pg = (await call(client, 'policy_get', { name: 'supplier-security' })).structuredContent;
+  check(pg.version === 2 && pg.status === 'approved' && pg.approved_version === 2 && pg.approved_by === 'Dana Lee' &&
+        pg.body === text && pg.acknowledgments === 1, 'policy_get shows the new version approved');
+  const v1 = (await call(client, 'policy_get', { name: 'supplier-security', version: 1 })).structuredContent;
+  check(v1.status === 'superseded', 'the version before it superseded');
+  assert.deepEqual(JSON.parse(cli('policy', 'show', 'supplier-security', '--json')), pg, 'the CLI shows the same policy');
+  checks++;
+
   // every change is in the audit log as "mcp", and refused calls left nothing
   const log = JSON.parse(cli('log', '--json'));
   const mine = log.slice(logBefore).filter((x) => x.actor === 'mcp');
   check(mine.length >= 20, `changes logged as mcp (${mine.length})`);
+
+  check(mine.length >= 10, `changes logged as mcp (${mine.length})`);
+  check(['create', 'update', 'approve', 'acknowledge'].every((a) => mine.some((x) => x.entity === 'policy' && x.action === a)),
+        'the policy changes logged as mcp');
   check(log.slice(logBefore).every((x) => x.actor === 'mcp' || x.actor !== 'mcp'), 'log read');
   check(!log.some((x) => x.entity === 'risk' && (x.after || '').includes('"title":"x"')), 'refused risk not saved');
   cli('log', 'verify');

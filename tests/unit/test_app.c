@@ -109,6 +109,22 @@ static void test_bind_names_the_field(void **state)
     /* null is the same as leaving the member out */
     assert_int_equal(bind(p, "risk_treat", "{\"id\":1,\"plan\":null}", &t, &err), ISMS_OK);
     assert_null(t.plan);
+
+    /* a list of names is an array, and stays one; a document keeps its spaces and last newline */
+    app_policy_generate_in g;
+    assert_int_equal(bind(p, "policy_generate", "{\"names\":[\" backup \",\"cryptography\"]}", &g, &err), ISMS_OK);
+    assert_string_equal(g.names[0], "backup");
+    assert_string_equal(g.names[1], "cryptography");
+    assert_null(g.names[2]);
+    assert_int_equal(bind(p, "policy_generate", "{\"names\":\"backup\"}", &g, &err), ISMS_EINVAL);
+    assert_string_equal(err.field, "names");
+    assert_int_equal(bind(p, "policy_generate", "{\"names\":[\"backup\",2]}", &g, &err), ISMS_EINVAL);
+    assert_string_equal(err.field, "names");
+    app_policy_edit_in e;
+    assert_int_equal(bind(p, "policy_edit", "{\"name\":\"backup\",\"body\":\"    code\\n\\n# T\\n\"}", &e, &err), ISMS_OK);
+    assert_string_equal(e.body, "    code\n\n# T\n");
+    assert_int_equal(bind(p, "policy_edit", "{\"name\":\"backup\"}", &e, &err), ISMS_EINVAL);
+    assert_string_equal(err.field, "body");
     app_close(p);
 }
 

@@ -67,7 +67,7 @@ try {
   await page.fill('#approve-form input[name=by]', '');
   await page.$eval('#approve-form input[name=by]', el => el.removeAttribute('required'));
   await page.click('#approve-form button[type=submit]');
-  check((await page.textContent('#form-error')).includes('say who approves'), 'an approval without approver is refused');
+  check((await page.textContent('#form-error')).includes('by is required: who approves'), 'an approval without approver is refused');
   await page.fill('#approve-form input[name=by]', 'Dana Chief Executive');
   await page.click('#approve-form button[type=submit]');
   await page.waitForURL(/done=approved/);

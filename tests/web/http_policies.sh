@@ -152,7 +152,8 @@ code_is 422 "blank text"
 contains "$BODY" "the policy text is empty" "the CLI's message for an empty text"
 req PUT /api/v1/policies/access-control "$TOK_editor" '{}'
 code_is 422 "no body"
-contains "$BODY" "body: give the new Markdown text" "asks for the text"
+contains "$BODY" "body is required: the policy's whole new text in Markdown" "asks for the text"
+equals "$(jget "$BODY" 'd["error"]["field"]')" "body" "the error names the body member"
 req PUT /api/v1/policies/access-control "$TOK_editor" '{"body":42}'
 code_is 422 "body not a string"
 req PUT /api/v1/policies/access-control "$TOK_editor" '{"body":"nul \u0000 byte"}'
@@ -183,7 +184,8 @@ code_is 404 "edit an unknown policy"
 
 req POST /api/v1/policies/access-control/approval "$TOK_editor" '{"by":""}'
 code_is 422 "approval without approver"
-contains "$BODY" "by: say who approves the policy" "approver message"
+contains "$BODY" "by is required: who approves the policy" "approver message"
+equals "$(jget "$BODY" 'd["error"]["field"]')" "by" "the error names the by member"
 req POST /api/v1/policies/access-control/approval "$TOK_editor" '{"by":"Dana CEO"}'
 code_is 200 "approve"
 equals "$(jget "$BODY" '[d["version"], d["status"], d["approved_by"], d["approved_version"]]')" '[1, "approved", "Dana CEO", 1]' "approved v1"
@@ -212,7 +214,7 @@ code_is 200 "acknowledge again"
 equals "$(jget "$BODY" 'd["already"]')" true "already acknowledged"
 req POST /api/v1/policies/access-control/acknowledgments "$TOK_editor" '{"person":""}'
 code_is 422 "nobody acknowledges"
-contains "$BODY" "person: name who acknowledges the policy" "person message"
+contains "$BODY" "person is required: who has read and accepted the policy" "person message"
 equals "$(jget "$BODY" 'd["error"]["field"]')" "person" "the error names the person member"
 req POST /api/v1/policies/cryptography/acknowledgments "$TOK_editor" '{"person":"viewer"}'
 code_is 409 "a draft cannot be acknowledged"
@@ -399,7 +401,7 @@ CODE=$(curl -s -b "$T/jar.editor" -o "$T/body" -w '%{http_code}' --data-urlencod
 code_is 403 "approve without the CSRF token"
 form editor /policies/access-control/approve by=
 code_is 422 "approve without approver"
-contains "$BODY" "by: say who approves the policy" "says why"
+contains "$BODY" "by is required: who approves the policy" "says why"
 form editor /policies/access-control/approve "by=Erin Board"
 code_is 303 "approve from the form"
 req GET /api/v1/policies/access-control "$TOK_viewer"
@@ -410,7 +412,7 @@ form editor /policies/access-control/ack "person=<script>x</script>"
 code_is 303 "acknowledge from the form"
 form editor /policies/access-control/ack person=
 code_is 422 "acknowledge nobody"
-contains "$BODY" "person: name who acknowledges the policy" "says why"
+contains "$BODY" "person is required: who has read and accepted the policy" "says why"
 CODE=$(curl -s -b "$T/jar.editor" -o "$T/body" -w '%{http_code}' --data-urlencode "person=x" "$URL/policies/access-control/ack")
 code_is 403 "acknowledge without the CSRF token"
 form viewer /policies/access-control/ack person=viewer
