@@ -203,7 +203,7 @@ int form_policy_profile(web_req *rq, web_resp *rs)
         ch.review_months = (int)v;
     }
     if (err.code || policy_web_profile_set(rq, &ch, &err)) {
-        rs->status = policy_web_status(&err);
+        rs->status = web_err_status(&err);
         library_page(rq, rs, err.msg, 2);
         return 0;
     }

@@ -31,8 +31,6 @@ int policy_web_version(web_req *rq, int *version, isms_err *err);
 /* Analyse the uploaded file parts (field "files" or "file") for the topics in topic_list (NULL or
  * "" for the documents' own), through a private temporary directory that is always removed. */
 int policy_web_gap(web_req *rq, const char *topic_list, docgap_report *r, isms_err *err);
-/* HTTP status of a refused change: 404 not found, 409 conflict, 413 too large, 422 invalid. */
-int policy_web_status(const isms_err *err);
 
 /* --- the API --- */
 int api_policy_templates(web_req *rq, web_resp *rs);

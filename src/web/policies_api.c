@@ -18,12 +18,6 @@
 
 /* --- the changes --- */
 
-int policy_web_status(const isms_err *err)
-{
-    return err->code == ISMS_ENOTFOUND ? 404 : err->code == ISMS_ECONFLICT ? 409 : err->code == ISMS_ENOMEM ? 413
-         : err->code == ISMS_EINVAL ? 422 : err->code == ISMS_EDB ? 503 : 500;
-}
-
 /* Run fn in one transaction, rolled back when it fails. */
 static int in_tx(web_req *rq, int (*fn)(web_req *, void *, isms_err *), void *ctx, isms_err *err)
 {

@@ -243,7 +243,7 @@ int form_policy_gap(web_req *rq, web_resp *rs)
     docgap_report r;
     isms_err err = {0};
     if (policy_web_gap(rq, web_form(rq, "topic"), &r, &err)) {
-        rs->status = policy_web_status(&err);
+        rs->status = web_err_status(&err);
         gap_page(rq, rs, err.msg, NULL);
         return 0;
     }
