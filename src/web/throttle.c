@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -22,7 +23,7 @@
 typedef struct fail_entry {
     char key[96];               /* "a:NAME" or "i:ADDRESS" */
     int count;
-    time_t last;
+    int64_t last;               /* milliseconds (CLOCK_MONOTONIC) of the last failure */
 } fail_entry;
 
 static fail_entry fails[4096];
@@ -31,13 +32,21 @@ static unsigned char device_key[crypto_auth_KEYBYTES];
 
 void web_throttle_init(void) { crypto_auth_keygen(device_key); }
 
+/* In milliseconds: counted in whole seconds, a one-second wait could end a moment after it began. */
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* The entry for key, expiring old ones on the way; created when add. Caller holds mu. */
-static fail_entry *entry(const char *key, time_t now, int add)
+static fail_entry *entry(const char *key, int64_t now, int add)
 {
     fail_entry *slot = NULL, *oldest = &fails[0];
     for (size_t i = 0; i < sizeof fails / sizeof *fails; i++) {
         fail_entry *f = &fails[i];
-        if (f->count && now - f->last > FAIL_WINDOW_S)
+        if (f->count && now - f->last > FAIL_WINDOW_S * 1000LL)
             memset(f, 0, sizeof *f);
         if (f->count && !strcmp(f->key, key))
             slot = f;
@@ -52,8 +61,8 @@ static fail_entry *entry(const char *key, time_t now, int add)
     return slot;
 }
 
-/* Seconds until key may try again. Caller holds mu. */
-static int wait_for(const char *key, int free_tries, int cap_s, time_t now)
+/* Seconds until key may try again (rounded up). Caller holds mu. */
+static int wait_for(const char *key, int free_tries, int cap_s, int64_t now)
 {
     fail_entry *f = entry(key, now, 0);
     if (!f || f->count < free_tries)
@@ -62,8 +71,8 @@ static int wait_for(const char *key, int free_tries, int cap_s, time_t now)
     long delay = shift >= 16 ? cap_s : 1L << shift;
     if (delay > cap_s)
         delay = cap_s;
-    long left = (long)(f->last + delay - now);
-    return left > 0 ? (int)left : 0;
+    int64_t left = f->last + delay * 1000 - now;
+    return left > 0 ? (int)((left + 999) / 1000) : 0;
 }
 
 static void device_mac(const char *name, char hex[2 * crypto_auth_BYTES + 1])
@@ -104,7 +113,7 @@ int web_auth_wait(web_req *rq, const char *name, int at_login)
     char akey[96], ikey[96];
     keys(rq, name, akey, ikey);
     int known = at_login && web_throttle_known_device(rq, name);
-    time_t now = time(NULL);
+    int64_t now = now_ms();
     pthread_mutex_lock(&mu);
     int a = known ? 0 : wait_for(akey, FREE_ACCOUNT, CAP_ACCOUNT_S, now);
     int i = wait_for(ikey, FREE_ADDRESS, CAP_ADDRESS_S, now);
@@ -116,7 +125,7 @@ void web_auth_failed(web_req *rq, const char *name, int at_login)
 {
     char akey[96], ikey[96];
     keys(rq, name, akey, ikey);
-    time_t now = time(NULL);
+    int64_t now = now_ms();
     pthread_mutex_lock(&mu);
     /* A known device's misses count against its address only: they must not slow the owner's
      * other browsers, nor may a thief of the cookie guess without limit. */
@@ -138,7 +147,7 @@ void web_auth_passed(web_req *rq, const char *name)
     if (web_throttle_known_device(rq, name))
         return; /* the account's count is others' guessing: the owner's login does not undo it */
     pthread_mutex_lock(&mu);
-    fail_entry *f = entry(akey, time(NULL), 0);
+    fail_entry *f = entry(akey, now_ms(), 0);
     if (f)
         memset(f, 0, sizeof *f);
     pthread_mutex_unlock(&mu);
