@@ -101,7 +101,7 @@ void app_items_end(jw *j, int64_t total)
 
 const app_usecase *app_usecase_at(size_t i)
 {
-    static const app_usecase *const groups[] = {app_uc_read, app_uc_asset, app_uc_risk,
+    static const app_usecase *const groups[] = {app_uc_read, app_uc_org, app_uc_asset, app_uc_risk,
                                                 app_uc_soa,  app_uc_cycle, app_uc_policy};
     for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
         for (const app_usecase *u = groups[g]; u->name; u++)

@@ -45,6 +45,7 @@ void app_page_end(jw *j, const page_query *pq, long total);
 
 /* The entries of each group, NULL-name terminated; usecase.c joins them. */
 extern const app_usecase app_uc_read[];
+extern const app_usecase app_uc_org[];
 extern const app_usecase app_uc_asset[];
 extern const app_usecase app_uc_risk[];
 extern const app_usecase app_uc_soa[];

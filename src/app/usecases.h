@@ -122,6 +122,20 @@ typedef struct app_feedback_add_in {
     const char *party, *received_on, *summary;
 } app_feedback_add_in;
 
+typedef struct app_org_update_in {
+    const char *name, *scope, *context;
+} app_org_update_in;
+
+/* A scope item (kind unit, location or system; in_scope 0 for one explicitly out) or an
+ * interested party with its requirements. */
+typedef struct app_scope_add_in {
+    const char *kind, *name, *note;
+    app_int in_scope;
+} app_scope_add_in;
+typedef struct app_party_add_in {
+    const char *name, *requirements;
+} app_party_add_in;
+
 /* Look a use case up by name and run it on in; for front ends holding an input struct. */
 int app_call(app *p, const char *name, const void *in, jw *out, isms_err *err);
 

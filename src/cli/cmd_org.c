@@ -2,7 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
+#include "report/json.h"
 #include "util/json.h"
 
 static int init_run(cli_ctx *c)
@@ -59,34 +63,7 @@ static int org_show(cli_ctx *c)
     if (json) {
         jw j;
         jw_init_file(&j, stdout, 1);
-        jw_obj(&j);
-        jw_kstr(&j, "name", o.name);
-        jw_kstr(&j, "scope", o.scope);
-        jw_kstr(&j, "context", o.context);
-        jw_kstr(&j, "created_at", o.created_at);
-        jw_key(&j, "scope_items");
-        jw_arr(&j);
-        for (size_t i = 0; i < ni; i++) {
-            jw_obj(&j);
-            jw_kint(&j, "id", items[i].id);
-            jw_kstr(&j, "kind", items[i].kind);
-            jw_kstr(&j, "name", items[i].name);
-            jw_kbool(&j, "in_scope", items[i].in_scope);
-            jw_kstr(&j, "note", items[i].note);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_key(&j, "interested_parties");
-        jw_arr(&j);
-        for (size_t i = 0; i < np; i++) {
-            jw_obj(&j);
-            jw_kint(&j, "id", parties[i].id);
-            jw_kstr(&j, "name", parties[i].name);
-            jw_kstr(&j, "requirements", parties[i].requirements);
-            jw_obj_end(&j);
-        }
-        jw_arr_end(&j);
-        jw_obj_end(&j);
+        json_org(&j, &o, items, ni, parties, np);
         jw_end(&j);
         return EXIT_OK;
     }
@@ -118,14 +95,11 @@ static int org_set(cli_ctx *c)
         return cli_usage_error(c, "give at least one of --name, --scope, --context");
     if (name && !*name)
         return cli_usage_error(c, "--name cannot be empty");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_org_update(w, name, scope, context, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    app_org_update_in in = {name, scope, context};
+    json_t *r;
+    int rc = cli_call(c, "org_update", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 static int org_scope(cli_ctx *c)
@@ -138,35 +112,26 @@ static int org_scope(cli_ctx *c)
         return EXIT_USAGE;
     if (np < 1 || (strcmp(pos[0], "add") && strcmp(pos[0], "rm")))
         return cli_usage_error(c, "expected `scope add --kind K --name N [--out] [--note T]` or `scope rm ID`");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err))
-        return cli_abort(w, &err);
+    json_t *r;
+    int rc;
     if (!strcmp(pos[0], "add")) {
-        if (!kind || !name) {
-            ws_rollback(w);
-            ws_close(w);
+        if (!kind || !name)
             return cli_usage_error(c, "scope add needs --kind unit|location|system and --name");
-        }
-        scope_item s = {0, kind, name, !out, note};
-        int64_t id;
-        if (store_scope_add(w, &s, &id, &err))
-            return cli_abort(w, &err);
-        printf("%lld\n", (long long)id);
+        app_scope_add_in in = {kind, name, note, {1, !out}};
+        if ((rc = cli_call(c, "scope_add", &in, &r)))
+            return rc;
+        long long id = (long long)json_integer_value(json_object_get(r, "id"));
+        printf("%lld\n", id);
     } else {
         long id;
-        if (np < 2 || cli_int(c, "scope id", pos[1], 1, 1L << 40, &id)) {
-            ws_rollback(w);
-            ws_close(w);
+        if (np < 2 || cli_int(c, "scope id", pos[1], 1, 1L << 40, &id))
             return np < 2 ? cli_usage_error(c, "scope rm needs an id") : EXIT_USAGE;
-        }
-        if (store_scope_remove(w, id, &err))
-            return cli_abort(w, &err);
+        app_id_in in = {{1, id}};
+        if ((rc = cli_call(c, "scope_remove", &in, &r)))
+            return rc;
     }
-    return cli_finish(w, &err);
+    json_decref(r);
+    return EXIT_OK;
 }
 
 static int org_party(cli_ctx *c)
@@ -179,30 +144,24 @@ static int org_party(cli_ctx *c)
         return EXIT_USAGE;
     if (np < 1 || (strcmp(pos[0], "add") && strcmp(pos[0], "rm")))
         return cli_usage_error(c, "expected `party add --name N --requirements TEXT` or `party rm ID`");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err))
-        return cli_abort(w, &err);
+    json_t *r;
+    int rc;
     if (!strcmp(pos[0], "add")) {
-        party p = {0, name, req};
-        int64_t id;
-        if (store_party_add(w, &p, &id, &err))
-            return cli_abort(w, &err);
-        printf("%lld\n", (long long)id);
+        app_party_add_in in = {name, req};
+        if ((rc = cli_call(c, "party_add", &in, &r)))
+            return rc;
+        long long id = (long long)json_integer_value(json_object_get(r, "id"));
+        printf("%lld\n", id);
     } else {
         long id;
-        if (np < 2 || cli_int(c, "party id", pos[1], 1, 1L << 40, &id)) {
-            ws_rollback(w);
-            ws_close(w);
+        if (np < 2 || cli_int(c, "party id", pos[1], 1, 1L << 40, &id))
             return np < 2 ? cli_usage_error(c, "party rm needs an id") : EXIT_USAGE;
-        }
-        if (store_party_remove(w, id, &err))
-            return cli_abort(w, &err);
+        app_id_in in = {{1, id}};
+        if ((rc = cli_call(c, "party_remove", &in, &r)))
+            return rc;
     }
-    return cli_finish(w, &err);
+    json_decref(r);
+    return EXIT_OK;
 }
 
 const cli_cmd cmds_org[] = {

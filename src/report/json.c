@@ -463,3 +463,35 @@ void json_soa_validation(jw *j, const soa_issue *is, size_t n)
     jw_arr_end(j);
     jw_obj_end(j);
 }
+
+void json_org(jw *j, const org *o, const scope_item *items, size_t ni, const party *parties, size_t np)
+{
+    jw_obj(j);
+    jw_kstr(j, "name", o->name);
+    jw_kstr(j, "scope", o->scope);
+    jw_kstr(j, "context", o->context);
+    jw_kstr(j, "created_at", o->created_at);
+    jw_key(j, "scope_items");
+    jw_arr(j);
+    for (size_t i = 0; i < ni; i++) {
+        jw_obj(j);
+        jw_kint(j, "id", items[i].id);
+        jw_kstr(j, "kind", items[i].kind);
+        jw_kstr(j, "name", items[i].name);
+        jw_kbool(j, "in_scope", items[i].in_scope);
+        jw_kstr(j, "note", items[i].note);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_key(j, "interested_parties");
+    jw_arr(j);
+    for (size_t i = 0; i < np; i++) {
+        jw_obj(j);
+        jw_kint(j, "id", parties[i].id);
+        jw_kstr(j, "name", parties[i].name);
+        jw_kstr(j, "requirements", parties[i].requirements);
+        jw_obj_end(j);
+    }
+    jw_arr_end(j);
+    jw_obj_end(j);
+}

@@ -18,6 +18,8 @@ void json_id_list(jw *j, const char *list);
  * with link(p, ctx) as its "link" when link is given. */
 typedef const char *(*json_link_fn)(const ask_passage *p, void *ctx);
 void json_ask_members(jw *j, const char *question, const ask_result *r, json_link_fn link, void *ctx);
+/* The organization with its scope statement, context, scope register (4.3) and interested parties (4.2). */
+void json_org(jw *j, const org *o, const scope_item *items, size_t ni, const party *parties, size_t np);
 /* The SoA's weaknesses: {"valid", "count", "issues": [{"control", "code", "message"}]}. */
 void json_soa_validation(jw *j, const soa_issue *is, size_t n);
 /* An evidence item with who collected it and its freshness on `today`. */

@@ -144,7 +144,7 @@ static int scope_add(ws *w, const scope_item *s, int64_t *id, isms_err *err)
     sqlite3_stmt *st;
     int rc;
     if (strcmp(s->kind, "unit") && strcmp(s->kind, "location") && strcmp(s->kind, "system"))
-        return err_set(err, ISMS_EINVAL, "scope kind '%s' is not unit, location or system", s->kind);
+        return err_field(err, ISMS_EINVAL, "kind", "kind must be one of unit, location, system, not '%.40s'", s->kind);
     if ((rc = st_prepare(w, "INSERT INTO scope_item(kind, name, in_scope, note) VALUES (?,?,?,?)", &st, err)))
         return rc;
     st_text(st, 1, s->kind);

@@ -28,65 +28,19 @@ int api_gap(web_req *rq, web_resp *rs)
 
 int api_org_get(web_req *rq, web_resp *rs)
 {
-    org o;
-    scope_item *items;
-    party *parties;
-    size_t ni, np;
-    isms_err err = {0};
-    if (store_org_get(rq->w, rq->a, &o, &err) || store_scope_list(rq->w, rq->a, &items, &ni, &err) ||
-        store_party_list(rq->w, rq->a, &parties, &np, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    jw *j = web_json_begin(rq, rs, 200);
-    jw_obj(j);
-    jw_kstr(j, "name", o.name);
-    jw_kstr(j, "scope", o.scope);
-    jw_kstr(j, "context", o.context);
-    jw_key(j, "scope_items");
-    jw_arr(j);
-    for (size_t i = 0; i < ni; i++) {
-        jw_obj(j);
-        jw_kint(j, "id", items[i].id);
-        jw_kstr(j, "kind", items[i].kind);
-        jw_kstr(j, "name", items[i].name);
-        jw_kbool(j, "in_scope", items[i].in_scope);
-        jw_kstr(j, "note", items[i].note);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_key(j, "interested_parties");
-    jw_arr(j);
-    for (size_t i = 0; i < np; i++) {
-        jw_obj(j);
-        jw_kint(j, "id", parties[i].id);
-        jw_kstr(j, "name", parties[i].name);
-        jw_kstr(j, "requirements", parties[i].requirements);
-        jw_obj_end(j);
-    }
-    jw_arr_end(j);
-    jw_obj_end(j);
+    api_usecase(rq, rs, "org_get", NULL, 200);
     return 0;
 }
 
-typedef struct org_op {
-    const char *name, *scope, *context;
-} org_op;
-
-static int do_org(web_req *rq, void *p, isms_err *err)
-{
-    org_op *o = p;
-    return store_org_update(rq->w, o->name, o->scope, o->context, err);
-}
-
+/* The form's and the API's change of the organization: the use case's rules and answer. */
 int api_org_apply(web_req *rq, web_resp *rs, const char *name, const char *scope, const char *context)
 {
-    org_op op = {name, scope, context};
-    if (name && !*name) {
-        web_json_error(rs, 422, "invalid", "name: cannot be empty");
-        return -1;
-    }
-    return api_in_tx(rq, rs, do_org, &op);
+    json_t *a = json_pack("{s:s?, s:s?, s:s?}", "name", name, "scope", scope, "context", context);
+    int rc = a ? api_usecase(rq, rs, "org_update", a, 200) : -1;
+    if (!a)
+        web_json_error(rs, 400, "bad_request", "the organization's fields must be UTF-8 text");
+    json_decref(a);
+    return rc;
 }
 
 int api_org_update(web_req *rq, web_resp *rs)
@@ -94,10 +48,7 @@ int api_org_update(web_req *rq, web_resp *rs)
     json_t *o = api_body_object(rq, rs);
     if (!o)
         return 0;
-    const char *name = NULL, *scope = NULL, *context = NULL;
-    if (!api_jstr(rs, o, "name", &name) && !api_jstr(rs, o, "scope", &scope) && !api_jstr(rs, o, "context", &context) &&
-        !api_org_apply(rq, rs, name, scope, context))
-        api_org_get(rq, rs);
+    api_usecase(rq, rs, "org_update", o, 200);
     json_decref(o);
     return 0;
 }

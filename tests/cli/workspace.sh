@@ -18,7 +18,7 @@ expect_rc 0 isms org set --scope "Development and operation of the Acme SaaS pla
 expect_rc 0 isms org scope add --kind system --name "Production AWS account"
 expect_rc 0 isms org scope add --kind unit --name "Sales" --out --note "no access to customer data"
 expect_rc 2 isms org scope add --kind planet --name Mars
-contains "$ERR" "unit, location or system" "bad scope kind is named"
+contains "$ERR" "--kind: kind must be one of unit, location, system" "bad scope kind is named"
 expect_rc 2 isms org scope add --kind system --name "Production AWS account"
 contains "$ERR" "already" "duplicate scope item refused"
 expect_rc 0 isms org party add --name Customers --requirements "ISO 27001 certificate"

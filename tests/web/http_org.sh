@@ -31,7 +31,10 @@ req GET /api/v1/org "$TOK_viewer"
 equals "$(jget "$BODY" '[i["in_scope"] for i in d["scope_items"] if i["id"] == '"$SID"']')" '[false]' "the organization lists it"
 req POST /api/v1/org/scope-items "$TOK_editor" '{"kind":"planet","name":"Mars"}'
 code_is 422 "a bad kind"
-contains "$(jget "$BODY" 'd["error"]["message"]')" "not unit, location or system" "the CLI's message"
+equals "$(jget "$BODY" '[d["error"]["field"], d["error"]["message"]]')" \
+    "[\"kind\", \"kind must be one of unit, location, system, not 'planet'\"]" "the kind named with its choices"
+expect_rc 2 isms org scope add --kind planet --name Mars
+contains "$ERR" "--kind: kind must be one of unit, location, system, not 'planet'" "the CLI's message is the API's"
 req POST /api/v1/org/scope-items "$TOK_editor" '{"kind":"system","name":""}'
 code_is 422 "a scope item without a name"
 req POST /api/v1/org/scope-items "$TOK_editor" '{"kind":"location","name":"Berlin office"}'

@@ -48,6 +48,7 @@ sys.exit(1 if d else 0)
 PY
 }
 
+same org show -- /api/v1/org
 same asset show 1 -- /api/v1/assets/1
 same risk show 1 -- /api/v1/risks/1
 same soa show A.5.23 -- /api/v1/soa/A.5.23
