@@ -5,6 +5,7 @@
 #include "app/internal.h"
 #include "app/usecases.h"
 #include "core/cycle.h"
+#include "report/cycle_json.h"
 #include "report/json.h"
 #include "report/lifecycle.h"
 
@@ -322,6 +323,64 @@ static int feedback_add(app *p, const void *vin, jw *j, isms_err *err)
     return rc;
 }
 
+/* --- the certification cycle --- */
+
+static int cert_answer(app *p, jw *j, isms_err *err)
+{
+    cert_rec cr;
+    int found;
+    milestone_rec *ms;
+    size_t nm;
+    int rc = store_cert_get(p->w, &p->a, &cr, &found, err);
+    if (!rc)
+        rc = store_milestone_list(p->w, &p->a, &ms, &nm, err);
+    if (!rc)
+        json_certification(j, &cr, ms, nm, app_today(p));
+    return rc;
+}
+
+static int cert_get(app *p, const void *in, jw *j, isms_err *err) { return cert_answer(p, j, err); }
+
+static const app_field cert_set_fields[] = {
+    AFIELD(app_cert_set_in, body, AF_STR, 0, "the certification body"),
+    AFIELD(app_cert_set_in, number, AF_STR, 0, "the certificate's number"),
+    AFIELD(app_cert_set_in, stage1_date, AF_DATE, 0, "the Stage 1 audit's date"),
+    AFIELD(app_cert_set_in, stage2_date, AF_DATE, 0, "the Stage 2 audit's date (not before Stage 1)"),
+    AFIELD(app_cert_set_in, issued_on, AF_DATE, 0, "when the certificate was issued: it is valid three years"),
+    AFIELD_END,
+};
+
+static int cert_set(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_cert_set_in *in = vin;
+    if (!in->body && !in->number && !in->stage1_date && !in->stage2_date && !in->issued_on)
+        return err_set(err, ISMS_EINVAL, "give at least one of body, number, stage1_date, stage2_date, issued_on");
+    cert_rec c = {in->body, in->number, in->stage1_date, in->stage2_date, in->issued_on, NULL};
+    int rc = store_cert_set(p->w, &c, err);
+    return rc ? rc : cert_answer(p, j, err);
+}
+
+static const app_field milestone_set_fields[] = {
+    AFIELD(app_milestone_set_in, key, AF_STR, 1,
+           "the milestone: scope, risk_assessment, soa, controls, internal_audit, management_review, stage1, stage2"),
+    AFIELD(app_milestone_set_in, due_date, AF_DATE, 0, "when it is due"),
+    AFIELD(app_milestone_set_in, note, AF_TEXT, 0, "a note on the plan"),
+    AFIELD_END,
+};
+
+static int milestone_set(app *p, const void *vin, jw *j, isms_err *err)
+{
+    const app_milestone_set_in *in = vin;
+    const milestone_def *def;
+    int rc = cycle_milestone_lookup(in->key, &def, err);
+    if (rc) {
+        err->code = ISMS_ENOTFOUND; /* the message lists the roadmap's milestones */
+        return err_at(err, "key");
+    }
+    rc = store_milestone_set(p->w, in->key, in->due_date, in->note, err);
+    return rc ? rc : cert_answer(p, j, err);
+}
+
 const app_usecase app_uc_cycle[] = {
     {"evidence_add", "Add evidence",
      "Keep a file as evidence for Annex A controls: it is copied into the workspace's evidence store, hashed "
@@ -331,6 +390,16 @@ const app_usecase app_uc_cycle[] = {
      "number of findings.", APP_READ, app_no_fields, sizeof(app_none_in), audit_list},
     {"audit_get", "Read an audit", "One internal audit with its findings and their corrective actions.", APP_READ,
      audit_get_fields, sizeof(audit_get_in), audit_get},
+    {"cert_get", "Read the certification cycle",
+     "The certification cycle: Stage 1 and 2 audits, the certificate, the surveillance audits due in years 2 and "
+     "3, the recertification before expiry, and the implementation roadmap's milestones with their state.",
+     APP_READ, app_no_fields, sizeof(app_none_in), cert_get},
+    {"cert_set", "Record the certification",
+     "Record the certification body, the Stage 1 and 2 audit dates and the certificate's number and issue date; "
+     "fields left out keep their values.",
+     APP_WRITE, cert_set_fields, sizeof(app_cert_set_in), cert_set},
+    {"milestone_set", "Plan a roadmap milestone", "Set the due date or note of one milestone of the implementation "
+     "roadmap.", APP_WRITE, milestone_set_fields, sizeof(app_milestone_set_in), milestone_set},
     {"audit_plan", "Plan an internal audit",
      "Plan an internal audit (9.2) of a scope of clauses and controls, or of one year of the three-year programme, "
      "with an auditor who owns no control in the scope.",

@@ -136,6 +136,15 @@ typedef struct app_party_add_in {
     const char *name, *requirements;
 } app_party_add_in;
 
+/* The certification record: the body, the certificate's number and the audit and issue dates. */
+typedef struct app_cert_set_in {
+    const char *body, *number, *stage1_date, *stage2_date, *issued_on;
+} app_cert_set_in;
+/* A roadmap milestone's plan (key: scope, risk_assessment, soa, ...). */
+typedef struct app_milestone_set_in {
+    const char *key, *due_date, *note;
+} app_milestone_set_in;
+
 /* Look a use case up by name and run it on in; for front ends holding an input struct. */
 int app_call(app *p, const char *name, const void *in, jw *out, isms_err *err);
 

@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "app/usecases.h"
 #include "cli/cli.h"
 #include "core/cycle.h"
 #include "report/ics.h"
@@ -70,14 +73,11 @@ static int cert_set(cli_ctx *c)
         return EXIT_USAGE;
     if (!cr.body && !cr.number && !cr.stage1_date && !cr.stage2_date && !cr.issued_on)
         return cli_usage_error(c, "give at least one of --body, --number, --stage1, --stage2, --issued");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_cert_set(w, &cr, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    app_cert_set_in in = {cr.body, cr.number, cr.stage1_date, cr.stage2_date, cr.issued_on};
+    json_t *r;
+    int rc = cli_call(c, "cert_set", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 static int cert_milestone(cli_ctx *c)
@@ -89,14 +89,11 @@ static int cert_milestone(cli_ctx *c)
         return EXIT_USAGE;
     if (np != 1 || (!due && !note))
         return cli_usage_error(c, "expected `milestone KEY [--due YYYY-MM-DD] [--note TEXT]`");
-    ws *w;
-    int rc = cli_open(c, 0, &w);
-    if (rc)
-        return rc;
-    isms_err err = {0};
-    if (ws_begin(w, &err) || store_milestone_set(w, pos[0], due, note, &err))
-        return cli_abort(w, &err);
-    return cli_finish(w, &err);
+    app_milestone_set_in in = {pos[0], due, note};
+    json_t *r;
+    int rc = cli_call(c, "milestone_set", &in, &r);
+    json_decref(r);
+    return rc;
 }
 
 const cli_cmd cmds_cert[] = {

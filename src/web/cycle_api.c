@@ -17,6 +17,7 @@
 #include "core/cycle.h"
 #include "report/audit_report.h"
 #include "report/cycle_json.h"
+#include "app/usecases.h"
 #include "report/ics.h"
 #include "report/package.h"
 #include "util/outfile.h"
@@ -27,30 +28,19 @@
 
 int api_cert_get(web_req *rq, web_resp *rs)
 {
-    cert_rec cr;
-    int found;
-    milestone_rec *ms;
-    size_t nm;
-    isms_err err = {0};
-    if (store_cert_get(rq->w, rq->a, &cr, &found, &err) || store_milestone_list(rq->w, rq->a, &ms, &nm, &err)) {
-        web_json_fail(rs, &err);
-        return 0;
-    }
-    char today[11];
-    store_today(today);
-    json_certification(web_json_begin(rq, rs, 200), &cr, ms, nm, today);
+    api_usecase(rq, rs, "cert_get", NULL, 200);
     return 0;
 }
 
-static int do_cert(web_req *rq, void *p, isms_err *err) { return store_cert_set(rq->w, p, err); }
-
 int cycle_cert_apply(web_req *rq, web_resp *rs, const cert_rec *c)
 {
-    if (!c->body && !c->number && !c->stage1_date && !c->stage2_date && !c->issued_on) {
-        web_json_error(rs, 422, "invalid", "give at least one of body, number, stage1_date, stage2_date, issued_on");
+    app_cert_set_in in = {c->body, c->number, c->stage1_date, c->stage2_date, c->issued_on};
+    isms_err err = {0};
+    if (api_call(rq, "cert_set", &in, NULL, &err)) {
+        web_json_fail(rs, &err);
         return -1;
     }
-    return api_in_tx(rq, rs, do_cert, (void *)c);
+    return 0;
 }
 
 int api_cert_update(web_req *rq, web_resp *rs)
@@ -90,26 +80,15 @@ int api_cert_update(web_req *rq, web_resp *rs)
     return 0;
 }
 
-typedef struct milestone_ctx {
-    const char *key, *due, *note;
-} milestone_ctx;
-
-static int do_milestone(web_req *rq, void *p, isms_err *err)
-{
-    milestone_ctx *m = p;
-    return store_milestone_set(rq->w, m->key, m->due, m->note, err);
-}
-
 int cycle_milestone_apply(web_req *rq, web_resp *rs, const char *key, const char *due, const char *note)
 {
-    const milestone_def *def;
+    app_milestone_set_in in = {key, due, note};
     isms_err err = {0};
-    if (cycle_milestone_lookup(key, &def, &err)) {
-        web_json_error(rs, 404, "not_found", "%s", err.msg);
+    if (api_call(rq, "milestone_set", &in, NULL, &err)) {
+        web_json_fail(rs, &err);
         return -1;
     }
-    milestone_ctx m = {key, due, note};
-    return api_in_tx(rq, rs, do_milestone, &m);
+    return 0;
 }
 
 int api_milestone_update(web_req *rq, web_resp *rs)
