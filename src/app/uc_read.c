@@ -51,9 +51,8 @@ static int readiness(app *p, const void *in, jw *j, isms_err *err)
 typedef struct control_list_in {
     const char *theme;
 } control_list_in;
-static const char *const themes[] = {"Organizational", "People", "Physical", "Technological", NULL};
 static const app_field control_list_fields[] = {
-    AFIELD_ENUM(control_list_in, theme, 0, themes, "only the controls of this theme"),
+    AFIELD_ENUM(control_list_in, theme, 0, catalog_theme_names, "only the controls of this theme"),
     AFIELD_END,
 };
 

@@ -27,11 +27,10 @@ static int control_index(const char *id, isms_err *err)
 typedef struct soa_list_in {
     const char *theme, *applicable, *status;
 } soa_list_in;
-static const char *const themes[] = {"Organizational", "People", "Physical", "Technological", NULL};
 static const char *const applicability[] = {"yes", "no", "undecided", NULL};
 static const char *const statuses[] = {"not_started", "planned", "partial", "implemented", NULL};
 static const app_field soa_list_fields[] = {
-    AFIELD_ENUM(soa_list_in, theme, 0, themes, "only the controls of this theme (A.5 to A.8)"),
+    AFIELD_ENUM(soa_list_in, theme, 0, catalog_theme_names, "only the controls of this theme (A.5 to A.8)"),
     AFIELD_ENUM(soa_list_in, applicable, 0, applicability, "only controls decided applicable (yes), excluded (no) or not yet decided"),
     AFIELD_ENUM(soa_list_in, status, 0, statuses, "only controls at this implementation status"),
     AFIELD_END,

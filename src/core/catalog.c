@@ -50,7 +50,7 @@ static size_t nmap2013;
 static int loaded;
 static char *store; /* one copy of all embedded text, split in place; lives for the process */
 
-static const char *const themes[] = {"Organizational", "People", "Physical", "Technological", NULL};
+const char *const catalog_theme_names[] = {"Organizational", "People", "Physical", "Technological", NULL};
 
 /* Split s in place at '\n'; returns the next line or NULL at the end. */
 static char *next_line(char **s)
@@ -257,7 +257,7 @@ const catalog_vuln *catalog_vulns(size_t *n)
     return vulns;
 }
 
-const char *const *catalog_themes(void) { return themes; }
+const char *const *catalog_themes(void) { return catalog_theme_names; }
 
 /* Strip an "A." / "A" / "Annex A " prefix and return the numeric part. */
 static const char *control_num(const char *id)

@@ -49,7 +49,8 @@ const catalog_control *catalog_control_find(const char *id);
 /* Index 0..92 of a control in catalog order, or -1. */
 int catalog_control_index(const char *id);
 const catalog_clause *catalog_clause_find(const char *id);
-/* The four themes in catalog order, NULL-terminated. */
+/* The four themes in catalog order, NULL-terminated (the array, for tables that need a constant). */
+extern const char *const catalog_theme_names[];
 const char *const *catalog_themes(void);
 /* Find a library threat ("T01") or vulnerability ("V03"); NULL when unknown. */
 const catalog_threat *catalog_threat_find(const char *id);
