@@ -94,6 +94,21 @@ static int risk_get(app *p, const void *vin, jw *j, isms_err *err)
     return risk_answer(p, ((const risk_id_in *)vin)->id.v, j, err);
 }
 
+/* The asset a risk names (its id or name) into *id; "none" or blank ties it to no asset. */
+static int risk_asset(app *p, const char *name, int64_t *id, isms_err *err)
+{
+    if (!name || !*name || !strcmp(name, "none")) {
+        *id = 0;
+        return ISMS_OK;
+    }
+    asset x;
+    int rc = store_asset_get(p->w, name, &p->a, &x, err);
+    if (rc)
+        return err_at(err, "asset");
+    *id = x.id;
+    return ISMS_OK;
+}
+
 static const app_field risk_add_fields[] = {
     AFIELD(app_risk_add_in, title, AF_STR, 1, "what could happen, in a few words"),
     AFIELD(app_risk_add_in, asset, AF_STR, 0, "the asset at risk: its id or its name"),
@@ -117,13 +132,8 @@ static int risk_add(app *p, const void *vin, jw *j, isms_err *err)
     r.impact = (int)in->impact.v;
     r.owner = in->owner;
     int rc = store_method_get(p->w, &m, NULL, err);
-    if (!rc && in->asset && *in->asset) {
-        asset x;
-        if (!(rc = store_asset_get(p->w, in->asset, &p->a, &x, err)))
-            r.asset_id = x.id;
-        else
-            err_at(err, "asset");
-    }
+    if (!rc)
+        rc = risk_asset(p, in->asset, &r.asset_id, err);
     int64_t id;
     if (!rc)
         rc = store_risk_insert(p->w, &m, &r, &id, err);
@@ -165,14 +175,8 @@ static int risk_update(app *p, const void *vin, jw *j, isms_err *err)
         r.likelihood = (int)in->likelihood.v;
     if (in->impact.given)
         r.impact = (int)in->impact.v;
-    if (in->asset && (!strcmp(in->asset, "none") || !*in->asset)) {
-        r.asset_id = 0;
-    } else if (in->asset) {
-        asset x;
-        if ((rc = store_asset_get(p->w, in->asset, &p->a, &x, err)))
-            return err_at(err, "asset");
-        r.asset_id = x.id;
-    }
+    if (in->asset && (rc = risk_asset(p, in->asset, &r.asset_id, err)))
+        return rc;
     rc = store_risk_update(p->w, &m, &r, err);
     return rc ? rc : risk_answer(p, r.id, j, err);
 }
